@@ -1,0 +1,148 @@
+//! String enumerations that keep values they do not know.
+//!
+//! A client must not break when the service adds a value, so every enum has an `Unknown` variant holding
+//! the string as received; it is written back unchanged. The validator rejects `Unknown` on input.
+
+use std::fmt;
+
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident => $wire:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            /// A value this version does not know, kept as received.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// Every value this version knows, in documentation order (the enum value set of the schemas).
+            pub const KNOWN: &'static [&'static str] = &[$($wire),+];
+
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )+
+                    Self::Unknown(s) => s.as_str(),
+                }
+            }
+
+            /// Whether this is one of the [`KNOWN`](Self::KNOWN) values.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $( $wire => Self::$variant, )+
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                match Self::from(s.as_str()) {
+                    Self::Unknown(_) => Self::Unknown(s),
+                    known => known,
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                String::deserialize(d).map(Self::from)
+            }
+        }
+
+        #[cfg(feature = "schemars")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                // Only the known values: the schema says what the service accepts and writes.
+                schemars::json_schema!({ "type": "string", "enum": Self::KNOWN })
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// Whether an event produces notifications (`state`).
+    EventState {
+        /// The event produces notifications.
+        Enabled => "ENABLED",
+        /// The event is kept but produces nothing.
+        Disabled => "DISABLED",
+    }
+}
+
+string_enum! {
+    /// A basic secret-lifecycle event type (`event_types` items, `trigger_event_type`).
+    EventType {
+        /// A new secret version was created.
+        SecretVersionCreated => "SECRET_VERSION_CREATED",
+        /// A secret version expired.
+        SecretVersionExpired => "SECRET_VERSION_EXPIRED",
+        /// The secret was rotated.
+        SecretRotated => "SECRET_ROTATED",
+        /// The secret was deleted.
+        SecretDeleted => "SECRET_DELETED",
+        /// A rotation of the secret failed (added upstream after the seed document).
+        SecretRotatedFailed => "SECRET_ROTATED_FAILED",
+    }
+}
+
+string_enum! {
+    /// The kind of notification target (`notification.target_type`).
+    TargetType {
+        /// A Simple Message Notification topic, the only kind upstream supports.
+        Smn => "SMN",
+    }
+}
+
+string_enum! {
+    /// The outcome of one notification (`Record.notification_status`).
+    NotificationStatus {
+        /// The notification was delivered to the topic.
+        Success => "SUCCESS",
+        /// Delivery failed.
+        Fail => "FAIL",
+        /// The topic configuration is invalid, so nothing could be sent.
+        Invalid => "INVALID",
+    }
+}
+
+string_enum! {
+    /// The type of the secret whose event fired (`Record.secret_type`).
+    SecretType {
+        /// An ordinary secret.
+        Common => "COMMON",
+        /// An RDS secret rotated by FunctionGraph.
+        RdsFg => "RDS-FG",
+        /// A GaussDB secret rotated by FunctionGraph.
+        GaussDbFg => "GaussDB-FG",
+    }
+}

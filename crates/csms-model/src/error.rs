@@ -1,0 +1,94 @@
+//! The error envelope and the table of error codes, defined once for every crate.
+
+use serde::{Deserialize, Serialize};
+
+/// What went wrong (`{"error_code": ..., "error_msg": ...}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ErrorDetail {
+    /// A code of the error table, such as `CSMS.0005`.
+    pub error_code: String,
+    /// A human-readable explanation.
+    pub error_msg: String,
+}
+
+/// Every error response body: `{"error": {"error_code": ..., "error_msg": ...}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ErrorResponse {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+impl ErrorResponse {
+    /// An error body with the given code and message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { error: ErrorDetail { error_code: code.code().to_owned(), error_msg: message.into() } }
+    }
+}
+
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $variant:ident => ($code:literal, $status:literal, $msg:literal), )+) => {
+        /// A row of the error table: a code, its HTTP status and its default message.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )+
+        }
+
+        impl ErrorCode {
+            /// Every row of the table, in order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            /// The wire code, such as `CSMS.0002`.
+            pub const fn code(self) -> &'static str {
+                match self { $( ErrorCode::$variant => $code, )+ }
+            }
+
+            /// The HTTP status that carries this code.
+            pub const fn http_status(self) -> u16 {
+                match self { $( ErrorCode::$variant => $status, )+ }
+            }
+
+            /// The message used when nothing more specific is known.
+            pub const fn default_message(self) -> &'static str {
+                match self { $( ErrorCode::$variant => $msg, )+ }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// An invalid field, path or query value; the message lists every violation.
+    InvalidParameter => ("CSMS.0002", 400, "The value of parameter is invalid."),
+    /// Malformed JSON, a body that is not an object, or a missing body.
+    MalformedBody => ("CSMS.0004", 400, "The requested body format is wrong."),
+    /// No event of that name in the project.
+    EventNotFound => ("CSMS.0005", 404, "The resource does not exist."),
+    /// No route for this method and path.
+    RouteNotFound => ("APIGW.0101", 404, "The API does not exist or has not been published."),
+    /// Missing or invalid token, bad or expired signature, unknown access key.
+    Unauthenticated => ("APIGW.0301", 401, "Incorrect IAM authentication information."),
+    /// A valid credential that may not use the path's project.
+    Forbidden => ("APIGW.0302", 403, "The credential is not allowed to access this project."),
+    /// The event name already exists in the project.
+    EventAlreadyExists => ("CSMS.9001", 409, "An event with this name already exists."),
+    /// The event is still subscribed by a secret.
+    EventInUse => ("CSMS.9002", 409, "The event is subscribed by a secret and cannot be deleted."),
+    /// The project holds as many events as its quota allows.
+    QuotaExceeded => ("CSMS.9003", 400, "The event quota of this project has been reached."),
+    /// The body is larger than [`MAX_BODY_BYTES`](crate::limits::MAX_BODY_BYTES).
+    BodyTooLarge => ("CSMS.9004", 413, "The request body exceeds the size limit."),
+    /// The content type is not JSON.
+    UnsupportedMediaType => ("CSMS.9005", 415, "The content type must be application/json."),
+    /// `If-Match` does not match the event's current version.
+    PreconditionFailed => ("CSMS.9006", 412, "The event has changed since the given version (If-Match)."),
+    /// Anything unexpected inside the service.
+    Internal => ("CSMS.9500", 500, "Internal service error."),
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}

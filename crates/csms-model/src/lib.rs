@@ -1,0 +1,35 @@
+//! Wire types of the Huawei Cloud CSMS secret-event API.
+//!
+//! This crate is what a Rust client needs to talk to the service, and nothing more: it depends on serde
+//! alone (plus schemars behind the `schemars` feature). It parses anything well-formed: an enum value it
+//! does not know becomes an `Unknown` variant that is written back unchanged, unknown fields are ignored,
+//! and optional fields that were absent stay absent. Rules live in `csms-validate`, not here.
+//!
+//! ```
+//! use csms_model::{EventType, SecretEventResponse};
+//!
+//! let body = r#"{"event": {"name": "event-test", "event_id": "bb6a3d22-dc93-47ac-b5bd-88df7ad35f1e",
+//!     "state": "ENABLED", "event_types": ["SECRET_VERSION_EXPIRED", "SECRET_FROM_THE_FUTURE"],
+//!     "create_time": 1581507580000, "update_time": 1581507580000,
+//!     "notification": {"target_type": "SMN", "target_id": "urn:smn:cn-north-4:Topic",
+//!                      "target_name": "Topic"}}}"#;
+//! let parsed: SecretEventResponse = serde_json::from_str(body).unwrap();
+//! assert_eq!(parsed.event.event_types[0], EventType::SecretVersionExpired);
+//! assert_eq!(parsed.event.event_types[1], EventType::Unknown("SECRET_FROM_THE_FUTURE".into()));
+//! ```
+
+#![warn(missing_docs)]
+
+mod enums;
+mod error;
+pub mod limits;
+#[cfg(feature = "schemars")]
+mod schema;
+mod types;
+
+pub use enums::{EventState, EventType, NotificationStatus, SecretType, TargetType};
+pub use error::{ErrorCode, ErrorDetail, ErrorResponse};
+pub use types::{
+    CreateSecretEventRequestBody, Event, ListNotificationRecordsResponse, ListSecretEventsResponse,
+    Notification, PageInfo, Record, SecretEventResponse, UpdateSecretEventRequestBody,
+};

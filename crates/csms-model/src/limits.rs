@@ -1,0 +1,66 @@
+//! Every bound, pattern and size of the interface, written once.
+//!
+//! The validator (`csms-validate`), the JSON Schemas (`cargo xtask schemas`) and the HTTP layer all read
+//! these constants; nothing else in the project spells out a bound or a pattern.
+
+/// A string rule: a length range and the class every character must belong to.
+///
+/// The regular expression of a rule is derived, never written by hand: see [`StringRule::pattern`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StringRule {
+    /// Shortest allowed length, in characters.
+    pub min_len: usize,
+    /// Longest allowed length, in characters.
+    pub max_len: usize,
+    /// A regular-expression character class (the same in Rust's `regex` and in ECMA-262).
+    pub charset: &'static str,
+}
+
+impl StringRule {
+    /// The anchored pattern `^{charset}{min,max}$`, as published in the schemas.
+    ///
+    /// ```
+    /// assert_eq!(csms_model::limits::EVENT_NAME.pattern(), "^[a-zA-Z0-9_-]{1,64}$");
+    /// ```
+    pub fn pattern(&self) -> String {
+        format!("^{}{{{},{}}}$", self.charset, self.min_len, self.max_len)
+    }
+}
+
+/// An event name, in the request body (`name`) and in the path (`{event_name}`).
+pub const EVENT_NAME: StringRule = StringRule { min_len: 1, max_len: 64, charset: "[a-zA-Z0-9_-]" };
+
+/// The `{project_id}` path parameter (real project ids are 32 hex characters).
+pub const PROJECT_ID: StringRule = StringRule { min_len: 1, max_len: 64, charset: "[a-zA-Z0-9_-]" };
+
+/// The `marker` query parameter of ListSecretEvents: a position in name order. Upstream allows a dot here.
+pub const MARKER: StringRule = StringRule { min_len: 1, max_len: 64, charset: "[a-zA-Z0-9._-]" };
+
+/// `notification.target_id`, usually an SMN topic URN.
+pub const TARGET_ID: StringRule = StringRule { min_len: 1, max_len: 256, charset: "[a-zA-Z0-9._:-]" };
+
+/// `notification.target_name`, the SMN topic name.
+pub const TARGET_NAME: StringRule = StringRule { min_len: 1, max_len: 64, charset: "[a-zA-Z0-9_-]" };
+
+/// Fewest items of `event_types`, on create, on update and in every stored event.
+pub const EVENT_TYPES_MIN_ITEMS: usize = 1;
+/// Most items of `event_types`.
+pub const EVENT_TYPES_MAX_ITEMS: usize = 12;
+
+/// Smallest `limit` of ListSecretEvents.
+pub const LIST_LIMIT_MIN: u32 = 1;
+/// Largest `limit` of ListSecretEvents, and the most events in one page.
+pub const LIST_LIMIT_MAX: u32 = 1000;
+/// The page size when `limit` is absent.
+pub const LIST_LIMIT_DEFAULT: u32 = 50;
+
+/// Most notification records in one ListNotificationRecords response.
+pub const RECORDS_MAX: usize = 1000;
+/// How long notification records are kept, in days.
+pub const RECORD_RETENTION_DAYS: i64 = 90;
+
+/// Largest request body accepted, in bytes; a larger one is answered 413 without being read further.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Events a project may hold unless configured otherwise.
+pub const DEFAULT_EVENT_QUOTA: u64 = 10_000;

@@ -1,0 +1,175 @@
+//! Request bodies: walked as JSON values so that type errors, missing fields and rule violations are all
+//! reported together with their paths; the typed body is built only once the walk finds nothing.
+
+use std::collections::HashSet;
+
+use csms_model::limits;
+use csms_model::{
+    CreateSecretEventRequestBody, EventState, EventType, TargetType, UpdateSecretEventRequestBody,
+};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::rules::{Compiled, EVENT_NAME, TARGET_ID, TARGET_NAME};
+use crate::violation::{Rejection, Violations};
+
+/// Parses and checks a CreateSecretEvent body: every field is required.
+pub fn parse_create_body(bytes: &[u8]) -> Result<CreateSecretEventRequestBody, Rejection> {
+    let object = parse_object(bytes)?;
+    check_create(&object).map_err(Rejection::Invalid)?;
+    build(object)
+}
+
+/// Parses and checks an UpdateSecretEvent body: every field optional, `null` meaning absent.
+pub fn parse_update_body(bytes: &[u8]) -> Result<UpdateSecretEventRequestBody, Rejection> {
+    let object = parse_object(bytes)?;
+    check_update(&object).map_err(Rejection::Invalid)?;
+    build(object)
+}
+
+/// Checks an already typed create body (as a client might before sending it).
+pub fn validate_create_body(body: &CreateSecretEventRequestBody) -> Result<(), Violations> {
+    check_create(&to_object(body))
+}
+
+/// Checks an already typed update body.
+pub fn validate_update_body(body: &UpdateSecretEventRequestBody) -> Result<(), Violations> {
+    check_update(&to_object(body))
+}
+
+fn to_object<T: serde::Serialize>(body: &T) -> Map<String, Value> {
+    match serde_json::to_value(body) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Rejection> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Rejection::Malformed("The request body is missing; a JSON object is required.".into()));
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Rejection::Malformed("The request body must be a JSON object.".into())),
+        Err(e) => Err(Rejection::Malformed(format!("The request body is not valid JSON: {e}."))),
+    }
+}
+
+fn build<T: DeserializeOwned>(object: Map<String, Value>) -> Result<T, Rejection> {
+    // The walk has checked every field this type reads, so this cannot fail; map it anyway.
+    serde_json::from_value(Value::Object(object)).map_err(|e| {
+        let mut v = Violations::default();
+        v.push("", format!("Value at '' failed to satisfy constraint: {e}"));
+        Rejection::Invalid(v)
+    })
+}
+
+fn check_create(body: &Map<String, Value>) -> Result<(), Violations> {
+    let mut out = Violations::default();
+    required(body, "name", &mut out, |v, p, o| string(v, p, &EVENT_NAME, o), "");
+    required(body, "event_types", &mut out, event_types, "");
+    required(body, "state", &mut out, enumeration::<EventState>, "");
+    required(body, "notification", &mut out, notification, "");
+    out.into_result(())
+}
+
+fn check_update(body: &Map<String, Value>) -> Result<(), Violations> {
+    let mut out = Violations::default();
+    optional(body, "event_types", &mut out, event_types);
+    optional(body, "state", &mut out, enumeration::<EventState>);
+    optional(body, "notification", &mut out, notification);
+    out.into_result(())
+}
+
+type Check = fn(&Value, &str, &mut Violations);
+
+fn required(
+    body: &Map<String, Value>,
+    key: &str,
+    out: &mut Violations,
+    check: impl Fn(&Value, &str, &mut Violations),
+    parent: &str,
+) {
+    let path = format!("{parent}/{key}");
+    match body.get(key).filter(|v| !v.is_null()) {
+        None => out.missing(&path),
+        Some(v) => check(v, &path, out),
+    }
+}
+
+fn optional(
+    body: &Map<String, Value>,
+    key: &str,
+    out: &mut Violations,
+    check: impl Fn(&Value, &str, &mut Violations),
+) {
+    if let Some(v) = body.get(key).filter(|v| !v.is_null()) {
+        check(v, &format!("/{key}"), out);
+    }
+}
+
+fn string(value: &Value, path: &str, rule: &Compiled, out: &mut Violations) {
+    match value.as_str() {
+        Some(s) => rule.check(path, s, out),
+        None => out.wrong_type(path, "a string"),
+    }
+}
+
+/// A string enum value, which must be one of the known values (`Unknown` is rejected here).
+fn enumeration<E>(value: &Value, path: &str, out: &mut Violations)
+where
+    E: for<'a> From<&'a str> + KnownValues,
+{
+    match value.as_str() {
+        Some(s) if E::from(s).is_known_value() => {}
+        _ => out.enumeration(path, E::known()),
+    }
+}
+
+trait KnownValues {
+    fn known() -> &'static [&'static str];
+    fn is_known_value(&self) -> bool;
+}
+
+macro_rules! known_values {
+    ($($t:ty),*) => {$(
+        impl KnownValues for $t {
+            fn known() -> &'static [&'static str] { <$t>::KNOWN }
+            fn is_known_value(&self) -> bool { self.is_known() }
+        }
+    )*};
+}
+known_values!(EventState, EventType, TargetType);
+
+fn event_types(value: &Value, path: &str, out: &mut Violations) {
+    let Some(items) = value.as_array() else {
+        return out.wrong_type(path, "an array");
+    };
+    let (min, max) = (limits::EVENT_TYPES_MIN_ITEMS, limits::EVENT_TYPES_MAX_ITEMS);
+    if items.len() < min || items.len() > max {
+        out.length(path, items.len(), min, max);
+    }
+    let mut seen = HashSet::new();
+    let mut repeated = false;
+    for (i, item) in items.iter().enumerate() {
+        enumeration::<EventType>(item, &format!("{path}/{i}"), out);
+        repeated |= !seen.insert(item.to_string());
+    }
+    if repeated {
+        out.unique(path);
+    }
+}
+
+fn notification(value: &Value, path: &str, out: &mut Violations) {
+    let Some(fields) = value.as_object() else {
+        return out.wrong_type(path, "an object");
+    };
+    let checks: [(&str, Check); 3] = [
+        ("target_type", enumeration::<TargetType>),
+        ("target_id", |v, p, o| string(v, p, &TARGET_ID, o)),
+        ("target_name", |v, p, o| string(v, p, &TARGET_NAME, o)),
+    ];
+    for (key, check) in checks {
+        required(fields, key, out, check, path);
+    }
+}

@@ -1,0 +1,32 @@
+//! Every input rule of the CSMS secret-event API.
+//!
+//! Clients parse anything well-formed (`csms-model`); the service enforces every rule here, on input:
+//! enum membership (an `Unknown` value is rejected), unique event types, 1 to 12 of them, the name and
+//! notification patterns and lengths, `target_type` `SMN`, and the `limit` and `marker` of a listing.
+//! All violations are reported at once, each with a JSON-pointer path and a message in a fixed form,
+//! and turn into the 400 `CSMS.0002` error body. Bounds and patterns come from [`csms_model::limits`].
+//!
+//! ```
+//! use csms_validate::{parse_update_body, Rejection};
+//!
+//! let seed = br#"{"notification": {"target_type": "SMN", "target_id": "demo-smn-id",
+//!                                    "target_name": "demo-smn-name"}}"#;
+//! assert!(parse_update_body(seed).is_ok());
+//!
+//! let bad = br#"{"event_types": [], "notification": {"target_type": "SNS"}}"#;
+//! let Err(Rejection::Invalid(violations)) = parse_update_body(bad) else { panic!() };
+//! let paths: Vec<&str> = violations.iter().map(|v| v.path.as_str()).collect();
+//! assert_eq!(paths, ["/event_types", "/notification/target_type",
+//!                    "/notification/target_id", "/notification/target_name"]);
+//! assert_eq!(violations.to_error_response().error.error_code, "CSMS.0002");
+//! ```
+
+#![warn(missing_docs)]
+
+mod body;
+mod rules;
+mod violation;
+
+pub use body::{parse_create_body, parse_update_body, validate_create_body, validate_update_body};
+pub use rules::{ListQuery, event_name, list_query, project_id};
+pub use violation::{Rejection, Violation, Violations};

@@ -1,0 +1,104 @@
+//! Scalar rules: strings against a [`StringRule`], path parameters and the list query.
+
+use std::sync::LazyLock;
+
+use csms_model::limits::{self, StringRule};
+use regex::Regex;
+
+use crate::violation::Violations;
+
+/// A [`StringRule`] with its pattern compiled once.
+pub(crate) struct Compiled {
+    pub(crate) rule: StringRule,
+    pattern: String,
+    regex: Regex,
+}
+
+impl Compiled {
+    fn new(rule: StringRule) -> Self {
+        let pattern = rule.pattern();
+        let regex = Regex::new(&pattern).expect("limits patterns are valid regular expressions");
+        Compiled { rule, pattern, regex }
+    }
+
+    /// Checks the length first (in characters, as JSON Schema counts), then the pattern.
+    pub(crate) fn check(&self, path: &str, value: &str, out: &mut Violations) {
+        let len = value.chars().count();
+        if len < self.rule.min_len || len > self.rule.max_len {
+            out.length(path, len, self.rule.min_len, self.rule.max_len);
+        } else if !self.regex.is_match(value) {
+            out.pattern(path, &self.pattern);
+        }
+    }
+}
+
+pub(crate) static EVENT_NAME: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(limits::EVENT_NAME));
+pub(crate) static PROJECT_ID: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(limits::PROJECT_ID));
+pub(crate) static MARKER: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(limits::MARKER));
+pub(crate) static TARGET_ID: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(limits::TARGET_ID));
+pub(crate) static TARGET_NAME: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(limits::TARGET_NAME));
+
+fn single(rule: &Compiled, path: &str, value: &str) -> Result<(), Violations> {
+    let mut out = Violations::default();
+    rule.check(path, value, &mut out);
+    out.into_result(())
+}
+
+/// Checks an `{event_name}` path parameter (already percent-decoded); reported at `/event_name`.
+///
+/// ```
+/// assert!(csms_validate::event_name("event-test").is_ok());
+/// assert!(csms_validate::event_name("no spaces").is_err());
+/// ```
+pub fn event_name(name: &str) -> Result<(), Violations> {
+    single(&EVENT_NAME, "/event_name", name)
+}
+
+/// Checks a `{project_id}` path parameter; reported at `/project_id`.
+pub fn project_id(id: &str) -> Result<(), Violations> {
+    single(&PROJECT_ID, "/project_id", id)
+}
+
+/// A checked ListSecretEvents query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Page size, 1 to 1000 (50 when absent).
+    pub limit: u32,
+    /// Exclusive start position in name order; `None` for the first page.
+    pub marker: Option<String>,
+}
+
+/// Checks the `limit` and `marker` query parameters as received (percent-decoded strings).
+///
+/// `limit` must be a plain decimal integer from 1 to 1000; absent means 50. An empty `marker` means the
+/// first page.
+///
+/// ```
+/// let q = csms_validate::list_query(Some("10"), Some("event-a")).unwrap();
+/// assert_eq!((q.limit, q.marker.as_deref()), (10, Some("event-a")));
+/// assert_eq!(csms_validate::list_query(None, None).unwrap().limit, 50);
+/// assert!(csms_validate::list_query(Some("1001"), None).is_err());
+/// ```
+pub fn list_query(limit: Option<&str>, marker: Option<&str>) -> Result<ListQuery, Violations> {
+    let mut out = Violations::default();
+    let limit = match limit {
+        None => limits::LIST_LIMIT_DEFAULT,
+        Some(raw) => {
+            let parsed = raw
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| raw.parse::<u32>().ok())
+                .flatten()
+                .filter(|n| (limits::LIST_LIMIT_MIN..=limits::LIST_LIMIT_MAX).contains(n));
+            parsed.unwrap_or_else(|| {
+                out.integer_range("/limit", limits::LIST_LIMIT_MIN, limits::LIST_LIMIT_MAX);
+                0
+            })
+        }
+    };
+    let marker = marker.filter(|m| !m.is_empty()).map(str::to_owned);
+    if let Some(m) = &marker {
+        MARKER.check("/marker", m, &mut out);
+    }
+    out.into_result(ListQuery { limit, marker })
+}

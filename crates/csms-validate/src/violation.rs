@@ -1,0 +1,177 @@
+use std::fmt;
+
+use csms_model::{ErrorCode, ErrorResponse};
+
+/// One broken rule: where (a JSON pointer such as `/event_types/3`) and what (a fixed-form sentence).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// JSON pointer of the offending value: into the body, or `/{name}` of a path or query parameter.
+    pub path: String,
+    /// The whole sentence, naming the path and the constraint.
+    pub message: String,
+}
+
+/// Every violation found in one input, in document order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Violations(Vec<Violation>);
+
+impl Violations {
+    pub(crate) fn push(&mut self, path: &str, message: String) {
+        self.0.push(Violation { path: path.to_owned(), message });
+    }
+
+    /// Appends the violations of another input (a path parameter, say).
+    pub fn extend(&mut self, other: Violations) {
+        self.0.extend(other.0);
+    }
+
+    /// Whether nothing was violated.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many violations there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The violations in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Violation> {
+        self.0.iter()
+    }
+
+    /// `Ok(value)` if nothing was violated, else `Err(self)`.
+    pub fn into_result<T>(self, value: T) -> Result<T, Violations> {
+        if self.is_empty() { Ok(value) } else { Err(self) }
+    }
+
+    /// The 400 `CSMS.0002` body listing every violation.
+    pub fn to_error_response(&self) -> ErrorResponse {
+        ErrorResponse::new(ErrorCode::InvalidParameter, self.to_string())
+    }
+
+    // Message forms, after smithy-rs.
+    pub(crate) fn missing(&mut self, path: &str) {
+        self.push(path, format!("Value at '{path}' failed to satisfy constraint: Member must not be null"));
+    }
+
+    pub(crate) fn wrong_type(&mut self, path: &str, expected: &str) {
+        self.push(path, format!("Value at '{path}' failed to satisfy constraint: Member must be {expected}"));
+    }
+
+    pub(crate) fn length(&mut self, path: &str, len: usize, min: usize, max: usize) {
+        self.push(
+            path,
+            format!(
+                "Value with length {len} at '{path}' failed to satisfy constraint: \
+                 Member must have length between {min} and {max}, inclusive"
+            ),
+        );
+    }
+
+    pub(crate) fn pattern(&mut self, path: &str, pattern: &str) {
+        self.push(
+            path,
+            format!(
+                "Value at '{path}' failed to satisfy constraint: \
+                 Member must satisfy regular expression pattern: {pattern}"
+            ),
+        );
+    }
+
+    pub(crate) fn enumeration(&mut self, path: &str, known: &[&str]) {
+        self.push(
+            path,
+            format!(
+                "Value at '{path}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
+                known.join(", ")
+            ),
+        );
+    }
+
+    pub(crate) fn unique(&mut self, path: &str) {
+        self.push(
+            path,
+            format!(
+                "Value with repeated values at '{path}' failed to satisfy constraint: \
+                 Member must have unique values"
+            ),
+        );
+    }
+
+    pub(crate) fn integer_range(&mut self, path: &str, min: u32, max: u32) {
+        self.push(
+            path,
+            format!(
+                "Value at '{path}' failed to satisfy constraint: \
+                 Member must be an integer between {min} and {max}, inclusive"
+            ),
+        );
+    }
+}
+
+impl fmt::Display for Violations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        write!(f, "{n} validation error{} detected. ", if n == 1 { "" } else { "s" })?;
+        for (i, v) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            f.write_str(&v.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl<'a> IntoIterator for &'a Violations {
+    type Item = &'a Violation;
+    type IntoIter = std::slice::Iter<'a, Violation>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// Why a request body was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// Not JSON, not an object, or missing: 400 `CSMS.0004`.
+    Malformed(String),
+    /// Well-formed, but rules are broken: 400 `CSMS.0002`.
+    Invalid(Violations),
+}
+
+impl Rejection {
+    /// The error code this rejection is answered with.
+    pub fn error_code(&self) -> ErrorCode {
+        match self {
+            Rejection::Malformed(_) => ErrorCode::MalformedBody,
+            Rejection::Invalid(_) => ErrorCode::InvalidParameter,
+        }
+    }
+
+    /// The error body.
+    pub fn to_error_response(&self) -> ErrorResponse {
+        match self {
+            Rejection::Malformed(msg) => ErrorResponse::new(ErrorCode::MalformedBody, msg.clone()),
+            Rejection::Invalid(v) => v.to_error_response(),
+        }
+    }
+}
+
+impl From<Violations> for Rejection {
+    fn from(v: Violations) -> Self {
+        Rejection::Invalid(v)
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rejection::Malformed(msg) => f.write_str(msg),
+            Rejection::Invalid(v) => v.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Rejection {}
