@@ -1,0 +1,349 @@
+//! SQLite: the embedded default.
+//!
+//! One file in WAL mode with `synchronous=FULL`, so a commit survives power loss once acknowledged. All
+//! writes go through one writer thread that takes every write waiting in its queue, runs each in its own
+//! savepoint inside one transaction, and commits them together: concurrent writers share one fsync
+//! (group commit), and a write that fails rolls back alone. Reads run on a small pool of read-only
+//! connections and, thanks to WAL, never wait behind the writer.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+
+use async_trait::async_trait;
+use csms_model::{Event, Record, UpdateSecretEventRequestBody};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use tokio::sync::oneshot;
+
+use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, apply_update};
+
+/// Schema migrations, applied in order and recorded in `schema_migrations`.
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "events, per-project counts and notification records",
+    "CREATE TABLE events (
+         project TEXT NOT NULL,
+         name    TEXT NOT NULL,
+         version INTEGER NOT NULL,
+         doc     TEXT NOT NULL,
+         PRIMARY KEY (project, name)
+     ) WITHOUT ROWID;
+     CREATE TABLE project_counts (
+         project TEXT PRIMARY KEY,
+         events  INTEGER NOT NULL
+     ) WITHOUT ROWID;
+     CREATE TABLE records (
+         id          INTEGER PRIMARY KEY AUTOINCREMENT,
+         project     TEXT NOT NULL,
+         create_time INTEGER NOT NULL,
+         doc         TEXT NOT NULL
+     );
+     CREATE INDEX records_by_time ON records (project, create_time DESC, id DESC);",
+)];
+
+/// Most writes committed together.
+const MAX_BATCH: usize = 256;
+/// Most idle read connections kept.
+const MAX_IDLE_READERS: usize = 8;
+
+type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
+type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
+
+/// Events in one SQLite file.
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: mpsc::Sender<Job>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`, applies pending migrations and starts the
+    /// writer thread.
+    pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
+        let path = path.as_ref().to_path_buf();
+        let mut conn = Connection::open(&path).map_err(StoreError::backend)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(StoreError::backend)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(StoreError::backend)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(StoreError::backend)?;
+        migrate(&mut conn).map_err(StoreError::backend)?;
+        let (writer, jobs) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("csms-sqlite-writer".into())
+            .spawn(move || write_loop(conn, jobs))
+            .map_err(StoreError::backend)?;
+        Ok(SqliteStore { path, writer, readers: Arc::default() })
+    }
+
+    /// Runs `f` in the writer, inside a savepoint of the next group commit; resolves after the commit.
+    async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let result = f(conn);
+            let ok = result.is_ok();
+            let reply: Reply = Box::new(move |commit| {
+                let _ = tx.send(match commit {
+                    Ok(()) => result,
+                    Err(e) => Err(StoreError::backend(format!("commit failed: {e}"))),
+                });
+            });
+            (ok, reply)
+        });
+        self.writer.send(job).map_err(|_| StoreError::backend("the SQLite writer has stopped"))?;
+        rx.await.map_err(|_| StoreError::backend("the SQLite writer dropped a write"))?
+    }
+
+    /// Runs `f` on a read-only connection, off the async runtime.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let readers = Arc::clone(&self.readers);
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+            let conn = match pooled {
+                Some(c) => c,
+                None => {
+                    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                    let c = Connection::open_with_flags(&path, flags).map_err(StoreError::backend)?;
+                    c.busy_timeout(std::time::Duration::from_secs(10)).map_err(StoreError::backend)?;
+                    c
+                }
+            };
+            let result = f(&conn);
+            let mut idle = readers.lock().unwrap_or_else(|p| p.into_inner());
+            if idle.len() < MAX_IDLE_READERS {
+                idle.push(conn);
+            }
+            result
+        })
+        .await
+        .map_err(StoreError::backend)?
+    }
+}
+
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version     INTEGER PRIMARY KEY,
+             description TEXT NOT NULL,
+             applied_at  INTEGER NOT NULL DEFAULT (unixepoch())
+         )",
+    )?;
+    let applied: i64 =
+        tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+    for (i, (description, sql)) in MIGRATIONS.iter().enumerate() {
+        let version = i as i64 + 1;
+        if version > applied {
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, description) VALUES (?1, ?2)",
+                params![version, description],
+            )?;
+            tracing::info!(version, description, "applied SQLite migration");
+        }
+    }
+    tx.commit()
+}
+
+fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut replies = Vec::with_capacity(batch.len());
+        let outcome = (|| -> rusqlite::Result<()> {
+            conn.execute_batch("BEGIN IMMEDIATE")?;
+            for job in batch.drain(..) {
+                conn.execute_batch("SAVEPOINT job")?;
+                let (ok, reply) = job(&conn);
+                replies.push(reply);
+                if !ok {
+                    conn.execute_batch("ROLLBACK TO job")?;
+                }
+                conn.execute_batch("RELEASE job")?;
+            }
+            conn.execute_batch("COMMIT")
+        })();
+        let outcome = outcome.map_err(|e| {
+            tracing::error!(error = %e, "SQLite group commit failed");
+            let _ = conn.execute_batch("ROLLBACK");
+            e.to_string()
+        });
+        // Jobs never run (the batch failed before them) drop their reply sender: the caller sees an error.
+        for reply in replies {
+            reply(outcome.clone());
+        }
+    }
+}
+
+fn encode(event: &Event) -> StoreResult<String> {
+    serde_json::to_string(event).map_err(StoreError::backend)
+}
+
+fn decode(version: i64, doc: &str) -> StoreResult<Stored> {
+    let event = serde_json::from_str(doc).map_err(StoreError::backend)?;
+    Ok(Stored { event, version: version as u64 })
+}
+
+fn load(conn: &Connection, project: &str, name: &str) -> StoreResult<Option<Stored>> {
+    let row = conn
+        .prepare_cached("SELECT version, doc FROM events WHERE project = ?1 AND name = ?2")
+        .and_then(|mut s| {
+            s.query_row(params![project, name], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .optional()
+        })
+        .map_err(StoreError::backend)?;
+    row.map(|(v, doc)| decode(v, &doc)).transpose()
+}
+
+fn adjust_count(conn: &Connection, project: &str, delta: i64) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO project_counts (project, events) VALUES (?1, ?2)
+         ON CONFLICT (project) DO UPDATE SET events = events + excluded.events",
+    )
+    .and_then(|mut s| s.execute(params![project, delta]))
+    .map_err(StoreError::backend)?;
+    Ok(())
+}
+
+#[async_trait]
+impl EventStore for SqliteStore {
+    async fn create(&self, project: &str, event: Event, quota: u64) -> StoreResult<Stored> {
+        let project = project.to_owned();
+        self.write(move |conn| {
+            if load(conn, &project, &event.name)?.is_some() {
+                return Err(StoreError::AlreadyExists);
+            }
+            let count: i64 = conn
+                .query_row("SELECT events FROM project_counts WHERE project = ?1", [&project], |r| r.get(0))
+                .optional()
+                .map_err(StoreError::backend)?
+                .unwrap_or(0);
+            if count as u64 >= quota {
+                return Err(StoreError::QuotaExceeded);
+            }
+            let stored = Stored { event, version: 1 };
+            let doc = encode(&stored.event)?;
+            conn.prepare_cached("INSERT INTO events (project, name, version, doc) VALUES (?1, ?2, ?3, ?4)")
+                .and_then(|mut s| s.execute(params![project, stored.event.name, 1, doc]))
+                .map_err(StoreError::backend)?;
+            adjust_count(conn, &project, 1)?;
+            Ok(stored)
+        })
+        .await
+    }
+
+    async fn get(&self, project: &str, name: &str) -> StoreResult<Option<Stored>> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.read(move |conn| load(conn, &project, &name)).await
+    }
+
+    async fn update(
+        &self,
+        project: &str,
+        name: &str,
+        patch: UpdateSecretEventRequestBody,
+        precondition: Precondition,
+        now: i64,
+    ) -> StoreResult<Stored> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.write(move |conn| {
+            let mut current = load(conn, &project, &name)?.ok_or(StoreError::NotFound)?;
+            if !precondition.holds(&current) {
+                return Err(StoreError::PreconditionFailed);
+            }
+            if apply_update(&mut current, patch, now) {
+                let doc = encode(&current.event)?;
+                conn.prepare_cached(
+                    "UPDATE events SET version = ?3, doc = ?4 WHERE project = ?1 AND name = ?2",
+                )
+                .and_then(|mut s| s.execute(params![project, name, current.version as i64, doc]))
+                .map_err(StoreError::backend)?;
+            }
+            Ok(current)
+        })
+        .await
+    }
+
+    async fn delete(&self, project: &str, name: &str, precondition: Precondition) -> StoreResult<()> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.write(move |conn| {
+            let current = load(conn, &project, &name)?.ok_or(StoreError::NotFound)?;
+            if !precondition.holds(&current) {
+                return Err(StoreError::PreconditionFailed);
+            }
+            conn.execute("DELETE FROM events WHERE project = ?1 AND name = ?2", params![project, name])
+                .map_err(StoreError::backend)?;
+            adjust_count(conn, &project, -1)
+        })
+        .await
+    }
+
+    async fn list(&self, project: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<Stored>> {
+        let (project, after) = (project.to_owned(), after.map(str::to_owned));
+        self.read(move |conn| {
+            // A range scan of the primary key from the marker: the cost follows the page, not the table.
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT version, doc FROM events WHERE project = ?1 AND name > ?2 ORDER BY name LIMIT ?3",
+                )
+                .map_err(StoreError::backend)?;
+            let rows = stmt
+                .query_map(params![project, after.unwrap_or_default(), limit as i64], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })
+                .map_err(StoreError::backend)?;
+            rows.map(|row| {
+                let (v, doc) = row.map_err(StoreError::backend)?;
+                decode(v, &doc)
+            })
+            .collect()
+        })
+        .await
+    }
+
+    async fn append_record(&self, project: &str, record: Record) -> StoreResult<()> {
+        let project = project.to_owned();
+        self.write(move |conn| {
+            let doc = serde_json::to_string(&record).map_err(StoreError::backend)?;
+            conn.execute(
+                "INSERT INTO records (project, create_time, doc) VALUES (?1, ?2, ?3)",
+                params![project, record.create_time, doc],
+            )
+            .map_err(StoreError::backend)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn records(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<Record>> {
+        let project = project.to_owned();
+        self.read(move |conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT doc FROM records WHERE project = ?1 AND create_time >= ?2
+                     ORDER BY create_time DESC, id DESC LIMIT ?3",
+                )
+                .map_err(StoreError::backend)?;
+            let rows = stmt
+                .query_map(params![project, since, limit as i64], |r| r.get::<_, String>(0))
+                .map_err(StoreError::backend)?;
+            rows.map(|doc| {
+                serde_json::from_str(&doc.map_err(StoreError::backend)?).map_err(StoreError::backend)
+            })
+            .collect()
+        })
+        .await
+    }
+
+    fn describe(&self) -> String {
+        format!("sqlite at {}", self.path.display())
+    }
+}
