@@ -112,6 +112,7 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
     pub(crate) fn backend(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         StoreError::Backend(e.into())
     }

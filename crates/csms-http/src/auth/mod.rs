@@ -1,0 +1,148 @@
+//! Who is calling, and which projects they may use.
+//!
+//! [`Authenticator`] is the seam: an embedder can check credentials against a real IAM. The provided
+//! [`StaticCredentials`] knows a fixed set of tokens (`X-Auth-Token`) and access keys (AK/SK signatures,
+//! `SDK-HMAC-SHA256`, as the official SDKs send), each bound to a [`ProjectScope`].
+
+use std::collections::{BTreeSet, HashMap};
+
+use async_trait::async_trait;
+use http::{HeaderMap, Method, Uri};
+use subtle::ConstantTimeEq;
+
+pub mod signing;
+
+/// The projects a credential may use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectScope {
+    /// Every project (`"*"` in the credentials file).
+    All,
+    /// Only these project ids.
+    Only(BTreeSet<String>),
+}
+
+impl ProjectScope {
+    /// Builds a scope from a list where `"*"` means every project.
+    pub fn from_list<I: IntoIterator<Item = S>, S: Into<String>>(projects: I) -> Self {
+        let set: BTreeSet<String> = projects.into_iter().map(Into::into).collect();
+        if set.contains("*") { ProjectScope::All } else { ProjectScope::Only(set) }
+    }
+
+    /// Whether `project` is in the scope.
+    pub fn allows(&self, project: &str) -> bool {
+        match self {
+            ProjectScope::All => true,
+            ProjectScope::Only(set) => set.contains(project),
+        }
+    }
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// How the caller is named in logs: never a secret (`token#1`, `ak:AK...`).
+    pub id: String,
+    /// What the caller may use.
+    pub scope: ProjectScope,
+}
+
+/// Why a caller was not authenticated; answered 401 `APIGW.0301` with this message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthError(pub String);
+
+/// What an [`Authenticator`] sees of a request: everything needed to check a signature.
+#[derive(Debug)]
+pub struct AuthRequest<'a> {
+    /// The method.
+    pub method: &'a Method,
+    /// The request target as received (path and query still percent-encoded).
+    pub uri: &'a Uri,
+    /// The headers.
+    pub headers: &'a HeaderMap,
+    /// The body bytes as received.
+    pub body: &'a [u8],
+}
+
+/// Checks a request's credentials.
+#[async_trait]
+pub trait Authenticator: Send + Sync + 'static {
+    /// The caller, or why not. The project check (403) is the service's, against [`Principal::scope`].
+    async fn authenticate(&self, request: &AuthRequest<'_>) -> Result<Principal, AuthError>;
+}
+
+struct AccessKey {
+    secret: String,
+    principal: Principal,
+}
+
+/// A fixed set of tokens and access keys.
+///
+/// ```
+/// use csms_http::auth::{ProjectScope, StaticCredentials};
+///
+/// let credentials = StaticCredentials::new()
+///     .with_token("a-long-random-token", ProjectScope::All)
+///     .with_access_key("AKEXAMPLE", "SKEXAMPLE", ProjectScope::from_list(["0123456789abcdef"]));
+/// # let _ = credentials;
+/// ```
+#[derive(Default)]
+pub struct StaticCredentials {
+    tokens: Vec<(Vec<u8>, Principal)>,
+    access_keys: HashMap<String, AccessKey>,
+}
+
+impl StaticCredentials {
+    /// No credentials: every request is refused.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Accepts `X-Auth-Token: token` for the projects of `scope`.
+    pub fn with_token(mut self, token: impl Into<String>, scope: ProjectScope) -> Self {
+        let id = format!("token#{}", self.tokens.len() + 1);
+        self.tokens.push((token.into().into_bytes(), Principal { id, scope }));
+        self
+    }
+
+    /// Accepts requests signed with the access key `ak` and secret key `sk` for the projects of `scope`.
+    pub fn with_access_key(
+        mut self,
+        ak: impl Into<String>,
+        sk: impl Into<String>,
+        scope: ProjectScope,
+    ) -> Self {
+        let ak = ak.into();
+        let principal = Principal { id: format!("ak:{ak}"), scope };
+        self.access_keys.insert(ak, AccessKey { secret: sk.into(), principal });
+        self
+    }
+
+    fn check_token(&self, token: &[u8]) -> Result<Principal, AuthError> {
+        // Every token is compared, each in constant time, so timing tells nothing about which matched.
+        let mut found = None;
+        for (candidate, principal) in &self.tokens {
+            if bool::from(candidate.as_slice().ct_eq(token)) {
+                found = Some(principal);
+            }
+        }
+        found.cloned().ok_or_else(|| AuthError("The X-Auth-Token is invalid.".into()))
+    }
+}
+
+#[async_trait]
+impl Authenticator for StaticCredentials {
+    async fn authenticate(&self, request: &AuthRequest<'_>) -> Result<Principal, AuthError> {
+        if request.headers.contains_key(http::header::AUTHORIZATION) {
+            let now = time::OffsetDateTime::now_utc();
+            return signing::verify(request, now, |ak| {
+                self.access_keys.get(ak).map(|k| (k.secret.as_str(), &k.principal))
+            });
+        }
+        match request.headers.get("x-auth-token") {
+            Some(token) => self.check_token(token.as_bytes()),
+            None => Err(AuthError(
+                "No credentials: send X-Auth-Token or an SDK-HMAC-SHA256 Authorization header.".into(),
+            )),
+        }
+    }
+}

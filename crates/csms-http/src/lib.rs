@@ -1,0 +1,50 @@
+//! The CSMS secret-event API as an embeddable HTTP service.
+//!
+//! [`CsmsService`] handles `http::Request<B>` for any body type and implements both hyper's and tower's
+//! `Service`, so it mounts in your own hyper or axum server; [`serve`] runs it on a listener with graceful
+//! shutdown. Storage is any [`csms_store::EventStore`]; authentication is any [`auth::Authenticator`]
+//! ([`auth::StaticCredentials`] provides tokens and AK/SK signatures).
+//!
+//! Every response carries `X-Request-Id`; every error has the documented shape
+//! `{"error": {"error_code": ..., "error_msg": ...}}`; single-event responses carry an `ETag`, and
+//! `If-Match` on update and delete makes them conditional (412 `CSMS.9006`).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use csms_http::{CsmsService, ResponseBody, auth::{ProjectScope, StaticCredentials}};
+//! use csms_store::MemoryStore;
+//! use http::Request;
+//! use http_body_util::{BodyExt, Full};
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let credentials = StaticCredentials::new().with_token("secret-token", ProjectScope::All);
+//! let service = CsmsService::new(Arc::new(MemoryStore::new()), Arc::new(credentials));
+//!
+//! let request = Request::post("/v1/0123456789abcdef0123456789abcdef/csms/events")
+//!     .header("x-auth-token", "secret-token")
+//!     .header("content-type", "application/json;charset=UTF-8")
+//!     .body(Full::new(bytes::Bytes::from_static(br#"{"name": "rotation-alerts",
+//!         "event_types": ["SECRET_ROTATED"], "state": "ENABLED",
+//!         "notification": {"target_type": "SMN", "target_id": "urn:smn:r:p:t", "target_name": "t"}}"#)))
+//!     .unwrap();
+//! let response = service.handle(request).await;
+//! assert_eq!(response.status(), 200);
+//! assert!(response.headers().contains_key("x-request-id"));
+//! let body = response.into_body().collect().await.unwrap().to_bytes();
+//! let created: csms_model::SecretEventResponse = serde_json::from_slice(&body).unwrap();
+//! assert_eq!(created.event.name, "rotation-alerts");
+//! # });
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod auth;
+mod body;
+mod error;
+mod route;
+mod serve;
+mod service;
+
+pub use body::ResponseBody;
+pub use serve::serve;
+pub use service::{CsmsService, REQUEST_ID};

@@ -1,0 +1,104 @@
+//! One test over a real listener, including graceful shutdown with a request in flight.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use csms_model::{Event, Record, UpdateSecretEventRequestBody};
+use csms_store::{EventStore, MemoryStore, Precondition, StoreResult, Stored};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::harness::*;
+
+/// A memory store whose listing takes a while, to have a request in flight at shutdown.
+struct SlowList(MemoryStore);
+
+#[async_trait]
+impl EventStore for SlowList {
+    async fn create(&self, p: &str, e: Event, q: u64) -> StoreResult<Stored> {
+        self.0.create(p, e, q).await
+    }
+    async fn get(&self, p: &str, n: &str) -> StoreResult<Option<Stored>> {
+        self.0.get(p, n).await
+    }
+    async fn update(
+        &self,
+        p: &str,
+        n: &str,
+        u: UpdateSecretEventRequestBody,
+        c: Precondition,
+        t: i64,
+    ) -> StoreResult<Stored> {
+        self.0.update(p, n, u, c, t).await
+    }
+    async fn delete(&self, p: &str, n: &str, c: Precondition) -> StoreResult<()> {
+        self.0.delete(p, n, c).await
+    }
+    async fn list(&self, p: &str, a: Option<&str>, l: usize) -> StoreResult<Vec<Stored>> {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        self.0.list(p, a, l).await
+    }
+    async fn append_record(&self, p: &str, r: Record) -> StoreResult<()> {
+        self.0.append_record(p, r).await
+    }
+    async fn records(&self, p: &str, s: i64, l: usize) -> StoreResult<Vec<Record>> {
+        self.0.records(p, s, l).await
+    }
+    fn describe(&self) -> String {
+        "slow".into()
+    }
+}
+
+async fn http1(addr: std::net::SocketAddr, request: String) -> String {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).await.unwrap();
+    out
+}
+
+#[tokio::test]
+async fn serves_http1_and_finishes_requests_in_flight_on_shutdown() {
+    let h = Harness::with_store(Arc::new(SlowList(MemoryStore::new())));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(csms_http::serve(
+        listener,
+        h.service.clone(),
+        async move {
+            let _ = stopped.await;
+        },
+        Duration::from_secs(10),
+    ));
+
+    let body = create_body("over-the-wire").to_string();
+    let created = http1(
+        addr,
+        format!(
+            "POST {} HTTP/1.1\r\nHost: {addr}\r\nX-Auth-Token: {TOKEN}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            events(),
+            body.len()
+        ),
+    )
+    .await;
+    assert!(created.starts_with("HTTP/1.1 200 OK\r\n"), "{created}");
+    assert!(created.to_ascii_lowercase().contains("x-request-id: "));
+    assert!(created.contains("\"name\":\"over-the-wire\""));
+
+    // A slow listing is in flight when shutdown begins; it must still complete.
+    let list = format!(
+        "GET {} HTTP/1.1\r\nHost: {addr}\r\nX-Auth-Token: {TOKEN}\r\nConnection: close\r\n\r\n",
+        events()
+    );
+    let in_flight = tokio::spawn(http1(addr, list));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stop.send(()).unwrap();
+    let listed = in_flight.await.unwrap();
+    assert!(listed.starts_with("HTTP/1.1 200 OK\r\n"), "{listed}");
+    assert!(listed.contains("over-the-wire"));
+    tokio::time::timeout(Duration::from_secs(5), server).await.expect("serve returns").unwrap().unwrap();
+    assert!(TcpStream::connect(addr).await.is_err(), "the listener is closed");
+}
