@@ -1,0 +1,161 @@
+//! `csms-server`: the CSMS secret-event API over HTTP.
+//!
+//! Runs [`csms_http::CsmsService`] on SQLite in the data directory by default, or on PostgreSQL when
+//! `--database-url` is given (several instances may share one database).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Parser, ValueEnum};
+use csms_http::CsmsService;
+use csms_store::{EventStore, PostgresStore, SqliteStore};
+
+mod credentials;
+
+/// The Huawei Cloud CSMS secret-event API: create, list, show, update and delete events, and list
+/// notification records, under /v1/{project_id}/csms.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on (port 0 picks a free port; the bound address is printed).
+    #[arg(long, env = "CSMS_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+
+    /// Directory for the SQLite database and the generated development credentials.
+    #[arg(long, env = "CSMS_DATA_DIR", default_value = "./csms-data")]
+    data_dir: PathBuf,
+
+    /// TOML file of [[token]] and [[access_key]] entries. Without it, development credentials valid for
+    /// every project are made in the data directory and printed at start.
+    #[arg(long, env = "CSMS_CREDENTIALS")]
+    credentials: Option<PathBuf>,
+
+    /// PostgreSQL URL (postgres://user:password@host:port/db) to store events there instead of SQLite.
+    #[arg(long, env = "CSMS_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+
+    /// Most PostgreSQL connections this instance opens.
+    #[arg(long, env = "CSMS_DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
+    database_max_connections: usize,
+
+    /// Most events one project may hold; more creates are refused with 400 CSMS.9003.
+    #[arg(long, env = "CSMS_EVENT_QUOTA", default_value_t = 10_000)]
+    event_quota: u64,
+
+    /// Seconds to let requests in flight finish after SIGINT or SIGTERM.
+    #[arg(long, env = "CSMS_SHUTDOWN_GRACE", default_value_t = 30)]
+    shutdown_grace: u64,
+
+    /// Log format: human-readable text or one JSON object per line. The level comes from RUST_LOG.
+    #[arg(long, env = "CSMS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
+}
+
+async fn open_store(args: &Args) -> anyhow::Result<Arc<dyn EventStore>> {
+    Ok(match &args.database_url {
+        Some(url) => Arc::new(
+            PostgresStore::connect(url, args.database_max_connections)
+                .await
+                .context("connecting to PostgreSQL (--database-url)")?,
+        ),
+        None => {
+            let path = args.data_dir.join("events.db");
+            Arc::new(SqliteStore::open(&path).with_context(|| format!("opening {}", path.display()))?)
+        }
+    })
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received"),
+        () = terminate => tracing::info!("SIGTERM received"),
+    }
+}
+
+fn print_development_help(addr: SocketAddr, path: &Path, file: &credentials::CredentialsFile) {
+    let host = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
+    let base = format!("http://{host}:{}", addr.port());
+    let project = "0123456789abcdef0123456789abcdef";
+    let token = &file.tokens[0].token;
+    println!("Development credentials (valid for every project) are in {}:", path.display());
+    println!("  token:  {token}");
+    println!("  try:    curl -s -H 'X-Auth-Token: {token}' {base}/v1/{project}/csms/events");
+    if let Some(key) = file.access_keys.first() {
+        println!("  AK/SK:  {} / {}", key.ak, key.sk);
+        println!("  Python SDK (pip install huaweicloudsdkcsms):");
+        println!("    from huaweicloudsdkcore.auth.credentials import BasicCredentials");
+        println!("    from huaweicloudsdkcsms.v1 import CsmsClient, ListSecretEventsRequest");
+        println!(
+            "    client = CsmsClient.new_builder().with_credentials(BasicCredentials(\"{}\", \"{}\", \"{project}\")) \\",
+            key.ak, key.sk
+        );
+        println!("        .with_endpoint(\"{base}\").build()");
+        println!("    print(client.list_secret_events(ListSecretEventsRequest()))");
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    init_logging(args.log_format);
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
+
+    let (credentials, development) = match &args.credentials {
+        Some(path) => (credentials::CredentialsFile::load(path)?, None),
+        None => {
+            let (path, file) = credentials::development(&args.data_dir)?;
+            (file.clone(), Some((path, file)))
+        }
+    };
+    let store = open_store(&args).await?;
+    tracing::info!(store = %store.describe(), "store opened");
+
+    let service =
+        CsmsService::new(store, Arc::new(credentials.to_static())).with_event_quota(args.event_quota);
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("binding {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "listening");
+    println!("csms-server listening on http://{addr}");
+    if let Some((path, file)) = &development {
+        print_development_help(addr, path, file);
+    }
+    csms_http::serve(listener, service, shutdown_signal(), Duration::from_secs(args.shutdown_grace)).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
