@@ -1,6 +1,6 @@
 //! JSON Schema fragments built from [`crate::limits`], used by the schemars derives.
 
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use schemars::{Schema, SchemaGenerator, json_schema};
 
 use crate::enums::EventType;
 use crate::limits::{self, StringRule};
@@ -33,7 +33,7 @@ pub(crate) fn event_id(_: &mut SchemaGenerator) -> Schema {
 pub(crate) fn event_types(generator: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "type": "array",
-        "items": EventType::json_schema(generator),
+        "items": generator.subschema_for::<EventType>(),
         "minItems": limits::EVENT_TYPES_MIN_ITEMS,
         "maxItems": limits::EVENT_TYPES_MAX_ITEMS,
         "uniqueItems": true,

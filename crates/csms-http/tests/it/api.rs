@@ -243,7 +243,18 @@ async fn openapi_and_health_need_no_credentials() {
     let h = Harness::new();
     let doc = h.call_with("GET", "/openapi.json", &[], None).await;
     assert_eq!(doc.status, 200);
-    assert!(doc.json().is_object());
+    let doc = doc.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for op in [
+        "CreateSecretEvent",
+        "ListSecretEvents",
+        "ShowSecretEvent",
+        "UpdateSecretEvent",
+        "DeleteSecretEvent",
+        "ListNotificationRecords",
+    ] {
+        assert!(doc.to_string().contains(&format!("\"operationId\":\"{op}\"")), "{op}");
+    }
     assert_eq!(h.call_with("GET", "/healthz", &[], None).await.json(), json!({"status": "ok"}));
 }
 

@@ -1,0 +1,262 @@
+//! The OpenAPI 3.1 document: the six operations, their parameters, bodies, every success and error
+//! response, the two security schemes and the documented examples.
+
+use csms_model::limits::{self, StringRule};
+use csms_model::*;
+use schemars::JsonSchema;
+use schemars::generate::{SchemaGenerator, SchemaSettings};
+use serde_json::{Map, Value, json};
+
+use crate::STAMP;
+
+macro_rules! example {
+    ($file:literal) => {
+        serde_json::from_str::<Value>(include_str!(concat!("../../fixtures/examples/", $file)))
+            .expect("examples are JSON")
+    };
+}
+
+fn string_rule(rule: StringRule) -> Value {
+    json!({"type": "string", "minLength": rule.min_len, "maxLength": rule.max_len, "pattern": rule.pattern()})
+}
+
+struct Operation {
+    id: &'static str,
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    description: &'static str,
+    parameters: Vec<Value>,
+    request: Option<(Value, Value)>,
+    success: (&'static str, Option<(Value, Value)>),
+    single_event: bool,
+    errors: Vec<ErrorCode>,
+}
+
+fn reference<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    generator.subschema_for::<T>().to_value()
+}
+
+fn error_responses(errors: &[ErrorCode], request_id: &Value) -> Map<String, Value> {
+    let mut by_status: std::collections::BTreeMap<u16, Vec<ErrorCode>> = Default::default();
+    for code in errors {
+        by_status.entry(code.http_status()).or_default().push(*code);
+    }
+    by_status
+        .into_iter()
+        .map(|(status, codes)| {
+            let description = codes
+                .iter()
+                .map(|c| format!("`{}`: {}", c.code(), c.default_message()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let examples: Map<String, Value> = codes
+                .iter()
+                .map(|c| {
+                    let body = ErrorResponse::new(*c, c.default_message());
+                    (c.code().to_owned(), json!({"value": serde_json::to_value(body).unwrap()}))
+                })
+                .collect();
+            let response = json!({
+                "description": description,
+                "headers": {"X-Request-Id": request_id},
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ErrorResponse"},
+                    "examples": examples,
+                }},
+            });
+            (status.to_string(), response)
+        })
+        .collect()
+}
+
+pub(crate) fn document() -> Value {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = "/components/schemas".into())
+        .into_generator();
+    generator.subschema_for::<ErrorResponse>();
+
+    let project_id = json!({"name": "project_id", "in": "path", "required": true,
+        "description": "The project id (real ones are 32 hexadecimal characters).",
+        "schema": string_rule(limits::PROJECT_ID)});
+    let event_name = json!({"name": "event_name", "in": "path", "required": true,
+        "description": "The event's name.", "schema": string_rule(limits::EVENT_NAME)});
+    let limit = json!({"name": "limit", "in": "query", "required": false,
+        "description": "Page size.",
+        "schema": {"type": "integer", "minimum": limits::LIST_LIMIT_MIN, "maximum": limits::LIST_LIMIT_MAX,
+                   "default": limits::LIST_LIMIT_DEFAULT}});
+    let marker = json!({"name": "marker", "in": "query", "required": false,
+        "description": "The last name of the previous page; the page holds names after it (exclusive). Empty or absent: the first page.",
+        "schema": string_rule(limits::MARKER)});
+    let if_match = json!({"name": "If-Match", "in": "header", "required": false,
+        "description": "Only change the event if its current ETag is one of these (or `*`); else 412 CSMS.9006.",
+        "schema": {"type": "string"}});
+    let request_id = json!({"description": "The request's id, 32 hexadecimal characters.",
+        "schema": {"type": "string"}});
+    let etag =
+        json!({"description": "The event's current version, for If-Match.", "schema": {"type": "string"}});
+
+    use ErrorCode::*;
+    let common = [InvalidParameter, Unauthenticated, Forbidden, Internal];
+    let with_body = [MalformedBody, BodyTooLarge, UnsupportedMediaType];
+    let errors = |extra: &[ErrorCode], body: bool| -> Vec<ErrorCode> {
+        let mut all: Vec<ErrorCode> = common.to_vec();
+        if body {
+            all.extend(with_body);
+        }
+        all.extend(extra);
+        all
+    };
+    let event_response =
+        (reference::<SecretEventResponse>(&mut generator), example!("update-response.seed.json"));
+
+    let operations = vec![
+        Operation {
+            id: "CreateSecretEvent",
+            method: "post",
+            path: "/v1/{project_id}/csms/events",
+            summary: "Create an event",
+            description: "Creates an event. Every field is required; the name must be new in the project.",
+            parameters: vec![project_id.clone()],
+            request: Some((
+                reference::<CreateSecretEventRequestBody>(&mut generator),
+                example!("create-request.upstream.json"),
+            )),
+            success: ("200", Some(event_response.clone())),
+            single_event: true,
+            errors: errors(&[EventAlreadyExists, QuotaExceeded], true),
+        },
+        Operation {
+            id: "ListSecretEvents",
+            method: "get",
+            path: "/v1/{project_id}/csms/events",
+            summary: "List events",
+            description: "Lists the project's events in ascending name order, a page at a time. Past the end the page is empty.",
+            parameters: vec![project_id.clone(), limit, marker],
+            request: None,
+            success: (
+                "200",
+                Some((
+                    reference::<ListSecretEventsResponse>(&mut generator),
+                    example!("list-events-response.upstream.json"),
+                )),
+            ),
+            single_event: false,
+            errors: errors(&[], false),
+        },
+        Operation {
+            id: "ShowSecretEvent",
+            method: "get",
+            path: "/v1/{project_id}/csms/events/{event_name}",
+            summary: "Show an event",
+            description: "Shows one event.",
+            parameters: vec![project_id.clone(), event_name.clone()],
+            request: None,
+            success: ("200", Some(event_response.clone())),
+            single_event: true,
+            errors: errors(&[EventNotFound], false),
+        },
+        Operation {
+            id: "UpdateSecretEvent",
+            method: "put",
+            path: "/v1/{project_id}/csms/events/{event_name}",
+            summary: "Update an event",
+            description: "A partial update: an absent or null field is left as it is; a present `event_types` or `notification` replaces the stored value. `{}` changes nothing.",
+            parameters: vec![project_id.clone(), event_name.clone(), if_match.clone()],
+            request: Some((
+                reference::<UpdateSecretEventRequestBody>(&mut generator),
+                example!("update-request.seed.json"),
+            )),
+            success: ("200", Some(event_response)),
+            single_event: true,
+            errors: errors(&[EventNotFound, PreconditionFailed], true),
+        },
+        Operation {
+            id: "DeleteSecretEvent",
+            method: "delete",
+            path: "/v1/{project_id}/csms/events/{event_name}",
+            summary: "Delete an event",
+            description: "Deletes an event, immediately and permanently.",
+            parameters: vec![project_id.clone(), event_name, if_match],
+            request: None,
+            success: ("204", None),
+            single_event: false,
+            errors: errors(&[EventNotFound, EventInUse, PreconditionFailed], false),
+        },
+        Operation {
+            id: "ListNotificationRecords",
+            method: "get",
+            path: "/v1/{project_id}/csms/notification-records",
+            summary: "List notification records",
+            description: "The notifications the project's events produced in the last 90 days, newest first, at most 1000.",
+            parameters: vec![project_id],
+            request: None,
+            success: (
+                "200",
+                Some((
+                    reference::<ListNotificationRecordsResponse>(&mut generator),
+                    example!("list-records-response.upstream.json"),
+                )),
+            ),
+            single_event: false,
+            errors: errors(&[], false),
+        },
+    ];
+
+    let mut paths = Map::new();
+    for op in operations {
+        let mut responses = Map::new();
+        let mut headers = json!({"X-Request-Id": request_id.clone()});
+        if op.single_event {
+            headers["ETag"] = etag.clone();
+        }
+        let mut success = json!({"description": "Success.", "headers": headers});
+        if let Some((schema, example)) = op.success.1 {
+            success["content"] = json!({"application/json": {"schema": schema, "example": example}});
+        }
+        responses.insert(op.success.0.into(), success);
+        responses.extend(error_responses(&op.errors, &request_id));
+        let mut operation = json!({
+            "operationId": op.id,
+            "summary": op.summary,
+            "description": op.description,
+            "parameters": op.parameters,
+            "responses": responses,
+        });
+        if let Some((schema, example)) = op.request {
+            operation["requestBody"] = json!({"required": true, "content": {
+                "application/json": {"schema": schema, "example": example}}});
+        }
+        let path = paths.entry(op.path).or_insert_with(|| json!({}));
+        path[op.method] = operation;
+    }
+    paths.insert(
+        "/openapi.json".into(),
+        json!({"get": {"operationId": "GetOpenApi", "summary": "This document", "security": [],
+            "responses": {"200": {"description": "The OpenAPI document.", "headers": {"X-Request-Id": request_id},
+                "content": {"application/json": {"schema": {"type": "object"}}}}}}}),
+    );
+
+    let mut components = json!({"schemas": generator.take_definitions(true)});
+    crate::name_definitions(&mut components);
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "CSMS secret events",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": format!("The event API of Huawei Cloud's Cloud Secret Management Service, as implemented by csms-events. {STAMP}"),
+        },
+        "servers": [{"url": "http://127.0.0.1:8080"}],
+        "security": [{"token": []}, {"aksk": []}],
+        "paths": paths,
+        "components": {
+            "schemas": components["schemas"],
+            "securitySchemes": {
+                "token": {"type": "apiKey", "in": "header", "name": "X-Auth-Token",
+                          "description": "A token of the credentials file."},
+                "aksk": {"type": "apiKey", "in": "header", "name": "Authorization",
+                         "description": "An AK/SK signature as the official SDKs send it: `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<h1;h2>, Signature=<hex>` with `X-Sdk-Date` (within 15 minutes of the server's clock)."},
+            },
+        },
+    })
+}
