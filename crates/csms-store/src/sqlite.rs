@@ -39,6 +39,13 @@ const MIGRATIONS: &[(&str, &str)] = &[(
      CREATE INDEX records_by_time ON records (project, create_time DESC, id DESC);",
 )];
 
+/// One page of a project's events after a marker: a range scan of the primary key.
+const LIST_SQL: &str =
+    "SELECT version, doc FROM events WHERE project = ?1 AND name > ?2 ORDER BY name LIMIT ?3";
+/// The newest records of a project since a time: a range scan of `records_by_time`.
+const RECORDS_SQL: &str = "SELECT doc FROM records WHERE project = ?1 AND create_time >= ?2
+                           ORDER BY create_time DESC, id DESC LIMIT ?3";
+
 /// Most writes committed together.
 const MAX_BATCH: usize = 256;
 /// Most idle read connections kept.
@@ -290,11 +297,7 @@ impl EventStore for SqliteStore {
         let (project, after) = (project.to_owned(), after.map(str::to_owned));
         self.read(move |conn| {
             // A range scan of the primary key from the marker: the cost follows the page, not the table.
-            let mut stmt = conn
-                .prepare_cached(
-                    "SELECT version, doc FROM events WHERE project = ?1 AND name > ?2 ORDER BY name LIMIT ?3",
-                )
-                .map_err(StoreError::backend)?;
+            let mut stmt = conn.prepare_cached(LIST_SQL).map_err(StoreError::backend)?;
             let rows = stmt
                 .query_map(params![project, after.unwrap_or_default(), limit as i64], |r| {
                     Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
@@ -326,12 +329,7 @@ impl EventStore for SqliteStore {
     async fn records(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<Record>> {
         let project = project.to_owned();
         self.read(move |conn| {
-            let mut stmt = conn
-                .prepare_cached(
-                    "SELECT doc FROM records WHERE project = ?1 AND create_time >= ?2
-                     ORDER BY create_time DESC, id DESC LIMIT ?3",
-                )
-                .map_err(StoreError::backend)?;
+            let mut stmt = conn.prepare_cached(RECORDS_SQL).map_err(StoreError::backend)?;
             let rows = stmt
                 .query_map(params![project, since, limit as i64], |r| r.get::<_, String>(0))
                 .map_err(StoreError::backend)?;
@@ -345,5 +343,30 @@ impl EventStore for SqliteStore {
 
     fn describe(&self) -> String {
         format!("sqlite at {}", self.path.display())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt.query_map(params!["p", "m", 50], |r| r.get::<_, String>(3)).unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+    }
+
+    #[test]
+    fn listing_and_records_are_index_range_scans() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.db");
+        drop(SqliteStore::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        let list = plan(&conn, LIST_SQL);
+        assert!(list.contains("SEARCH events USING PRIMARY KEY (project=? AND name>?)"), "{list}");
+        assert!(!list.contains("TEMP B-TREE"), "no sort: {list}");
+        let records = plan(&conn, RECORDS_SQL);
+        assert!(records.contains("USING INDEX records_by_time (project=? AND create_time>?)"), "{records}");
+        assert!(!records.contains("TEMP B-TREE"), "no sort: {records}");
     }
 }
