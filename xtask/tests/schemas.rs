@@ -65,13 +65,7 @@ fn create(mutate: impl FnOnce(&mut Value)) -> Value {
     body
 }
 
-const TYPES: [&str; 5] = [
-    "SECRET_VERSION_CREATED",
-    "SECRET_VERSION_EXPIRED",
-    "SECRET_ROTATED",
-    "SECRET_DELETED",
-    "SECRET_ROTATED_FAILED",
-];
+const TYPES: &[&str] = csms_model::EventType::KNOWN;
 
 /// (description, schema, document, valid?)
 fn documents() -> Vec<(&'static str, &'static str, Value, bool)> {
@@ -85,7 +79,7 @@ fn documents() -> Vec<(&'static str, &'static str, Value, bool)> {
         (
             "13 types",
             c,
-            create(|b| b["event_types"] = json!((0..13).map(|i| TYPES[i % 5]).collect::<Vec<_>>())),
+            create(|b| b["event_types"] = json!((0..13).map(|i| TYPES[i % TYPES.len()]).collect::<Vec<_>>())),
             false,
         ),
         ("no types", c, create(|b| b["event_types"] = json!([])), false),

@@ -4,13 +4,7 @@ use csms_model::{EventState, EventType};
 use csms_validate::*;
 use serde_json::{Value, json};
 
-const TYPES: [&str; 5] = [
-    "SECRET_VERSION_CREATED",
-    "SECRET_VERSION_EXPIRED",
-    "SECRET_ROTATED",
-    "SECRET_DELETED",
-    "SECRET_ROTATED_FAILED",
-];
+const TYPES: &[&str] = csms_model::EventType::KNOWN;
 
 fn valid_create() -> Value {
     json!({
@@ -43,7 +37,7 @@ fn paths<T: std::fmt::Debug>(r: Result<T, Rejection>) -> Vec<String> {
 
 /// `n` event types; items beyond the five distinct values repeat (so n > 5 also breaks uniqueness).
 fn types(n: usize) -> Value {
-    json!((0..n).map(|i| TYPES[i % 5]).collect::<Vec<_>>())
+    json!((0..n).map(|i| TYPES[i % TYPES.len()]).collect::<Vec<_>>())
 }
 
 #[test]
