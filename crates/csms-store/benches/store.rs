@@ -6,7 +6,7 @@
 //! - Group commit: creates per second from one client, then from 32 concurrent clients. Sharing fsyncs
 //!   makes the concurrent rate a multiple of the sequential one.
 //!
-//! Run: `cargo bench -p csms-store --features postgres` (PostgreSQL too when CSMS_TEST_DATABASE_URL is set).
+//! Run: `cargo bench -p csms-store` (PostgreSQL too when CSMS_TEST_DATABASE_URL is set).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
