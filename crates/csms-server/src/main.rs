@@ -28,7 +28,7 @@ struct Args {
     #[arg(long, env = "CSMS_DATA_DIR", default_value = "./csms-data")]
     data_dir: PathBuf,
 
-    /// TOML file of [[token]] and [[access_key]] entries. Without it, development credentials valid for
+    /// TOML file of `[[token]]` and `[[access_key]]` entries. Without it, development credentials valid for
     /// every project are made in the data directory and printed at start.
     #[arg(long, env = "CSMS_CREDENTIALS")]
     credentials: Option<PathBuf>,
