@@ -180,6 +180,13 @@ pub trait EventStore: Send + Sync + 'static {
     fn describe(&self) -> String;
 }
 
+/// An event row of a durable backend: its version and its JSON document.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn decode(version: i64, doc: &str) -> StoreResult<Stored> {
+    let event = serde_json::from_str(doc).map_err(StoreError::backend)?;
+    Ok(Stored { event, version: version as u64 })
+}
+
 /// Applies a partial update to `current`, the one definition every backend uses.
 ///
 /// An absent field is left as it is; a present `event_types` or `notification` replaces the whole stored

@@ -9,7 +9,7 @@ use csms_model::{Event, Record, UpdateSecretEventRequestBody};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
 use tokio_postgres::NoTls;
 
-use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, apply_update};
+use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, apply_update, decode};
 
 /// Schema migrations, applied in order and recorded in `schema_migrations`.
 const MIGRATIONS: &[(&str, &str)] = &[(
@@ -118,11 +118,6 @@ fn describe(config: &tokio_postgres::Config) -> String {
         })
         .collect();
     format!("postgresql at {}/{}", hosts.join(","), config.get_dbname().unwrap_or("postgres"))
-}
-
-fn decode(version: i64, doc: &str) -> StoreResult<Stored> {
-    let event = serde_json::from_str(doc).map_err(StoreError::backend)?;
-    Ok(Stored { event, version: version as u64 })
 }
 
 async fn load_for_update(tx: &Transaction<'_>, project: &str, name: &str) -> StoreResult<Option<Stored>> {

@@ -14,7 +14,7 @@ use csms_model::{Event, Record, UpdateSecretEventRequestBody};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use tokio::sync::oneshot;
 
-use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, apply_update};
+use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, apply_update, decode};
 
 /// Schema migrations, applied in order and recorded in `schema_migrations`.
 const MIGRATIONS: &[(&str, &str)] = &[(
@@ -192,11 +192,6 @@ fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
 
 fn encode(event: &Event) -> StoreResult<String> {
     serde_json::to_string(event).map_err(StoreError::backend)
-}
-
-fn decode(version: i64, doc: &str) -> StoreResult<Stored> {
-    let event = serde_json::from_str(doc).map_err(StoreError::backend)?;
-    Ok(Stored { event, version: version as u64 })
 }
 
 fn load(conn: &Connection, project: &str, name: &str) -> StoreResult<Option<Stored>> {
