@@ -89,7 +89,7 @@ pub(crate) fn document() -> Value {
         "description": "The last name of the previous page; the page holds names after it (exclusive). Empty or absent: the first page.",
         "schema": string_rule(limits::MARKER)});
     let if_match = json!({"name": "If-Match", "in": "header", "required": false,
-        "description": "Only change the event if its current ETag is one of these (or `*`); else 412 CSMS.9006.",
+        "description": "Only change the event if its current ETag is one of these strong tags (or `*`); else 412 CSMS.9006. Weak tags never match; an empty value is no condition.",
         "schema": {"type": "string"}});
     let request_id = json!({"description": "The request's id, 32 hexadecimal characters.",
         "schema": {"type": "string"}});

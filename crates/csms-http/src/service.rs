@@ -313,14 +313,18 @@ fn first_query_values(query: Option<&str>) -> (Option<String>, Option<String>) {
     (limit, marker)
 }
 
-/// `If-Match`: `*`, or a list of entity tags compared strongly (weak tags never match).
+/// `If-Match`: `*`, or a list of entity tags compared strongly (weak tags never match). An empty header
+/// is no condition at all; a header of weak or malformed tags only matches nothing.
 fn if_match(headers: &HeaderMap) -> Precondition {
-    let values: Vec<&str> = headers.get_all(IF_MATCH).iter().filter_map(|v| v.to_str().ok()).collect();
-    if values.is_empty() {
+    let mut tags = Vec::new();
+    for value in headers.get_all(IF_MATCH) {
+        // A value that is not visible ASCII holds no valid tag, so it can match nothing.
+        let text = value.to_str().unwrap_or("malformed");
+        tags.extend(text.split(',').map(str::trim).filter(|t| !t.is_empty()));
+    }
+    if tags.is_empty() {
         return Precondition::None;
     }
-    let tags: Vec<&str> =
-        values.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|t| !t.is_empty()).collect();
     if tags.contains(&"*") {
         return Precondition::Any;
     }

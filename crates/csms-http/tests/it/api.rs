@@ -129,6 +129,12 @@ async fn if_match_makes_writes_conditional() {
     h.call_with("DELETE", &event("e"), &[("x-auth-token", TOKEN), ("if-match", &etag)], None)
         .await
         .error(412, "CSMS.9006");
+    // An empty If-Match is no condition; one of malformed tags only matches nothing.
+    let auth = ("x-auth-token", TOKEN);
+    let noop = h.call_with("PUT", &event("e"), &[auth, ("if-match", " ")], Some(b"{}".to_vec())).await;
+    assert_eq!(noop.status, 200);
+    let garbage = h.call_with("PUT", &event("e"), &[auth, ("if-match", "abc")], Some(b"{}".to_vec())).await;
+    garbage.error(412, "CSMS.9006");
     let deleted =
         h.call_with("DELETE", &event("e"), &[("x-auth-token", TOKEN), ("if-match", "*")], None).await;
     assert_eq!(deleted.status, 204);
