@@ -29,4 +29,4 @@ mod violation;
 
 pub use body::{parse_create_body, parse_update_body, validate_create_body, validate_update_body};
 pub use rules::{ListQuery, event_name, list_query, project_id};
-pub use violation::{Rejection, Violation, Violations};
+pub use violation::{MAX_LISTED_VIOLATIONS, Rejection, Violation, Violations};

@@ -110,15 +110,22 @@ impl Violations {
     }
 }
 
+/// Most violations spelled out in an error message; a body of thousands of bad items gets a message of
+/// bounded size, which still counts them all.
+pub const MAX_LISTED_VIOLATIONS: usize = 10;
+
 impl fmt::Display for Violations {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
         write!(f, "{n} validation error{} detected. ", if n == 1 { "" } else { "s" })?;
-        for (i, v) in self.0.iter().enumerate() {
+        for (i, v) in self.0.iter().take(MAX_LISTED_VIOLATIONS).enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
             }
             f.write_str(&v.message)?;
+        }
+        if n > MAX_LISTED_VIOLATIONS {
+            write!(f, "; and {} more", n - MAX_LISTED_VIOLATIONS)?;
         }
         Ok(())
     }

@@ -272,3 +272,15 @@ fn project_id_rule() {
     assert!(project_id("").is_err());
     assert_eq!(project_id("a b").unwrap_err().iter().next().unwrap().path, "/project_id");
 }
+
+#[test]
+fn a_flood_of_bad_items_gets_a_bounded_message_that_counts_them_all() {
+    let items: Vec<String> = (0..5000).map(|i| format!("BAD{i}")).collect();
+    let rejection = update(&json!({"event_types": items})).unwrap_err();
+    let Rejection::Invalid(all) = &rejection else { panic!("{rejection:?}") };
+    assert_eq!(all.len(), 5001, "5000 bad items and the count");
+    let message = rejection.to_error_response().error.error_msg;
+    assert!(message.starts_with("5001 validation errors detected. "), "{message}");
+    assert!(message.ends_with(&format!("; and {} more", 5001 - MAX_LISTED_VIOLATIONS)), "{message}");
+    assert!(message.len() < 4096, "{} bytes", message.len());
+}
