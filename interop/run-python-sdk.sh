@@ -4,19 +4,19 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+. interop/lib.sh
 
 if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import huaweicloudsdkcsms' 2>/dev/null; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check huaweicloudsdkcsms
 fi
 
-cargo build --quiet -p csms-server
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 project=0123456789abcdef0123456789abcdef
-ak="INTEROP$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
-sk="$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+ak="INTEROP$(random_hex 8 | tr a-f A-F)"
+sk="$(random_hex 20)"
 cat > "$work/credentials.toml" <<TOML
 [[access_key]]
 ak = "$ak"
@@ -24,15 +24,7 @@ sk = "$sk"
 projects = ["$project"]
 TOML
 
-target/debug/csms-server --listen 127.0.0.1:0 --data-dir "$work/data" --credentials "$work/credentials.toml" \
-  > "$work/stdout" 2> "$work/stderr" &
-server=$!
-for _ in $(seq 100); do
-  grep -q 'listening on' "$work/stdout" 2>/dev/null && break
-  sleep 0.1
-done
-endpoint=$(sed -n 's/^csms-server listening on //p' "$work/stdout")
-[ -n "$endpoint" ] || { cat "$work/stderr"; echo "csms-server did not start" >&2; exit 1; }
+start_server "$work" "$work/credentials.toml"
 
 CSMS_ENDPOINT="$endpoint" CSMS_AK="$ak" CSMS_SK="$sk" CSMS_PROJECT="$project" \
 CSMS_OTHER_PROJECT=fedcba9876543210fedcba9876543210 \

@@ -4,24 +4,16 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+. interop/lib.sh
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -c 'import schemathesis' 2>/dev/null \
   || .venv/bin/pip install --quiet --disable-pip-version-check schemathesis
 
-cargo build --quiet -p csms-server
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-token="schemathesis-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+token="schemathesis-$(random_hex 16)"
 printf '[[token]]\ntoken = "%s"\nprojects = ["*"]\n' "$token" > "$work/credentials.toml"
-target/debug/csms-server --listen 127.0.0.1:0 --data-dir "$work/data" --credentials "$work/credentials.toml" \
-  > "$work/stdout" 2> "$work/stderr" &
-server=$!
-for _ in $(seq 100); do
-  grep -q 'listening on' "$work/stdout" 2>/dev/null && break
-  sleep 0.1
-done
-endpoint=$(sed -n 's/^csms-server listening on //p' "$work/stdout")
-[ -n "$endpoint" ] || { cat "$work/stderr"; echo "csms-server did not start" >&2; exit 1; }
+start_server "$work" "$work/credentials.toml"
 
 .venv/bin/schemathesis --config-file interop/schemathesis.toml run "$endpoint/openapi.json" --url "$endpoint" \
   -H "X-Auth-Token: $token" --checks all --max-examples 100 --seed 1 --no-color
