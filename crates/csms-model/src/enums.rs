@@ -5,6 +5,29 @@
 
 use std::fmt;
 
+/// What every string enum of the model shares: the values this version knows, and the value as sent.
+///
+/// The validator (`csms-validate`), the JSON Schemas and the docs read [`StringEnum::KNOWN`]; no other
+/// list of enum values exists.
+///
+/// ```
+/// use csms_model::{EventState, StringEnum};
+///
+/// assert_eq!(EventState::KNOWN, ["ENABLED", "DISABLED"]);
+/// assert!(EventState::from("ENABLED").is_known());
+/// assert_eq!(EventState::from("PAUSED").as_str(), "PAUSED");
+/// ```
+pub trait StringEnum: for<'a> From<&'a str> {
+    /// Every value this version knows, in documentation order (the enum value set of the schemas).
+    const KNOWN: &'static [&'static str];
+
+    /// The value as it appears on the wire.
+    fn as_str(&self) -> &str;
+
+    /// Whether this is one of the [`KNOWN`](Self::KNOWN) values (not `Unknown`).
+    fn is_known(&self) -> bool;
+}
+
 macro_rules! string_enum {
     (
         $(#[$meta:meta])*
@@ -21,20 +44,17 @@ macro_rules! string_enum {
             Unknown(String),
         }
 
-        impl $name {
-            /// Every value this version knows, in documentation order (the enum value set of the schemas).
-            pub const KNOWN: &'static [&'static str] = &[$($wire),+];
+        impl StringEnum for $name {
+            const KNOWN: &'static [&'static str] = &[$($wire),+];
 
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
+            fn as_str(&self) -> &str {
                 match self {
                     $( Self::$variant => $wire, )+
                     Self::Unknown(s) => s.as_str(),
                 }
             }
 
-            /// Whether this is one of the [`KNOWN`](Self::KNOWN) values.
-            pub fn is_known(&self) -> bool {
+            fn is_known(&self) -> bool {
                 !matches!(self, Self::Unknown(_))
             }
         }

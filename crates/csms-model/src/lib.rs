@@ -23,12 +23,16 @@
 mod enums;
 mod error;
 pub mod limits;
+mod operation;
 #[cfg(feature = "schemars")]
 mod schema;
 mod types;
+#[cfg(feature = "validator")]
+pub mod validation;
 
-pub use enums::{EventState, EventType, NotificationStatus, SecretType, TargetType};
+pub use enums::{EventState, EventType, NotificationStatus, SecretType, StringEnum, TargetType};
 pub use error::{ErrorCode, ErrorDetail, ErrorResponse};
+pub use operation::Operation;
 pub use types::{
     CreateSecretEventRequestBody, Event, ListNotificationRecordsResponse, ListSecretEventsResponse,
     Notification, PageInfo, Record, SecretEventResponse, UpdateSecretEventRequestBody,

@@ -5,13 +5,13 @@ use std::collections::HashSet;
 
 use csms_model::limits;
 use csms_model::{
-    CreateSecretEventRequestBody, EventState, EventType, TargetType, UpdateSecretEventRequestBody,
+    CreateSecretEventRequestBody, EventState, EventType, StringEnum, TargetType, UpdateSecretEventRequestBody,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::rules::{Compiled, EVENT_NAME, TARGET_ID, TARGET_NAME};
-use crate::violation::{Rejection, Violations};
+use crate::violation::{Rejection, ViolationKind, Violations};
 
 /// Parses and checks a CreateSecretEvent body: every field is required.
 pub fn parse_create_body(bytes: &[u8]) -> Result<CreateSecretEventRequestBody, Rejection> {
@@ -59,7 +59,7 @@ fn build<T: DeserializeOwned>(object: Map<String, Value>) -> Result<T, Rejection
     // The walk has checked every field this type reads, so this cannot fail; map it anyway.
     serde_json::from_value(Value::Object(object)).map_err(|e| {
         let mut v = Violations::default();
-        v.push("", format!("Value at '' failed to satisfy constraint: {e}"));
+        v.push("", ViolationKind::Type, format!("Value at '' failed to satisfy constraint: {e}"));
         Rejection::Invalid(v)
     })
 }
@@ -116,30 +116,12 @@ fn string(value: &Value, path: &str, rule: &Compiled, out: &mut Violations) {
 }
 
 /// A string enum value, which must be one of the known values (`Unknown` is rejected here).
-fn enumeration<E>(value: &Value, path: &str, out: &mut Violations)
-where
-    E: for<'a> From<&'a str> + KnownValues,
-{
+fn enumeration<E: StringEnum>(value: &Value, path: &str, out: &mut Violations) {
     match value.as_str() {
-        Some(s) if E::from(s).is_known_value() => {}
-        _ => out.enumeration(path, E::known()),
+        Some(s) if E::from(s).is_known() => {}
+        _ => out.enumeration(path, E::KNOWN),
     }
 }
-
-trait KnownValues {
-    fn known() -> &'static [&'static str];
-    fn is_known_value(&self) -> bool;
-}
-
-macro_rules! known_values {
-    ($($t:ty),*) => {$(
-        impl KnownValues for $t {
-            fn known() -> &'static [&'static str] { <$t>::KNOWN }
-            fn is_known_value(&self) -> bool { self.is_known() }
-        }
-    )*};
-}
-known_values!(EventState, EventType, TargetType);
 
 fn event_types(value: &Value, path: &str, out: &mut Violations) {
     let Some(items) = value.as_array() else {

@@ -24,9 +24,13 @@
 #![warn(missing_docs)]
 
 mod body;
+#[cfg(feature = "validator")]
+mod derive;
 mod rules;
 mod violation;
 
 pub use body::{parse_create_body, parse_update_body, validate_create_body, validate_update_body};
+#[cfg(feature = "validator")]
+pub use derive::{from_validation_errors, validate_typed};
 pub use rules::{ListQuery, event_name, list_query, project_id};
-pub use violation::{MAX_LISTED_VIOLATIONS, Rejection, Violation, Violations};
+pub use violation::{MAX_LISTED_VIOLATIONS, Rejection, Violation, ViolationKind, Violations};

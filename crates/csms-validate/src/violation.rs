@@ -2,11 +2,35 @@ use std::fmt;
 
 use csms_model::{ErrorCode, ErrorResponse};
 
-/// One broken rule: where (a JSON pointer such as `/event_types/3`) and what (a fixed-form sentence).
+/// Which kind of rule a value broke: for machines (tests, clients that map errors to fields), beside the
+/// sentence meant for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ViolationKind {
+    /// A string or list of the wrong length.
+    Length,
+    /// A string that breaks its pattern.
+    Pattern,
+    /// A value outside an enum's known values.
+    Enum,
+    /// A list with repeated items.
+    Unique,
+    /// A required value that is absent or `null`.
+    Missing,
+    /// A value of the wrong JSON type.
+    Type,
+    /// A number outside its range.
+    Range,
+}
+
+/// One broken rule: where (a JSON pointer such as `/event_types/3`), which kind, and what (a fixed-form
+/// sentence).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     /// JSON pointer of the offending value: into the body, or `/{name}` of a path or query parameter.
     pub path: String,
+    /// The kind of rule broken.
+    pub kind: ViolationKind,
     /// The whole sentence, naming the path and the constraint.
     pub message: String,
 }
@@ -16,13 +40,18 @@ pub struct Violation {
 pub struct Violations(Vec<Violation>);
 
 impl Violations {
-    pub(crate) fn push(&mut self, path: &str, message: String) {
-        self.0.push(Violation { path: path.to_owned(), message });
+    pub(crate) fn push(&mut self, path: &str, kind: ViolationKind, message: String) {
+        self.0.push(Violation { path: path.to_owned(), kind, message });
     }
 
     /// Appends the violations of another input (a path parameter, say).
     pub fn extend(&mut self, other: Violations) {
         self.0.extend(other.0);
+    }
+
+    /// Orders the violations by path (stable: violations of one path keep their order).
+    pub fn sort_by_path(&mut self) {
+        self.0.sort_by(|a, b| a.path.cmp(&b.path));
     }
 
     /// Whether nothing was violated.
@@ -52,16 +81,25 @@ impl Violations {
 
     // Message forms, after smithy-rs.
     pub(crate) fn missing(&mut self, path: &str) {
-        self.push(path, format!("Value at '{path}' failed to satisfy constraint: Member must not be null"));
+        self.push(
+            path,
+            ViolationKind::Missing,
+            format!("Value at '{path}' failed to satisfy constraint: Member must not be null"),
+        );
     }
 
     pub(crate) fn wrong_type(&mut self, path: &str, expected: &str) {
-        self.push(path, format!("Value at '{path}' failed to satisfy constraint: Member must be {expected}"));
+        self.push(
+            path,
+            ViolationKind::Type,
+            format!("Value at '{path}' failed to satisfy constraint: Member must be {expected}"),
+        );
     }
 
     pub(crate) fn length(&mut self, path: &str, len: usize, min: usize, max: usize) {
         self.push(
             path,
+            ViolationKind::Length,
             format!(
                 "Value with length {len} at '{path}' failed to satisfy constraint: \
                  Member must have length between {min} and {max}, inclusive"
@@ -72,6 +110,7 @@ impl Violations {
     pub(crate) fn pattern(&mut self, path: &str, pattern: &str) {
         self.push(
             path,
+            ViolationKind::Pattern,
             format!(
                 "Value at '{path}' failed to satisfy constraint: \
                  Member must satisfy regular expression pattern: {pattern}"
@@ -82,6 +121,7 @@ impl Violations {
     pub(crate) fn enumeration(&mut self, path: &str, known: &[&str]) {
         self.push(
             path,
+            ViolationKind::Enum,
             format!(
                 "Value at '{path}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
                 known.join(", ")
@@ -92,6 +132,7 @@ impl Violations {
     pub(crate) fn unique(&mut self, path: &str) {
         self.push(
             path,
+            ViolationKind::Unique,
             format!(
                 "Value with repeated values at '{path}' failed to satisfy constraint: \
                  Member must have unique values"
@@ -102,6 +143,7 @@ impl Violations {
     pub(crate) fn integer_range(&mut self, path: &str, min: u32, max: u32) {
         self.push(
             path,
+            ViolationKind::Range,
             format!(
                 "Value at '{path}' failed to satisfy constraint: \
                  Member must be an integer between {min} and {max}, inclusive"

@@ -1,6 +1,6 @@
 //! Every rule at its boundaries.
 
-use csms_model::{EventState, EventType};
+use csms_model::{EventState, EventType, StringEnum};
 use csms_validate::*;
 use serde_json::{Value, json};
 

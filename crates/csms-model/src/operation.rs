@@ -1,0 +1,65 @@
+//! The operations of the API: the route table, written once.
+//!
+//! The HTTP layer (`csms-http`) routes requests by this table, and the OpenAPI document
+//! (`cargo xtask schemas`) takes its paths from it; a Rust client can build its URLs from it.
+
+macro_rules! operations {
+    ($( $(#[$doc:meta])* $variant:ident => ($method:literal, $path:literal), )+) => {
+        /// An operation of the API, with its method and path template.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Operation {
+            $( $(#[$doc])* $variant, )+
+        }
+
+        impl Operation {
+            /// Every operation, in documentation order.
+            pub const ALL: &'static [Operation] = &[$(Operation::$variant),+];
+
+            /// The operation id, as upstream names it (`UpdateSecretEvent`).
+            pub const fn id(self) -> &'static str {
+                match self { $( Operation::$variant => stringify!($variant), )+ }
+            }
+
+            /// The HTTP method, upper case.
+            pub const fn method(self) -> &'static str {
+                match self { $( Operation::$variant => $method, )+ }
+            }
+
+            /// The path template, with `{project_id}` and `{event_name}` parameters.
+            pub const fn path(self) -> &'static str {
+                match self { $( Operation::$variant => $path, )+ }
+            }
+        }
+    };
+}
+
+operations! {
+    /// Creates an event.
+    CreateSecretEvent => ("POST", "/v1/{project_id}/csms/events"),
+    /// Lists a project's events by name, a page at a time.
+    ListSecretEvents => ("GET", "/v1/{project_id}/csms/events"),
+    /// Shows one event.
+    ShowSecretEvent => ("GET", "/v1/{project_id}/csms/events/{event_name}"),
+    /// Updates an event (partial update): the seed operation.
+    UpdateSecretEvent => ("PUT", "/v1/{project_id}/csms/events/{event_name}"),
+    /// Deletes an event.
+    DeleteSecretEvent => ("DELETE", "/v1/{project_id}/csms/events/{event_name}"),
+    /// Lists the notifications a project's events produced.
+    ListNotificationRecords => ("GET", "/v1/{project_id}/csms/notification-records"),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Operation;
+
+    #[test]
+    fn ids_methods_and_paths_are_distinct() {
+        let mut seen = std::collections::HashSet::new();
+        for op in Operation::ALL {
+            assert!(seen.insert((op.method(), op.path())), "{op:?} repeats a method and path");
+            assert!(op.path().starts_with("/v1/{project_id}/csms/"), "{op:?}");
+        }
+        assert_eq!(Operation::UpdateSecretEvent.id(), "UpdateSecretEvent");
+    }
+}
