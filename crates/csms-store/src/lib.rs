@@ -44,12 +44,16 @@ use std::fmt;
 use async_trait::async_trait;
 use csms_model::{Event, Record, UpdateSecretEventRequestBody};
 
+mod clock;
 mod memory;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod migrate;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
@@ -66,31 +70,47 @@ pub struct Stored {
 }
 
 impl Stored {
-    /// The strong entity tag of this version: `"{event_id}.{version}"`, unique across a delete and a
-    /// re-creation under the same name since the event id is new each time.
-    pub fn etag(&self) -> String {
-        format!("\"{}.{}\"", self.event.event_id, self.version)
+    /// Which version of which event this is.
+    pub fn revision(&self) -> Revision {
+        Revision { event_id: self.event.event_id.clone(), version: self.version }
     }
 }
 
-/// A condition an update or delete must meet (from `If-Match`), checked inside the write.
+/// One version of one event: the event id (new at every creation, so a deleted and re-created event never
+/// matches) and the version number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Revision {
+    /// The event's id.
+    pub event_id: String,
+    /// The event's version.
+    pub version: u64,
+}
+
+impl Revision {
+    /// Whether `stored` is this revision.
+    pub fn is(&self, stored: &Stored) -> bool {
+        self.version == stored.version && self.event_id == stored.event.event_id
+    }
+}
+
+/// A condition an update or delete must meet, checked inside the write.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Precondition {
     /// No condition.
     #[default]
     None,
-    /// `If-Match: *`: the event must exist (it must anyway).
-    Any,
-    /// `If-Match: "a", "b"`: the current entity tag must be one of these (strong comparison).
-    OneOf(Vec<String>),
+    /// The event must exist (it must anyway).
+    Exists,
+    /// The event's current revision must be one of these; an empty list matches nothing.
+    OneOf(Vec<Revision>),
 }
 
 impl Precondition {
     /// Whether `current` satisfies the condition.
     pub fn holds(&self, current: &Stored) -> bool {
         match self {
-            Precondition::None | Precondition::Any => true,
-            Precondition::OneOf(tags) => tags.contains(&current.etag()),
+            Precondition::None | Precondition::Exists => true,
+            Precondition::OneOf(revisions) => revisions.iter().any(|r| r.is(current)),
         }
     }
 }
@@ -112,10 +132,36 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
-    pub(crate) fn backend(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+    /// A backend failure from any error.
+    pub fn backend(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         StoreError::Backend(e.into())
     }
+}
+
+/// Backend errors convert with `?`; a failure a caller must tell apart (a unique violation, say) is matched
+/// before the conversion.
+macro_rules! backend_errors {
+    ($($(#[$cfg:meta])* $error:ty,)+) => {$(
+        $(#[$cfg])*
+        impl From<$error> for StoreError {
+            fn from(e: $error) -> Self {
+                StoreError::backend(e)
+            }
+        }
+    )+};
+}
+
+backend_errors! {
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    serde_json::Error,
+    #[cfg(feature = "sqlite")]
+    rusqlite::Error,
+    #[cfg(feature = "postgres")]
+    tokio_postgres::Error,
+    #[cfg(feature = "postgres")]
+    deadpool_postgres::PoolError,
+    #[cfg(feature = "postgres")]
+    deadpool_postgres::BuildError,
 }
 
 impl fmt::Display for StoreError {
@@ -180,11 +226,47 @@ pub trait EventStore: Send + Sync + 'static {
     fn describe(&self) -> String;
 }
 
+/// A shared store is a store: an `Arc<MemoryStore>` can be handed to the service and kept for a test to
+/// look into, and `Arc<dyn EventStore>` is a store too.
+#[async_trait]
+impl<S: EventStore + ?Sized> EventStore for std::sync::Arc<S> {
+    async fn create(&self, project: &str, event: Event, quota: u64) -> StoreResult<Stored> {
+        (**self).create(project, event, quota).await
+    }
+    async fn get(&self, project: &str, name: &str) -> StoreResult<Option<Stored>> {
+        (**self).get(project, name).await
+    }
+    async fn update(
+        &self,
+        project: &str,
+        name: &str,
+        patch: UpdateSecretEventRequestBody,
+        precondition: Precondition,
+        now: i64,
+    ) -> StoreResult<Stored> {
+        (**self).update(project, name, patch, precondition, now).await
+    }
+    async fn delete(&self, project: &str, name: &str, precondition: Precondition) -> StoreResult<()> {
+        (**self).delete(project, name, precondition).await
+    }
+    async fn list(&self, project: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<Stored>> {
+        (**self).list(project, after, limit).await
+    }
+    async fn append_record(&self, project: &str, record: Record) -> StoreResult<()> {
+        (**self).append_record(project, record).await
+    }
+    async fn records(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<Record>> {
+        (**self).records(project, since, limit).await
+    }
+    fn describe(&self) -> String {
+        (**self).describe()
+    }
+}
+
 /// An event row of a durable backend: its version and its JSON document.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn decode(version: i64, doc: &str) -> StoreResult<Stored> {
-    let event = serde_json::from_str(doc).map_err(StoreError::backend)?;
-    Ok(Stored { event, version: version as u64 })
+    Ok(Stored { event: serde_json::from_str(doc)?, version: version as u64 })
 }
 
 /// Applies a partial update to `current`, the one definition every backend uses.
@@ -209,4 +291,43 @@ pub fn apply_update(current: &mut Stored, patch: UpdateSecretEventRequestBody, n
     event.update_time = now;
     current.version += 1;
     true
+}
+
+/// What an update does to the event read inside its transaction: the one read-check-apply step of every
+/// backend, which then only writes [`Planned::Write`].
+pub(crate) enum Planned {
+    /// Nothing changes (an empty patch): answer with the event as it is.
+    Unchanged(Stored),
+    /// Write this new version.
+    Write(Stored),
+}
+
+impl Planned {
+    pub(crate) fn into_stored(self) -> Stored {
+        match self {
+            Planned::Unchanged(s) | Planned::Write(s) => s,
+        }
+    }
+}
+
+/// Checks an update against the event as read (absent: [`StoreError::NotFound`]) and the precondition,
+/// and applies the patch.
+pub(crate) fn plan_update(
+    current: Option<Stored>,
+    patch: UpdateSecretEventRequestBody,
+    precondition: &Precondition,
+    now: i64,
+) -> StoreResult<Planned> {
+    let mut current = plan_delete(current, precondition)?;
+    Ok(if apply_update(&mut current, patch, now) {
+        Planned::Write(current)
+    } else {
+        Planned::Unchanged(current)
+    })
+}
+
+/// Checks a delete against the event as read and the precondition; returns the event to delete.
+pub(crate) fn plan_delete(current: Option<Stored>, precondition: &Precondition) -> StoreResult<Stored> {
+    let current = current.ok_or(StoreError::NotFound)?;
+    if precondition.holds(&current) { Ok(current) } else { Err(StoreError::PreconditionFailed) }
 }

@@ -7,7 +7,7 @@ use std::sync::RwLock;
 use async_trait::async_trait;
 use csms_model::{Event, Record, UpdateSecretEventRequestBody};
 
-use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, apply_update};
+use crate::{EventStore, Planned, Precondition, StoreError, StoreResult, Stored, plan_delete, plan_update};
 
 #[derive(Default)]
 struct Project {
@@ -66,23 +66,19 @@ impl EventStore for MemoryStore {
         now: i64,
     ) -> StoreResult<Stored> {
         self.write(|projects| {
-            let current =
-                projects.get_mut(project).and_then(|p| p.events.get_mut(name)).ok_or(StoreError::NotFound)?;
-            if !precondition.holds(current) {
-                return Err(StoreError::PreconditionFailed);
+            let events = &mut projects.get_mut(project).ok_or(StoreError::NotFound)?.events;
+            let planned = plan_update(events.get(name).cloned(), patch, &precondition, now)?;
+            if let Planned::Write(next) = &planned {
+                events.insert(name.to_owned(), next.clone());
             }
-            apply_update(current, patch, now);
-            Ok(current.clone())
+            Ok(planned.into_stored())
         })
     }
 
     async fn delete(&self, project: &str, name: &str, precondition: Precondition) -> StoreResult<()> {
         self.write(|projects| {
             let events = &mut projects.get_mut(project).ok_or(StoreError::NotFound)?.events;
-            let current = events.get(name).ok_or(StoreError::NotFound)?;
-            if !precondition.holds(current) {
-                return Err(StoreError::PreconditionFailed);
-            }
+            plan_delete(events.get(name).cloned(), &precondition)?;
             events.remove(name);
             Ok(())
         })

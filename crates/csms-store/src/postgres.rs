@@ -9,30 +9,10 @@ use csms_model::{Event, Record, UpdateSecretEventRequestBody};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
 use tokio_postgres::NoTls;
 
-use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, apply_update, decode};
-
-/// Schema migrations, applied in order and recorded in `schema_migrations`.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "events, per-project counts and notification records",
-    r#"CREATE TABLE events (
-           project TEXT NOT NULL,
-           name    TEXT COLLATE "C" NOT NULL,
-           version BIGINT NOT NULL,
-           doc     TEXT NOT NULL,
-           PRIMARY KEY (project, name)
-       );
-       CREATE TABLE project_counts (
-           project TEXT PRIMARY KEY,
-           events  BIGINT NOT NULL
-       );
-       CREATE TABLE records (
-           id          BIGSERIAL PRIMARY KEY,
-           project     TEXT NOT NULL,
-           create_time BIGINT NOT NULL,
-           doc         TEXT NOT NULL
-       );
-       CREATE INDEX records_by_time ON records (project, create_time DESC, id DESC);"#,
-)];
+use crate::migrate::{self, Migration, Migrator};
+use crate::{
+    EventStore, Planned, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update,
+};
 
 /// Key of the advisory lock that serialises migrations of concurrently starting instances.
 const MIGRATION_LOCK: i64 = 0x6373_6d73_6576_0001;
@@ -47,50 +27,53 @@ impl PostgresStore {
     /// Connects to `url` (`postgres://user:password@host:port/database`), with at most `max_connections`
     /// connections, and applies pending migrations.
     pub async fn connect(url: &str, max_connections: usize) -> StoreResult<Self> {
-        let config: tokio_postgres::Config = url.parse().map_err(StoreError::backend)?;
+        let config: tokio_postgres::Config = url.parse()?;
         let description = describe(&config);
         let manager =
             Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
-        let pool = Pool::builder(manager).max_size(max_connections).build().map_err(StoreError::backend)?;
+        let pool = Pool::builder(manager).max_size(max_connections).build()?;
         let store = PostgresStore { pool, description };
         store.migrate().await?;
         Ok(store)
     }
 
     async fn migrate(&self) -> StoreResult<()> {
-        let mut client = self.pool.get().await.map_err(StoreError::backend)?;
-        let tx = client.transaction().await.map_err(StoreError::backend)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-            .await
-            .map_err(StoreError::backend)?;
-        tx.batch_execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version     INTEGER PRIMARY KEY,
-                 description TEXT NOT NULL,
-                 applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
-             )",
-        )
-        .await
-        .map_err(StoreError::backend)?;
-        let applied: i32 = tx
-            .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])
-            .await
-            .map_err(StoreError::backend)?
-            .get(0);
-        for (i, (description, sql)) in MIGRATIONS.iter().enumerate() {
-            let version = i as i32 + 1;
-            if version > applied {
-                tx.batch_execute(sql).await.map_err(StoreError::backend)?;
-                tx.execute(
-                    "INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
-                    &[&version, description],
-                )
-                .await
-                .map_err(StoreError::backend)?;
-                tracing::info!(version, description, "applied PostgreSQL migration");
-            }
-        }
-        tx.commit().await.map_err(StoreError::backend)
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
+        migrate::run(&mut PostgresMigrator(&tx), "postgresql").await?;
+        Ok(tx.commit().await?)
+    }
+}
+
+/// The PostgreSQL side of the migration runner, inside one transaction holding the migration lock.
+struct PostgresMigrator<'a>(&'a Transaction<'a>);
+
+impl Migrator for PostgresMigrator<'_> {
+    async fn applied(&mut self) -> StoreResult<i64> {
+        self.0
+            .batch_execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (
+                     version     INTEGER PRIMARY KEY,
+                     description TEXT NOT NULL,
+                     applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+                 )",
+            )
+            .await?;
+        let applied: i32 =
+            self.0.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[]).await?.get(0);
+        Ok(applied.into())
+    }
+
+    async fn apply(&mut self, version: i64, migration: &Migration) -> StoreResult<()> {
+        self.0.batch_execute(migration.postgres).await?;
+        self.0
+            .execute(
+                "INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
+                &[&(version as i32), &migration.description],
+            )
+            .await?;
+        Ok(())
     }
 }
 
@@ -98,10 +81,10 @@ impl PostgresStore {
 /// back when the transaction is dropped.
 macro_rules! in_transaction {
     ($store:expr, |$tx:ident| $body:expr) => {{
-        let mut client = $store.pool.get().await.map_err(StoreError::backend)?;
-        let $tx = client.transaction().await.map_err(StoreError::backend)?;
+        let mut client = $store.pool.get().await?;
+        let $tx = client.transaction().await?;
         let value = $body.await?;
-        $tx.commit().await.map_err(StoreError::backend)?;
+        $tx.commit().await?;
         Ok(value)
     }};
 }
@@ -126,8 +109,7 @@ async fn load_for_update(tx: &Transaction<'_>, project: &str, name: &str) -> Sto
             "SELECT version, doc FROM events WHERE project = $1 AND name = $2 FOR UPDATE",
             &[&project, &name],
         )
-        .await
-        .map_err(StoreError::backend)?;
+        .await?;
     row.map(|r| decode(r.get(0), r.get(1))).transpose()
 }
 
@@ -137,19 +119,15 @@ async fn lock_count(tx: &Transaction<'_>, project: &str) -> StoreResult<i64> {
         "INSERT INTO project_counts (project, events) VALUES ($1, 0) ON CONFLICT (project) DO NOTHING",
         &[&project],
     )
-    .await
-    .map_err(StoreError::backend)?;
-    let row = tx
-        .query_one("SELECT events FROM project_counts WHERE project = $1 FOR UPDATE", &[&project])
-        .await
-        .map_err(StoreError::backend)?;
+    .await?;
+    let row =
+        tx.query_one("SELECT events FROM project_counts WHERE project = $1 FOR UPDATE", &[&project]).await?;
     Ok(row.get(0))
 }
 
 async fn add_count(tx: &Transaction<'_>, project: &str, delta: i64) -> StoreResult<()> {
     tx.execute("UPDATE project_counts SET events = events + $2 WHERE project = $1", &[&project, &delta])
-        .await
-        .map_err(StoreError::backend)?;
+        .await?;
     Ok(())
 }
 
@@ -165,15 +143,14 @@ impl EventStore for PostgresStore {
                         "SELECT 1 FROM events WHERE project = $1 AND name = $2",
                         &[&project, &event.name],
                     )
-                    .await
-                    .map_err(StoreError::backend)?;
+                    .await?;
                 if exists.is_some() {
                     return Err(StoreError::AlreadyExists);
                 }
                 if count as u64 >= quota {
                     return Err(StoreError::QuotaExceeded);
                 }
-                let doc = serde_json::to_string(&event).map_err(StoreError::backend)?;
+                let doc = serde_json::to_string(&event)?;
                 tx.execute(
                     "INSERT INTO events (project, name, version, doc) VALUES ($1, $2, 1, $3)",
                     &[&project, &event.name, &doc],
@@ -181,7 +158,7 @@ impl EventStore for PostgresStore {
                 .await
                 .map_err(|e| match e.code() {
                     Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => StoreError::AlreadyExists,
-                    _ => StoreError::backend(e),
+                    _ => e.into(),
                 })?;
                 add_count(tx, project, 1).await?;
                 Ok(Stored { event, version: 1 })
@@ -190,11 +167,10 @@ impl EventStore for PostgresStore {
     }
 
     async fn get(&self, project: &str, name: &str) -> StoreResult<Option<Stored>> {
-        let client = self.pool.get().await.map_err(StoreError::backend)?;
+        let client = self.pool.get().await?;
         let row = client
             .query_opt("SELECT version, doc FROM events WHERE project = $1 AND name = $2", &[&project, &name])
-            .await
-            .map_err(StoreError::backend)?;
+            .await?;
         row.map(|r| decode(r.get(0), r.get(1))).transpose()
     }
 
@@ -209,20 +185,17 @@ impl EventStore for PostgresStore {
         in_transaction!(self, |tx| {
             async {
                 let tx = &tx;
-                let mut current = load_for_update(tx, project, name).await?.ok_or(StoreError::NotFound)?;
-                if !precondition.holds(&current) {
-                    return Err(StoreError::PreconditionFailed);
-                }
-                if apply_update(&mut current, patch, now) {
-                    let doc = serde_json::to_string(&current.event).map_err(StoreError::backend)?;
+                let planned =
+                    plan_update(load_for_update(tx, project, name).await?, patch, &precondition, now)?;
+                if let Planned::Write(next) = &planned {
+                    let doc = serde_json::to_string(&next.event)?;
                     tx.execute(
                         "UPDATE events SET version = $3, doc = $4 WHERE project = $1 AND name = $2",
-                        &[&project, &name, &(current.version as i64), &doc],
+                        &[&project, &name, &(next.version as i64), &doc],
                     )
-                    .await
-                    .map_err(StoreError::backend)?;
+                    .await?;
                 }
-                Ok(current)
+                StoreResult::Ok(planned.into_stored())
             }
         })
     }
@@ -232,54 +205,46 @@ impl EventStore for PostgresStore {
             async {
                 let tx = &tx;
                 lock_count(tx, project).await?;
-                let current = load_for_update(tx, project, name).await?.ok_or(StoreError::NotFound)?;
-                if !precondition.holds(&current) {
-                    return Err(StoreError::PreconditionFailed);
-                }
-                tx.execute("DELETE FROM events WHERE project = $1 AND name = $2", &[&project, &name])
-                    .await
-                    .map_err(StoreError::backend)?;
+                plan_delete(load_for_update(tx, project, name).await?, &precondition)?;
+                tx.execute("DELETE FROM events WHERE project = $1 AND name = $2", &[&project, &name]).await?;
                 add_count(tx, project, -1).await
             }
         })
     }
 
     async fn list(&self, project: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<Stored>> {
-        let client = self.pool.get().await.map_err(StoreError::backend)?;
+        let client = self.pool.get().await?;
         let rows = client
             .query(
                 "SELECT version, doc FROM events WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3",
                 &[&project, &after.unwrap_or(""), &(limit as i64)],
             )
-            .await
-            .map_err(StoreError::backend)?;
+            .await?;
         rows.iter().map(|r| decode(r.get(0), r.get(1))).collect()
     }
 
     async fn append_record(&self, project: &str, record: Record) -> StoreResult<()> {
-        let client = self.pool.get().await.map_err(StoreError::backend)?;
-        let doc = serde_json::to_string(&record).map_err(StoreError::backend)?;
+        let client = self.pool.get().await?;
+        let doc = serde_json::to_string(&record)?;
         client
             .execute(
                 "INSERT INTO records (project, create_time, doc) VALUES ($1, $2, $3)",
                 &[&project, &record.create_time, &doc],
             )
-            .await
-            .map_err(StoreError::backend)?;
+            .await?;
         Ok(())
     }
 
     async fn records(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<Record>> {
-        let client = self.pool.get().await.map_err(StoreError::backend)?;
+        let client = self.pool.get().await?;
         let rows = client
             .query(
                 "SELECT doc FROM records WHERE project = $1 AND create_time >= $2
                  ORDER BY create_time DESC, id DESC LIMIT $3",
                 &[&project, &since, &(limit as i64)],
             )
-            .await
-            .map_err(StoreError::backend)?;
-        rows.iter().map(|r| serde_json::from_str(r.get(0)).map_err(StoreError::backend)).collect()
+            .await?;
+        rows.iter().map(|r| Ok(serde_json::from_str(r.get(0))?)).collect()
     }
 
     fn describe(&self) -> String {

@@ -14,30 +14,10 @@ use csms_model::{Event, Record, UpdateSecretEventRequestBody};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use tokio::sync::oneshot;
 
-use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, apply_update, decode};
-
-/// Schema migrations, applied in order and recorded in `schema_migrations`.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "events, per-project counts and notification records",
-    "CREATE TABLE events (
-         project TEXT NOT NULL,
-         name    TEXT NOT NULL,
-         version INTEGER NOT NULL,
-         doc     TEXT NOT NULL,
-         PRIMARY KEY (project, name)
-     ) WITHOUT ROWID;
-     CREATE TABLE project_counts (
-         project TEXT PRIMARY KEY,
-         events  INTEGER NOT NULL
-     ) WITHOUT ROWID;
-     CREATE TABLE records (
-         id          INTEGER PRIMARY KEY AUTOINCREMENT,
-         project     TEXT NOT NULL,
-         create_time INTEGER NOT NULL,
-         doc         TEXT NOT NULL
-     );
-     CREATE INDEX records_by_time ON records (project, create_time DESC, id DESC);",
-)];
+use crate::migrate::{self, Migration, Migrator};
+use crate::{
+    EventStore, Planned, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update,
+};
 
 /// One page of a project's events after a marker: a range scan of the primary key.
 const LIST_SQL: &str =
@@ -66,11 +46,11 @@ impl SqliteStore {
     /// writer thread.
     pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
         let path = path.as_ref().to_path_buf();
-        let mut conn = Connection::open(&path).map_err(StoreError::backend)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(StoreError::backend)?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(StoreError::backend)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(StoreError::backend)?;
-        migrate(&mut conn).map_err(StoreError::backend)?;
+        let mut conn = Connection::open(&path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrate(&mut conn)?;
         let (writer, jobs) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("csms-sqlite-writer".into())
@@ -113,8 +93,8 @@ impl SqliteStore {
                 Some(c) => c,
                 None => {
                     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                    let c = Connection::open_with_flags(&path, flags).map_err(StoreError::backend)?;
-                    c.busy_timeout(std::time::Duration::from_secs(10)).map_err(StoreError::backend)?;
+                    let c = Connection::open_with_flags(&path, flags)?;
+                    c.busy_timeout(std::time::Duration::from_secs(10))?;
                     c
                 }
             };
@@ -130,29 +110,44 @@ impl SqliteStore {
     }
 }
 
-fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    tx.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-             version     INTEGER PRIMARY KEY,
-             description TEXT NOT NULL,
-             applied_at  INTEGER NOT NULL DEFAULT (unixepoch())
-         )",
-    )?;
-    let applied: i64 =
-        tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
-    for (i, (description, sql)) in MIGRATIONS.iter().enumerate() {
-        let version = i as i64 + 1;
-        if version > applied {
-            tx.execute_batch(sql)?;
-            tx.execute(
-                "INSERT INTO schema_migrations (version, description) VALUES (?1, ?2)",
-                params![version, description],
-            )?;
-            tracing::info!(version, description, "applied SQLite migration");
-        }
+/// The SQLite side of the migration runner, inside one `IMMEDIATE` transaction.
+struct SqliteMigrator<'a>(&'a rusqlite::Transaction<'a>);
+
+impl Migrator for SqliteMigrator<'_> {
+    async fn applied(&mut self) -> StoreResult<i64> {
+        self.0.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version     INTEGER PRIMARY KEY,
+                 description TEXT NOT NULL,
+                 applied_at  INTEGER NOT NULL DEFAULT (unixepoch())
+             )",
+        )?;
+        Ok(self.0.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?)
     }
-    tx.commit()
+
+    async fn apply(&mut self, version: i64, migration: &Migration) -> StoreResult<()> {
+        self.0.execute_batch(migration.sqlite)?;
+        self.0.execute(
+            "INSERT INTO schema_migrations (version, description) VALUES (?1, ?2)",
+            params![version, migration.description],
+        )?;
+        Ok(())
+    }
+}
+
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    ready(migrate::run(&mut SqliteMigrator(&tx), "sqlite"))?;
+    Ok(tx.commit()?)
+}
+
+/// The output of a future that never waits (SQLite's side of an async interface), polled once.
+fn ready<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => unreachable!("SQLite work never waits"),
+    }
 }
 
 fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
@@ -191,17 +186,14 @@ fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
 }
 
 fn encode(event: &Event) -> StoreResult<String> {
-    serde_json::to_string(event).map_err(StoreError::backend)
+    Ok(serde_json::to_string(event)?)
 }
 
 fn load(conn: &Connection, project: &str, name: &str) -> StoreResult<Option<Stored>> {
     let row = conn
-        .prepare_cached("SELECT version, doc FROM events WHERE project = ?1 AND name = ?2")
-        .and_then(|mut s| {
-            s.query_row(params![project, name], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-                .optional()
-        })
-        .map_err(StoreError::backend)?;
+        .prepare_cached("SELECT version, doc FROM events WHERE project = ?1 AND name = ?2")?
+        .query_row(params![project, name], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .optional()?;
     row.map(|(v, doc)| decode(v, &doc)).transpose()
 }
 
@@ -209,9 +201,8 @@ fn adjust_count(conn: &Connection, project: &str, delta: i64) -> StoreResult<()>
     conn.prepare_cached(
         "INSERT INTO project_counts (project, events) VALUES (?1, ?2)
          ON CONFLICT (project) DO UPDATE SET events = events + excluded.events",
-    )
-    .and_then(|mut s| s.execute(params![project, delta]))
-    .map_err(StoreError::backend)?;
+    )?
+    .execute(params![project, delta])?;
     Ok(())
 }
 
@@ -225,17 +216,14 @@ impl EventStore for SqliteStore {
             }
             let count: i64 = conn
                 .query_row("SELECT events FROM project_counts WHERE project = ?1", [&project], |r| r.get(0))
-                .optional()
-                .map_err(StoreError::backend)?
+                .optional()?
                 .unwrap_or(0);
             if count as u64 >= quota {
                 return Err(StoreError::QuotaExceeded);
             }
             let stored = Stored { event, version: 1 };
-            let doc = encode(&stored.event)?;
-            conn.prepare_cached("INSERT INTO events (project, name, version, doc) VALUES (?1, ?2, ?3, ?4)")
-                .and_then(|mut s| s.execute(params![project, stored.event.name, 1, doc]))
-                .map_err(StoreError::backend)?;
+            conn.prepare_cached("INSERT INTO events (project, name, version, doc) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![project, stored.event.name, 1, encode(&stored.event)?])?;
             adjust_count(conn, &project, 1)?;
             Ok(stored)
         })
@@ -257,19 +245,19 @@ impl EventStore for SqliteStore {
     ) -> StoreResult<Stored> {
         let (project, name) = (project.to_owned(), name.to_owned());
         self.write(move |conn| {
-            let mut current = load(conn, &project, &name)?.ok_or(StoreError::NotFound)?;
-            if !precondition.holds(&current) {
-                return Err(StoreError::PreconditionFailed);
-            }
-            if apply_update(&mut current, patch, now) {
-                let doc = encode(&current.event)?;
+            let planned = plan_update(load(conn, &project, &name)?, patch, &precondition, now)?;
+            if let Planned::Write(next) = &planned {
                 conn.prepare_cached(
                     "UPDATE events SET version = ?3, doc = ?4 WHERE project = ?1 AND name = ?2",
-                )
-                .and_then(|mut s| s.execute(params![project, name, current.version as i64, doc]))
-                .map_err(StoreError::backend)?;
+                )?
+                .execute(params![
+                    project,
+                    name,
+                    next.version as i64,
+                    encode(&next.event)?
+                ])?;
             }
-            Ok(current)
+            Ok(planned.into_stored())
         })
         .await
     }
@@ -277,12 +265,8 @@ impl EventStore for SqliteStore {
     async fn delete(&self, project: &str, name: &str, precondition: Precondition) -> StoreResult<()> {
         let (project, name) = (project.to_owned(), name.to_owned());
         self.write(move |conn| {
-            let current = load(conn, &project, &name)?.ok_or(StoreError::NotFound)?;
-            if !precondition.holds(&current) {
-                return Err(StoreError::PreconditionFailed);
-            }
-            conn.execute("DELETE FROM events WHERE project = ?1 AND name = ?2", params![project, name])
-                .map_err(StoreError::backend)?;
+            plan_delete(load(conn, &project, &name)?, &precondition)?;
+            conn.execute("DELETE FROM events WHERE project = ?1 AND name = ?2", params![project, name])?;
             adjust_count(conn, &project, -1)
         })
         .await
@@ -292,14 +276,12 @@ impl EventStore for SqliteStore {
         let (project, after) = (project.to_owned(), after.map(str::to_owned));
         self.read(move |conn| {
             // A range scan of the primary key from the marker: the cost follows the page, not the table.
-            let mut stmt = conn.prepare_cached(LIST_SQL).map_err(StoreError::backend)?;
-            let rows = stmt
-                .query_map(params![project, after.unwrap_or_default(), limit as i64], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-                })
-                .map_err(StoreError::backend)?;
+            let mut stmt = conn.prepare_cached(LIST_SQL)?;
+            let rows = stmt.query_map(params![project, after.unwrap_or_default(), limit as i64], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?;
             rows.map(|row| {
-                let (v, doc) = row.map_err(StoreError::backend)?;
+                let (v, doc) = row?;
                 decode(v, &doc)
             })
             .collect()
@@ -310,12 +292,10 @@ impl EventStore for SqliteStore {
     async fn append_record(&self, project: &str, record: Record) -> StoreResult<()> {
         let project = project.to_owned();
         self.write(move |conn| {
-            let doc = serde_json::to_string(&record).map_err(StoreError::backend)?;
             conn.execute(
                 "INSERT INTO records (project, create_time, doc) VALUES (?1, ?2, ?3)",
-                params![project, record.create_time, doc],
-            )
-            .map_err(StoreError::backend)?;
+                params![project, record.create_time, serde_json::to_string(&record)?],
+            )?;
             Ok(())
         })
         .await
@@ -324,14 +304,9 @@ impl EventStore for SqliteStore {
     async fn records(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<Record>> {
         let project = project.to_owned();
         self.read(move |conn| {
-            let mut stmt = conn.prepare_cached(RECORDS_SQL).map_err(StoreError::backend)?;
-            let rows = stmt
-                .query_map(params![project, since, limit as i64], |r| r.get::<_, String>(0))
-                .map_err(StoreError::backend)?;
-            rows.map(|doc| {
-                serde_json::from_str(&doc.map_err(StoreError::backend)?).map_err(StoreError::backend)
-            })
-            .collect()
+            let mut stmt = conn.prepare_cached(RECORDS_SQL)?;
+            let rows = stmt.query_map(params![project, since, limit as i64], |r| r.get::<_, String>(0))?;
+            rows.map(|doc| Ok(serde_json::from_str(&doc?)?)).collect()
         })
         .await
     }

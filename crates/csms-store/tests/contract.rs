@@ -116,25 +116,34 @@ mod suite {
         let v1 = s.create(&p, event("e", 1), 100).await.unwrap();
         let patch =
             || UpdateSecretEventRequestBody { state: Some(EventState::Disabled), ..Default::default() };
-        let stale = Precondition::OneOf(vec!["\"other\"".into()]);
+        let other = Revision { event_id: v1.event.event_id.clone(), version: 7 };
+        let stale = Precondition::OneOf(vec![other]);
         assert!(matches!(
             s.update(&p, "e", patch(), stale.clone(), 2).await,
             Err(StoreError::PreconditionFailed)
         ));
         assert_eq!(s.get(&p, "e").await.unwrap().unwrap(), v1, "a failed precondition changes nothing");
-        let v2 = s.update(&p, "e", patch(), Precondition::OneOf(vec![v1.etag()]), 2).await.unwrap();
-        assert_ne!(v2.etag(), v1.etag());
+        let v2 = s.update(&p, "e", patch(), Precondition::OneOf(vec![v1.revision()]), 2).await.unwrap();
+        assert_ne!(v2.revision(), v1.revision());
+        assert!(
+            matches!(
+                s.delete(&p, "e", Precondition::OneOf(vec![])).await,
+                Err(StoreError::PreconditionFailed)
+            ),
+            "an empty list matches nothing"
+        );
         assert!(matches!(
-            s.delete(&p, "e", Precondition::OneOf(vec![v1.etag()])).await,
+            s.delete(&p, "e", Precondition::OneOf(vec![v1.revision()])).await,
             Err(StoreError::PreconditionFailed)
         ));
         assert!(s.get(&p, "e").await.unwrap().is_some());
-        s.delete(&p, "e", Precondition::Any).await.unwrap();
+        s.delete(&p, "e", Precondition::Exists).await.unwrap();
         assert_eq!(s.get(&p, "e").await.unwrap(), None);
         assert!(matches!(s.delete(&p, "e", Precondition::None).await, Err(StoreError::NotFound)));
         // A re-created event never carries an old entity tag.
         let again = s.create(&p, event("e", 3), 100).await.unwrap();
-        assert_ne!(again.etag(), v1.etag());
+        assert_eq!(again.version, v1.version);
+        assert!(!v1.revision().is(&again), "a re-created event never matches an old revision");
     }
 
     pub(crate) async fn quota(s: Arc<dyn EventStore>) {

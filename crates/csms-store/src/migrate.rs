@@ -1,0 +1,76 @@
+//! Schema migrations of the durable backends: one numbered list with both dialects side by side, and one
+//! runner, so the backends can never drift apart in what version N means.
+
+use crate::StoreResult;
+
+/// One schema change, in each backend's dialect.
+pub(crate) struct Migration {
+    pub(crate) description: &'static str,
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+    pub(crate) sqlite: &'static str,
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) postgres: &'static str,
+}
+
+/// Every migration, in order; version N is the N-th (from 1). Applied ones are recorded in
+/// `schema_migrations` and never edited: a change is a new entry.
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    description: "events, per-project counts and notification records",
+    sqlite: "CREATE TABLE events (
+         project TEXT NOT NULL,
+         name    TEXT NOT NULL,
+         version INTEGER NOT NULL,
+         doc     TEXT NOT NULL,
+         PRIMARY KEY (project, name)
+     ) WITHOUT ROWID;
+     CREATE TABLE project_counts (
+         project TEXT PRIMARY KEY,
+         events  INTEGER NOT NULL
+     ) WITHOUT ROWID;
+     CREATE TABLE records (
+         id          INTEGER PRIMARY KEY AUTOINCREMENT,
+         project     TEXT NOT NULL,
+         create_time INTEGER NOT NULL,
+         doc         TEXT NOT NULL
+     );
+     CREATE INDEX records_by_time ON records (project, create_time DESC, id DESC);",
+    postgres: r#"CREATE TABLE events (
+           project TEXT NOT NULL,
+           name    TEXT COLLATE "C" NOT NULL,
+           version BIGINT NOT NULL,
+           doc     TEXT NOT NULL,
+           PRIMARY KEY (project, name)
+       );
+       CREATE TABLE project_counts (
+           project TEXT PRIMARY KEY,
+           events  BIGINT NOT NULL
+       );
+       CREATE TABLE records (
+           id          BIGSERIAL PRIMARY KEY,
+           project     TEXT NOT NULL,
+           create_time BIGINT NOT NULL,
+           doc         TEXT NOT NULL
+       );
+       CREATE INDEX records_by_time ON records (project, create_time DESC, id DESC);"#,
+}];
+
+/// A backend's side of the runner, inside the one transaction the migration runs in.
+pub(crate) trait Migrator {
+    /// Creates `schema_migrations` if needed and returns the highest version applied (0 for none).
+    async fn applied(&mut self) -> StoreResult<i64>;
+    /// Applies `migration` as `version` and records it.
+    async fn apply(&mut self, version: i64, migration: &Migration) -> StoreResult<()>;
+}
+
+/// Applies every migration newer than the database's version, in order.
+pub(crate) async fn run(migrator: &mut impl Migrator, backend: &str) -> StoreResult<()> {
+    let applied = migrator.applied().await?;
+    for (i, migration) in MIGRATIONS.iter().enumerate() {
+        let version = i as i64 + 1;
+        if version > applied {
+            migrator.apply(version, migration).await?;
+            tracing::info!(version, description = migration.description, backend, "applied migration");
+        }
+    }
+    Ok(())
+}
