@@ -3,6 +3,9 @@
 use csms_model::{ErrorCode, ErrorResponse};
 use csms_store::StoreError;
 use csms_validate::{Rejection, Violations};
+use http::{Response, StatusCode};
+
+use crate::body::ResponseBody;
 
 /// An error response waiting to be written, with what to log about it.
 #[derive(Debug)]
@@ -28,6 +31,18 @@ impl ApiError {
 
     pub(crate) fn body(&self) -> ErrorResponse {
         ErrorResponse::new(self.code, self.message.clone())
+    }
+
+    /// The response in the documented shape; the cause of a 500 is logged (inside the request's span, so
+    /// with its request id), never sent.
+    pub(crate) fn into_response(self) -> Response<ResponseBody> {
+        if let Some(cause) = &self.cause {
+            tracing::error!(cause, "request failed unexpectedly");
+        }
+        let status =
+            StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let bytes = serde_json::to_vec(&self.body()).unwrap_or_default();
+        crate::layers::raw_json(status, bytes)
     }
 
     pub(crate) fn store(error: StoreError, name: &str) -> Self {
@@ -63,16 +78,4 @@ impl From<Rejection> for ApiError {
     fn from(r: Rejection) -> Self {
         ApiError::new(r.error_code(), r.to_string())
     }
-}
-
-/// Path violations and a body's result reported together: a body's rule violations join those of the
-/// path; a malformed body alone is `CSMS.0004`.
-pub(crate) fn together<T>(mut path: Violations, body: Result<T, Rejection>) -> Result<T, ApiError> {
-    if path.is_empty() {
-        return body.map_err(ApiError::from);
-    }
-    if let Err(Rejection::Invalid(more)) = body {
-        path.extend(more);
-    }
-    Err(path.into())
 }

@@ -1,9 +1,11 @@
 //! The CSMS secret-event API as an embeddable HTTP service.
 //!
-//! [`CsmsService`] handles `http::Request<B>` for any body type and implements both hyper's and tower's
-//! `Service`, so it mounts in your own hyper or axum server; [`serve`] runs it on a listener with graceful
-//! shutdown. Storage is any [`csms_store::EventStore`]; authentication is any [`auth::Authenticator`]
-//! ([`auth::StaticCredentials`] provides tokens and AK/SK signatures).
+//! [`CsmsService`] is a tower `Service` over `http::Request<B>` for any body type: the whole stack of
+//! layers (request id, trace span, panic catching, routing, body limit, authentication, content type) in
+//! front of the operations, one module per resource. Mount it in your own hyper or axum server, or wrap it
+//! in layers of your own and run it with [`serve`] (HTTP/1.1 and HTTP/2, graceful shutdown; see
+//! `examples/embed.rs`). Storage is any [`csms_store::EventStore`]; authentication is any
+//! [`auth::Authenticator`] ([`auth::StaticCredentials`] provides tokens and AK/SK signatures).
 //!
 //! Every response carries `X-Request-Id`; every error has the documented shape
 //! `{"error": {"error_code": ..., "error_msg": ...}}`; single-event responses carry an `ETag`, and
@@ -41,10 +43,13 @@
 pub mod auth;
 mod body;
 mod error;
-mod route;
+mod etag;
+mod layers;
+mod ops;
+mod router;
 mod serve;
 mod service;
 
-pub use body::ResponseBody;
+pub use body::{BoxError, ResponseBody};
 pub use serve::serve;
 pub use service::{CsmsService, REQUEST_ID};

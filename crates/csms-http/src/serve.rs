@@ -1,17 +1,23 @@
-//! Running the service on a listener, with graceful shutdown.
+//! Running a service on a listener, with graceful shutdown.
 
 use std::future::Future;
 use std::time::Duration;
 
+use http::{Request, Response};
+use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 
-use crate::CsmsService;
+use crate::body::BoxError;
 
 /// Serves `service` on `listener` (HTTP/1.1 and HTTP/2, chosen per connection) until `shutdown`
 /// resolves; then stops accepting, lets requests in flight finish (at most `grace`), and returns.
+///
+/// `service` is a [`crate::CsmsService`], or any tower service over it with layers of your own (rate
+/// limits, metrics): see `examples/embed.rs`.
 ///
 /// ```no_run
 /// # async fn run(service: csms_http::CsmsService) -> std::io::Result<()> {
@@ -20,12 +26,20 @@ use crate::CsmsService;
 ///                  std::time::Duration::from_secs(30)).await
 /// # }
 /// ```
-pub async fn serve(
+pub async fn serve<S, B>(
     listener: TcpListener,
-    service: CsmsService,
+    service: S,
     shutdown: impl Future<Output = ()>,
     grace: Duration,
-) -> std::io::Result<()> {
+) -> std::io::Result<()>
+where
+    S: tower::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
     let builder = auto::Builder::new(TokioExecutor::new());
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -42,7 +56,8 @@ pub async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let connection = builder.serve_connection(TokioIo::new(stream), service.clone()).into_owned();
+                let service = TowerToHyperService::new(service.clone());
+                let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
                 let connection = graceful.watch(connection);
                 tokio::spawn(async move {
                     if let Err(e) = connection.await {

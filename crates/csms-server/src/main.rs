@@ -42,7 +42,7 @@ struct Args {
     database_max_connections: usize,
 
     /// Most events one project may hold; more creates are refused with 400 CSMS.9003.
-    #[arg(long, env = "CSMS_EVENT_QUOTA", default_value_t = 10_000)]
+    #[arg(long, env = "CSMS_EVENT_QUOTA", default_value_t = csms_model::limits::DEFAULT_EVENT_QUOTA)]
     event_quota: u64,
 
     /// Seconds to let requests in flight finish after SIGINT or SIGTERM.

@@ -240,7 +240,8 @@ pub fn verify<'k>(
     })?;
     if (now - date).abs() > MAX_CLOCK_SKEW {
         return Err(AuthError(format!(
-            "The X-Sdk-Date '{date_text}' is more than 15 minutes from the server time; the signature has expired."
+            "The X-Sdk-Date '{date_text}' is more than {} minutes from the server time; the signature has expired.",
+            MAX_CLOCK_SKEW.whole_minutes()
         )));
     }
 

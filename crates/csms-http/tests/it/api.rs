@@ -266,7 +266,7 @@ async fn openapi_and_health_need_no_credentials() {
 
 #[tokio::test]
 async fn the_service_mounts_as_a_tower_service() {
-    use tower_service::Service as _;
+    use tower::Service as _;
     let h = Harness::new();
     let mut service = h.service.clone();
     let request = http::Request::get(events())
@@ -274,10 +274,7 @@ async fn the_service_mounts_as_a_tower_service() {
         .body(http_body_util::Empty::<bytes::Bytes>::new())
         .unwrap();
     std::future::poll_fn(|cx| {
-        tower_service::Service::<http::Request<http_body_util::Empty<bytes::Bytes>>>::poll_ready(
-            &mut service,
-            cx,
-        )
+        tower::Service::<http::Request<http_body_util::Empty<bytes::Bytes>>>::poll_ready(&mut service, cx)
     })
     .await
     .unwrap();

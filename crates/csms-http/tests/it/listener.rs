@@ -1,54 +1,11 @@
 //! One test over a real listener, including graceful shutdown with a request in flight.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use csms_model::{Event, Record, UpdateSecretEventRequestBody};
-use csms_store::{EventStore, MemoryStore, Precondition, StoreResult, Stored};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::harness::*;
-
-/// A memory store whose listing takes a while, to have a request in flight at shutdown.
-struct SlowList(MemoryStore);
-
-#[async_trait]
-impl EventStore for SlowList {
-    async fn create(&self, p: &str, e: Event, q: u64) -> StoreResult<Stored> {
-        self.0.create(p, e, q).await
-    }
-    async fn get(&self, p: &str, n: &str) -> StoreResult<Option<Stored>> {
-        self.0.get(p, n).await
-    }
-    async fn update(
-        &self,
-        p: &str,
-        n: &str,
-        u: UpdateSecretEventRequestBody,
-        c: Precondition,
-        t: i64,
-    ) -> StoreResult<Stored> {
-        self.0.update(p, n, u, c, t).await
-    }
-    async fn delete(&self, p: &str, n: &str, c: Precondition) -> StoreResult<()> {
-        self.0.delete(p, n, c).await
-    }
-    async fn list(&self, p: &str, a: Option<&str>, l: usize) -> StoreResult<Vec<Stored>> {
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        self.0.list(p, a, l).await
-    }
-    async fn append_record(&self, p: &str, r: Record) -> StoreResult<()> {
-        self.0.append_record(p, r).await
-    }
-    async fn records(&self, p: &str, s: i64, l: usize) -> StoreResult<Vec<Record>> {
-        self.0.records(p, s, l).await
-    }
-    fn describe(&self) -> String {
-        "slow".into()
-    }
-}
 
 async fn http1(addr: std::net::SocketAddr, request: String) -> String {
     let mut stream = TcpStream::connect(addr).await.unwrap();
@@ -60,13 +17,21 @@ async fn http1(addr: std::net::SocketAddr, request: String) -> String {
 
 #[tokio::test]
 async fn serves_http1_and_finishes_requests_in_flight_on_shutdown() {
-    let h = Harness::with_store(Arc::new(SlowList(MemoryStore::new())));
+    let h = Harness::new();
+    // An embedder's own layer around the service: every answer takes a while, so that a request is in
+    // flight when shutdown begins.
+    let slow = tower::ServiceBuilder::new()
+        .and_then(|response| async move {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            Ok::<_, std::convert::Infallible>(response)
+        })
+        .service(h.service.clone());
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(csms_http::serve(
         listener,
-        h.service.clone(),
+        slow,
         async move {
             let _ = stopped.await;
         },

@@ -1,0 +1,171 @@
+//! The event resource: CreateSecretEvent, ListSecretEvents, ShowSecretEvent, UpdateSecretEvent and
+//! DeleteSecretEvent.
+
+use csms_model::{
+    CreateSecretEventRequestBody, Event, ListSecretEventsResponse, PageInfo, UpdateSecretEventRequestBody,
+};
+use csms_store::{Precondition, StoreError};
+use csms_validate::ListQuery;
+use percent_encoding::percent_decode_str;
+
+use super::{Call, EventOutput, Input, Json, NoContent, State, together};
+use crate::error::ApiError;
+use crate::etag::if_match;
+
+/// `POST /events`.
+pub(crate) struct CreateEvent {
+    project: String,
+    body: CreateSecretEventRequestBody,
+}
+
+impl Input for CreateEvent {
+    fn parse(call: &Call) -> Result<Self, ApiError> {
+        let body = together(call.path_violations(), csms_validate::parse_create_body(&call.body))?;
+        Ok(CreateEvent { project: call.project(), body })
+    }
+}
+
+pub(crate) async fn create(state: &State, input: CreateEvent) -> Result<EventOutput, ApiError> {
+    let now = state.clock.now_ms();
+    let CreateSecretEventRequestBody { name, event_types, state: event_state, notification } = input.body;
+    let event = Event {
+        event_id: uuid::Uuid::new_v4().hyphenated().to_string(),
+        name,
+        event_types,
+        state: event_state,
+        create_time: now,
+        update_time: now,
+        notification,
+    };
+    let name = event.name.clone();
+    let stored = state
+        .store
+        .create(&input.project, event, state.event_quota)
+        .await
+        .map_err(|e| ApiError::store(e, &name))?;
+    Ok(EventOutput(stored))
+}
+
+/// `GET /events?limit=&marker=`.
+pub(crate) struct ListEvents {
+    project: String,
+    query: ListQuery,
+}
+
+impl Input for ListEvents {
+    fn parse(call: &Call) -> Result<Self, ApiError> {
+        let (limit, marker) = first_query_values(call.parts.uri.query());
+        let query = together(
+            call.path_violations(),
+            csms_validate::list_query(limit.as_deref(), marker.as_deref()).map_err(Into::into),
+        )?;
+        Ok(ListEvents { project: call.project(), query })
+    }
+}
+
+pub(crate) async fn list(
+    state: &State,
+    input: ListEvents,
+) -> Result<Json<ListSecretEventsResponse>, ApiError> {
+    let limit = input.query.limit as usize;
+    // One more than the page, to know whether another page follows.
+    let mut found = state
+        .store
+        .list(&input.project, input.query.marker.as_deref(), limit + 1)
+        .await
+        .map_err(ApiError::internal)?;
+    let more = found.len() > limit;
+    found.truncate(limit);
+    let events: Vec<Event> = found.into_iter().map(|s| s.event).collect();
+    let page_info = PageInfo {
+        next_marker: more.then(|| events.last().map(|e| e.name.clone())).flatten(),
+        previous_marker: events.first().map(|e| e.name.clone()),
+        current_count: events.len() as i32,
+    };
+    Ok(Json(ListSecretEventsResponse { events, page_info }))
+}
+
+/// `GET /events/{event_name}`.
+pub(crate) struct ShowEvent {
+    project: String,
+    name: String,
+}
+
+impl Input for ShowEvent {
+    fn parse(call: &Call) -> Result<Self, ApiError> {
+        together(call.path_violations(), Ok(()))?;
+        Ok(ShowEvent { project: call.project(), name: call.event_name() })
+    }
+}
+
+pub(crate) async fn show(state: &State, input: ShowEvent) -> Result<EventOutput, ApiError> {
+    match state.store.get(&input.project, &input.name).await.map_err(ApiError::internal)? {
+        Some(stored) => Ok(EventOutput(stored)),
+        None => Err(ApiError::store(StoreError::NotFound, &input.name)),
+    }
+}
+
+/// `PUT /events/{event_name}`, the seed operation: a partial update, conditional with `If-Match`.
+pub(crate) struct UpdateEvent {
+    project: String,
+    name: String,
+    patch: UpdateSecretEventRequestBody,
+    precondition: Precondition,
+}
+
+impl Input for UpdateEvent {
+    fn parse(call: &Call) -> Result<Self, ApiError> {
+        let precondition = if_match(&call.parts.headers);
+        let patch = together(call.path_violations(), csms_validate::parse_update_body(&call.body))?;
+        Ok(UpdateEvent { project: call.project(), name: call.event_name(), patch, precondition })
+    }
+}
+
+pub(crate) async fn update(state: &State, input: UpdateEvent) -> Result<EventOutput, ApiError> {
+    let UpdateEvent { project, name, patch, precondition } = input;
+    let stored = state
+        .store
+        .update(&project, &name, patch, precondition, state.clock.now_ms())
+        .await
+        .map_err(|e| ApiError::store(e, &name))?;
+    Ok(EventOutput(stored))
+}
+
+/// `DELETE /events/{event_name}`, conditional with `If-Match`.
+pub(crate) struct DeleteEvent {
+    project: String,
+    name: String,
+    precondition: Precondition,
+}
+
+impl Input for DeleteEvent {
+    fn parse(call: &Call) -> Result<Self, ApiError> {
+        together(call.path_violations(), Ok(()))?;
+        let precondition = if_match(&call.parts.headers);
+        Ok(DeleteEvent { project: call.project(), name: call.event_name(), precondition })
+    }
+}
+
+pub(crate) async fn delete(state: &State, input: DeleteEvent) -> Result<NoContent, ApiError> {
+    state
+        .store
+        .delete(&input.project, &input.name, input.precondition)
+        .await
+        .map_err(|e| ApiError::store(e, &input.name))?;
+    Ok(NoContent)
+}
+
+/// The first `limit` and `marker` of a query string, percent-decoded; other parameters are ignored.
+fn first_query_values(query: Option<&str>) -> (Option<String>, Option<String>) {
+    let decode = |raw: &str| percent_decode_str(raw).decode_utf8_lossy().into_owned();
+    let (mut limit, mut marker) = (None, None);
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match decode(key).as_str() {
+            "limit" if limit.is_none() => limit = Some(decode(value)),
+            "marker" if marker.is_none() => marker = Some(decode(value)),
+            _ => {}
+        }
+    }
+    (limit, marker)
+}

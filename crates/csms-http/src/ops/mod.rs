@@ -1,0 +1,167 @@
+//! The operations, one module per resource, and the one step that turns a routed, authenticated request
+//! into an operation's typed input (path, query and body validated together) and runs its handler. This
+//! is the shape of a smithy-rs server operation: `async fn(&State, Input) -> Result<Output, ApiError>`.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use csms_model::Operation;
+use csms_store::{Clock, EventStore, Stored};
+use csms_validate::Violations;
+use http::header::{CONTENT_TYPE, ETAG, HeaderValue};
+use http::request::Parts;
+use http::{Request, Response, StatusCode};
+use serde::Serialize;
+
+use crate::body::ResponseBody;
+use crate::error::ApiError;
+use crate::etag::etag;
+use crate::router::RouteMatch;
+
+pub(crate) mod events;
+pub(crate) mod records;
+
+/// What every operation shares: the store, the clock and the limits.
+pub(crate) struct State {
+    pub(crate) store: Arc<dyn EventStore>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) event_quota: u64,
+}
+
+/// A routed, authenticated request with its body read: what an [`Input`] is parsed from.
+pub(crate) struct Call {
+    pub(crate) parts: Parts,
+    pub(crate) body: Bytes,
+    pub(crate) route: RouteMatch,
+}
+
+impl Call {
+    /// The violations of the path parameters (`/project_id`, `/event_name`), reported with the body's.
+    pub(crate) fn path_violations(&self) -> Violations {
+        let mut out = Violations::default();
+        if let Err(v) = csms_validate::project_id(&self.route.project) {
+            out.extend(v);
+        }
+        if let Some(name) = &self.route.event_name
+            && let Err(v) = csms_validate::event_name(name)
+        {
+            out.extend(v);
+        }
+        out
+    }
+
+    pub(crate) fn project(&self) -> String {
+        self.route.project.clone()
+    }
+
+    pub(crate) fn event_name(&self) -> String {
+        self.route.event_name.clone().unwrap_or_default()
+    }
+}
+
+/// An operation's input, parsed and validated from the request in one step: every violation of the path,
+/// the query and the body is reported together.
+pub(crate) trait Input: Sized {
+    fn parse(call: &Call) -> Result<Self, ApiError>;
+}
+
+/// Path violations and a body's result reported together: a body's rule violations join those of the
+/// path; a malformed body alone is `CSMS.0004`.
+pub(crate) fn together<T>(
+    mut path: Violations,
+    body: Result<T, csms_validate::Rejection>,
+) -> Result<T, ApiError> {
+    if path.is_empty() {
+        return body.map_err(ApiError::from);
+    }
+    if let Err(csms_validate::Rejection::Invalid(more)) = body {
+        path.extend(more);
+    }
+    Err(path.into())
+}
+
+/// An operation's output, as the response it is.
+pub(crate) trait IntoResponse {
+    fn into_response(self) -> Response<ResponseBody>;
+}
+
+/// A JSON body with status 200.
+pub(crate) struct Json<T>(pub(crate) T);
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response<ResponseBody> {
+        match serde_json::to_vec(&self.0) {
+            Ok(bytes) => {
+                let mut response = Response::new(ResponseBody::new(bytes));
+                response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                response
+            }
+            Err(e) => ApiError::internal(e).into_response(),
+        }
+    }
+}
+
+/// One event, with its `ETag`.
+pub(crate) struct EventOutput(pub(crate) Stored);
+
+impl IntoResponse for EventOutput {
+    fn into_response(self) -> Response<ResponseBody> {
+        let tag = etag(&self.0);
+        let mut response = Json(csms_model::SecretEventResponse { event: self.0.event }).into_response();
+        if let Ok(value) = HeaderValue::from_str(&tag) {
+            response.headers_mut().insert(ETAG, value);
+        }
+        response
+    }
+}
+
+/// 204, no body.
+pub(crate) struct NoContent;
+
+impl IntoResponse for NoContent {
+    fn into_response(self) -> Response<ResponseBody> {
+        let mut response = Response::new(ResponseBody::empty());
+        *response.status_mut() = StatusCode::NO_CONTENT;
+        response
+    }
+}
+
+/// Parses the input of `handler` from `call` and runs it.
+async fn run<'a, I, O, Fut>(
+    state: &'a State,
+    call: &Call,
+    handler: fn(&'a State, I) -> Fut,
+) -> Result<Response<ResponseBody>, ApiError>
+where
+    I: Input,
+    O: IntoResponse,
+    Fut: Future<Output = Result<O, ApiError>> + 'a,
+{
+    let input = I::parse(call)?;
+    Ok(handler(state, input).await?.into_response())
+}
+
+/// The innermost service: the operation of a routed request.
+pub(crate) async fn dispatch(
+    state: Arc<State>,
+    request: Request<Bytes>,
+) -> Result<Response<ResponseBody>, Infallible> {
+    let (mut parts, body) = request.into_parts();
+    let Some(route) = parts.extensions.remove::<RouteMatch>() else {
+        return Ok(ApiError::internal("a request reached the operations without a route").into_response());
+    };
+    let call = Call { parts, body, route };
+    let state = &*state;
+    let result = match call.route.operation {
+        Operation::CreateSecretEvent => run(state, &call, events::create).await,
+        Operation::ListSecretEvents => run(state, &call, events::list).await,
+        Operation::ShowSecretEvent => run(state, &call, events::show).await,
+        Operation::UpdateSecretEvent => run(state, &call, events::update).await,
+        Operation::DeleteSecretEvent => run(state, &call, events::delete).await,
+        Operation::ListNotificationRecords => run(state, &call, records::list).await,
+        other => Err(ApiError::internal(format!("no handler for {}", other.id()))),
+    };
+    Ok(result.unwrap_or_else(ApiError::into_response))
+}

@@ -1,0 +1,110 @@
+//! The route table: [`csms_model::Operation`]'s method and path templates, plus the service's own
+//! `GET /healthz` and `GET /openapi.json`, matched once per request.
+
+use csms_model::Operation;
+use http::Method;
+use percent_encoding::percent_decode_str;
+
+/// What a request is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// An operation of the API.
+    Api(Operation),
+    /// `GET /healthz`, without credentials.
+    Health,
+    /// `GET /openapi.json`, without credentials.
+    OpenApi,
+}
+
+/// The route of a request: its target and its path parameters, percent-decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RouteMatch {
+    pub(crate) operation: Operation,
+    /// `{project_id}`, decoded; invalid UTF-8 becomes U+FFFD, which no pattern accepts.
+    pub(crate) project: String,
+    /// `{event_name}`, decoded, for the operations on one event.
+    pub(crate) event_name: Option<String>,
+}
+
+/// Method and path to [`Target`], built from the one route table.
+pub(crate) struct Router {
+    paths: matchit::Router<usize>,
+    /// Per path template: the template and its targets by method.
+    methods: Vec<(&'static str, Vec<(Method, Target)>)>,
+}
+
+impl Router {
+    pub(crate) fn new() -> Self {
+        let mut router = Router { paths: matchit::Router::new(), methods: Vec::new() };
+        for op in Operation::ALL {
+            let method = Method::from_bytes(op.method().as_bytes()).expect("the table's methods are valid");
+            router.add(op.path(), method, Target::Api(*op));
+        }
+        router.add("/healthz", Method::GET, Target::Health);
+        router.add("/openapi.json", Method::GET, Target::OpenApi);
+        router
+    }
+
+    fn add(&mut self, template: &'static str, method: Method, target: Target) {
+        let index = match self.methods.iter().position(|(t, _)| *t == template) {
+            Some(index) => index,
+            None => {
+                self.paths
+                    .insert(template, self.methods.len())
+                    .expect("the route table has no conflicting paths");
+                self.methods.push((template, Vec::new()));
+                self.methods.len() - 1
+            }
+        };
+        self.methods[index].1.push((method, target));
+    }
+
+    /// The target of `method` and `path`, with the decoded path parameters of an API operation. One
+    /// trailing `/` is tolerated; a known path with another method is no route, as upstream answers it.
+    pub(crate) fn route(&self, method: &Method, path: &str) -> Option<(Target, Option<RouteMatch>)> {
+        let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
+        let found = self.paths.at(path).ok()?;
+        let target = self.methods[*found.value].1.iter().find(|(m, _)| m == method)?.1;
+        let Target::Api(operation) = target else { return Some((target, None)) };
+        let decode = |raw: &str| percent_decode_str(raw).decode_utf8_lossy().into_owned();
+        let route = RouteMatch {
+            operation,
+            project: decode(found.params.get("project_id").unwrap_or_default()),
+            event_name: found.params.get("event_name").map(decode),
+        };
+        Some((target, Some(route)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes() {
+        let router = Router::new();
+        let op = |m: Method, path: &str| router.route(&m, path).and_then(|(_, r)| r).map(|r| r.operation);
+        assert_eq!(op(Method::POST, "/v1/p/csms/events"), Some(Operation::CreateSecretEvent));
+        assert_eq!(op(Method::GET, "/v1/p/csms/events/"), Some(Operation::ListSecretEvents));
+        assert_eq!(op(Method::PUT, "/v1/p/csms/events/e"), Some(Operation::UpdateSecretEvent));
+        assert_eq!(
+            op(Method::GET, "/v1/p/csms/notification-records"),
+            Some(Operation::ListNotificationRecords)
+        );
+        for (m, path) in [
+            (Method::PATCH, "/v1/p/csms/events/e"),
+            (Method::GET, "/v1//csms/events"),
+            (Method::GET, "/v1/p/csms/events/a/b"),
+            (Method::GET, "/v2/p/csms/events"),
+            (Method::GET, "/"),
+            (Method::POST, "/healthz"),
+        ] {
+            assert_eq!(router.route(&m, path), None, "{m} {path}");
+        }
+        assert_eq!(router.route(&Method::GET, "/healthz"), Some((Target::Health, None)));
+        assert_eq!(router.route(&Method::GET, "/openapi.json/"), Some((Target::OpenApi, None)));
+        let (_, route) = router.route(&Method::GET, "/v1/p%2Dq/csms/events/a%20b%2Fc").unwrap();
+        let route = route.unwrap();
+        assert_eq!((route.project.as_str(), route.event_name.as_deref()), ("p-q", Some("a b/c")));
+    }
+}
