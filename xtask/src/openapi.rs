@@ -20,12 +20,11 @@ fn string_rule(rule: StringRule) -> Value {
     json!({"type": "string", "minLength": rule.min_len, "maxLength": rule.max_len, "pattern": rule.pattern()})
 }
 
-struct Operation {
-    id: &'static str,
-    method: &'static str,
-    path: &'static str,
+/// The documentation of one operation; its id, method and path come from [`Operation`], the route table.
+struct Doc {
+    op: Operation,
     summary: &'static str,
-    description: &'static str,
+    description: String,
     parameters: Vec<Value>,
     request: Option<(Value, Value)>,
     success: (&'static str, Option<(Value, Value)>),
@@ -110,13 +109,11 @@ pub(crate) fn document() -> Value {
     let event_response =
         (reference::<SecretEventResponse>(&mut generator), example!("update-response.seed.json"));
 
-    let operations = vec![
-        Operation {
-            id: "CreateSecretEvent",
-            method: "post",
-            path: "/v1/{project_id}/csms/events",
+    let docs = vec![
+        Doc {
+            op: Operation::CreateSecretEvent,
             summary: "Create an event",
-            description: "Creates an event. Every field is required; the name must be new in the project.",
+            description: "Creates an event. Every field is required; the name must be new in the project.".into(),
             parameters: vec![project_id.clone()],
             request: Some((
                 reference::<CreateSecretEventRequestBody>(&mut generator),
@@ -126,12 +123,10 @@ pub(crate) fn document() -> Value {
             single_event: true,
             errors: errors(&[EventAlreadyExists, QuotaExceeded], true),
         },
-        Operation {
-            id: "ListSecretEvents",
-            method: "get",
-            path: "/v1/{project_id}/csms/events",
+        Doc {
+            op: Operation::ListSecretEvents,
             summary: "List events",
-            description: "Lists the project's events in ascending name order, a page at a time. Past the end the page is empty.",
+            description: "Lists the project's events in ascending name order, a page at a time. Past the end the page is empty.".into(),
             parameters: vec![project_id.clone(), limit, marker],
             request: None,
             success: (
@@ -144,24 +139,20 @@ pub(crate) fn document() -> Value {
             single_event: false,
             errors: errors(&[], false),
         },
-        Operation {
-            id: "ShowSecretEvent",
-            method: "get",
-            path: "/v1/{project_id}/csms/events/{event_name}",
+        Doc {
+            op: Operation::ShowSecretEvent,
             summary: "Show an event",
-            description: "Shows one event.",
+            description: "Shows one event.".into(),
             parameters: vec![project_id.clone(), event_name.clone()],
             request: None,
             success: ("200", Some(event_response.clone())),
             single_event: true,
             errors: errors(&[EventNotFound], false),
         },
-        Operation {
-            id: "UpdateSecretEvent",
-            method: "put",
-            path: "/v1/{project_id}/csms/events/{event_name}",
+        Doc {
+            op: Operation::UpdateSecretEvent,
             summary: "Update an event",
-            description: "A partial update: an absent or null field is left as it is; a present `event_types` or `notification` replaces the stored value. `{}` changes nothing.",
+            description: "A partial update: an absent or null field is left as it is; a present `event_types` or `notification` replaces the stored value. `{}` changes nothing.".into(),
             parameters: vec![project_id.clone(), event_name.clone(), if_match.clone()],
             request: Some((
                 reference::<UpdateSecretEventRequestBody>(&mut generator),
@@ -171,24 +162,24 @@ pub(crate) fn document() -> Value {
             single_event: true,
             errors: errors(&[EventNotFound, PreconditionFailed], true),
         },
-        Operation {
-            id: "DeleteSecretEvent",
-            method: "delete",
-            path: "/v1/{project_id}/csms/events/{event_name}",
+        Doc {
+            op: Operation::DeleteSecretEvent,
             summary: "Delete an event",
-            description: "Deletes an event, immediately and permanently.",
+            description: "Deletes an event, immediately and permanently.".into(),
             parameters: vec![project_id.clone(), event_name, if_match],
             request: None,
             success: ("204", None),
             single_event: false,
             errors: errors(&[EventNotFound, EventInUse, PreconditionFailed], false),
         },
-        Operation {
-            id: "ListNotificationRecords",
-            method: "get",
-            path: "/v1/{project_id}/csms/notification-records",
+        Doc {
+            op: Operation::ListNotificationRecords,
             summary: "List notification records",
-            description: "The notifications the project's events produced in the last 90 days, newest first, at most 1000.",
+            description: format!(
+                "The notifications the project's events produced in the last {} days, newest first, at most {}.",
+                limits::RECORD_RETENTION_DAYS,
+                limits::RECORDS_MAX
+            ),
             parameters: vec![project_id],
             request: None,
             success: (
@@ -203,8 +194,11 @@ pub(crate) fn document() -> Value {
         },
     ];
 
+    for op in Operation::ALL {
+        assert!(docs.iter().any(|d| d.op == *op), "{} has no OpenAPI documentation", op.id());
+    }
     let mut paths = Map::new();
-    for op in operations {
+    for op in docs {
         let mut responses = Map::new();
         let mut headers = json!({"X-Request-Id": request_id.clone()});
         if op.single_event {
@@ -217,7 +211,7 @@ pub(crate) fn document() -> Value {
         responses.insert(op.success.0.into(), success);
         responses.extend(error_responses(&op.errors, &request_id));
         let mut operation = json!({
-            "operationId": op.id,
+            "operationId": op.op.id(),
             "summary": op.summary,
             "description": op.description,
             "parameters": op.parameters,
@@ -227,11 +221,11 @@ pub(crate) fn document() -> Value {
             operation["requestBody"] = json!({"required": true, "content": {
                 "application/json": {"schema": schema, "example": example}}});
         }
-        let path = paths.entry(op.path).or_insert_with(|| json!({}));
-        path[op.method] = operation;
+        let path = paths.entry(op.op.path()).or_insert_with(|| json!({}));
+        path[op.op.method().to_ascii_lowercase()] = operation;
     }
     paths.insert(
-        "/openapi.json".into(),
+        csms_model::operation::OPENAPI_PATH.into(),
         json!({"get": {"operationId": "GetOpenApi", "summary": "This document", "security": [],
             "responses": {"200": {"description": "The OpenAPI document.", "headers": {"X-Request-Id": request_id},
                 "content": {"application/json": {"schema": {"type": "object"}}}}}}}),
@@ -255,7 +249,7 @@ pub(crate) fn document() -> Value {
                 "token": {"type": "apiKey", "in": "header", "name": "X-Auth-Token",
                           "description": "A token of the credentials file."},
                 "aksk": {"type": "apiKey", "in": "header", "name": "Authorization",
-                         "description": "An AK/SK signature as the official SDKs send it: `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<h1;h2>, Signature=<hex>` with `X-Sdk-Date` (within 15 minutes of the server's clock)."},
+                         "description": format!("An AK/SK signature as the official SDKs send it: `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<h1;h2>, Signature=<hex>` with `X-Sdk-Date` (within {} minutes of the server's clock).", limits::SIGNATURE_MAX_SKEW_MINUTES)},
             },
         },
     })

@@ -129,7 +129,7 @@ pub(crate) fn panic_response(panic: Box<dyn Any + Send>) -> Answer {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".to_owned());
     tracing::error!(cause, "request handler panicked");
-    ApiError::internal(cause).into_response()
+    ApiError::new(ErrorCode::Internal, ErrorCode::Internal.default_message()).into_response()
 }
 
 /// Step 4: routes the request once. The match goes into the request's extensions for the steps below.

@@ -2,6 +2,7 @@
 //! `GET /healthz` and `GET /openapi.json`, matched once per request.
 
 use csms_model::Operation;
+use csms_model::operation::{HEALTH_PATH, OPENAPI_PATH};
 use http::Method;
 use percent_encoding::percent_decode_str;
 
@@ -40,8 +41,8 @@ impl Router {
             let method = Method::from_bytes(op.method().as_bytes()).expect("the table's methods are valid");
             router.add(op.path(), method, Target::Api(*op));
         }
-        router.add("/healthz", Method::GET, Target::Health);
-        router.add("/openapi.json", Method::GET, Target::OpenApi);
+        router.add(HEALTH_PATH, Method::GET, Target::Health);
+        router.add(OPENAPI_PATH, Method::GET, Target::OpenApi);
         router
     }
 

@@ -23,7 +23,7 @@
 mod enums;
 mod error;
 pub mod limits;
-mod operation;
+pub mod operation;
 #[cfg(feature = "schemars")]
 mod schema;
 mod types;

@@ -59,6 +59,9 @@ pub const RECORDS_MAX: usize = 1000;
 /// How long notification records are kept, in days.
 pub const RECORD_RETENTION_DAYS: i64 = 90;
 
+/// How far the `X-Sdk-Date` of an AK/SK-signed request may be from the server's clock, in minutes.
+pub const SIGNATURE_MAX_SKEW_MINUTES: i64 = 15;
+
 /// Largest request body accepted, in bytes; a larger one is answered 413 without being read further.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 

@@ -3,6 +3,11 @@
 //! The HTTP layer (`csms-http`) routes requests by this table, and the OpenAPI document
 //! (`cargo xtask schemas`) takes its paths from it; a Rust client can build its URLs from it.
 
+/// The path of the service's OpenAPI document, answered without credentials.
+pub const OPENAPI_PATH: &str = "/openapi.json";
+/// The path of the service's health check, answered without credentials.
+pub const HEALTH_PATH: &str = "/healthz";
+
 macro_rules! operations {
     ($( $(#[$doc:meta])* $variant:ident => ($method:literal, $path:literal), )+) => {
         /// An operation of the API, with its method and path template.

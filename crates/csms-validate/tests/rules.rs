@@ -284,3 +284,33 @@ fn a_flood_of_bad_items_gets_a_bounded_message_that_counts_them_all() {
     assert!(message.ends_with(&format!("; and {} more", 5001 - MAX_LISTED_VIOLATIONS)), "{message}");
     assert!(message.len() < 4096, "{} bytes", message.len());
 }
+
+/// Every violation says which kind of rule it broke, so that machines need not read the sentence.
+#[test]
+fn violations_carry_their_kind() {
+    let body = json!({
+        "name": "a".repeat(65),
+        "event_types": ["SECRET_ROTATED", "SECRET_ROTATED", "NOPE"],
+        "state": 5,
+        "notification": {"target_type": "SMN", "target_id": "has space"}
+    });
+    let Err(Rejection::Invalid(found)) = create(&body) else { panic!("invalid") };
+    let kinds: Vec<(&str, ViolationKind)> = found.iter().map(|v| (v.path.as_str(), v.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("/name", ViolationKind::Length),
+            ("/event_types/2", ViolationKind::Enum),
+            ("/event_types", ViolationKind::Unique),
+            ("/state", ViolationKind::Enum),
+            ("/notification/target_id", ViolationKind::Pattern),
+            ("/notification/target_name", ViolationKind::Missing),
+        ]
+    );
+    let Err(Rejection::Invalid(found)) = update(&json!({"notification": "SMN", "event_types": {}})) else {
+        panic!("invalid")
+    };
+    assert!(found.iter().all(|v| v.kind == ViolationKind::Type), "{found:?}");
+    let range = list_query(Some("0"), None).unwrap_err();
+    assert_eq!(range.iter().map(|v| v.kind).collect::<Vec<_>>(), [ViolationKind::Range]);
+}

@@ -39,7 +39,8 @@ pub const DATE_HEADER: &str = "x-sdk-date";
 /// Header that may carry the body's hash instead of the body being hashed.
 pub const CONTENT_HASH_HEADER: &str = "x-sdk-content-sha256";
 /// How far `X-Sdk-Date` may be from the server's clock.
-pub const MAX_CLOCK_SKEW: time::Duration = time::Duration::minutes(15);
+pub const MAX_CLOCK_SKEW: time::Duration =
+    time::Duration::minutes(csms_model::limits::SIGNATURE_MAX_SKEW_MINUTES);
 
 const EMPTY_BODY_HASH: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 

@@ -32,9 +32,7 @@ async fn create_answers_the_event_with_etag_and_request_id() {
     assert_eq!(event["create_time"], event["update_time"]);
     let id = event["event_id"].as_str().unwrap();
     assert!(uuid::Uuid::parse_str(id).is_ok() && id == id.to_lowercase() && id.len() == 36, "{id}");
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
-    let t = event["create_time"].as_i64().unwrap();
-    assert!((now - t).abs() < 60_000, "create_time is epoch milliseconds: {t}");
+    assert_eq!(event["create_time"], START_MS, "create_time is the clock's epoch milliseconds");
     let request_id = reply.headers["x-request-id"].to_str().unwrap();
     assert!(request_id.len() == 32 && request_id.bytes().all(|b| b.is_ascii_hexdigit()));
     assert!(reply.headers["etag"].to_str().unwrap().starts_with(&format!("\"{id}.")));
@@ -93,7 +91,7 @@ async fn partial_update_semantics() {
     let nulls = json!({"state": null, "event_types": null, "notification": null});
     assert_eq!(h.call("PUT", &event("e"), Some(&nulls)).await.json()["event"], created);
 
-    std::thread::sleep(std::time::Duration::from_millis(2));
+    h.clock.advance(std::time::Duration::from_millis(2));
     let body = json!({"state": "DISABLED", "event_types": ["SECRET_DELETED"], "name": "ignored", "extra": 1});
     let updated = h.call("PUT", &event("e"), Some(&body)).await.json()["event"].clone();
     assert_eq!(updated["state"], "DISABLED");
@@ -102,7 +100,7 @@ async fn partial_update_semantics() {
     assert_eq!(updated["event_id"], created["event_id"]);
     assert_eq!(updated["create_time"], created["create_time"]);
     assert_eq!(updated["notification"], created["notification"]);
-    assert!(updated["update_time"].as_i64() > created["update_time"].as_i64());
+    assert_eq!(updated["update_time"], START_MS + 2);
 }
 
 #[tokio::test]
@@ -216,22 +214,35 @@ async fn notification_records_are_listed_newest_first() {
     assert_eq!(empty.status, 200);
     assert_eq!(empty.json(), json!({"records": [], "page_info": {"current_count": 0}}));
 
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
     let example: Value = serde_json::from_str(include_str!(
         "../../../../fixtures/examples/list-records-response.upstream.json"
     ))
     .unwrap();
-    for (name, age_days) in [("older", 2), ("newer", 1), ("expired", 91)] {
+    const DAY_MS: i64 = 24 * 3600 * 1000;
+    let retention = csms_model::limits::RECORD_RETENTION_DAYS * DAY_MS;
+    let ages =
+        [("older", 2 * DAY_MS), ("newer", DAY_MS), ("oldest-kept", retention), ("expired", retention + 1)];
+    for (name, age_ms) in ages {
         let mut record: csms_model::Record = serde_json::from_value(example["records"][0].clone()).unwrap();
         record.event_name = name.into();
-        record.create_time = now - age_days * 24 * 3600 * 1000;
+        record.create_time = START_MS - age_ms;
         h.store.append_record(P, record).await.unwrap();
     }
+    let names = |body: &Value| -> Vec<Value> {
+        body["records"].as_array().unwrap().iter().map(|r| r["event_name"].clone()).collect()
+    };
     let body = h.call("GET", &format!("{path}?limit=1&marker=x"), None).await.json();
-    let order: Vec<_> = body["records"].as_array().unwrap().iter().map(|r| r["event_name"].clone()).collect();
-    assert_eq!(order, [json!("newer"), json!("older")], "newest first, 90 days kept, unknown params ignored");
-    assert_eq!(body["page_info"], json!({"current_count": 2}));
+    assert_eq!(
+        names(&body),
+        [json!("newer"), json!("older"), json!("oldest-kept")],
+        "newest first, 90 days kept, unknown params ignored"
+    );
+    assert_eq!(body["page_info"], json!({"current_count": 3}));
     assert_eq!(body["records"][0]["notification_status"], "SUCCESS");
+    // A millisecond later, the oldest record is past the retention period.
+    h.clock.advance(std::time::Duration::from_millis(1));
+    let body = h.call("GET", &path, None).await.json();
+    assert_eq!(names(&body), [json!("newer"), json!("older")]);
     h.call_with("GET", &path, &[], None).await.error(401, "APIGW.0301");
 }
 

@@ -138,6 +138,14 @@ async fn body_too_large_csms_9004() {
         .error(413, "CSMS.9004");
     let exact = vec![b' '; csms_model::limits::MAX_BODY_BYTES + 1];
     h.call_with("POST", &events(), &[("x-auth-token", TOKEN)], Some(exact)).await.error(413, "CSMS.9004");
+    // A declared length over the limit is refused before the body is read, in the same envelope.
+    let declared = (csms_model::limits::MAX_BODY_BYTES + 1).to_string();
+    let headers = [("x-auth-token", TOKEN), ("content-length", declared.as_str())];
+    let msg = h.call_with("POST", &events(), &headers, Some(b"{}".to_vec())).await.error(413, "CSMS.9004");
+    assert!(msg.contains(&csms_model::limits::MAX_BODY_BYTES.to_string()), "{msg}");
+    // A route that does not exist is 404 before the body's size matters.
+    let headers = [("x-auth-token", TOKEN), ("content-length", declared.as_str())];
+    h.call_with("POST", "/v1/p/nothing", &headers, Some(b"{}".to_vec())).await.error(404, "APIGW.0101");
 }
 
 #[tokio::test]
@@ -223,6 +231,73 @@ async fn unexpected_failures_csms_9500_without_internals() {
     h.call("GET", &events(), None).await.error(500, "CSMS.9500");
     h.call("DELETE", &event("e"), None).await.error(500, "CSMS.9500");
     h.call("GET", &format!("/v1/{P}/csms/notification-records"), None).await.error(500, "CSMS.9500");
+}
+
+/// The log output of this test binary: one global subscriber (a scoped one would race with the other
+/// tests' threads over which callsites are enabled); each test finds its lines by request id.
+fn captured_logs() -> &'static Arc<std::sync::Mutex<Vec<u8>>> {
+    static LOGS: std::sync::OnceLock<Arc<std::sync::Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        struct Writer(Arc<std::sync::Mutex<Vec<u8>>>);
+        impl std::io::Write for Writer {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let logs = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = Arc::clone(&logs);
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || Writer(Arc::clone(&sink)))
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber of this binary");
+        logs
+    })
+}
+
+/// Every log line of a request carries its request id, as the response's `X-Request-Id` says it.
+#[tokio::test]
+async fn log_lines_of_a_request_carry_its_request_id() {
+    let captured = captured_logs();
+    let h = Harness::with_store(Arc::new(BrokenStore));
+    let reply = h.call("POST", &events(), Some(&create_body("e"))).await;
+    reply.error(500, "CSMS.9500");
+    let id = reply.headers["x-request-id"].to_str().unwrap().to_owned();
+    let panicked = h.call("GET", &event("e"), None).await;
+    let panic_id = panicked.headers["x-request-id"].to_str().unwrap().to_owned();
+
+    let logs = String::from_utf8(captured.lock().unwrap().clone()).unwrap();
+    let lines_of = |id: &str| logs.lines().filter(|l| l.contains(id)).collect::<Vec<_>>();
+    let lines = lines_of(&id);
+    assert_eq!(lines.len(), 2, "the failure and the access log line: {logs}");
+    assert!(
+        lines[0].contains("ERROR")
+            && lines[0].contains("request failed unexpectedly")
+            && lines[0].contains("on fire")
+    );
+    assert!(lines[1].contains("status=500") && lines[1].contains("latency_ms"), "{logs}");
+    let lines = lines_of(&panic_id);
+    assert_eq!(lines.len(), 2, "the panic and the access log line: {logs}");
+    assert!(
+        lines[0].contains("ERROR")
+            && lines[0].contains("request handler panicked")
+            && lines[0].contains("a bug")
+    );
+    assert!(lines[1].contains("status=500"), "{logs}");
+}
+
+#[tokio::test]
+async fn the_service_names_its_own_requests() {
+    let h = Harness::new();
+    let reply =
+        h.call_with("GET", &events(), &[("x-auth-token", TOKEN), ("x-request-id", "forged")], None).await;
+    let id = reply.headers["x-request-id"].to_str().unwrap();
+    assert!(id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{id}");
 }
 
 #[test]

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use csms_http::CsmsService;
 use csms_http::auth::{ProjectScope, StaticCredentials};
-use csms_store::{EventStore, MemoryStore};
+use csms_store::{EventStore, ManualClock, MemoryStore};
 use http::{HeaderMap, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
@@ -17,9 +17,14 @@ pub(crate) const TOKEN_P2: &str = "token-for-p2-only-0123456789abcdef";
 pub(crate) const AK: &str = "HPUAEXAMPLEAK0000001";
 pub(crate) const SK: &str = "exampleSecretKey0123456789abcdefEXAMPLE0";
 
+/// Where the harness's clock starts: 2023-11-14T22:13:20Z, in epoch milliseconds.
+pub(crate) const START_MS: i64 = 1_700_000_000_000;
+
 pub(crate) struct Harness {
     pub(crate) service: CsmsService,
     pub(crate) store: Arc<dyn EventStore>,
+    /// The service's clock, moved by the tests.
+    pub(crate) clock: Arc<ManualClock>,
 }
 
 pub(crate) struct Reply {
@@ -58,8 +63,9 @@ impl Harness {
     }
 
     pub(crate) fn with_store(store: Arc<dyn EventStore>) -> Self {
-        let service = CsmsService::new(Arc::clone(&store), Arc::new(credentials()));
-        Harness { service, store }
+        let clock = Arc::new(ManualClock::new(START_MS));
+        let service = CsmsService::new(Arc::clone(&store), Arc::new(credentials())).with_clock(clock.clone());
+        Harness { service, store, clock }
     }
 
     pub(crate) async fn send(&self, request: Request<Full<Bytes>>) -> Reply {
