@@ -11,17 +11,29 @@ use http_body_util::{BodyExt, Full};
 /// The error type of bodies inside the stack.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The request body inside the stack: whatever the caller's body type was, boxed once at the front door.
-pub(crate) struct RequestBody(UnsyncBoxBody<Bytes, BoxError>);
+/// The request body inside the stack: hyper's own body as it is (what `serve` hands over), or whatever
+/// else the caller's body type was, boxed once at the front door.
+pub(crate) enum RequestBody {
+    Incoming(hyper::body::Incoming),
+    Boxed(UnsyncBoxBody<Bytes, BoxError>),
+}
 
-/// Boxes any request body as the stack's [`RequestBody`].
+/// Any request body as the stack's [`RequestBody`]; hyper's `Incoming` is kept unboxed (as axum's
+/// `Body::new` does).
 pub(crate) fn request_body<B>(body: B) -> RequestBody
 where
     B: http_body::Body + Send + 'static,
     B::Data: Send,
     B::Error: Into<BoxError>,
 {
-    RequestBody(
+    let mut slot = Some(body);
+    if let Some(incoming) =
+        (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<hyper::body::Incoming>>()
+    {
+        return RequestBody::Incoming(incoming.take().expect("the slot is full"));
+    }
+    let body = slot.expect("the slot is full");
+    RequestBody::Boxed(
         body.map_frame(|frame| frame.map_data(|mut data| data.copy_to_bytes(data.remaining())))
             .map_err(Into::into)
             .boxed_unsync(),
@@ -33,18 +45,27 @@ impl http_body::Body for RequestBody {
     type Error = BoxError;
 
     fn poll_frame(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        Pin::new(&mut self.0).poll_frame(cx)
+        match self.get_mut() {
+            RequestBody::Incoming(body) => Pin::new(body).poll_frame(cx).map_err(Into::into),
+            RequestBody::Boxed(body) => Pin::new(body).poll_frame(cx),
+        }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.0.is_end_stream()
+        match self {
+            RequestBody::Incoming(body) => body.is_end_stream(),
+            RequestBody::Boxed(body) => body.is_end_stream(),
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.0.size_hint()
+        match self {
+            RequestBody::Incoming(body) => body.size_hint(),
+            RequestBody::Boxed(body) => body.size_hint(),
+        }
     }
 }
 
@@ -53,10 +74,30 @@ impl http_body::Body for RequestBody {
 #[derive(Debug)]
 pub struct ResponseBody(Inner);
 
-#[derive(Debug)]
 enum Inner {
     Full(Full<Bytes>),
     Boxed(UnsyncBoxBody<Bytes, BoxError>),
+    /// The stack's own responses, as its trace layer hands them out: kept as they are, not boxed again.
+    Traced(TracedBody),
+}
+
+/// A response body of the stack after its trace layer (see `service.rs`).
+pub(crate) type TracedBody = tower_http::trace::ResponseBody<
+    tower_http::body::UnsyncBoxBody<Bytes, BoxError>,
+    tower_http::classify::NeverClassifyEos<tower_http::classify::ServerErrorsFailureClass>,
+    (),
+    (),
+    (),
+>;
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Inner::Full(body) => body.fmt(f),
+            Inner::Boxed(body) => body.fmt(f),
+            Inner::Traced(_) => f.write_str("Traced"),
+        }
+    }
 }
 
 impl Default for ResponseBody {
@@ -86,6 +127,12 @@ impl ResponseBody {
     }
 }
 
+impl ResponseBody {
+    pub(crate) fn traced(body: TracedBody) -> Self {
+        ResponseBody(Inner::Traced(body))
+    }
+}
+
 impl http_body::Body for ResponseBody {
     type Data = Bytes;
     type Error = BoxError;
@@ -97,6 +144,7 @@ impl http_body::Body for ResponseBody {
         match &mut self.0 {
             Inner::Full(body) => Pin::new(body).poll_frame(cx).map_err(|never| match never {}),
             Inner::Boxed(body) => Pin::new(body).poll_frame(cx),
+            Inner::Traced(body) => Pin::new(body).poll_frame(cx),
         }
     }
 
@@ -104,6 +152,7 @@ impl http_body::Body for ResponseBody {
         match &self.0 {
             Inner::Full(body) => body.is_end_stream(),
             Inner::Boxed(body) => body.is_end_stream(),
+            Inner::Traced(body) => body.is_end_stream(),
         }
     }
 
@@ -111,6 +160,7 @@ impl http_body::Body for ResponseBody {
         match &self.0 {
             Inner::Full(body) => body.size_hint(),
             Inner::Boxed(body) => body.size_hint(),
+            Inner::Traced(body) => body.size_hint(),
         }
     }
 }

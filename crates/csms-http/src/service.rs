@@ -10,15 +10,14 @@ use csms_model::limits::{DEFAULT_EVENT_QUOTA, MAX_BODY_BYTES};
 use csms_store::{Clock, EventStore, SystemClock};
 use http::{HeaderName, Request, Response};
 use tower::ServiceBuilder;
-use tower::util::BoxCloneSyncService;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::auth::Authenticator;
-use crate::body::{BoxError, RequestBody, ResponseBody, request_body};
-use crate::layers::{self, FromFn, HexRequestId};
+use crate::body::{BoxError, RequestBody, ResponseBody, TracedBody, request_body};
+use crate::layers::{self, AuthenticateLayer, Check, HexRequestId};
 use crate::ops::{self, State};
 use crate::router::Router;
 
@@ -33,9 +32,15 @@ pub const REQUEST_ID: &str = "x-request-id";
 /// (or any such service) on a listener.
 #[derive(Clone)]
 pub struct CsmsService {
-    config: Config,
-    stack: BoxCloneSyncService<Request<RequestBody>, Response<ResponseBody>, Infallible>,
+    config: Arc<Config>,
+    /// The assembled stack, type-erased. Every layer of it is always ready, so one clone per request
+    /// (cheap: reference counts) replaces tower's readiness dance, and a clone of the service is one
+    /// reference count.
+    stack: Arc<Stack>,
 }
+
+type Stack = dyn Fn(Request<RequestBody>) -> BoxFuture + Send + Sync;
+type BoxFuture = Pin<Box<dyn Future<Output = Result<Response<ResponseBody>, Infallible>> + Send>>;
 
 #[derive(Clone)]
 struct Config {
@@ -53,17 +58,19 @@ impl CsmsService {
 
     /// Sets how many events a project may hold (default
     /// [`DEFAULT_EVENT_QUOTA`](csms_model::limits::DEFAULT_EVENT_QUOTA)); more creates get 400 `CSMS.9003`.
-    pub fn with_event_quota(mut self, quota: u64) -> Self {
-        self.config.event_quota = quota;
-        Self::build(self.config)
+    pub fn with_event_quota(self, quota: u64) -> Self {
+        Self::build(Config { event_quota: quota, ..(*self.config).clone() })
     }
 
     /// Sets the clock the service reads (default: the system clock), for tests that move time.
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.config.clock = clock;
-        Self::build(self.config)
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        Self::build(Config { clock, ..(*self.config).clone() })
     }
 
+    #[allow(
+        clippy::result_large_err,
+        reason = "the route check passes a request on or answers; see layers::route"
+    )]
     fn build(config: Config) -> Self {
         let state = Arc::new(State {
             store: Arc::clone(&config.store),
@@ -74,7 +81,7 @@ impl CsmsService {
         let auth = Arc::clone(&config.auth);
         let request_id = HeaderName::from_static(REQUEST_ID);
         let stack = ServiceBuilder::new()
-            .map_response(|response: Response<_>| response.map(ResponseBody::from_body))
+            .map_response(|response: Response<TracedBody>| response.map(ResponseBody::traced))
             .layer(SetRequestIdLayer::new(request_id.clone(), HexRequestId))
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(
@@ -87,13 +94,17 @@ impl CsmsService {
                     .on_failure(()),
             )
             .layer(CatchPanicLayer::custom(layers::panic_response))
-            .layer(FromFn(move |request, inner| layers::route(Arc::clone(&router), request, inner)))
-            .layer(FromFn(layers::body_limit_envelope))
+            .layer(Check(move |request| layers::route(&router, request)))
+            .map_response(layers::body_limit_envelope)
             .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-            .layer(FromFn(move |request, inner| layers::authenticate(Arc::clone(&auth), request, inner)))
-            .layer(FromFn(layers::content_type))
+            .layer(AuthenticateLayer(auth))
+            .layer(Check(layers::content_type))
             .service_fn(move |request| ops::dispatch(Arc::clone(&state), request));
-        CsmsService { config, stack: BoxCloneSyncService::new(stack) }
+        let stack: Arc<Stack> = Arc::new(move |request| {
+            let future = tower::Service::call(&mut stack.clone(), request);
+            Box::pin(future) as BoxFuture
+        });
+        CsmsService { config: Arc::new(config), stack }
     }
 
     /// Handles one request. Never fails: every error is a response in the documented shape, and every
@@ -119,15 +130,15 @@ where
 {
     type Response = Response<ResponseBody>;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response<ResponseBody>, Infallible>> + Send>>;
+    type Future = BoxFuture;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.stack.poll_ready(cx)
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
         // The service names its own requests: an id sent by the client is not trusted.
         request.headers_mut().remove(REQUEST_ID);
-        self.stack.call(request.map(request_body))
+        (self.stack)(request.map(request_body))
     }
 }

@@ -293,41 +293,25 @@ pub fn apply_update(current: &mut Stored, patch: UpdateSecretEventRequestBody, n
     true
 }
 
-/// What an update does to the event read inside its transaction: the one read-check-apply step of every
-/// backend, which then only writes [`Planned::Write`].
-pub(crate) enum Planned {
-    /// Nothing changes (an empty patch): answer with the event as it is.
-    Unchanged(Stored),
-    /// Write this new version.
-    Write(Stored),
-}
-
-impl Planned {
-    pub(crate) fn into_stored(self) -> Stored {
-        match self {
-            Planned::Unchanged(s) | Planned::Write(s) => s,
-        }
-    }
-}
-
-/// Checks an update against the event as read (absent: [`StoreError::NotFound`]) and the precondition,
-/// and applies the patch.
-pub(crate) fn plan_update(
-    current: Option<Stored>,
+/// Checks an update against the event as read inside its transaction (absent: [`StoreError::NotFound`])
+/// and the precondition, and applies the patch: the one read-check-apply step of every backend, which
+/// then writes the event if the returned flag says it changed. Works on an owned or a borrowed event.
+pub(crate) fn plan_update<S: std::borrow::BorrowMut<Stored>>(
+    current: Option<S>,
     patch: UpdateSecretEventRequestBody,
     precondition: &Precondition,
     now: i64,
-) -> StoreResult<Planned> {
+) -> StoreResult<(S, bool)> {
     let mut current = plan_delete(current, precondition)?;
-    Ok(if apply_update(&mut current, patch, now) {
-        Planned::Write(current)
-    } else {
-        Planned::Unchanged(current)
-    })
+    let changed = apply_update(current.borrow_mut(), patch, now);
+    Ok((current, changed))
 }
 
 /// Checks a delete against the event as read and the precondition; returns the event to delete.
-pub(crate) fn plan_delete(current: Option<Stored>, precondition: &Precondition) -> StoreResult<Stored> {
+pub(crate) fn plan_delete<S: std::borrow::Borrow<Stored>>(
+    current: Option<S>,
+    precondition: &Precondition,
+) -> StoreResult<S> {
     let current = current.ok_or(StoreError::NotFound)?;
-    if precondition.holds(&current) { Ok(current) } else { Err(StoreError::PreconditionFailed) }
+    if precondition.holds(current.borrow()) { Ok(current) } else { Err(StoreError::PreconditionFailed) }
 }

@@ -7,7 +7,7 @@ use std::sync::RwLock;
 use async_trait::async_trait;
 use csms_model::{Event, Record, UpdateSecretEventRequestBody};
 
-use crate::{EventStore, Planned, Precondition, StoreError, StoreResult, Stored, plan_delete, plan_update};
+use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, plan_delete, plan_update};
 
 #[derive(Default)]
 struct Project {
@@ -66,19 +66,16 @@ impl EventStore for MemoryStore {
         now: i64,
     ) -> StoreResult<Stored> {
         self.write(|projects| {
-            let events = &mut projects.get_mut(project).ok_or(StoreError::NotFound)?.events;
-            let planned = plan_update(events.get(name).cloned(), patch, &precondition, now)?;
-            if let Planned::Write(next) = &planned {
-                events.insert(name.to_owned(), next.clone());
-            }
-            Ok(planned.into_stored())
+            let current = projects.get_mut(project).and_then(|p| p.events.get_mut(name));
+            let (current, _) = plan_update(current, patch, &precondition, now)?;
+            Ok(current.clone())
         })
     }
 
     async fn delete(&self, project: &str, name: &str, precondition: Precondition) -> StoreResult<()> {
         self.write(|projects| {
             let events = &mut projects.get_mut(project).ok_or(StoreError::NotFound)?.events;
-            plan_delete(events.get(name).cloned(), &precondition)?;
+            plan_delete(events.get(name), &precondition)?;
             events.remove(name);
             Ok(())
         })

@@ -10,9 +10,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transacti
 use tokio_postgres::NoTls;
 
 use crate::migrate::{self, Migration, Migrator};
-use crate::{
-    EventStore, Planned, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update,
-};
+use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update};
 
 /// Key of the advisory lock that serialises migrations of concurrently starting instances.
 const MIGRATION_LOCK: i64 = 0x6373_6d73_6576_0001;
@@ -185,9 +183,9 @@ impl EventStore for PostgresStore {
         in_transaction!(self, |tx| {
             async {
                 let tx = &tx;
-                let planned =
+                let (next, changed) =
                     plan_update(load_for_update(tx, project, name).await?, patch, &precondition, now)?;
-                if let Planned::Write(next) = &planned {
+                if changed {
                     let doc = serde_json::to_string(&next.event)?;
                     tx.execute(
                         "UPDATE events SET version = $3, doc = $4 WHERE project = $1 AND name = $2",
@@ -195,7 +193,7 @@ impl EventStore for PostgresStore {
                     )
                     .await?;
                 }
-                StoreResult::Ok(planned.into_stored())
+                StoreResult::Ok(next)
             }
         })
     }

@@ -15,9 +15,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 use crate::migrate::{self, Migration, Migrator};
-use crate::{
-    EventStore, Planned, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update,
-};
+use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update};
 
 /// One page of a project's events after a marker: a range scan of the primary key.
 const LIST_SQL: &str =
@@ -245,8 +243,8 @@ impl EventStore for SqliteStore {
     ) -> StoreResult<Stored> {
         let (project, name) = (project.to_owned(), name.to_owned());
         self.write(move |conn| {
-            let planned = plan_update(load(conn, &project, &name)?, patch, &precondition, now)?;
-            if let Planned::Write(next) = &planned {
+            let (next, changed) = plan_update(load(conn, &project, &name)?, patch, &precondition, now)?;
+            if changed {
                 conn.prepare_cached(
                     "UPDATE events SET version = ?3, doc = ?4 WHERE project = ?1 AND name = ?2",
                 )?
@@ -257,7 +255,7 @@ impl EventStore for SqliteStore {
                     encode(&next.event)?
                 ])?;
             }
-            Ok(planned.into_stored())
+            Ok(next)
         })
         .await
     }

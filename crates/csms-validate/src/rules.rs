@@ -12,13 +12,29 @@ pub(crate) struct Compiled {
     pub(crate) rule: StringRule,
     pattern: String,
     regex: Regex,
+    /// Which ASCII characters the rule's class accepts, read off the regular expression once: an ASCII
+    /// value is checked by table, anything else by the regular expression itself.
+    ascii: [bool; 128],
 }
 
 impl Compiled {
     fn new(rule: StringRule) -> Self {
         let pattern = rule.pattern();
         let regex = Regex::new(&pattern).expect("limits patterns are valid regular expressions");
-        Compiled { rule, pattern, regex }
+        let class = Regex::new(&format!("^{}$", rule.charset)).expect("limits classes are valid");
+        let ascii = std::array::from_fn(|b| class.is_match(char::from(b as u8).encode_utf8(&mut [0; 4])));
+        Compiled { rule, pattern, regex, ascii }
+    }
+
+    fn matches(&self, value: &str) -> bool {
+        if value.is_ascii() {
+            let len = value.len();
+            len >= self.rule.min_len
+                && len <= self.rule.max_len
+                && value.bytes().all(|b| self.ascii[b as usize])
+        } else {
+            self.regex.is_match(value)
+        }
     }
 
     /// Checks the length first (in characters, as JSON Schema counts), then the pattern.
@@ -26,7 +42,7 @@ impl Compiled {
         let len = value.chars().count();
         if len < self.rule.min_len || len > self.rule.max_len {
             out.length(path, len, self.rule.min_len, self.rule.max_len);
-        } else if !self.regex.is_match(value) {
+        } else if !self.matches(value) {
             out.pattern(path, &self.pattern);
         }
     }
@@ -37,6 +53,25 @@ pub(crate) static PROJECT_ID: LazyLock<Compiled> = LazyLock::new(|| Compiled::ne
 pub(crate) static MARKER: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(limits::MARKER));
 pub(crate) static TARGET_ID: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(limits::TARGET_ID));
 pub(crate) static TARGET_NAME: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(limits::TARGET_NAME));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table and the regular expression agree on every ASCII character and on non-ASCII samples.
+    #[test]
+    fn the_ascii_table_agrees_with_the_pattern() {
+        for rule in [&*EVENT_NAME, &*PROJECT_ID, &*MARKER, &*TARGET_ID, &*TARGET_NAME] {
+            for b in 0u8..128 {
+                let value = char::from(b).to_string().repeat(rule.rule.min_len.max(1));
+                assert_eq!(rule.matches(&value), rule.regex.is_match(&value), "{:?} {value:?}", rule.pattern);
+            }
+            for value in ["é", "a中", "ǅx", "\u{0}"] {
+                assert_eq!(rule.matches(value), rule.regex.is_match(value), "{value}");
+            }
+        }
+    }
+}
 
 fn single(rule: &Compiled, path: &str, value: &str) -> Result<(), Violations> {
     let mut out = Violations::default();

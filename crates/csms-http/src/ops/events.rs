@@ -19,7 +19,7 @@ pub(crate) struct CreateEvent {
 }
 
 impl Input for CreateEvent {
-    fn parse(call: &Call) -> Result<Self, ApiError> {
+    fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_create_body(&call.body))?;
         Ok(CreateEvent { project: call.project(), body })
     }
@@ -53,7 +53,7 @@ pub(crate) struct ListEvents {
 }
 
 impl Input for ListEvents {
-    fn parse(call: &Call) -> Result<Self, ApiError> {
+    fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let (limit, marker) = first_query_values(call.parts.uri.query());
         let query = together(
             call.path_violations(),
@@ -92,7 +92,7 @@ pub(crate) struct ShowEvent {
 }
 
 impl Input for ShowEvent {
-    fn parse(call: &Call) -> Result<Self, ApiError> {
+    fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
         Ok(ShowEvent { project: call.project(), name: call.event_name() })
     }
@@ -114,7 +114,7 @@ pub(crate) struct UpdateEvent {
 }
 
 impl Input for UpdateEvent {
-    fn parse(call: &Call) -> Result<Self, ApiError> {
+    fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let precondition = if_match(&call.parts.headers);
         let patch = together(call.path_violations(), csms_validate::parse_update_body(&call.body))?;
         Ok(UpdateEvent { project: call.project(), name: call.event_name(), patch, precondition })
@@ -139,7 +139,7 @@ pub(crate) struct DeleteEvent {
 }
 
 impl Input for DeleteEvent {
-    fn parse(call: &Call) -> Result<Self, ApiError> {
+    fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
         let precondition = if_match(&call.parts.headers);
         Ok(DeleteEvent { project: call.project(), name: call.event_name(), precondition })

@@ -52,19 +52,21 @@ impl Call {
         out
     }
 
-    pub(crate) fn project(&self) -> String {
-        self.route.project.clone()
+    /// Takes the project id out of the call (after [`Call::path_violations`]).
+    pub(crate) fn project(&mut self) -> String {
+        std::mem::take(&mut self.route.project)
     }
 
-    pub(crate) fn event_name(&self) -> String {
-        self.route.event_name.clone().unwrap_or_default()
+    /// Takes the event name out of the call (after [`Call::path_violations`]).
+    pub(crate) fn event_name(&mut self) -> String {
+        self.route.event_name.take().unwrap_or_default()
     }
 }
 
 /// An operation's input, parsed and validated from the request in one step: every violation of the path,
 /// the query and the body is reported together.
 pub(crate) trait Input: Sized {
-    fn parse(call: &Call) -> Result<Self, ApiError>;
+    fn parse(call: &mut Call) -> Result<Self, ApiError>;
 }
 
 /// Path violations and a body's result reported together: a body's rule violations join those of the
@@ -131,7 +133,7 @@ impl IntoResponse for NoContent {
 /// Parses the input of `handler` from `call` and runs it.
 async fn run<'a, I, O, Fut>(
     state: &'a State,
-    call: &Call,
+    call: &mut Call,
     handler: fn(&'a State, I) -> Fut,
 ) -> Result<Response<ResponseBody>, ApiError>
 where
@@ -152,15 +154,15 @@ pub(crate) async fn dispatch(
     let Some(route) = parts.extensions.remove::<RouteMatch>() else {
         return Ok(ApiError::internal("a request reached the operations without a route").into_response());
     };
-    let call = Call { parts, body, route };
+    let mut call = Call { parts, body, route };
     let state = &*state;
     let result = match call.route.operation {
-        Operation::CreateSecretEvent => run(state, &call, events::create).await,
-        Operation::ListSecretEvents => run(state, &call, events::list).await,
-        Operation::ShowSecretEvent => run(state, &call, events::show).await,
-        Operation::UpdateSecretEvent => run(state, &call, events::update).await,
-        Operation::DeleteSecretEvent => run(state, &call, events::delete).await,
-        Operation::ListNotificationRecords => run(state, &call, records::list).await,
+        Operation::CreateSecretEvent => run(state, &mut call, events::create).await,
+        Operation::ListSecretEvents => run(state, &mut call, events::list).await,
+        Operation::ShowSecretEvent => run(state, &mut call, events::show).await,
+        Operation::UpdateSecretEvent => run(state, &mut call, events::update).await,
+        Operation::DeleteSecretEvent => run(state, &mut call, events::delete).await,
+        Operation::ListNotificationRecords => run(state, &mut call, records::list).await,
         other => Err(ApiError::internal(format!("no handler for {}", other.id()))),
     };
     Ok(result.unwrap_or_else(ApiError::into_response))
