@@ -205,14 +205,18 @@ fn too_large() -> ApiError {
 
 /// Step 6: reads the body (bounded by step 5), authenticates the caller and checks the project scope.
 /// The request goes on with its body as bytes.
+/// A token is checked from the head, before the body is read; a body must arrive within `body_timeout`.
 #[derive(Clone)]
-pub(crate) struct AuthenticateLayer(pub(crate) Arc<dyn Authenticator>);
+pub(crate) struct AuthenticateLayer {
+    pub(crate) auth: Arc<dyn Authenticator>,
+    pub(crate) body_timeout: Duration,
+}
 
 impl<S> Layer<S> for AuthenticateLayer {
     type Service = Authenticate<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        Authenticate { inner, auth: Arc::clone(&self.0) }
+        Authenticate { inner, auth: Arc::clone(&self.auth), body_timeout: self.body_timeout }
     }
 }
 
@@ -220,6 +224,7 @@ impl<S> Layer<S> for AuthenticateLayer {
 pub(crate) struct Authenticate<S> {
     inner: S,
     auth: Arc<dyn Authenticator>,
+    body_timeout: Duration,
 }
 
 type LimitedBody = tower_http::body::Limited<RequestBody>;
@@ -240,7 +245,7 @@ where
         // The next service was found ready; take it, and leave a clone for the next call.
         let ready = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, ready);
-        let checked = Box::pin(authenticate(Arc::clone(&self.auth), request));
+        let checked = Box::pin(authenticate(Arc::clone(&self.auth), self.body_timeout, request));
         AuthenticateFuture::Checking { checked, inner: Some(inner) }
     }
 }
@@ -282,23 +287,40 @@ where
 
 async fn authenticate(
     auth: Arc<dyn Authenticator>,
+    body_timeout: Duration,
     request: Request<LimitedBody>,
 ) -> Result<Request<Bytes>, Answer> {
     let (parts, body) = request.into_parts();
-    let body = match body.collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large().into_response()),
-        Err(_) => {
+    let unauthenticated =
+        |e: crate::auth::AuthError| ApiError::new(ErrorCode::Unauthenticated, e.0).into_response();
+    let early = match auth.authenticate_head(&parts) {
+        Some(Err(e)) => return Err(unauthenticated(e)),
+        early => early,
+    };
+    let body = match tokio::time::timeout(body_timeout, body.collect()).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            return Err(too_large().into_response());
+        }
+        Ok(Err(_)) => {
             let message = "The request body could not be read.";
             return Err(ApiError::new(ErrorCode::MalformedBody, message).into_response());
         }
+        Err(_) => {
+            let message =
+                format!("The request body did not arrive within {} seconds.", body_timeout.as_secs_f64());
+            return Err(ApiError::new(ErrorCode::MalformedBody, message).into_response());
+        }
     };
-    let auth_request =
-        AuthRequest { method: &parts.method, uri: &parts.uri, headers: &parts.headers, body: &body };
-    let principal = match auth.authenticate(&auth_request).await {
-        Ok(principal) => principal,
-        Err(e) => return Err(ApiError::new(ErrorCode::Unauthenticated, e.0).into_response()),
-    };
+    let principal = match early {
+        Some(decided) => decided,
+        None => {
+            let auth_request =
+                AuthRequest { method: &parts.method, uri: &parts.uri, headers: &parts.headers, body: &body };
+            auth.authenticate(&auth_request).await
+        }
+    }
+    .map_err(unauthenticated)?;
     let project = parts.extensions.get::<RouteMatch>().map(|r| r.project.as_str());
     if !project.is_some_and(|p| principal.scope.allows(p)) {
         return Err(

@@ -7,6 +7,8 @@
 //! `examples/embed.rs`). Storage is any [`csms_store::EventStore`]; authentication is any
 //! [`auth::Authenticator`] ([`auth::StaticCredentials`] provides tokens and AK/SK signatures).
 //!
+//! The service runs on Tokio, with timers enabled (the body timeout uses them).
+//!
 //! Every response carries `X-Request-Id`; every error has the documented shape
 //! `{"error": {"error_code": ..., "error_msg": ...}}`; single-event responses carry an `ETag`, and
 //! `If-Match` on update and delete makes them conditional (412 `CSMS.9006`).
@@ -18,7 +20,7 @@
 //! use http::Request;
 //! use http_body_util::{BodyExt, Full};
 //!
-//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 //! let credentials = StaticCredentials::new().with_token("secret-token", ProjectScope::All);
 //! let service = CsmsService::new(Arc::new(MemoryStore::new()), Arc::new(credentials));
 //!
@@ -51,5 +53,5 @@ mod serve;
 mod service;
 
 pub use body::{BoxError, ResponseBody};
-pub use serve::serve;
-pub use service::{CsmsService, REQUEST_ID};
+pub use serve::{Limits, serve, serve_with_limits};
+pub use service::{CsmsService, DEFAULT_BODY_TIMEOUT, REQUEST_ID};

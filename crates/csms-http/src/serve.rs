@@ -1,20 +1,59 @@
-//! Running a service on a listener, with graceful shutdown.
+//! Running a service on a listener: HTTP/1.1 and HTTP/2, bounded per client, with graceful shutdown.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::{Request, Response};
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use crate::body::BoxError;
 
-/// Serves `service` on `listener` (HTTP/1.1 and HTTP/2, chosen per connection) until `shutdown`
-/// resolves; then stops accepting, lets requests in flight finish (at most `grace`), and returns.
+/// What one client can hold of the server. [`Limits::default`] gives the documented defaults; every field
+/// is a flag of `csms-server`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Time to receive a request's head on HTTP/1.1, from the moment the connection waits for it: so it is
+    /// also how long an idle keep-alive connection is kept. A slower client is disconnected.
+    pub header_read_timeout: Duration,
+    /// Largest request head (request line and headers, or the HTTP/2 header list), in bytes. HTTP/1.1
+    /// answers a larger one 431; HTTP/2 resets the stream.
+    pub max_header_bytes: usize,
+    /// Most connections served at once; further connections wait in the listen backlog.
+    pub max_connections: usize,
+    /// Most concurrent HTTP/2 streams on one connection.
+    pub h2_max_concurrent_streams: u32,
+    /// Most response bytes buffered per HTTP/2 stream while the client does not read them.
+    pub h2_max_send_buf_size: usize,
+    /// Interval of HTTP/2 keep-alive pings; a connection whose ping goes unanswered for as long is closed.
+    pub h2_keep_alive_interval: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_read_timeout: Duration::from_secs(10),
+            max_header_bytes: 16 * 1024,
+            max_connections: 1024,
+            h2_max_concurrent_streams: 32,
+            h2_max_send_buf_size: 64 * 1024,
+            h2_keep_alive_interval: Duration::from_secs(30),
+        }
+    }
+}
+
+/// hyper's HTTP/1.1 read buffer, which bounds the head, cannot be smaller than this.
+const MIN_H1_BUFFER: usize = 8192;
+
+/// Serves `service` on `listener` with the default [`Limits`] until `shutdown` resolves; then stops
+/// accepting, lets requests in flight finish (at most `grace`), and returns.
 ///
 /// `service` is a [`crate::CsmsService`], or any tower service over it with layers of your own (rate
 /// limits, metrics): see `examples/embed.rs`.
@@ -40,10 +79,47 @@ where
     B::Data: Send,
     B::Error: Into<BoxError>,
 {
-    let builder = auto::Builder::new(TokioExecutor::new());
+    serve_with_limits(listener, service, shutdown, grace, &Limits::default()).await
+}
+
+/// [`serve`] with the given [`Limits`].
+pub async fn serve_with_limits<S, B>(
+    listener: TcpListener,
+    service: S,
+    shutdown: impl Future<Output = ()>,
+    grace: Duration,
+    limits: &Limits,
+) -> std::io::Result<()>
+where
+    S: tower::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(limits.max_header_bytes.max(MIN_H1_BUFFER));
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(u32::try_from(limits.max_header_bytes).unwrap_or(u32::MAX))
+        .max_concurrent_streams(limits.h2_max_concurrent_streams)
+        .max_send_buf_size(limits.h2_max_send_buf_size)
+        .keep_alive_interval(limits.h2_keep_alive_interval)
+        .keep_alive_timeout(limits.h2_keep_alive_interval);
+    let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        let permit = tokio::select! {
+            permit = Arc::clone(&connections).acquire_owned() => permit.expect("the semaphore is never closed"),
+            () = &mut shutdown => break,
+        };
         tokio::select! {
             accepted = listener.accept() => {
                 let (stream, peer) = match accepted {
@@ -63,6 +139,7 @@ where
                     if let Err(e) = connection.await {
                         tracing::debug!(%peer, error = %e, "connection ended with an error");
                     }
+                    drop(permit);
                 });
             }
             () = &mut shutdown => break,

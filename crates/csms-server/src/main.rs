@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use csms_http::CsmsService;
+use csms_http::{CsmsService, Limits};
 use csms_store::{EventStore, PostgresStore, SqliteStore};
 
 mod credentials;
@@ -48,6 +48,34 @@ struct Args {
     /// Seconds to let requests in flight finish after SIGINT or SIGTERM.
     #[arg(long, env = "CSMS_SHUTDOWN_GRACE", default_value_t = 30)]
     shutdown_grace: u64,
+
+    /// Seconds to receive a request's head (HTTP/1.1); also how long an idle keep-alive connection is kept.
+    #[arg(long, env = "CSMS_HEADER_READ_TIMEOUT", default_value_t = Limits::default().header_read_timeout.as_secs())]
+    header_read_timeout: u64,
+
+    /// Seconds for a request body to arrive; a slower one is refused (400 CSMS.0004) and its connection closed.
+    #[arg(long, env = "CSMS_BODY_TIMEOUT", default_value_t = csms_http::DEFAULT_BODY_TIMEOUT.as_secs())]
+    body_timeout: u64,
+
+    /// Largest request head in bytes (HTTP/1.1 request line and headers, HTTP/2 header list).
+    #[arg(long, env = "CSMS_MAX_HEADER_BYTES", default_value_t = Limits::default().max_header_bytes)]
+    max_header_bytes: usize,
+
+    /// Most connections served at once; more wait in the listen backlog.
+    #[arg(long, env = "CSMS_MAX_CONNECTIONS", default_value_t = Limits::default().max_connections)]
+    max_connections: usize,
+
+    /// Most concurrent HTTP/2 streams per connection.
+    #[arg(long, env = "CSMS_H2_MAX_STREAMS", default_value_t = Limits::default().h2_max_concurrent_streams)]
+    h2_max_streams: u32,
+
+    /// Most response bytes buffered per HTTP/2 stream that the client does not read.
+    #[arg(long, env = "CSMS_H2_MAX_SEND_BUFFER", default_value_t = Limits::default().h2_max_send_buf_size)]
+    h2_max_send_buffer: usize,
+
+    /// Seconds between HTTP/2 keep-alive pings; a connection that leaves one unanswered as long is closed.
+    #[arg(long, env = "CSMS_H2_KEEP_ALIVE", default_value_t = Limits::default().h2_keep_alive_interval.as_secs())]
+    h2_keep_alive: u64,
 
     /// Log format: human-readable text or one JSON object per line. The level comes from RUST_LOG.
     #[arg(long, env = "CSMS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -101,9 +129,37 @@ async fn shutdown_signal() {
     };
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
+    #[cfg(unix)]
+    let ignored = ignore_signals();
+    #[cfg(not(unix))]
+    let ignored = std::future::pending::<()>();
     tokio::select! {
         () = interrupt => tracing::info!("SIGINT received"),
         () = terminate => tracing::info!("SIGTERM received"),
+        () = ignored => {}
+    }
+}
+
+/// Signals whose default action would kill the server without a word: SIGHUP (a closed terminal; there
+/// is nothing to reload) and SIGXFSZ (a file reached the size limit: the write fails instead, the request
+/// is answered 500 and nothing acknowledged is lost). Each is logged and otherwise ignored; never returns.
+#[cfg(unix)]
+async fn ignore_signals() {
+    use tokio::signal::unix::{SignalKind, signal};
+    /// SIGXFSZ on Linux.
+    const SIGXFSZ: i32 = 25;
+    let mut hangup = signal(SignalKind::hangup()).ok();
+    let mut file_size = signal(SignalKind::from_raw(SIGXFSZ)).ok();
+    loop {
+        tokio::select! {
+            Some(()) = async { hangup.as_mut()?.recv().await } => {
+                tracing::warn!("SIGHUP received: ignored (nothing to reload)");
+            }
+            Some(()) = async { file_size.as_mut()?.recv().await } => {
+                tracing::error!("SIGXFSZ received: a file reached the size limit (ulimit -f); writes fail until it is raised");
+            }
+            else => std::future::pending::<()>().await,
+        }
     }
 }
 
@@ -146,8 +202,16 @@ async fn main() -> anyhow::Result<()> {
     let store = open_store(&args).await?;
     tracing::info!(store = %store.describe(), "store opened");
 
-    let service =
-        CsmsService::new(store, Arc::new(credentials.to_static())).with_event_quota(args.event_quota);
+    let service = CsmsService::new(store, Arc::new(credentials.to_static()))
+        .with_event_quota(args.event_quota)
+        .with_body_timeout(Duration::from_secs(args.body_timeout));
+    let mut limits = Limits::default();
+    limits.header_read_timeout = Duration::from_secs(args.header_read_timeout);
+    limits.max_header_bytes = args.max_header_bytes;
+    limits.max_connections = args.max_connections;
+    limits.h2_max_concurrent_streams = args.h2_max_streams;
+    limits.h2_max_send_buf_size = args.h2_max_send_buffer;
+    limits.h2_keep_alive_interval = Duration::from_secs(args.h2_keep_alive);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;
@@ -157,7 +221,8 @@ async fn main() -> anyhow::Result<()> {
     if let Some((path, file)) = &development {
         print_development_help(addr, path, file);
     }
-    csms_http::serve(listener, service, shutdown_signal(), Duration::from_secs(args.shutdown_grace)).await?;
+    let grace = Duration::from_secs(args.shutdown_grace);
+    csms_http::serve_with_limits(listener, service, shutdown_signal(), grace, &limits).await?;
     tracing::info!("stopped");
     Ok(())
 }

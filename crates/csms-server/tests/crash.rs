@@ -1,5 +1,6 @@
-//! Crash tests: `kill -9` a server in the middle of concurrent writes, restart it, and check that every
-//! acknowledged write is there with its acknowledged value.
+//! Crash and fault tests: `kill -9` a server in the middle of concurrent writes, restart it, and check that
+//! every acknowledged write is there with its acknowledged value; signals that would kill the server
+//! without a word (SIGHUP, SIGXFSZ from a file-size limit) leave it serving.
 //!
 //! SQLite always runs. The PostgreSQL test (two instances on one database, one killed) runs when
 //! `CSMS_TEST_DATABASE_URL` is set; locally it is skipped loudly, in CI (`CI` set) a missing URL fails.
@@ -26,11 +27,24 @@ struct Server {
 
 impl Server {
     fn start(data_dir: &Path, database_url: Option<&str>) -> Server {
+        Self::start_with(data_dir, database_url, None)
+    }
+
+    /// `file_size_blocks`: a `ulimit -f` (1 KiB blocks) on the server's process.
+    fn start_with(data_dir: &Path, database_url: Option<&str>, file_size_blocks: Option<u64>) -> Server {
         std::fs::create_dir_all(data_dir).unwrap();
         let credentials = data_dir.join("credentials.toml");
         std::fs::write(&credentials, format!("[[token]]\ntoken = \"{TOKEN}\"\nprojects = [\"*\"]\n"))
             .unwrap();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_csms-server"));
+        let binary = env!("CARGO_BIN_EXE_csms-server");
+        let mut command = match file_size_blocks {
+            None => Command::new(binary),
+            Some(blocks) => {
+                let mut shell = Command::new("bash");
+                shell.arg("-c").arg(format!("ulimit -f {blocks}; exec \"$0\" \"$@\"")).arg(binary);
+                shell
+            }
+        };
         command
             .args(["--listen", "127.0.0.1:0", "--shutdown-grace", "1"])
             .arg("--data-dir")
@@ -270,4 +284,71 @@ fn postgres_two_instances_keep_every_acknowledged_write_when_one_is_killed() {
         ops.load(Ordering::Relaxed)
     );
     assert!(through_b >= CLIENTS);
+}
+
+fn alive(server: &mut Server) -> bool {
+    server.child.try_wait().unwrap().is_none()
+}
+
+/// SIGHUP (say, the terminal closed) is logged and ignored: the server goes on serving.
+#[test]
+fn sighup_leaves_the_server_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path(), None);
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-HUP", &pid]).status().unwrap().success());
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(alive(&mut server), "SIGHUP killed the server");
+    let (status, _) = request(
+        server.addr,
+        "POST",
+        &format!("/v1/{}/csms/events", unique_project()),
+        Some(&create_body("after-hup")),
+    )
+    .unwrap();
+    assert_eq!(status, 200);
+}
+
+/// A file-size limit (`ulimit -f`) fails the write that crosses it instead of killing the server with
+/// SIGXFSZ: that request is answered 500, the server lives on, and every acknowledged write is there after
+/// a restart without the limit.
+#[test]
+fn a_file_size_limit_fails_writes_without_killing_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = unique_project();
+    let path = format!("/v1/{project}/csms/events");
+    let mut server = Server::start_with(dir.path(), None, Some(256));
+    let mut acked = Vec::new();
+    let mut refused = 0;
+    for i in 0..3000 {
+        let name = format!("e{i}");
+        match request(server.addr, "POST", &path, Some(&create_body(&name))) {
+            Ok((200, _)) => acked.push(name),
+            Ok((500, body)) => {
+                assert!(body.contains("CSMS.9500"), "{body}");
+                refused += 1;
+                if refused == 3 {
+                    break;
+                }
+            }
+            other => panic!("unexpected answer to write {i}: {other:?}"),
+        }
+    }
+    assert!(refused > 0, "the limit was never reached ({} writes acknowledged)", acked.len());
+    assert!(!acked.is_empty());
+    assert!(alive(&mut server), "SIGXFSZ killed the server");
+    assert_eq!(request(server.addr, "GET", "/healthz", None).unwrap().0, 200);
+    let log = std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default();
+    assert!(
+        log.contains("SIGXFSZ") || log.is_empty(),
+        "the limit is logged (when the log itself fits): {log}"
+    );
+    server.kill9();
+    drop(server);
+
+    let server = Server::start(dir.path(), None);
+    for name in &acked {
+        let (status, body) = request(server.addr, "GET", &format!("{path}/{name}"), None).unwrap();
+        assert_eq!(status, 200, "acknowledged {name} was lost: {body}");
+    }
 }

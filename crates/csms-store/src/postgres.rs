@@ -4,6 +4,8 @@
 //! (`FOR UPDATE`), so `If-Match` and the quota are checked inside the write. Creates and deletes of a
 //! project serialise on its row in `project_counts`, which makes the quota exact under concurrency.
 
+use std::time::Duration;
+
 use async_trait::async_trait;
 use csms_model::{Event, Record, UpdateSecretEventRequestBody};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
@@ -11,6 +13,11 @@ use tokio_postgres::NoTls;
 
 use crate::migrate::{self, Migration, Migrator};
 use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update};
+
+/// How long one store operation may take, waiting for a connection included: a stalled or partitioned
+/// database fails the request (500 `CSMS.9500`) within this time instead of holding it, and the pool
+/// recovers by itself when the database answers again.
+pub(crate) const OPERATION_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Key of the advisory lock that serialises migrations of concurrently starting instances.
 const MIGRATION_LOCK: i64 = 0x6373_6d73_6576_0001;
@@ -25,11 +32,20 @@ impl PostgresStore {
     /// Connects to `url` (`postgres://user:password@host:port/database`), with at most `max_connections`
     /// connections, and applies pending migrations.
     pub async fn connect(url: &str, max_connections: usize) -> StoreResult<Self> {
-        let config: tokio_postgres::Config = url.parse()?;
+        let mut config: tokio_postgres::Config = url.parse()?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(OPERATION_TIMEOUT);
+        }
         let description = describe(&config);
         let manager =
             Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
-        let pool = Pool::builder(manager).max_size(max_connections).build()?;
+        let pool = Pool::builder(manager)
+            .max_size(max_connections)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .wait_timeout(Some(OPERATION_TIMEOUT))
+            .create_timeout(Some(OPERATION_TIMEOUT))
+            .recycle_timeout(Some(OPERATION_TIMEOUT))
+            .build()?;
         let store = PostgresStore { pool, description };
         store.migrate().await?;
         Ok(store)
@@ -101,6 +117,19 @@ fn describe(config: &tokio_postgres::Config) -> String {
     format!("postgresql at {}/{}", hosts.join(","), config.get_dbname().unwrap_or("postgres"))
 }
 
+impl PostgresStore {
+    /// `operation`, failed with a backend error after [`OPERATION_TIMEOUT`].
+    async fn timed<T>(&self, operation: impl std::future::Future<Output = StoreResult<T>>) -> StoreResult<T> {
+        match tokio::time::timeout(OPERATION_TIMEOUT, operation).await {
+            Ok(result) => result,
+            Err(_) => Err(StoreError::backend(format!(
+                "PostgreSQL did not answer within {} s",
+                OPERATION_TIMEOUT.as_secs()
+            ))),
+        }
+    }
+}
+
 async fn load_for_update(tx: &Transaction<'_>, project: &str, name: &str) -> StoreResult<Option<Stored>> {
     let row = tx
         .query_opt(
@@ -132,44 +161,53 @@ async fn add_count(tx: &Transaction<'_>, project: &str, delta: i64) -> StoreResu
 #[async_trait]
 impl EventStore for PostgresStore {
     async fn create(&self, project: &str, event: Event, quota: u64) -> StoreResult<Stored> {
-        in_transaction!(self, |tx| {
-            async {
-                let tx = &tx;
-                let count = lock_count(tx, project).await?;
-                let exists = tx
-                    .query_opt(
-                        "SELECT 1 FROM events WHERE project = $1 AND name = $2",
-                        &[&project, &event.name],
+        self.timed(async move {
+            in_transaction!(self, |tx| {
+                async {
+                    let tx = &tx;
+                    let count = lock_count(tx, project).await?;
+                    let exists = tx
+                        .query_opt(
+                            "SELECT 1 FROM events WHERE project = $1 AND name = $2",
+                            &[&project, &event.name],
+                        )
+                        .await?;
+                    if exists.is_some() {
+                        return Err(StoreError::AlreadyExists);
+                    }
+                    if count as u64 >= quota {
+                        return Err(StoreError::QuotaExceeded);
+                    }
+                    let doc = serde_json::to_string(&event)?;
+                    tx.execute(
+                        "INSERT INTO events (project, name, version, doc) VALUES ($1, $2, 1, $3)",
+                        &[&project, &event.name, &doc],
                     )
-                    .await?;
-                if exists.is_some() {
-                    return Err(StoreError::AlreadyExists);
+                    .await
+                    .map_err(|e| match e.code() {
+                        Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => StoreError::AlreadyExists,
+                        _ => e.into(),
+                    })?;
+                    add_count(tx, project, 1).await?;
+                    Ok(Stored { event, version: 1 })
                 }
-                if count as u64 >= quota {
-                    return Err(StoreError::QuotaExceeded);
-                }
-                let doc = serde_json::to_string(&event)?;
-                tx.execute(
-                    "INSERT INTO events (project, name, version, doc) VALUES ($1, $2, 1, $3)",
-                    &[&project, &event.name, &doc],
-                )
-                .await
-                .map_err(|e| match e.code() {
-                    Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => StoreError::AlreadyExists,
-                    _ => e.into(),
-                })?;
-                add_count(tx, project, 1).await?;
-                Ok(Stored { event, version: 1 })
-            }
+            })
         })
+        .await
     }
 
     async fn get(&self, project: &str, name: &str) -> StoreResult<Option<Stored>> {
-        let client = self.pool.get().await?;
-        let row = client
-            .query_opt("SELECT version, doc FROM events WHERE project = $1 AND name = $2", &[&project, &name])
-            .await?;
-        row.map(|r| decode(r.get(0), r.get(1))).transpose()
+        self.timed(async move {
+            let client = self.pool.get().await?;
+            let row = client
+                .query_opt(
+                    "SELECT version, doc FROM events WHERE project = $1 AND name = $2",
+                    &[&project, &name],
+                )
+                .await?;
+            row.map(|r| decode(r.get(0), r.get(1))).transpose()
+        })
+        .await
     }
 
     async fn update(
@@ -180,69 +218,85 @@ impl EventStore for PostgresStore {
         precondition: Precondition,
         now: i64,
     ) -> StoreResult<Stored> {
-        in_transaction!(self, |tx| {
-            async {
-                let tx = &tx;
-                let (next, changed) =
-                    plan_update(load_for_update(tx, project, name).await?, patch, &precondition, now)?;
-                if changed {
-                    let doc = serde_json::to_string(&next.event)?;
-                    tx.execute(
-                        "UPDATE events SET version = $3, doc = $4 WHERE project = $1 AND name = $2",
-                        &[&project, &name, &(next.version as i64), &doc],
-                    )
-                    .await?;
+        self.timed(async move {
+            in_transaction!(self, |tx| {
+                async {
+                    let tx = &tx;
+                    let (next, changed) =
+                        plan_update(load_for_update(tx, project, name).await?, patch, &precondition, now)?;
+                    if changed {
+                        let doc = serde_json::to_string(&next.event)?;
+                        tx.execute(
+                            "UPDATE events SET version = $3, doc = $4 WHERE project = $1 AND name = $2",
+                            &[&project, &name, &(next.version as i64), &doc],
+                        )
+                        .await?;
+                    }
+                    StoreResult::Ok(next)
                 }
-                StoreResult::Ok(next)
-            }
+            })
         })
+        .await
     }
 
     async fn delete(&self, project: &str, name: &str, precondition: Precondition) -> StoreResult<()> {
-        in_transaction!(self, |tx| {
-            async {
-                let tx = &tx;
-                lock_count(tx, project).await?;
-                plan_delete(load_for_update(tx, project, name).await?, &precondition)?;
-                tx.execute("DELETE FROM events WHERE project = $1 AND name = $2", &[&project, &name]).await?;
-                add_count(tx, project, -1).await
-            }
+        self.timed(async move {
+            in_transaction!(self, |tx| {
+                async {
+                    let tx = &tx;
+                    lock_count(tx, project).await?;
+                    plan_delete(load_for_update(tx, project, name).await?, &precondition)?;
+                    tx.execute("DELETE FROM events WHERE project = $1 AND name = $2", &[&project, &name])
+                        .await?;
+                    add_count(tx, project, -1).await
+                }
+            })
         })
+        .await
     }
 
     async fn list(&self, project: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<Stored>> {
-        let client = self.pool.get().await?;
-        let rows = client
-            .query(
-                "SELECT version, doc FROM events WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3",
-                &[&project, &after.unwrap_or(""), &(limit as i64)],
-            )
-            .await?;
-        rows.iter().map(|r| decode(r.get(0), r.get(1))).collect()
+        self.timed(async move {
+            let client = self.pool.get().await?;
+            let rows = client
+                .query(
+                    "SELECT version, doc FROM events WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3",
+                    &[&project, &after.unwrap_or(""), &(limit as i64)],
+                )
+                .await?;
+            rows.iter().map(|r| decode(r.get(0), r.get(1))).collect()
+        })
+        .await
     }
 
     async fn append_record(&self, project: &str, record: Record) -> StoreResult<()> {
-        let client = self.pool.get().await?;
-        let doc = serde_json::to_string(&record)?;
-        client
-            .execute(
-                "INSERT INTO records (project, create_time, doc) VALUES ($1, $2, $3)",
-                &[&project, &record.create_time, &doc],
-            )
-            .await?;
-        Ok(())
+        self.timed(async move {
+            let client = self.pool.get().await?;
+            let doc = serde_json::to_string(&record)?;
+            client
+                .execute(
+                    "INSERT INTO records (project, create_time, doc) VALUES ($1, $2, $3)",
+                    &[&project, &record.create_time, &doc],
+                )
+                .await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn records(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<Record>> {
-        let client = self.pool.get().await?;
-        let rows = client
-            .query(
-                "SELECT doc FROM records WHERE project = $1 AND create_time >= $2
-                 ORDER BY create_time DESC, id DESC LIMIT $3",
-                &[&project, &since, &(limit as i64)],
-            )
-            .await?;
-        rows.iter().map(|r| Ok(serde_json::from_str(r.get(0))?)).collect()
+        self.timed(async move {
+            let client = self.pool.get().await?;
+            let rows = client
+                .query(
+                    "SELECT doc FROM records WHERE project = $1 AND create_time >= $2
+                     ORDER BY create_time DESC, id DESC LIMIT $3",
+                    &[&project, &since, &(limit as i64)],
+                )
+                .await?;
+            rows.iter().map(|r| Ok(serde_json::from_str(r.get(0))?)).collect()
+        })
+        .await
     }
 
     fn describe(&self) -> String {

@@ -32,5 +32,5 @@ mod violation;
 pub use body::{parse_create_body, parse_update_body, validate_create_body, validate_update_body};
 #[cfg(feature = "validator")]
 pub use derive::{from_validation_errors, validate_typed};
-pub use rules::{ListQuery, event_name, list_query, project_id};
+pub use rules::{ListQuery, event_name, list_query, parse_list_query, project_id};
 pub use violation::{MAX_LISTED_VIOLATIONS, Rejection, Violation, ViolationKind, Violations};

@@ -103,6 +103,37 @@ pub struct ListQuery {
     pub marker: Option<String>,
 }
 
+/// Checks the query string of ListSecretEvents as received (still percent-encoded): `limit` and `marker`
+/// at most once each (a repeated one is refused: a signature sorts the query, so which one came first
+/// is not signed), then as [`list_query`] checks them. Other parameters are ignored (newer SDKs and
+/// Terraform send some).
+///
+/// ```
+/// let q = csms_validate::parse_list_query(Some("marker=a%2Db&limit=5&x=1")).unwrap();
+/// assert_eq!((q.limit, q.marker.as_deref()), (5, Some("a-b")));
+/// assert!(csms_validate::parse_list_query(Some("limit=5&limit=6")).is_err());
+/// ```
+pub fn parse_list_query(query: Option<&str>) -> Result<ListQuery, Violations> {
+    let decode = |raw: &str| percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
+    let (mut limit, mut marker) = (None, None);
+    let mut out = Violations::default();
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let (slot, path) = match decode(key).as_str() {
+            "limit" => (&mut limit, "/limit"),
+            "marker" => (&mut marker, "/marker"),
+            _ => continue,
+        };
+        if slot.replace(decode(value)).is_some() && !out.iter().any(|v| v.path == path) {
+            out.repeated(path);
+        }
+    }
+    if !out.is_empty() {
+        return Err(out);
+    }
+    list_query(limit.as_deref(), marker.as_deref())
+}
+
 /// Checks the `limit` and `marker` query parameters as received (percent-decoded strings).
 ///
 /// `limit` must be a plain decimal integer from 1 to 1000; absent means 50. An empty `marker` means the

@@ -140,6 +140,14 @@ impl Violations {
         );
     }
 
+    pub(crate) fn repeated(&mut self, path: &str) {
+        self.push(
+            path,
+            ViolationKind::Unique,
+            format!("Value at '{path}' failed to satisfy constraint: Member must be given at most once"),
+        );
+    }
+
     pub(crate) fn integer_range(&mut self, path: &str, min: u32, max: u32) {
         self.push(
             path,

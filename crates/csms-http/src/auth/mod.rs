@@ -66,6 +66,13 @@ pub struct AuthRequest<'a> {
 /// Checks a request's credentials.
 #[async_trait]
 pub trait Authenticator: Send + Sync + 'static {
+    /// The caller, decided from the request's head alone where the credentials need no body (a token):
+    /// then an unauthenticated caller's body is never read. `None` (the default) when the body is needed
+    /// (a signature covers it), and [`Authenticator::authenticate`] decides once the body is read.
+    fn authenticate_head(&self, _head: &http::request::Parts) -> Option<Result<Principal, AuthError>> {
+        None
+    }
+
     /// The caller, or why not. The project check (403) is the service's, against [`Principal::scope`].
     async fn authenticate(&self, request: &AuthRequest<'_>) -> Result<Principal, AuthError>;
 }
@@ -129,20 +136,34 @@ impl StaticCredentials {
     }
 }
 
-#[async_trait]
-impl Authenticator for StaticCredentials {
-    async fn authenticate(&self, request: &AuthRequest<'_>) -> Result<Principal, AuthError> {
-        if request.headers.contains_key(http::header::AUTHORIZATION) {
-            let now = time::OffsetDateTime::now_utc();
-            return signing::verify(request, now, |ak| {
-                self.access_keys.get(ak).map(|k| (k.secret.as_str(), &k.principal))
-            });
+impl StaticCredentials {
+    /// A token (or no credentials at all) is decided from the headers; a signature needs the body.
+    fn check_headers(&self, headers: &HeaderMap) -> Option<Result<Principal, AuthError>> {
+        if headers.contains_key(http::header::AUTHORIZATION) {
+            return None;
         }
-        match request.headers.get("x-auth-token") {
+        Some(match headers.get("x-auth-token") {
             Some(token) => self.check_token(token.as_bytes()),
             None => Err(AuthError(
                 "No credentials: send X-Auth-Token or an SDK-HMAC-SHA256 Authorization header.".into(),
             )),
+        })
+    }
+}
+
+#[async_trait]
+impl Authenticator for StaticCredentials {
+    fn authenticate_head(&self, head: &http::request::Parts) -> Option<Result<Principal, AuthError>> {
+        self.check_headers(&head.headers)
+    }
+
+    async fn authenticate(&self, request: &AuthRequest<'_>) -> Result<Principal, AuthError> {
+        if let Some(decided) = self.check_headers(request.headers) {
+            return decided;
         }
+        let now = time::OffsetDateTime::now_utc();
+        signing::verify(request, now, |ak| {
+            self.access_keys.get(ak).map(|k| (k.secret.as_str(), &k.principal))
+        })
     }
 }

@@ -6,7 +6,6 @@ use csms_model::{
 };
 use csms_store::{Precondition, StoreError};
 use csms_validate::ListQuery;
-use percent_encoding::percent_decode_str;
 
 use super::{Call, EventOutput, Input, Json, NoContent, State, together};
 use crate::error::ApiError;
@@ -54,10 +53,9 @@ pub(crate) struct ListEvents {
 
 impl Input for ListEvents {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
-        let (limit, marker) = first_query_values(call.parts.uri.query());
         let query = together(
             call.path_violations(),
-            csms_validate::list_query(limit.as_deref(), marker.as_deref()).map_err(Into::into),
+            csms_validate::parse_list_query(call.parts.uri.query()).map_err(Into::into),
         )?;
         Ok(ListEvents { project: call.project(), query })
     }
@@ -153,19 +151,4 @@ pub(crate) async fn delete(state: &State, input: DeleteEvent) -> Result<NoConten
         .await
         .map_err(|e| ApiError::store(e, &input.name))?;
     Ok(NoContent)
-}
-
-/// The first `limit` and `marker` of a query string, percent-decoded; other parameters are ignored.
-fn first_query_values(query: Option<&str>) -> (Option<String>, Option<String>) {
-    let decode = |raw: &str| percent_decode_str(raw).decode_utf8_lossy().into_owned();
-    let (mut limit, mut marker) = (None, None);
-    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match decode(key).as_str() {
-            "limit" if limit.is_none() => limit = Some(decode(value)),
-            "marker" if marker.is_none() => marker = Some(decode(value)),
-            _ => {}
-        }
-    }
-    (limit, marker)
 }

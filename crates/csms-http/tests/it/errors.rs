@@ -65,6 +65,35 @@ async fn malformed_or_missing_body_csms_0004() {
     h.call_with("PUT", &event("e"), &[("x-auth-token", TOKEN)], None).await.error(400, "CSMS.0004");
 }
 
+/// A repeated key is malformed: a gateway that reads the first and the service that would read the last
+/// would act on different requests.
+#[tokio::test]
+async fn repeated_json_keys_csms_0004() {
+    let h = Harness::new();
+    h.create("e").await;
+    let body = br#"{"state": "BOGUS", "state": "ENABLED"}"#.to_vec();
+    let msg =
+        h.call_with("PUT", &event("e"), &[("x-auth-token", TOKEN)], Some(body)).await.error(400, "CSMS.0004");
+    assert!(msg.contains("'state' is repeated"), "{msg}");
+    let nested = br#"{"notification": {"target_type": "SMN", "target_id": "a", "target_id": "b", "target_name": "n"}}"#;
+    h.call_with("PUT", &event("e"), &[("x-auth-token", TOKEN)], Some(nested.to_vec()))
+        .await
+        .error(400, "CSMS.0004");
+    assert_eq!(h.call("GET", &event("e"), None).await.json()["event"]["state"], "ENABLED", "nothing changed");
+}
+
+/// A repeated `limit` or `marker` is refused: a signature sorts the query, so which came first is unsigned.
+#[tokio::test]
+async fn repeated_query_parameters_csms_0002() {
+    let h = Harness::new();
+    let msg = h.call("GET", &format!("{}?limit=5&limit=6", events()), None).await.error(400, "CSMS.0002");
+    assert!(msg.contains("'/limit'") && msg.contains("at most once"), "{msg}");
+    let msg =
+        h.call("GET", &format!("{}?marker=a&limit=1&marker=b", events()), None).await.error(400, "CSMS.0002");
+    assert!(msg.contains("'/marker'"), "{msg}");
+    assert_eq!(h.call("GET", &format!("{}?limit=5&other=1&other=2", events()), None).await.status, 200);
+}
+
 #[tokio::test]
 async fn missing_event_csms_0005() {
     let h = Harness::new();

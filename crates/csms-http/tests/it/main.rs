@@ -1,9 +1,11 @@
 //! csms-http tests: the operations and every row of the error table without a socket, signatures
-//! against vectors from the official Python SDK, and one real listener with graceful shutdown.
+//! against vectors from the official Python SDK, one real listener with graceful shutdown, and hostile
+//! clients against the limits.
 
 mod harness;
 
 mod api;
 mod errors;
+mod hostile;
 mod listener;
 mod signing;

@@ -1,0 +1,142 @@
+//! Hostile clients over a real listener, with short limits: slow and oversized heads, idle keep-alive,
+//! slow bodies, credentials checked before a body is read, and the connection cap. Every loop is bounded
+//! and every socket is on loopback.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use csms_http::Limits;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::harness::*;
+
+/// A server with `limits` and a body timeout; stops when the returned sender is dropped.
+async fn start(limits: Limits, body_timeout: Duration) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let service = Harness::new().service.with_body_timeout(body_timeout);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stopped.await;
+        };
+        csms_http::serve_with_limits(listener, service, shutdown, Duration::from_secs(1), &limits).await
+    });
+    (addr, stop)
+}
+
+fn short_limits() -> Limits {
+    let mut limits = Limits::default();
+    limits.header_read_timeout = Duration::from_millis(300);
+    limits
+}
+
+/// Reads until the server closes the connection (or 5 s pass); returns what arrived and how long it took.
+async fn read_until_closed(stream: &mut TcpStream) -> (String, Duration) {
+    let started = Instant::now();
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => out.extend_from_slice(&buf[..n]),
+            Err(_) => {
+                panic!("the server kept the connection open for 5 s: {}", String::from_utf8_lossy(&out))
+            }
+        }
+    }
+    (String::from_utf8_lossy(&out).into_owned(), started.elapsed())
+}
+
+fn list_request(addr: SocketAddr, keep_alive: bool) -> String {
+    let connection = if keep_alive { "keep-alive" } else { "close" };
+    format!(
+        "GET {} HTTP/1.1\r\nHost: {addr}\r\nX-Auth-Token: {TOKEN}\r\nConnection: {connection}\r\n\r\n",
+        events()
+    )
+}
+
+#[tokio::test]
+async fn a_slow_head_is_cut_off() {
+    let (addr, _stop) = start(short_limits(), Duration::from_secs(5)).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    // Half a head, then nothing: a slowloris.
+    stream.write_all(format!("GET {} HTTP/1.1\r\nHost: {addr}\r\n", events()).as_bytes()).await.unwrap();
+    let (_, took) = read_until_closed(&mut stream).await;
+    assert!(took < Duration::from_secs(3), "closed after the header timeout, not later: {took:?}");
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed() {
+    let (addr, _stop) = start(short_limits(), Duration::from_secs(5)).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(list_request(addr, true).as_bytes()).await.unwrap();
+    let (response, took) = read_until_closed(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(took < Duration::from_secs(3), "the idle connection was closed: {took:?}");
+}
+
+#[tokio::test]
+async fn an_oversized_head_is_refused() {
+    let (addr, _stop) = start(short_limits(), Duration::from_secs(5)).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let big = "a".repeat(Limits::default().max_header_bytes + 1024);
+    let request = format!("GET {} HTTP/1.1\r\nHost: {addr}\r\nX-Padding: {big}\r\n\r\n", events());
+    let _ = stream.write_all(request.as_bytes()).await;
+    let (response, _) = read_until_closed(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 431"), "{response}");
+}
+
+#[tokio::test]
+async fn a_slow_body_is_refused_in_the_envelope() {
+    let (addr, _stop) = start(Limits::default(), Duration::from_millis(300)).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {addr}\r\nX-Auth-Token: {TOKEN}\r\nContent-Type: application/json\r\n\
+         Content-Length: 100\r\n\r\n{{\"name\":",
+        events()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let (response, took) = read_until_closed(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 400"), "{response}");
+    assert!(response.contains("CSMS.0004") && response.contains("did not arrive"), "{response}");
+    assert!(response.to_ascii_lowercase().contains("x-request-id: "), "{response}");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+}
+
+#[tokio::test]
+async fn a_bad_token_is_refused_before_the_body_is_read() {
+    let (addr, _stop) = start(Limits::default(), Duration::from_secs(30)).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    // A body is announced and never sent: only the head can be judged.
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {addr}\r\nX-Auth-Token: wrong-token\r\nContent-Type: application/json\r\n\
+         Content-Length: 60000\r\n\r\n",
+        events()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let (response, took) = read_until_closed(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 401"), "{response}");
+    assert!(response.contains("APIGW.0301"), "{response}");
+    assert!(took < Duration::from_secs(3), "answered at once, not after the body timeout: {took:?}");
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_their_turn() {
+    let mut limits = Limits::default();
+    limits.max_connections = 2;
+    let (addr, _stop) = start(limits, Duration::from_secs(5)).await;
+    // Two idle connections take both places.
+    let first = TcpStream::connect(addr).await.unwrap();
+    let _second = TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut third = TcpStream::connect(addr).await.unwrap(); // the kernel's backlog accepts it
+    third.write_all(list_request(addr, false).as_bytes()).await.unwrap();
+    let mut buf = [0u8; 64];
+    let early = tokio::time::timeout(Duration::from_millis(300), third.read(&mut buf)).await;
+    assert!(early.is_err(), "not served while two connections hold both places");
+    drop(first);
+    let (response, _) = read_until_closed(&mut third).await;
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "served once a place is free: {response}");
+}
