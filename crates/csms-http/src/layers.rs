@@ -165,7 +165,8 @@ pub(crate) fn panic_response(panic: Box<dyn Any + Send>) -> Answer {
     ApiError::new(ErrorCode::Internal, ErrorCode::Internal.default_message()).into_response()
 }
 
-/// Step 4: routes the request once. The match goes into the request's extensions for the steps below.
+/// Step 4: routes the request once. The match goes into the request's extensions for the steps below;
+/// `/openapi.json` is answered here, `/healthz` by the operations (it asks the store) without credentials.
 #[allow(
     clippy::result_large_err,
     reason = "the request passed on is as large as the answer; neither is boxed on the hot path"
@@ -174,18 +175,15 @@ pub(crate) fn route(
     router: &Router,
     mut request: Request<RequestBody>,
 ) -> Result<Request<RequestBody>, Answer> {
-    let Some((target, matched)) = router.route(request.method(), request.uri().path()) else {
+    let Some(matched) = router.route(request.method(), request.uri().path()) else {
         let message = format!("No API matches {} {}.", request.method(), request.uri().path());
         return Err(ApiError::new(ErrorCode::RouteNotFound, message).into_response());
     };
-    match (target, matched) {
-        (Target::Health, _) => Err(raw_json(StatusCode::OK, r#"{"status":"ok"}"#)),
-        (Target::OpenApi, _) => Err(raw_json(StatusCode::OK, OPENAPI)),
-        (Target::Api(_), matched) => {
-            request.extensions_mut().insert(matched.expect("API routes have parameters"));
-            Ok(request)
-        }
+    if matched.target == Target::OpenApi {
+        return Err(raw_json(StatusCode::OK, OPENAPI));
     }
+    request.extensions_mut().insert(matched);
+    Ok(request)
 }
 
 /// Step 5's answer in the error envelope: tower-http's `RequestBodyLimit` answers a declared length over
@@ -291,6 +289,9 @@ async fn authenticate(
     request: Request<LimitedBody>,
 ) -> Result<Request<Bytes>, Answer> {
     let (parts, body) = request.into_parts();
+    if parts.extensions.get::<RouteMatch>().is_none_or(|r| r.target.is_public()) {
+        return Ok(Request::from_parts(parts, Bytes::new()));
+    }
     let unauthenticated =
         |e: crate::auth::AuthError| ApiError::new(ErrorCode::Unauthenticated, e.0).into_response();
     let early = match auth.authenticate_head(&parts) {

@@ -20,7 +20,7 @@ pub(crate) enum Target {
 /// The route of a request: its target and its path parameters, percent-decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RouteMatch {
-    pub(crate) operation: Operation,
+    pub(crate) target: Target,
     /// `{project_id}`, decoded; invalid UTF-8 becomes U+FFFD, which no pattern accepts.
     pub(crate) project: String,
     /// `{event_name}`, decoded, for the operations on one event.
@@ -32,6 +32,13 @@ pub(crate) struct Router {
     paths: matchit::Router<usize>,
     /// Per path template: the template and its targets by method.
     methods: Vec<(&'static str, Vec<(Method, Target)>)>,
+}
+
+impl Target {
+    /// Answered without credentials (and without reading a body).
+    pub(crate) fn is_public(self) -> bool {
+        !matches!(self, Target::Api(_))
+    }
 }
 
 impl Router {
@@ -60,20 +67,18 @@ impl Router {
         self.methods[index].1.push((method, target));
     }
 
-    /// The target of `method` and `path`, with the decoded path parameters of an API operation. One
+    /// The route of `method` and `path`, with the decoded path parameters of an API operation. One
     /// trailing `/` is tolerated; a known path with another method is no route, as upstream answers it.
-    pub(crate) fn route(&self, method: &Method, path: &str) -> Option<(Target, Option<RouteMatch>)> {
+    pub(crate) fn route(&self, method: &Method, path: &str) -> Option<RouteMatch> {
         let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
         let found = self.paths.at(path).ok()?;
         let target = self.methods[*found.value].1.iter().find(|(m, _)| m == method)?.1;
-        let Target::Api(operation) = target else { return Some((target, None)) };
         let decode = |raw: &str| percent_decode_str(raw).decode_utf8_lossy().into_owned();
-        let route = RouteMatch {
-            operation,
-            project: decode(found.params.get("project_id").unwrap_or_default()),
+        Some(RouteMatch {
+            target,
+            project: found.params.get("project_id").map(decode).unwrap_or_default(),
             event_name: found.params.get("event_name").map(decode),
-        };
-        Some((target, Some(route)))
+        })
     }
 }
 
@@ -84,13 +89,14 @@ mod tests {
     #[test]
     fn routes() {
         let router = Router::new();
-        let op = |m: Method, path: &str| router.route(&m, path).and_then(|(_, r)| r).map(|r| r.operation);
-        assert_eq!(op(Method::POST, "/v1/p/csms/events"), Some(Operation::CreateSecretEvent));
-        assert_eq!(op(Method::GET, "/v1/p/csms/events/"), Some(Operation::ListSecretEvents));
-        assert_eq!(op(Method::PUT, "/v1/p/csms/events/e"), Some(Operation::UpdateSecretEvent));
+        let op = |m: Method, path: &str| router.route(&m, path).map(|r| r.target);
+        let api = |op: Operation| Some(Target::Api(op));
+        assert_eq!(op(Method::POST, "/v1/p/csms/events"), api(Operation::CreateSecretEvent));
+        assert_eq!(op(Method::GET, "/v1/p/csms/events/"), api(Operation::ListSecretEvents));
+        assert_eq!(op(Method::PUT, "/v1/p/csms/events/e"), api(Operation::UpdateSecretEvent));
         assert_eq!(
             op(Method::GET, "/v1/p/csms/notification-records"),
-            Some(Operation::ListNotificationRecords)
+            api(Operation::ListNotificationRecords)
         );
         for (m, path) in [
             (Method::PATCH, "/v1/p/csms/events/e"),
@@ -102,10 +108,9 @@ mod tests {
         ] {
             assert_eq!(router.route(&m, path), None, "{m} {path}");
         }
-        assert_eq!(router.route(&Method::GET, "/healthz"), Some((Target::Health, None)));
-        assert_eq!(router.route(&Method::GET, "/openapi.json/"), Some((Target::OpenApi, None)));
-        let (_, route) = router.route(&Method::GET, "/v1/p%2Dq/csms/events/a%20b%2Fc").unwrap();
-        let route = route.unwrap();
+        assert_eq!(op(Method::GET, "/healthz"), Some(Target::Health));
+        assert_eq!(op(Method::GET, "/openapi.json/"), Some(Target::OpenApi));
+        let route = router.route(&Method::GET, "/v1/p%2Dq/csms/events/a%20b%2Fc").unwrap();
         assert_eq!((route.project.as_str(), route.event_name.as_deref()), ("p-q", Some("a b/c")));
     }
 }

@@ -352,3 +352,46 @@ fn a_file_size_limit_fails_writes_without_killing_the_server() {
         assert_eq!(status, 200, "acknowledged {name} was lost: {body}");
     }
 }
+
+/// `rm events.db` under a running server: no write is acknowledged any more (500), and `/healthz` says
+/// the store cannot serve (503), until the server is restarted.
+#[test]
+fn a_removed_database_file_acknowledges_nothing_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = format!("/v1/{}/csms/events", unique_project());
+    let server = Server::start(dir.path(), None);
+    assert_eq!(request(server.addr, "GET", "/healthz", None).unwrap().0, 200);
+    assert_eq!(request(server.addr, "POST", &path, Some(&create_body("before"))).unwrap().0, 200);
+    std::fs::remove_file(dir.path().join("events.db")).unwrap();
+    for i in 0..3 {
+        let (status, body) =
+            request(server.addr, "POST", &path, Some(&create_body(&format!("after{i}")))).unwrap();
+        assert_eq!(status, 500, "a write into a removed file must not be acknowledged: {body}");
+    }
+    assert_eq!(request(server.addr, "GET", "/healthz", None).unwrap().0, 503);
+}
+
+/// A zero-length `events.db` is not a database of this service: the server refuses to start on it.
+#[test]
+fn an_empty_database_file_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("events.db"), b"").unwrap();
+    let credentials = dir.path().join("credentials.toml");
+    std::fs::write(&credentials, format!("[[token]]\ntoken = \"{TOKEN}\"\nprojects = [\"*\"]\n")).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_csms-server"))
+        .args(["--listen", "127.0.0.1:0"])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("--credentials")
+        .arg(&credentials)
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "the server started on an empty database file");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("empty (0 bytes)"), "{stderr}");
+    assert_eq!(
+        std::fs::metadata(dir.path().join("events.db")).unwrap().len(),
+        0,
+        "the file is left as it was"
+    );
+}

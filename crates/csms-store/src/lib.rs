@@ -224,6 +224,12 @@ pub trait EventStore: Send + Sync + 'static {
 
     /// A short description for logs: the backend and where its data lives.
     fn describe(&self) -> String;
+
+    /// Whether the store can serve: `Err` says why not (its database file was removed or replaced, the
+    /// database does not answer). `GET /healthz` answers 503 with it.
+    async fn health(&self) -> StoreResult<()> {
+        Ok(())
+    }
 }
 
 /// A shared store is a store: an `Arc<MemoryStore>` can be handed to the service and kept for a test to
@@ -260,6 +266,9 @@ impl<S: EventStore + ?Sized> EventStore for std::sync::Arc<S> {
     }
     fn describe(&self) -> String {
         (**self).describe()
+    }
+    async fn health(&self) -> StoreResult<()> {
+        (**self).health().await
     }
 }
 

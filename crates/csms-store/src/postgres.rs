@@ -302,4 +302,12 @@ impl EventStore for PostgresStore {
     fn describe(&self) -> String {
         self.description.clone()
     }
+
+    async fn health(&self) -> StoreResult<()> {
+        self.timed(async move {
+            self.pool.get().await?.simple_query("SELECT 1").await?;
+            Ok(())
+        })
+        .await
+    }
 }

@@ -32,29 +32,98 @@ const MAX_IDLE_READERS: usize = 8;
 type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
 type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
 
+/// `PRAGMA application_id` of this service's databases ("csms").
+const APPLICATION_ID: i32 = 0x6373_6d73;
+
 /// Events in one SQLite file.
 pub struct SqliteStore {
     path: PathBuf,
     writer: mpsc::Sender<Job>,
     readers: Arc<Mutex<Vec<Connection>>>,
+    files: Arc<Files>,
+}
+
+/// The files the database lives in, as they were when opened. A commit is acknowledged only while they
+/// are still the files on disk: a commit into a file that was removed or replaced would be gone at the
+/// next start. Once they are not, the store refuses every write until it is opened again.
+struct Files {
+    identities: Vec<(PathBuf, Option<(u64, u64)>)>,
+    broken: Mutex<Option<String>>,
+}
+
+/// The device and inode of a file (where the platform has them).
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+impl Files {
+    fn capture(db: &Path) -> Self {
+        let mut wal = db.as_os_str().to_owned();
+        wal.push("-wal");
+        let identities =
+            [db.to_path_buf(), PathBuf::from(wal)].into_iter().map(|p| (p.clone(), identity(&p))).collect();
+        Files { identities, broken: Mutex::new(None) }
+    }
+
+    /// `Err` once a file is gone or replaced (and from then on).
+    fn check(&self) -> Result<(), String> {
+        let mut broken = self.broken.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(reason) = &*broken {
+            return Err(reason.clone());
+        }
+        for (path, expected) in &self.identities {
+            if expected.is_some() && identity(path) != *expected {
+                let reason = format!(
+                    "{} was removed or replaced while open: writes are refused until the service restarts",
+                    path.display()
+                );
+                tracing::error!(reason, "SQLite database lost");
+                *broken = Some(reason.clone());
+                return Err(reason);
+            }
+        }
+        Ok(())
+    }
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, applies pending migrations and starts the
     /// writer thread.
+    ///
+    /// A file that is not a database of this service is refused, never started on: an empty (0-byte)
+    /// file, or a database with other tables and no record of this service's migrations.
     pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
         let path = path.as_ref().to_path_buf();
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() == 0) {
+            return Err(StoreError::backend(format!(
+                "{} is empty (0 bytes), not a database of this service: refusing to start on it \
+                 (move it away to start with a fresh database)",
+                path.display()
+            )));
+        }
         let mut conn = Connection::open(&path)?;
+        claim(&conn, &path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrate(&mut conn)?;
+        let files = Arc::new(Files::capture(&path));
         let (writer, jobs) = mpsc::channel::<Job>();
+        let writer_files = Arc::clone(&files);
         std::thread::Builder::new()
             .name("csms-sqlite-writer".into())
-            .spawn(move || write_loop(conn, jobs))
+            .spawn(move || write_loop(conn, jobs, &writer_files))
             .map_err(StoreError::backend)?;
-        Ok(SqliteStore { path, writer, readers: Arc::default() })
+        Ok(SqliteStore { path, writer, readers: Arc::default(), files })
     }
 
     /// Runs `f` in the writer, inside a savepoint of the next group commit; resolves after the commit.
@@ -133,6 +202,31 @@ impl Migrator for SqliteMigrator<'_> {
     }
 }
 
+/// Makes sure the database is this service's: new (no tables), marked with [`APPLICATION_ID`], or one
+/// written by an earlier version (with `schema_migrations`); marks it. Anything else is refused.
+fn claim(conn: &Connection, path: &Path) -> StoreResult<()> {
+    let id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    if id == APPLICATION_ID {
+        return Ok(());
+    }
+    let tables: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
+    let ours: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+        [],
+        |r| r.get(0),
+    )?;
+    if id != 0 || (tables > 0 && ours == 0) {
+        return Err(StoreError::backend(format!(
+            "{} is not a database of this service (application_id {id:#x}, {tables} tables, no schema_migrations): \
+             refusing to start on it",
+            path.display()
+        )));
+    }
+    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    Ok(())
+}
+
 fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     ready(migrate::run(&mut SqliteMigrator(&tx), "sqlite"))?;
@@ -148,7 +242,7 @@ fn ready<F: Future>(future: F) -> F::Output {
     }
 }
 
-fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
+fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>, files: &Files) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -158,6 +252,11 @@ fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
             }
         }
         let mut replies = Vec::with_capacity(batch.len());
+        if let Err(reason) = files.check() {
+            // Jobs dropped unrun: their callers see the store's failure, and nothing is written.
+            tracing::warn!(writes = batch.len(), reason, "SQLite write refused");
+            continue;
+        }
         let outcome = (|| -> rusqlite::Result<()> {
             conn.execute_batch("BEGIN IMMEDIATE")?;
             for job in batch.drain(..) {
@@ -171,11 +270,14 @@ fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
             }
             conn.execute_batch("COMMIT")
         })();
-        let outcome = outcome.map_err(|e| {
-            tracing::error!(error = %e, "SQLite group commit failed");
-            let _ = conn.execute_batch("ROLLBACK");
-            e.to_string()
-        });
+        let outcome = outcome
+            .map_err(|e| {
+                tracing::error!(error = %e, "SQLite group commit failed");
+                let _ = conn.execute_batch("ROLLBACK");
+                e.to_string()
+            })
+            // Committed, but acknowledged only if it went to the files that are on disk.
+            .and_then(|()| files.check());
         // Jobs never run (the batch failed before them) drop their reply sender: the caller sees an error.
         for reply in replies {
             reply(outcome.clone());
@@ -312,6 +414,10 @@ impl EventStore for SqliteStore {
     fn describe(&self) -> String {
         format!("sqlite at {}", self.path.display())
     }
+
+    async fn health(&self) -> StoreResult<()> {
+        self.files.check().map_err(StoreError::backend)
+    }
 }
 
 #[cfg(test)]
@@ -322,6 +428,59 @@ mod tests {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
         let rows = stmt.query_map(params!["p", "m", 50], |r| r.get::<_, String>(3)).unwrap();
         rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+    }
+
+    fn event(name: &str) -> Event {
+        serde_json::from_value(serde_json::json!({
+            "name": name, "event_id": "bb6a3d22-dc93-47ac-b5bd-88df7ad35f1e", "event_types": ["SECRET_ROTATED"],
+            "state": "ENABLED", "create_time": 1, "update_time": 1,
+            "notification": {"target_type": "SMN", "target_id": "urn:smn:r:p:t", "target_name": "t"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_file_that_is_not_ours_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.db");
+        std::fs::write(&empty, b"").unwrap();
+        let error = SqliteStore::open(&empty).err().expect("an empty file is refused").to_string();
+        assert!(error.contains("empty (0 bytes)"), "{error}");
+
+        let foreign = dir.path().join("foreign.db");
+        Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE customers (id INTEGER)").unwrap();
+        let error = SqliteStore::open(&foreign).err().expect("a foreign database is refused").to_string();
+        assert!(error.contains("not a database of this service"), "{error}");
+
+        // Ours opens again, marked; a fresh file is created and marked.
+        let ours = dir.path().join("events.db");
+        drop(SqliteStore::open(&ours).unwrap());
+        drop(SqliteStore::open(&ours).unwrap());
+        let id: i32 = Connection::open(&ours)
+            .unwrap()
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, APPLICATION_ID);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn no_write_is_acknowledged_once_the_file_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.db");
+        let store = SqliteStore::open(&path).unwrap();
+        store.create("p", event("kept"), 10).await.unwrap();
+        assert!(store.health().await.is_ok());
+        std::fs::remove_file(&path).unwrap();
+        let lost = store.create("p", event("lost"), 10).await;
+        assert!(
+            matches!(lost, Err(StoreError::Backend(_))),
+            "a write into a removed file is not acknowledged"
+        );
+        assert!(store.health().await.unwrap_err().to_string().contains("removed or replaced"));
+        // And it stays refused, even if a file appears again at the path.
+        std::fs::write(&path, b"").unwrap();
+        assert!(store.create("p", event("later"), 10).await.is_err());
     }
 
     #[test]

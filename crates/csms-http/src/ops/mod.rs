@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::body::ResponseBody;
 use crate::error::ApiError;
 use crate::etag::etag;
-use crate::router::RouteMatch;
+use crate::router::{RouteMatch, Target};
 
 pub(crate) mod events;
 pub(crate) mod records;
@@ -156,7 +156,10 @@ pub(crate) async fn dispatch(
     };
     let mut call = Call { parts, body, route };
     let state = &*state;
-    let result = match call.route.operation {
+    let Target::Api(operation) = call.route.target else {
+        return Ok(health(state).await);
+    };
+    let result = match operation {
         Operation::CreateSecretEvent => run(state, &mut call, events::create).await,
         Operation::ListSecretEvents => run(state, &mut call, events::list).await,
         Operation::ShowSecretEvent => run(state, &mut call, events::show).await,
@@ -166,4 +169,17 @@ pub(crate) async fn dispatch(
         other => Err(ApiError::internal(format!("no handler for {}", other.id()))),
     };
     Ok(result.unwrap_or_else(ApiError::into_response))
+}
+
+/// `GET /healthz`: 200 `{"status": "ok"}` while the store can serve, else 503 `{"status": "unavailable"}`
+/// (the reason is logged, not sent).
+async fn health(state: &State) -> Response<ResponseBody> {
+    let (status, body) = match state.store.health().await {
+        Ok(()) => (StatusCode::OK, r#"{"status":"ok"}"#),
+        Err(e) => {
+            tracing::warn!(reason = %e, "health check: the store cannot serve");
+            (StatusCode::SERVICE_UNAVAILABLE, r#"{"status":"unavailable"}"#)
+        }
+    };
+    crate::layers::raw_json(status, body)
 }

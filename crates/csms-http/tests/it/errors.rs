@@ -247,6 +247,9 @@ impl EventStore for BrokenStore {
     fn describe(&self) -> String {
         "broken".into()
     }
+    async fn health(&self) -> StoreResult<()> {
+        Err(StoreError::Backend("the disk is on fire".into()))
+    }
 }
 
 #[tokio::test]
@@ -260,6 +263,11 @@ async fn unexpected_failures_csms_9500_without_internals() {
     h.call("GET", &events(), None).await.error(500, "CSMS.9500");
     h.call("DELETE", &event("e"), None).await.error(500, "CSMS.9500");
     h.call("GET", &format!("/v1/{P}/csms/notification-records"), None).await.error(500, "CSMS.9500");
+    // The health check tells it, without credentials and without the reason.
+    let health = h.call_with("GET", "/healthz", &[], None).await;
+    assert_eq!(health.status, 503);
+    assert_eq!(health.json(), json!({"status": "unavailable"}));
+    assert!(health.headers.contains_key("x-request-id"));
 }
 
 /// The log output of this test binary: one global subscriber (a scoped one would race with the other
