@@ -117,13 +117,17 @@ pub(crate) struct HexRequestId;
 
 impl MakeRequestId for HexRequestId {
     fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
-        use std::sync::LazyLock;
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static PREFIX: LazyLock<u64> = LazyLock::new(|| uuid::Uuid::new_v4().as_u64_pair().0);
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let id = format!("{:016x}{:016x}", *PREFIX, splitmix64(COUNTER.fetch_add(1, Ordering::Relaxed)));
-        HeaderValue::from_maybe_shared(Bytes::from(id.into_bytes())).ok().map(RequestId::new)
+        HeaderValue::from_maybe_shared(Bytes::from(new_request_id().into_bytes())).ok().map(RequestId::new)
     }
+}
+
+/// A new request id (see [`HexRequestId`]).
+pub(crate) fn new_request_id() -> String {
+    use std::sync::LazyLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static PREFIX: LazyLock<u64> = LazyLock::new(|| uuid::Uuid::new_v4().as_u64_pair().0);
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    format!("{:016x}{:016x}", *PREFIX, splitmix64(COUNTER.fetch_add(1, Ordering::Relaxed)))
 }
 
 /// SplitMix64's finaliser: a bijection on `u64`, so distinct counters give distinct ids.

@@ -44,6 +44,7 @@
 
 pub mod auth;
 mod body;
+mod envelope_io;
 mod error;
 mod etag;
 mod layers;

@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use crate::body::BoxError;
+use crate::envelope_io::EnvelopeIo;
 
 /// What one client can hold of the server. [`Limits::default`] gives the documented defaults; every field
 /// is a flag of `csms-server`.
@@ -133,7 +134,8 @@ where
                 };
                 let _ = stream.set_nodelay(true);
                 let service = TowerToHyperService::new(service.clone());
-                let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+                let io = EnvelopeIo::new(TokioIo::new(stream), peer);
+                let connection = builder.serve_connection(io, service).into_owned();
                 let connection = graceful.watch(connection);
                 tokio::spawn(async move {
                     if let Err(e) = connection.await {

@@ -83,6 +83,12 @@ error_codes! {
     UnsupportedMediaType => ("CSMS.9005", 415, "The content type must be application/json."),
     /// `If-Match` does not match the event's current version.
     PreconditionFailed => ("CSMS.9006", 412, "The event has changed since the given version (If-Match)."),
+    /// A request that is not valid HTTP (a malformed request line or header), refused before any API.
+    MalformedRequest => ("CSMS.9007", 400, "The request is not valid HTTP."),
+    /// A request head larger than the server's limit.
+    HeadTooLarge => ("CSMS.9008", 431, "The request head is larger than the server accepts."),
+    /// A request target longer than the server's limit.
+    UriTooLong => ("CSMS.9009", 414, "The request target is longer than the server accepts."),
     /// Anything unexpected inside the service.
     Internal => ("CSMS.9500", 500, "Internal service error."),
 }

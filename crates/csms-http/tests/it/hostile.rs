@@ -86,6 +86,27 @@ async fn an_oversized_head_is_refused() {
     let _ = stream.write_all(request.as_bytes()).await;
     let (response, _) = read_until_closed(&mut stream).await;
     assert!(response.starts_with("HTTP/1.1 431"), "{response}");
+    assert_parser_answer(&response, "CSMS.9008");
+}
+
+/// The answers hyper writes itself for what it cannot parse carry a request id and the error envelope.
+fn assert_parser_answer(response: &str, code: &str) {
+    let (head, body) = response.split_once("\r\n\r\n").expect("a head and a body");
+    let head = head.to_ascii_lowercase();
+    assert!(head.contains("x-request-id: ") && head.contains("content-type: application/json"), "{response}");
+    let body: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {response}"));
+    assert_eq!(body["error"]["error_code"], code, "{response}");
+    assert!(head.contains(&format!("content-length: {}", body.to_string().len())), "{response}");
+}
+
+#[tokio::test]
+async fn a_malformed_head_is_refused_in_the_envelope() {
+    let (addr, _stop) = start(short_limits(), Duration::from_secs(5)).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(b"GET /v1 HTTP/1.1\r\nBad Header Line\r\n\r\n").await.unwrap();
+    let (response, _) = read_until_closed(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 400"), "{response}");
+    assert_parser_answer(&response, "CSMS.9007");
 }
 
 #[tokio::test]
