@@ -37,7 +37,17 @@ impl ApiError {
     /// with its request id), never sent.
     pub(crate) fn into_response(self) -> Response<ResponseBody> {
         if let Some(cause) = &self.cause {
-            tracing::error!(cause, "request failed unexpectedly");
+            match ERROR_LINES.take() {
+                Budget::Log { suppressed: 0 } => tracing::error!(cause, "request failed unexpectedly"),
+                Budget::Log { suppressed } => {
+                    tracing::error!(
+                        cause,
+                        suppressed,
+                        "request failed unexpectedly (and more not logged before)"
+                    );
+                }
+                Budget::Suppress => {}
+            }
         }
         let status =
             StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -77,5 +87,63 @@ impl From<Violations> for ApiError {
 impl From<Rejection> for ApiError {
     fn from(r: Rejection) -> Self {
         ApiError::new(r.error_code(), r.to_string())
+    }
+}
+
+/// Most "request failed unexpectedly" lines in one second: an outage of the store fails every request,
+/// and its cause is told by the first few; the others are counted, and the count is logged with the next
+/// line that is.
+const ERROR_LINES_PER_SECOND: u32 = 10;
+
+static ERROR_LINES: LogBudget = LogBudget::new();
+
+enum Budget {
+    Log { suppressed: u64 },
+    Suppress,
+}
+
+struct LogBudget(std::sync::Mutex<(u64, u32, u64)>);
+
+impl LogBudget {
+    const fn new() -> Self {
+        LogBudget(std::sync::Mutex::new((0, 0, 0)))
+    }
+
+    fn take(&self) -> Budget {
+        let second =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let mut state = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let (window, used, suppressed) = &mut *state;
+        if *window != second {
+            (*window, *used) = (second, 0);
+        }
+        if *used < ERROR_LINES_PER_SECOND {
+            *used += 1;
+            Budget::Log { suppressed: std::mem::take(suppressed) }
+        } else {
+            *suppressed += 1;
+            Budget::Suppress
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_lines_are_bounded_per_second_and_counted() {
+        let budget = LogBudget::new();
+        let logged = (0..50).filter(|_| matches!(budget.take(), Budget::Log { .. })).count();
+        // 50 takes span at most two seconds: at most two windows' worth are logged.
+        assert!(
+            (ERROR_LINES_PER_SECOND as usize..=2 * ERROR_LINES_PER_SECOND as usize).contains(&logged),
+            "{logged}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        match budget.take() {
+            Budget::Log { suppressed } => assert_eq!(suppressed as usize, 50 - logged),
+            Budget::Suppress => panic!("a new second has a new budget"),
+        }
     }
 }

@@ -123,6 +123,9 @@ fn error_table_is_complete_and_consistent() {
             ("CSMS.9004", 413),
             ("CSMS.9005", 415),
             ("CSMS.9006", 412),
+            ("CSMS.9007", 400),
+            ("CSMS.9008", 431),
+            ("CSMS.9009", 414),
             ("CSMS.9500", 500),
         ]
     );

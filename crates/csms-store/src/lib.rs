@@ -272,10 +272,55 @@ impl<S: EventStore + ?Sized> EventStore for std::sync::Arc<S> {
     }
 }
 
-/// An event row of a durable backend: its version and its JSON document.
+/// An event row of a durable backend: its version and its JSON document. A document that does not parse,
+/// or holds enum values the service does not know (it only ever writes known ones: the row was damaged
+/// or tampered with), is an error, never served as stored.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn decode(version: i64, doc: &str) -> StoreResult<Stored> {
-    Ok(Stored { event: serde_json::from_str(doc)?, version: version as u64 })
+    use csms_model::StringEnum;
+    let event: Event = serde_json::from_str(doc)?;
+    let known = event.state.is_known()
+        && event.event_types.iter().all(StringEnum::is_known)
+        && event.notification.target_type.is_known();
+    if !known {
+        return Err(StoreError::backend(format!(
+            "the stored event '{}' holds values that were never written",
+            event.name
+        )));
+    }
+    Ok(Stored { event, version: version as u64 })
+}
+
+/// A page of event rows `(name, version, document)` as read: the readable ones are added to `out`, a row
+/// that cannot be read is logged and skipped, so that one damaged row never stops a client paging past it.
+/// Returns the last name read, from where the next fetch goes on, when the page was full.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn readable_rows(
+    project: &str,
+    rows: Vec<(String, i64, String)>,
+    wanted: usize,
+    out: &mut Vec<Stored>,
+) -> Option<String> {
+    let full = rows.len() == wanted;
+    let mut last = None;
+    for (name, version, doc) in rows {
+        match decode(version, &doc) {
+            Ok(stored) => out.push(stored),
+            Err(error) => {
+                tracing::error!(project, name, %error, "skipping a stored event that cannot be read")
+            }
+        }
+        last = Some(name);
+    }
+    last.filter(|_| full)
+}
+
+/// A record document as read, or `None` (logged) when it cannot be read.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn readable_record(project: &str, doc: &str) -> Option<Record> {
+    serde_json::from_str(doc)
+        .inspect_err(|error| tracing::error!(project, %error, "skipping a stored record that cannot be read"))
+        .ok()
 }
 
 /// Applies a partial update to `current`, the one definition every backend uses.

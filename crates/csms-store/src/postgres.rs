@@ -12,7 +12,10 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transacti
 use tokio_postgres::NoTls;
 
 use crate::migrate::{self, Migration, Migrator};
-use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update};
+use crate::{
+    EventStore, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update,
+    readable_record, readable_rows,
+};
 
 /// How long one store operation may take, waiting for a connection included: a stalled or partitioned
 /// database fails the request (500 `CSMS.9500`) within this time instead of holding it, and the pool
@@ -258,13 +261,22 @@ impl EventStore for PostgresStore {
     async fn list(&self, project: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<Stored>> {
         self.timed(async move {
             let client = self.pool.get().await?;
-            let rows = client
-                .query(
-                    "SELECT version, doc FROM events WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3",
-                    &[&project, &after.unwrap_or(""), &(limit as i64)],
-                )
-                .await?;
-            rows.iter().map(|r| decode(r.get(0), r.get(1))).collect()
+            let (mut out, mut after) = (Vec::with_capacity(limit), after.unwrap_or("").to_owned());
+            while out.len() < limit {
+                let wanted = limit - out.len();
+                let rows = client
+                    .query(
+                        "SELECT name, version, doc FROM events WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3",
+                        &[&project, &after, &(wanted as i64)],
+                    )
+                    .await?;
+                let rows = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+                match readable_rows(project, rows, wanted, &mut out) {
+                    Some(last) => after = last,
+                    None => break,
+                }
+            }
+            Ok(out)
         })
         .await
     }
@@ -294,7 +306,7 @@ impl EventStore for PostgresStore {
                     &[&project, &since, &(limit as i64)],
                 )
                 .await?;
-            rows.iter().map(|r| Ok(serde_json::from_str(r.get(0))?)).collect()
+            Ok(rows.iter().filter_map(|r| readable_record(project, r.get(0))).collect())
         })
         .await
     }

@@ -15,19 +15,23 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 use crate::migrate::{self, Migration, Migrator};
-use crate::{EventStore, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update};
+use crate::{
+    EventStore, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update,
+    readable_record, readable_rows,
+};
 
 /// One page of a project's events after a marker: a range scan of the primary key.
 const LIST_SQL: &str =
-    "SELECT version, doc FROM events WHERE project = ?1 AND name > ?2 ORDER BY name LIMIT ?3";
+    "SELECT name, version, doc FROM events WHERE project = ?1 AND name > ?2 ORDER BY name LIMIT ?3";
 /// The newest records of a project since a time: a range scan of `records_by_time`.
 const RECORDS_SQL: &str = "SELECT doc FROM records WHERE project = ?1 AND create_time >= ?2
                            ORDER BY create_time DESC, id DESC LIMIT ?3";
 
 /// Most writes committed together.
 const MAX_BATCH: usize = 256;
-/// Most idle read connections kept.
-const MAX_IDLE_READERS: usize = 8;
+/// Most reads at once, and so most read connections and blocking threads the reads take: more reads wait
+/// their turn without a thread.
+const MAX_READERS: usize = 8;
 
 type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
 type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
@@ -40,6 +44,7 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: mpsc::Sender<Job>,
     readers: Arc<Mutex<Vec<Connection>>>,
+    read_slots: Arc<tokio::sync::Semaphore>,
     files: Arc<Files>,
 }
 
@@ -123,7 +128,8 @@ impl SqliteStore {
             .name("csms-sqlite-writer".into())
             .spawn(move || write_loop(conn, jobs, &writer_files))
             .map_err(StoreError::backend)?;
-        Ok(SqliteStore { path, writer, readers: Arc::default(), files })
+        let read_slots = Arc::new(tokio::sync::Semaphore::new(MAX_READERS));
+        Ok(SqliteStore { path, writer, readers: Arc::default(), read_slots, files })
     }
 
     /// Runs `f` in the writer, inside a savepoint of the next group commit; resolves after the commit.
@@ -152,6 +158,7 @@ impl SqliteStore {
         &self,
         f: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
+        let _slot = self.read_slots.acquire().await.map_err(StoreError::backend)?;
         let readers = Arc::clone(&self.readers);
         let path = self.path.clone();
         tokio::task::spawn_blocking(move || {
@@ -167,7 +174,7 @@ impl SqliteStore {
             };
             let result = f(&conn);
             let mut idle = readers.lock().unwrap_or_else(|p| p.into_inner());
-            if idle.len() < MAX_IDLE_READERS {
+            if idle.len() < MAX_READERS {
                 idle.push(conn);
             }
             result
@@ -377,14 +384,20 @@ impl EventStore for SqliteStore {
         self.read(move |conn| {
             // A range scan of the primary key from the marker: the cost follows the page, not the table.
             let mut stmt = conn.prepare_cached(LIST_SQL)?;
-            let rows = stmt.query_map(params![project, after.unwrap_or_default(), limit as i64], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-            })?;
-            rows.map(|row| {
-                let (v, doc) = row?;
-                decode(v, &doc)
-            })
-            .collect()
+            let (mut out, mut after) = (Vec::with_capacity(limit), after.unwrap_or_default());
+            while out.len() < limit {
+                let wanted = limit - out.len();
+                let rows = stmt
+                    .query_map(params![project, after, wanted as i64], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                match readable_rows(&project, rows, wanted, &mut out) {
+                    Some(last) => after = last,
+                    None => break,
+                }
+            }
+            Ok(out)
         })
         .await
     }
@@ -406,7 +419,8 @@ impl EventStore for SqliteStore {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(RECORDS_SQL)?;
             let rows = stmt.query_map(params![project, since, limit as i64], |r| r.get::<_, String>(0))?;
-            rows.map(|doc| Ok(serde_json::from_str(&doc?)?)).collect()
+            let docs = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(docs.iter().filter_map(|doc| readable_record(&project, doc)).collect())
         })
         .await
     }
@@ -481,6 +495,28 @@ mod tests {
         // And it stays refused, even if a file appears again at the path.
         std::fs::write(&path, b"").unwrap();
         assert!(store.create("p", event("later"), 10).await.is_err());
+    }
+
+    /// One damaged or tampered row is logged and skipped: listing pages past it, a point read of it fails
+    /// instead of serving it as stored.
+    #[tokio::test]
+    async fn damaged_rows_never_stop_paging() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.db");
+        let store = SqliteStore::open(&path).unwrap();
+        for name in ["a", "b", "c", "d", "e"] {
+            store.create("p", event(name), 10).await.unwrap();
+        }
+        let raw = Connection::open(&path).unwrap();
+        raw.execute("UPDATE events SET doc = '{\"name\": \"b\", broken' WHERE name = 'b'", []).unwrap();
+        raw.execute("UPDATE events SET doc = replace(doc, '\"ENABLED\"', '\"BOGUS\"') WHERE name = 'c'", [])
+            .unwrap();
+        let names = |page: &[Stored]| page.iter().map(|s| s.event.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&store.list("p", None, 2).await.unwrap()), ["a", "d"]);
+        assert_eq!(names(&store.list("p", Some("a"), 2).await.unwrap()), ["d", "e"]);
+        assert_eq!(names(&store.list("p", None, 10).await.unwrap()), ["a", "d", "e"]);
+        assert!(store.get("p", "c").await.is_err(), "a tampered value is not served as stored");
+        assert!(store.get("p", "b").await.is_err());
     }
 
     #[test]
