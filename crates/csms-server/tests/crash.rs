@@ -395,3 +395,89 @@ fn an_empty_database_file_is_refused_at_start() {
         "the file is left as it was"
     );
 }
+
+/// A throwaway PostgreSQL cluster of this test's own (`scripts/pg-throwaway`), stopped when dropped.
+struct Cluster {
+    dir: String,
+    url: String,
+}
+
+impl Cluster {
+    /// `None` where PostgreSQL 15 cannot be started here (skipped loudly; CI must have it).
+    fn start(port: u16) -> Option<Cluster> {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pg-throwaway");
+        let output = Command::new(&script).args(["start", &port.to_string()]).output().unwrap();
+        if !output.status.success() {
+            assert!(std::env::var_os("CI").is_none(), "CI must run the frozen-PostgreSQL test: {output:?}");
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                b"!!! SKIPPED: frozen-PostgreSQL test (PostgreSQL 15 could not be started) !!!\n",
+            );
+            return None;
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let dir = stderr.lines().find_map(|l| l.strip_prefix("throwaway PostgreSQL cluster in ")).unwrap();
+        let dir = dir.split(' ').next().unwrap().to_owned();
+        let url = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        Some(Cluster { dir, url })
+    }
+
+    /// Sends `signal` (`-STOP`, `-CONT`) to the cluster's postmaster and every backend it forked.
+    fn signal(&self, signal: &str) {
+        let pid_file = std::fs::read_to_string(Path::new(&self.dir).join("data/postmaster.pid")).unwrap();
+        let postmaster = pid_file.lines().next().unwrap().trim().to_owned();
+        assert!(Command::new("kill").args([signal, &postmaster]).status().unwrap().success());
+        // The backends (pkill finds none only if there are none).
+        let _ = Command::new("pkill").args([signal, "-P", &postmaster]).status();
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        // Never left stopped, even when the test failed half-way.
+        if let Ok(pid_file) = std::fs::read_to_string(Path::new(&self.dir).join("data/postmaster.pid"))
+            && let Some(postmaster) = pid_file.lines().next()
+        {
+            let _ = Command::new("kill").args(["-CONT", postmaster.trim()]).status();
+            let _ = Command::new("pkill").args(["-CONT", "-P", postmaster.trim()]).status();
+        }
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pg-throwaway");
+        let _ = Command::new(script).args(["stop", &self.dir]).output();
+    }
+}
+
+/// A PostgreSQL that stops answering (SIGSTOP: a stall, a partition) fails requests within the store's
+/// deadline instead of holding them, `/healthz` says so, and everything recovers without a restart.
+#[test]
+fn a_frozen_postgres_fails_fast_and_recovers() {
+    let Some(cluster) = Cluster::start(55499) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), Some(&cluster.url));
+    let path = format!("/v1/{}/csms/events", unique_project());
+    assert_eq!(request(server.addr, "POST", &path, Some(&create_body("before"))).unwrap().0, 200);
+
+    cluster.signal("-STOP");
+    let started = Instant::now();
+    let (status, body) = request(server.addr, "POST", &path, Some(&create_body("frozen"))).unwrap();
+    let took = started.elapsed();
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("CSMS.9500"), "{body}");
+    assert!(took < Duration::from_secs(9), "answered within the deadline, not after the stall: {took:?}");
+    let started = Instant::now();
+    assert_eq!(request(server.addr, "GET", "/healthz", None).unwrap().0, 503);
+    assert!(started.elapsed() < Duration::from_secs(9));
+
+    cluster.signal("-CONT");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match request(server.addr, "POST", &path, Some(&create_body("after"))) {
+            Ok((200, _)) => break,
+            other => {
+                assert!(Instant::now() < deadline, "no recovery 20 s after the database came back: {other:?}")
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(request(server.addr, "GET", "/healthz", None).unwrap().0, 200);
+    assert_eq!(request(server.addr, "GET", &format!("{path}/before"), None).unwrap().0, 200);
+}
