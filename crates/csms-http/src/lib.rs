@@ -52,6 +52,7 @@ mod ops;
 mod router;
 mod serve;
 mod service;
+mod write_timeout;
 
 pub use body::{BoxError, ResponseBody};
 pub use serve::{Limits, serve, serve_with_limits};

@@ -15,6 +15,7 @@ use tokio::sync::Semaphore;
 
 use crate::body::BoxError;
 use crate::envelope_io::EnvelopeIo;
+use crate::write_timeout::WriteTimeoutIo;
 
 /// What one client can hold of the server. [`Limits::default`] gives the documented defaults; every field
 /// is a flag of `csms-server`.
@@ -35,6 +36,9 @@ pub struct Limits {
     pub h2_max_send_buf_size: usize,
     /// Interval of HTTP/2 keep-alive pings; a connection whose ping goes unanswered for as long is closed.
     pub h2_keep_alive_interval: Duration,
+    /// How long a connection may go without accepting a written byte (a client that stops reading)
+    /// before it is closed.
+    pub write_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -43,9 +47,10 @@ impl Default for Limits {
             header_read_timeout: Duration::from_secs(10),
             max_header_bytes: 16 * 1024,
             max_connections: 1024,
-            h2_max_concurrent_streams: 32,
+            h2_max_concurrent_streams: 8,
             h2_max_send_buf_size: 64 * 1024,
             h2_keep_alive_interval: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -134,7 +139,7 @@ where
                 };
                 let _ = stream.set_nodelay(true);
                 let service = TowerToHyperService::new(service.clone());
-                let io = EnvelopeIo::new(TokioIo::new(stream), peer);
+                let io = WriteTimeoutIo::new(EnvelopeIo::new(TokioIo::new(stream), peer), limits.write_timeout);
                 let connection = builder.serve_connection(io, service).into_owned();
                 let connection = graceful.watch(connection);
                 tokio::spawn(async move {

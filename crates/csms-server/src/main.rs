@@ -77,6 +77,10 @@ struct Args {
     #[arg(long, env = "CSMS_H2_KEEP_ALIVE", default_value_t = Limits::default().h2_keep_alive_interval.as_secs())]
     h2_keep_alive: u64,
 
+    /// Seconds a connection may go without accepting a written byte (a client that stops reading).
+    #[arg(long, env = "CSMS_WRITE_TIMEOUT", default_value_t = Limits::default().write_timeout.as_secs())]
+    write_timeout: u64,
+
     /// Log format: human-readable text or one JSON object per line. The level comes from RUST_LOG.
     #[arg(long, env = "CSMS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -212,6 +216,7 @@ async fn main() -> anyhow::Result<()> {
     limits.h2_max_concurrent_streams = args.h2_max_streams;
     limits.h2_max_send_buf_size = args.h2_max_send_buffer;
     limits.h2_keep_alive_interval = Duration::from_secs(args.h2_keep_alive);
+    limits.write_timeout = Duration::from_secs(args.write_timeout);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;

@@ -13,7 +13,15 @@ use crate::harness::*;
 
 /// A server with `limits` and a body timeout; stops when the returned sender is dropped.
 async fn start(limits: Limits, body_timeout: Duration) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
-    let service = Harness::new().service.with_body_timeout(body_timeout);
+    start_with(Harness::new(), limits, body_timeout).await
+}
+
+async fn start_with(
+    harness: Harness,
+    limits: Limits,
+    body_timeout: Duration,
+) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let service = harness.service.with_body_timeout(body_timeout);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -160,4 +168,34 @@ async fn connections_beyond_the_cap_wait_their_turn() {
     drop(first);
     let (response, _) = read_until_closed(&mut third).await;
     assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "served once a place is free: {response}");
+}
+
+/// A client that asks for large pages and stops reading is disconnected after the write timeout, instead
+/// of holding its responses in the server forever.
+#[tokio::test]
+async fn a_client_that_stops_reading_is_disconnected() {
+    let h = Harness::new();
+    for i in 0..300 {
+        h.create(&format!("event-{i:03}")).await;
+    }
+    let mut limits = Limits::default();
+    limits.write_timeout = Duration::from_millis(500);
+    let (addr, _stop) = start_with(h, limits, Duration::from_secs(5)).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    // 400 pipelined pages of 300 events (about 40 MB of answers), and nothing read for a while.
+    let page =
+        format!("GET {}?limit=1000 HTTP/1.1\r\nHost: {addr}\r\nX-Auth-Token: {TOKEN}\r\n\r\n", events());
+    let _ = stream.write_all(page.repeat(400).as_bytes()).await;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let mut total = 0usize;
+    let mut buf = vec![0u8; 1 << 16];
+    let closed = loop {
+        match tokio::time::timeout(Duration::from_secs(3), stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break true,
+            Ok(Ok(n)) => total += n,
+            Err(_) => break false,
+        }
+        assert!(total < 30 << 20, "the server went on writing to a client that had stopped reading");
+    };
+    assert!(closed, "the connection was closed ({total} bytes had been sent)");
 }
