@@ -199,3 +199,26 @@ async fn a_client_that_stops_reading_is_disconnected() {
     };
     assert!(closed, "the connection was closed ({total} bytes had been sent)");
 }
+
+/// A stalled connection does not hold up shutdown for the whole grace period: its head times out.
+#[tokio::test]
+async fn a_stalled_connection_does_not_hold_up_shutdown() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let service = Harness::new().service;
+    let server = tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stopped.await;
+        };
+        csms_http::serve_with_limits(listener, service, shutdown, Duration::from_secs(30), &short_limits())
+            .await
+    });
+    let mut stalled = TcpStream::connect(addr).await.unwrap();
+    stalled.write_all(format!("GET {} HTTP/1.1\r\nHost: {addr}\r\n", events()).as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), server).await.expect("serve returned").unwrap().unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5), "not the 30 s grace period: {:?}", started.elapsed());
+}
