@@ -51,22 +51,25 @@ pub struct SqliteStore {
 /// The files the database lives in, as they were when opened. A commit is acknowledged only while they
 /// are still the files on disk: a commit into a file that was removed or replaced would be gone at the
 /// next start. Once they are not, the store refuses every write until it is opened again.
+///
+/// The store holds a handle of its own on each file: a file removed (or replaced by a rename) has no link
+/// left, which its handle tells without a path lookup.
 struct Files {
-    identities: Vec<(PathBuf, Option<(u64, u64)>)>,
+    handles: Vec<(PathBuf, std::fs::File)>,
     broken: Mutex<Option<String>>,
 }
 
-/// The device and inode of a file (where the platform has them).
-fn identity(path: &Path) -> Option<(u64, u64)> {
+/// Whether the file behind `handle` still has a name on disk (where the platform can tell).
+fn linked(handle: &std::fs::File) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+        handle.metadata().is_ok_and(|m| m.nlink() > 0)
     }
     #[cfg(not(unix))]
     {
-        let _ = path;
-        None
+        let _ = handle;
+        true
     }
 }
 
@@ -74,9 +77,19 @@ impl Files {
     fn capture(db: &Path) -> Self {
         let mut wal = db.as_os_str().to_owned();
         wal.push("-wal");
-        let identities =
-            [db.to_path_buf(), PathBuf::from(wal)].into_iter().map(|p| (p.clone(), identity(&p))).collect();
-        Files { identities, broken: Mutex::new(None) }
+        let handles = [db.to_path_buf(), PathBuf::from(wal)]
+            .into_iter()
+            .filter_map(|path| std::fs::File::open(&path).ok().map(|file| (path, file)))
+            .collect();
+        Files { handles, broken: Mutex::new(None) }
+    }
+
+    /// `Err` once the files were found gone or replaced, without looking again.
+    fn known_broken(&self) -> Result<(), String> {
+        match &*self.broken.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some(reason) => Err(reason.clone()),
+            None => Ok(()),
+        }
     }
 
     /// `Err` once a file is gone or replaced (and from then on).
@@ -85,8 +98,8 @@ impl Files {
         if let Some(reason) = &*broken {
             return Err(reason.clone());
         }
-        for (path, expected) in &self.identities {
-            if expected.is_some() && identity(path) != *expected {
+        for (path, handle) in &self.handles {
+            if !linked(handle) {
                 let reason = format!(
                     "{} was removed or replaced while open: writes are refused until the service restarts",
                     path.display()
@@ -259,7 +272,7 @@ fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>, files: &Files) {
             }
         }
         let mut replies = Vec::with_capacity(batch.len());
-        if let Err(reason) = files.check() {
+        if let Err(reason) = files.known_broken() {
             // Jobs dropped unrun: their callers see the store's failure, and nothing is written.
             tracing::warn!(writes = batch.len(), reason, "SQLite write refused");
             continue;
