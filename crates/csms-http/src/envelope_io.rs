@@ -17,12 +17,15 @@ pin_project_lite::pin_project! {
         peer: std::net::SocketAddr,
         // The rewritten answer still being written, and how much of it is out.
         pending: Option<(Bytes, usize)>,
+        // A parser answer was rewritten and written: should hyper hand the same answer again, it is not
+        // written twice (the connection closes after it anyway).
+        answered: bool,
     }
 }
 
 impl<T> EnvelopeIo<T> {
     pub(crate) fn new(io: T, peer: std::net::SocketAddr) -> Self {
-        EnvelopeIo { io, peer, pending: None }
+        EnvelopeIo { io, peer, pending: None, answered: false }
     }
 }
 
@@ -75,6 +78,7 @@ impl<T: Write> EnvelopeIo<T> {
         while let Some((bytes, written)) = this.pending.as_mut() {
             if *written == bytes.len() {
                 *this.pending = None;
+                *this.answered = true;
                 break;
             }
             let n = ready!(this.io.as_mut().poll_write(cx, &bytes[*written..]))?;
@@ -92,6 +96,9 @@ impl<T: Write> Write for EnvelopeIo<T> {
         if self.pending.is_none()
             && let Some(code) = parser_answer(buf)
         {
+            if self.answered {
+                return Poll::Ready(Ok(buf.len()));
+            }
             let peer = self.peer;
             *self.as_mut().project().pending = Some((rewrite(buf, code, peer), 0));
         }
@@ -134,6 +141,23 @@ impl<T: Write> Write for EnvelopeIo<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Should hyper hand the same bare answer again, the rewritten answer is not written twice.
+    #[tokio::test]
+    async fn a_bare_answer_is_rewritten_once() {
+        let (ours, mut theirs) = tokio::io::duplex(1 << 16);
+        let mut io = EnvelopeIo::new(hyper_util::rt::TokioIo::new(ours), "127.0.0.1:1".parse().unwrap());
+        let bare = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n";
+        for _ in 0..2 {
+            let n = std::future::poll_fn(|cx| Pin::new(&mut io).poll_write(cx, bare)).await.unwrap();
+            assert_eq!(n, bare.len());
+        }
+        drop(io);
+        let mut received = String::new();
+        tokio::io::AsyncReadExt::read_to_string(&mut theirs, &mut received).await.unwrap();
+        assert_eq!(received.matches("HTTP/1.1 400").count(), 1, "{received}");
+        assert!(received.contains("CSMS.9007"), "{received}");
+    }
 
     #[test]
     fn only_the_parsers_bare_answers_are_rewritten() {
