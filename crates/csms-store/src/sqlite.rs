@@ -532,6 +532,34 @@ mod tests {
         assert!(store.get("p", "b").await.is_err());
     }
 
+    fn threads() -> usize {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        status.lines().find_map(|l| l.strip_prefix("Threads:")).map_or(0, |n| n.trim().parse().unwrap_or(0))
+    }
+
+    /// 400 concurrent reads take at most `MAX_READERS` blocking threads (and connections), not one each.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn concurrent_reads_are_bounded() {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path().join("events.db")).unwrap());
+        runtime.block_on(store.create("p", event("a"), 10)).unwrap();
+        let before = threads();
+        let reads: Vec<_> = (0..400)
+            .map(|_| {
+                let store = Arc::clone(&store);
+                runtime.spawn(async move { store.list("p", None, 50).await.unwrap().len() })
+            })
+            .collect();
+        for read in reads {
+            assert_eq!(runtime.block_on(read).unwrap(), 1);
+        }
+        let grown = threads().saturating_sub(before);
+        // Other tests of this binary may start threads meanwhile: allow for them, far below 400.
+        assert!(grown <= MAX_READERS + 16, "{grown} threads for 400 reads");
+    }
+
     #[test]
     fn listing_and_records_are_index_range_scans() {
         let dir = tempfile::tempdir().unwrap();
