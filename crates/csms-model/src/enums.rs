@@ -166,3 +166,17 @@ string_enum! {
         GaussDbFg => "GaussDB-FG",
     }
 }
+
+string_enum! {
+    /// The lifecycle state of a secret (`Secret.state`).
+    SecretState {
+        /// The secret can be read and changed.
+        Enabled => "ENABLED",
+        /// The secret is kept but its value cannot be read.
+        Disabled => "DISABLED",
+        /// A deletion is scheduled (`scheduled_delete_time`); it can still be restored.
+        PendingDelete => "PENDING_DELETE",
+        /// The secret is frozen by the cloud and cannot be used.
+        Frozen => "FROZEN",
+    }
+}

@@ -26,13 +26,20 @@ pub mod limits;
 pub mod operation;
 #[cfg(feature = "schemars")]
 mod schema;
+mod secrets;
 mod types;
 #[cfg(feature = "validator")]
 pub mod validation;
 
-pub use enums::{EventState, EventType, NotificationStatus, SecretType, StringEnum, TargetType};
+pub use enums::{EventState, EventType, NotificationStatus, SecretState, SecretType, StringEnum, TargetType};
 pub use error::{ErrorCode, ErrorDetail, ErrorResponse};
 pub use operation::Operation;
+pub use secrets::{
+    CreateSecretRequestBody, CreateSecretVersionRequestBody, DeleteSecretForScheduleRequestBody,
+    ListSecretVersionsResponse, ListSecretsResponse, Secret, SecretResponse, SecretValue,
+    ShowSecretVersionResponse, UpdateSecretRequestBody, UpdateVersionRequestBody, Version, VersionMetadata,
+    VersionMetadataResponse,
+};
 pub use types::{
     CreateSecretEventRequestBody, Event, ListNotificationRecordsResponse, ListSecretEventsResponse,
     Notification, PageInfo, Record, SecretEventResponse, UpdateSecretEventRequestBody,

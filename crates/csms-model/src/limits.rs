@@ -67,3 +67,20 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Events a project may hold unless configured otherwise.
 pub const DEFAULT_EVENT_QUOTA: u64 = 10_000;
+
+// Secrets (part 2 of the contract): the bounds the secrets API will check, written here first.
+
+/// A secret name, in the body (`name`) and in the path (`{secret_name}`).
+pub const SECRET_NAME: StringRule = StringRule { min_len: 1, max_len: 64, charset: "[a-zA-Z0-9_-]" };
+/// Largest secret value: `secret_string` in UTF-8 bytes, `secret_binary` decoded.
+pub const SECRET_VALUE_MAX_BYTES: usize = 32 * 1024;
+/// Longest secret `description`, in characters.
+pub const SECRET_DESCRIPTION_MAX_CHARS: usize = 2048;
+/// Most items of a secret's `event_subscriptions`.
+pub const EVENT_SUBSCRIPTIONS_MAX_ITEMS: usize = 1;
+/// Most versions a secret keeps: a new one beyond removes the oldest version that holds no stage.
+pub const MAX_VERSIONS_PER_SECRET: usize = 20;
+/// Fewest and most days of a scheduled deletion's `recovery_window_in_days`.
+pub const RECOVERY_WINDOW_DAYS: std::ops::RangeInclusive<i64> = 7..=30;
+/// Secrets a project may hold unless configured otherwise.
+pub const DEFAULT_SECRET_QUOTA: u64 = 500;

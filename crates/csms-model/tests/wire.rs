@@ -135,3 +135,64 @@ fn error_table_is_complete_and_consistent() {
         json!({"error": {"error_code": "CSMS.0005", "error_msg": "gone"}})
     );
 }
+
+/// [`round_trip`] of a JSON value.
+fn round_trip_value<T: Serialize + DeserializeOwned>(value: Value) -> T {
+    round_trip(&value.to_string())
+}
+
+/// Secret documents in the shapes of the official SDK's models parse and are written back as they came;
+/// a secret always carries `event_subscriptions`, `[]` when it has none.
+#[test]
+fn secret_documents_round_trip() {
+    let secret = json!({
+        "id": "7d3c7c0f-6c0a-4c5e-9f4b-1d2b3c4d5e6f", "name": "db-password", "state": "ENABLED",
+        "kms_key_id": "b168fe00ff56492495a7d22974df2d0b", "description": "the database's",
+        "create_time": 1581507580000_i64, "update_time": 1581507580000_i64, "secret_type": "COMMON",
+        "event_subscriptions": ["rotation-alerts"], "enterprise_project_id": "0"
+    });
+    round_trip_value::<SecretResponse>(json!({"secret": secret}));
+    let mut bare = secret.clone();
+    bare.as_object_mut().unwrap().remove("event_subscriptions");
+    let parsed: Secret = serde_json::from_value(bare).unwrap();
+    assert_eq!(serde_json::to_value(&parsed).unwrap()["event_subscriptions"], json!([]));
+    let pending: Secret = serde_json::from_value(json!({
+        "id": "i", "name": "n", "state": "PENDING_DELETE", "create_time": 1, "update_time": 2,
+        "scheduled_delete_time": 3, "secret_type": "RDS-FG", "event_subscriptions": []
+    }))
+    .unwrap();
+    assert_eq!((pending.state, pending.secret_type), (SecretState::PendingDelete, SecretType::RdsFg));
+    assert_eq!(SecretState::from("MELTED"), SecretState::Unknown("MELTED".into()));
+
+    let metadata = json!({"id": "v2", "create_time": 1581507580000_i64, "expire_time": 1696838472000_i64,
+                          "kms_key_id": "k", "secret_name": "db-password", "version_stages": ["SYSCURRENT"]});
+    round_trip_value::<VersionMetadataResponse>(json!({"version_metadata": metadata}));
+    round_trip_value::<ListSecretVersionsResponse>(
+        json!({"version_metadatas": [metadata], "page_info": {"next_marker": "v2", "current_count": 1}}),
+    );
+    round_trip_value::<ShowSecretVersionResponse>(
+        json!({"version": {"version_metadata": metadata, "secret_binary": "aGk="}}),
+    );
+    round_trip_value::<CreateSecretRequestBody>(
+        json!({"name": "n", "secret_string": "s", "event_subscriptions": []}),
+    );
+    round_trip_value::<UpdateSecretRequestBody>(json!({"description": "d", "event_subscriptions": ["e"]}));
+    round_trip_value::<CreateSecretVersionRequestBody>(
+        json!({"secret_string": "s", "expire_time": 1696838472000_i64}),
+    );
+    round_trip_value::<DeleteSecretForScheduleRequestBody>(json!({"recovery_window_in_days": 7}));
+}
+
+/// A value never reaches a log line through `{:?}`: request bodies and versions print `***` for it.
+#[test]
+fn secret_values_never_show_in_debug() {
+    let create: CreateSecretRequestBody =
+        serde_json::from_value(json!({"name": "n", "secret_string": "hunter2-value"})).unwrap();
+    let version: CreateSecretVersionRequestBody =
+        serde_json::from_value(json!({"secret_binary": "aHVudGVyMg=="})).unwrap();
+    for debug in [format!("{create:?}"), format!("{version:?}"), format!("{:#?}", create.secret_string)] {
+        assert!(!debug.contains("hunter2") && !debug.contains("aHVudGVyMg"), "{debug}");
+        assert!(debug.contains("***"), "{debug}");
+    }
+    assert_eq!(create.secret_string.unwrap().expose(), "hunter2-value");
+}
