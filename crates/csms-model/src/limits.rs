@@ -84,3 +84,10 @@ pub const MAX_VERSIONS_PER_SECRET: usize = 20;
 pub const RECOVERY_WINDOW_DAYS: std::ops::RangeInclusive<i64> = 7..=30;
 /// Secrets a project may hold unless configured otherwise.
 pub const DEFAULT_SECRET_QUOTA: u64 = 500;
+/// Fewest and most items of a version's `version_stages`.
+pub const VERSION_STAGES_MIN_ITEMS: usize = 1;
+/// Most items of a version's `version_stages`.
+pub const VERSION_STAGES_MAX_ITEMS: usize = 12;
+/// A version stage name (`SYSCURRENT`, `SYSPREVIOUS` or one of the caller's); upstream documents no
+/// pattern, so this service takes the one of names.
+pub const VERSION_STAGE: StringRule = StringRule { min_len: 1, max_len: 64, charset: "[a-zA-Z0-9_-]" };

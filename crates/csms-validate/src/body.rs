@@ -44,7 +44,7 @@ fn to_object<T: serde::Serialize>(body: &T) -> Map<String, Value> {
     }
 }
 
-fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Rejection> {
+pub(crate) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Rejection> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Rejection::Malformed("The request body is missing; a JSON object is required.".into()));
     }
@@ -123,7 +123,7 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     }
 }
 
-fn build<T: DeserializeOwned>(object: Map<String, Value>) -> Result<T, Rejection> {
+pub(crate) fn build<T: DeserializeOwned>(object: Map<String, Value>) -> Result<T, Rejection> {
     // The walk has checked every field this type reads, so this cannot fail; map it anyway.
     serde_json::from_value(Value::Object(object)).map_err(|e| {
         let mut v = Violations::default();
@@ -149,9 +149,9 @@ fn check_update(body: &Map<String, Value>) -> Result<(), Violations> {
     out.into_result(())
 }
 
-type Check = fn(&Value, &str, &mut Violations);
+pub(crate) type Check = fn(&Value, &str, &mut Violations);
 
-fn required(
+pub(crate) fn required(
     body: &Map<String, Value>,
     key: &str,
     out: &mut Violations,
@@ -165,7 +165,7 @@ fn required(
     }
 }
 
-fn optional(
+pub(crate) fn optional(
     body: &Map<String, Value>,
     key: &str,
     out: &mut Violations,
@@ -176,7 +176,7 @@ fn optional(
     }
 }
 
-fn string(value: &Value, path: &str, rule: &Compiled, out: &mut Violations) {
+pub(crate) fn string(value: &Value, path: &str, rule: &Compiled, out: &mut Violations) {
     match value.as_str() {
         Some(s) => rule.check(path, s, out),
         None => out.wrong_type(path, "a string"),
@@ -184,7 +184,7 @@ fn string(value: &Value, path: &str, rule: &Compiled, out: &mut Violations) {
 }
 
 /// A string enum value, which must be one of the known values (`Unknown` is rejected here).
-fn enumeration<E: StringEnum>(value: &Value, path: &str, out: &mut Violations) {
+pub(crate) fn enumeration<E: StringEnum>(value: &Value, path: &str, out: &mut Violations) {
     match value.as_str() {
         Some(s) if E::from(s).is_known() => {}
         _ => out.enumeration(path, E::KNOWN),

@@ -18,7 +18,7 @@ pub(crate) struct Compiled {
 }
 
 impl Compiled {
-    fn new(rule: StringRule) -> Self {
+    pub(crate) fn new(rule: StringRule) -> Self {
         let pattern = rule.pattern();
         let regex = Regex::new(&pattern).expect("limits patterns are valid regular expressions");
         let class = Regex::new(&format!("^{}$", rule.charset)).expect("limits classes are valid");

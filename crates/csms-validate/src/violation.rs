@@ -21,6 +21,8 @@ pub enum ViolationKind {
     Type,
     /// A number outside its range.
     Range,
+    /// Members that exclude each other given together, or none of them given where one is required.
+    Exclusive,
 }
 
 /// One broken rule: where (a JSON pointer such as `/event_types/3`), which kind, and what (a fixed-form
@@ -136,6 +138,39 @@ impl Violations {
             format!(
                 "Value with repeated values at '{path}' failed to satisfy constraint: \
                  Member must have unique values"
+            ),
+        );
+    }
+
+    pub(crate) fn byte_size(&mut self, path: &str, size: usize, max: usize) {
+        self.push(
+            path,
+            ViolationKind::Length,
+            format!(
+                "Value with size {size} bytes at '{path}' failed to satisfy constraint: \
+                 Member must be at most {max} bytes"
+            ),
+        );
+    }
+
+    pub(crate) fn exactly_one_of(&mut self, path: &str, members: &[&str]) {
+        self.push(
+            path,
+            ViolationKind::Exclusive,
+            format!(
+                "Value at '{path}' failed to satisfy constraint: Exactly one of {} must be given",
+                members.join(", ")
+            ),
+        );
+    }
+
+    pub(crate) fn integer_between(&mut self, path: &str, min: i64, max: i64) {
+        self.push(
+            path,
+            ViolationKind::Range,
+            format!(
+                "Value at '{path}' failed to satisfy constraint: \
+                 Member must be an integer between {min} and {max}, inclusive"
             ),
         );
     }

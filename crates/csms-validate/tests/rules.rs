@@ -314,3 +314,115 @@ fn violations_carry_their_kind() {
     let range = list_query(Some("0"), None).unwrap_err();
     assert_eq!(range.iter().map(|v| v.kind).collect::<Vec<_>>(), [ViolationKind::Range]);
 }
+
+/// The secrets' bodies: each document with the (path, kind) of every violation it holds.
+#[test]
+fn secret_bodies_report_every_violation_with_its_kind() {
+    let big = "x".repeat(csms_model::limits::SECRET_VALUE_MAX_BYTES + 1);
+    let big_binary = "A".repeat((csms_model::limits::SECRET_VALUE_MAX_BYTES / 3 + 2) * 4);
+    type Parse = fn(&[u8]) -> Result<(), Rejection>;
+    let create: Parse = |b| parse_create_secret_body(b).map(drop);
+    let update: Parse = |b| parse_update_secret_body(b).map(drop);
+    let version: Parse = |b| parse_create_version_body(b).map(drop);
+    let expire: Parse = |b| parse_update_version_body(b).map(drop);
+    let schedule: Parse = |b| parse_schedule_deletion_body(b).map(drop);
+    use ViolationKind::*;
+    let cases: Vec<(&str, Parse, Value, Vec<(&str, ViolationKind)>)> = vec![
+        (
+            "a plain create",
+            create,
+            json!({"name": "db", "secret_string": "s", "event_subscriptions": ["e"]}),
+            vec![],
+        ),
+        (
+            "a binary create",
+            create,
+            json!({"name": "db", "secret_binary": "aGk=", "secret_type": "RDS-FG"}),
+            vec![],
+        ),
+        ("no value", create, json!({"name": "db"}), vec![("/secret_string", Exclusive)]),
+        (
+            "two values",
+            create,
+            json!({"name": "db", "secret_string": "s", "secret_binary": "aGk="}),
+            vec![("/secret_binary", Exclusive)],
+        ),
+        (
+            "everything wrong",
+            create,
+            json!({"name": "a b", "secret_string": big, "secret_type": "PLAIN", "description": "d".repeat(2049),
+                   "event_subscriptions": ["a", "b c"], "auto_rotation": "yes", "kms_key_id": 5}),
+            vec![
+                ("/name", Pattern),
+                ("/secret_string", Length),
+                ("/secret_type", Enum),
+                ("/description", Length),
+                ("/kms_key_id", Type),
+                ("/auto_rotation", Type),
+                ("/event_subscriptions", Length),
+                ("/event_subscriptions/1", Pattern),
+            ],
+        ),
+        (
+            "bad base64",
+            create,
+            json!({"name": "db", "secret_binary": "not base64!"}),
+            vec![("/secret_binary", Type)],
+        ),
+        (
+            "too much binary",
+            create,
+            json!({"name": "db", "secret_binary": big_binary}),
+            vec![("/secret_binary", Length)],
+        ),
+        ("an unsubscribe", update, json!({"event_subscriptions": []}), vec![]),
+        (
+            "an update with a value",
+            update,
+            json!({"secret_string": "ignored", "description": 1}),
+            vec![("/description", Type)],
+        ),
+        (
+            "a version",
+            version,
+            json!({"secret_string": "s", "version_stages": ["STAGE-1"], "expire_time": 1}),
+            vec![],
+        ),
+        (
+            "a bad version",
+            version,
+            json!({"version_stages": [], "expire_time": -1}),
+            vec![("/secret_string", Exclusive), ("/version_stages", Length), ("/expire_time", Range)],
+        ),
+        ("an expiry", expire, json!({"expire_time": 1696838472000_i64}), vec![]),
+        ("no expiry", expire, json!({}), vec![("/expire_time", Missing)]),
+        ("a schedule", schedule, json!({"recovery_window_in_days": 7}), vec![]),
+        (
+            "too short a schedule",
+            schedule,
+            json!({"recovery_window_in_days": 6}),
+            vec![("/recovery_window_in_days", Range)],
+        ),
+    ];
+    for (what, parse, document, expected) in cases {
+        let found = match parse(document.to_string().as_bytes()) {
+            Ok(()) => vec![],
+            Err(Rejection::Invalid(v)) => v.iter().map(|v| (v.path.clone(), v.kind)).collect(),
+            Err(other) => panic!("{what}: {other}"),
+        };
+        let expected: Vec<(String, ViolationKind)> =
+            expected.into_iter().map(|(p, k)| (p.to_owned(), k)).collect();
+        assert_eq!(found, expected, "{what}");
+    }
+    assert!(secret_name("db-password").is_ok());
+    assert_eq!(secret_name("").unwrap_err().iter().next().unwrap().path, "/secret_name");
+}
+
+/// No message names a value: a rejected secret string or binary is never echoed back.
+#[test]
+fn secret_values_are_never_echoed() {
+    let body = json!({"name": "db", "secret_string": "hunter2-".repeat(5000), "secret_binary": "aHVudGVy"});
+    let Err(rejection) = parse_create_secret_body(body.to_string().as_bytes()) else { panic!("invalid") };
+    let message = rejection.to_string();
+    assert!(!message.contains("hunter2") && !message.contains("aHVudGVy"), "{message}");
+}

@@ -1,0 +1,211 @@
+//! The rules of the secrets' request bodies and path parameters (part 2 of the contract), walked as JSON
+//! values like the events' bodies: every violation at once, each with its JSON-pointer path.
+
+use std::sync::LazyLock;
+
+use csms_model::limits::{self, SECRET_DESCRIPTION_MAX_CHARS, SECRET_VALUE_MAX_BYTES};
+use csms_model::{
+    CreateSecretRequestBody, CreateSecretVersionRequestBody, DeleteSecretForScheduleRequestBody, SecretType,
+    UpdateSecretRequestBody, UpdateVersionRequestBody,
+};
+use serde_json::{Map, Value};
+
+use crate::body::{build, enumeration, optional, parse_object, required, string};
+use crate::rules::{Compiled, EVENT_NAME};
+use crate::violation::{Rejection, Violations};
+
+static SECRET_NAME: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(limits::SECRET_NAME));
+static VERSION_STAGE: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(limits::VERSION_STAGE));
+
+/// The two members that carry a value, of which exactly one is given.
+const VALUE_MEMBERS: [&str; 2] = ["secret_string", "secret_binary"];
+
+/// Latest `expire_time` accepted, as upstream documents it (epoch milliseconds).
+const EXPIRE_TIME_MAX: i64 = 9_999_999_999_999;
+
+/// Checks a `{secret_name}` path parameter; reported at `/secret_name`.
+///
+/// ```
+/// assert!(csms_validate::secret_name("db-password").is_ok());
+/// assert!(csms_validate::secret_name("db password").is_err());
+/// ```
+pub fn secret_name(name: &str) -> Result<(), Violations> {
+    let mut out = Violations::default();
+    SECRET_NAME.check("/secret_name", name, &mut out);
+    out.into_result(())
+}
+
+/// Parses and checks a CreateSecret body: a name and exactly one value.
+///
+/// ```
+/// let body = br#"{"name": "db-password", "secret_string": "hunter2", "event_subscriptions": ["alerts"]}"#;
+/// assert_eq!(csms_validate::parse_create_secret_body(body).unwrap().name, "db-password");
+/// assert!(csms_validate::parse_create_secret_body(br#"{"name": "db-password"}"#).is_err());
+/// ```
+pub fn parse_create_secret_body(bytes: &[u8]) -> Result<CreateSecretRequestBody, Rejection> {
+    let object = parse_object(bytes)?;
+    let mut out = Violations::default();
+    required(&object, "name", &mut out, |v, p, o| string(v, p, &SECRET_NAME, o), "");
+    value(&object, &mut out);
+    optional(&object, "secret_type", &mut out, enumeration::<SecretType>);
+    metadata(&object, &mut out);
+    out.into_result(()).map_err(Rejection::Invalid)?;
+    build(object)
+}
+
+/// Parses and checks an UpdateSecret body: metadata only, every member optional.
+pub fn parse_update_secret_body(bytes: &[u8]) -> Result<UpdateSecretRequestBody, Rejection> {
+    let object = parse_object(bytes)?;
+    let mut out = Violations::default();
+    metadata(&object, &mut out);
+    out.into_result(()).map_err(Rejection::Invalid)?;
+    build(object)
+}
+
+/// Parses and checks a CreateSecretVersion body: exactly one value, optional stages and expiry.
+pub fn parse_create_version_body(bytes: &[u8]) -> Result<CreateSecretVersionRequestBody, Rejection> {
+    let object = parse_object(bytes)?;
+    let mut out = Violations::default();
+    value(&object, &mut out);
+    optional(&object, "version_stages", &mut out, version_stages);
+    optional(&object, "expire_time", &mut out, expire_time);
+    out.into_result(()).map_err(Rejection::Invalid)?;
+    build(object)
+}
+
+/// Parses and checks an UpdateVersion body: `expire_time` is required.
+pub fn parse_update_version_body(bytes: &[u8]) -> Result<UpdateVersionRequestBody, Rejection> {
+    let object = parse_object(bytes)?;
+    let mut out = Violations::default();
+    required(&object, "expire_time", &mut out, expire_time, "");
+    out.into_result(()).map_err(Rejection::Invalid)?;
+    build(object)
+}
+
+/// Parses and checks the body of a scheduled deletion: `recovery_window_in_days`, 7 to 30.
+pub fn parse_schedule_deletion_body(bytes: &[u8]) -> Result<DeleteSecretForScheduleRequestBody, Rejection> {
+    let object = parse_object(bytes)?;
+    let mut out = Violations::default();
+    required(&object, "recovery_window_in_days", &mut out, recovery_window, "");
+    out.into_result(()).map_err(Rejection::Invalid)?;
+    build(object)
+}
+
+/// Exactly one of `secret_string` (at most 32 KiB of UTF-8) and `secret_binary` (base64 of at most
+/// 32 KiB).
+fn value(object: &Map<String, Value>, out: &mut Violations) {
+    let given: Vec<&str> =
+        VALUE_MEMBERS.into_iter().filter(|k| object.get(*k).is_some_and(|v| !v.is_null())).collect();
+    match given.as_slice() {
+        [] => out.exactly_one_of("/secret_string", &VALUE_MEMBERS),
+        [_, second] => out.exactly_one_of(&format!("/{second}"), &VALUE_MEMBERS),
+        _ => {}
+    }
+    optional(object, "secret_string", out, |v, path, out| match v.as_str() {
+        Some(s) if s.len() > SECRET_VALUE_MAX_BYTES => out.byte_size(path, s.len(), SECRET_VALUE_MAX_BYTES),
+        Some(_) => {}
+        None => out.wrong_type(path, "a string"),
+    });
+    optional(object, "secret_binary", out, |v, path, out| match v.as_str().map(base64_len) {
+        Some(Some(n)) if n > SECRET_VALUE_MAX_BYTES => out.byte_size(path, n, SECRET_VALUE_MAX_BYTES),
+        Some(Some(_)) => {}
+        Some(None) => out.wrong_type(path, "standard base64 (A-Z, a-z, 0-9, +, / and = padding)"),
+        None => out.wrong_type(path, "a string"),
+    });
+}
+
+/// The decoded length of standard, padded base64, or `None` when `s` is not that.
+fn base64_len(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    if !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    let padding = bytes.iter().rev().take_while(|b| **b == b'=').count();
+    let body = &bytes[..bytes.len() - padding];
+    let alphabet = |b: &u8| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/';
+    (padding <= 2 && body.iter().all(alphabet)).then(|| bytes.len() / 4 * 3 - padding)
+}
+
+/// The metadata members of CreateSecret and UpdateSecret.
+fn metadata(object: &Map<String, Value>, out: &mut Violations) {
+    optional(object, "description", out, |v, path, out| match v.as_str() {
+        Some(s) if s.chars().count() > SECRET_DESCRIPTION_MAX_CHARS => {
+            out.length(path, s.chars().count(), 0, SECRET_DESCRIPTION_MAX_CHARS)
+        }
+        Some(_) => {}
+        None => out.wrong_type(path, "a string"),
+    });
+    for key in
+        ["kms_key_id", "rotation_period", "rotation_config", "enterprise_project_id", "rotation_func_urn"]
+    {
+        optional(object, key, out, |v, path, out| {
+            if !v.is_string() {
+                out.wrong_type(path, "a string");
+            }
+        });
+    }
+    optional(object, "auto_rotation", out, |v, path, out| {
+        if !v.is_boolean() {
+            out.wrong_type(path, "a boolean");
+        }
+    });
+    optional(object, "event_subscriptions", out, event_subscriptions);
+}
+
+/// At most one event name (`[]` is no subscription).
+fn event_subscriptions(value: &Value, path: &str, out: &mut Violations) {
+    let Some(items) = value.as_array() else {
+        return out.wrong_type(path, "an array");
+    };
+    if items.len() > limits::EVENT_SUBSCRIPTIONS_MAX_ITEMS {
+        out.length(path, items.len(), 0, limits::EVENT_SUBSCRIPTIONS_MAX_ITEMS);
+    }
+    for (i, item) in items.iter().enumerate() {
+        string(item, &format!("{path}/{i}"), &EVENT_NAME, out);
+    }
+}
+
+/// 1 to 12 stage names, each a [`limits::VERSION_STAGE`].
+fn version_stages(value: &Value, path: &str, out: &mut Violations) {
+    let Some(items) = value.as_array() else {
+        return out.wrong_type(path, "an array");
+    };
+    let (min, max) = (limits::VERSION_STAGES_MIN_ITEMS, limits::VERSION_STAGES_MAX_ITEMS);
+    if items.len() < min || items.len() > max {
+        out.length(path, items.len(), min, max);
+    }
+    for (i, item) in items.iter().enumerate() {
+        string(item, &format!("{path}/{i}"), &VERSION_STAGE, out);
+    }
+}
+
+fn integer_in(value: &Value, path: &str, min: i64, max: i64, out: &mut Violations) {
+    if !value.as_i64().is_some_and(|n| (min..=max).contains(&n)) {
+        out.integer_between(path, min, max);
+    }
+}
+
+fn expire_time(value: &Value, path: &str, out: &mut Violations) {
+    integer_in(value, path, 0, EXPIRE_TIME_MAX, out);
+}
+
+fn recovery_window(value: &Value, path: &str, out: &mut Violations) {
+    let window = &limits::RECOVERY_WINDOW_DAYS;
+    integer_in(value, path, *window.start(), *window.end(), out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_lengths() {
+        assert_eq!(base64_len(""), Some(0));
+        assert_eq!(base64_len("aGk="), Some(2));
+        assert_eq!(base64_len("aGVsbG8="), Some(5));
+        assert_eq!(base64_len("aGVsbG8h"), Some(6));
+        for bad in ["aGk", "aG=k", "a===", "aGk*", "aGk=\n"] {
+            assert_eq!(base64_len(bad), None, "{bad}");
+        }
+    }
+}
