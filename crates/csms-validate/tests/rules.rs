@@ -327,7 +327,9 @@ fn secret_bodies_report_every_violation_with_its_kind() {
     let expire: Parse = |b| parse_update_version_body(b).map(drop);
     let schedule: Parse = |b| parse_schedule_deletion_body(b).map(drop);
     use ViolationKind::*;
-    let cases: Vec<(&str, Parse, Value, Vec<(&str, ViolationKind)>)> = vec![
+    /// (what, parser, document, the (path, kind) of each violation).
+    type Case = (&'static str, Parse, Value, Vec<(&'static str, ViolationKind)>);
+    let cases: Vec<Case> = vec![
         (
             "a plain create",
             create,
