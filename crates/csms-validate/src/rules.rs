@@ -157,7 +157,7 @@ pub fn list_query(limit: Option<&str>, marker: Option<&str>) -> Result<ListQuery
                 .flatten()
                 .filter(|n| (limits::LIST_LIMIT_MIN..=limits::LIST_LIMIT_MAX).contains(n));
             parsed.unwrap_or_else(|| {
-                out.integer_range("/limit", limits::LIST_LIMIT_MIN, limits::LIST_LIMIT_MAX);
+                out.integer_range("/limit", limits::LIST_LIMIT_MIN.into(), limits::LIST_LIMIT_MAX.into());
                 0
             })
         }

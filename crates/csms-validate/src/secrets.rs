@@ -181,7 +181,7 @@ fn version_stages(value: &Value, path: &str, out: &mut Violations) {
 
 fn integer_in(value: &Value, path: &str, min: i64, max: i64, out: &mut Violations) {
     if !value.as_i64().is_some_and(|n| (min..=max).contains(&n)) {
-        out.integer_between(path, min, max);
+        out.integer_range(path, min, max);
     }
 }
 

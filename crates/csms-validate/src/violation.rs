@@ -164,17 +164,6 @@ impl Violations {
         );
     }
 
-    pub(crate) fn integer_between(&mut self, path: &str, min: i64, max: i64) {
-        self.push(
-            path,
-            ViolationKind::Range,
-            format!(
-                "Value at '{path}' failed to satisfy constraint: \
-                 Member must be an integer between {min} and {max}, inclusive"
-            ),
-        );
-    }
-
     pub(crate) fn repeated(&mut self, path: &str) {
         self.push(
             path,
@@ -183,7 +172,7 @@ impl Violations {
         );
     }
 
-    pub(crate) fn integer_range(&mut self, path: &str, min: u32, max: u32) {
+    pub(crate) fn integer_range(&mut self, path: &str, min: i64, max: i64) {
         self.push(
             path,
             ViolationKind::Range,
