@@ -69,14 +69,13 @@ impl http_body::Body for RequestBody {
     }
 }
 
-/// The body of every response: one chunk of bytes (JSON, or nothing) made by the service, or the body of
-/// a response that a layer wrapped.
+/// The body of every response: one chunk of bytes (JSON, or nothing) made by the service, as the stack's
+/// layers hand it out.
 #[derive(Debug)]
 pub struct ResponseBody(Inner);
 
 enum Inner {
     Full(Full<Bytes>),
-    Boxed(UnsyncBoxBody<Bytes, BoxError>),
     /// The stack's own responses, as its trace layer hands them out: kept as they are, not boxed again.
     Traced(TracedBody),
 }
@@ -94,7 +93,6 @@ impl std::fmt::Debug for Inner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Inner::Full(body) => body.fmt(f),
-            Inner::Boxed(body) => body.fmt(f),
             Inner::Traced(_) => f.write_str("Traced"),
         }
     }
@@ -117,17 +115,6 @@ impl ResponseBody {
         Self::new(Bytes::new())
     }
 
-    /// Any body, boxed (what a layer's wrapper around the service's body becomes).
-    pub fn from_body<B>(body: B) -> Self
-    where
-        B: http_body::Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<BoxError>,
-    {
-        ResponseBody(Inner::Boxed(body.map_err(Into::into).boxed_unsync()))
-    }
-}
-
-impl ResponseBody {
     pub(crate) fn traced(body: TracedBody) -> Self {
         ResponseBody(Inner::Traced(body))
     }
@@ -143,7 +130,6 @@ impl http_body::Body for ResponseBody {
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
         match &mut self.0 {
             Inner::Full(body) => Pin::new(body).poll_frame(cx).map_err(|never| match never {}),
-            Inner::Boxed(body) => Pin::new(body).poll_frame(cx),
             Inner::Traced(body) => Pin::new(body).poll_frame(cx),
         }
     }
@@ -151,7 +137,6 @@ impl http_body::Body for ResponseBody {
     fn is_end_stream(&self) -> bool {
         match &self.0 {
             Inner::Full(body) => body.is_end_stream(),
-            Inner::Boxed(body) => body.is_end_stream(),
             Inner::Traced(body) => body.is_end_stream(),
         }
     }
@@ -159,7 +144,6 @@ impl http_body::Body for ResponseBody {
     fn size_hint(&self) -> SizeHint {
         match &self.0 {
             Inner::Full(body) => body.size_hint(),
-            Inner::Boxed(body) => body.size_hint(),
             Inner::Traced(body) => body.size_hint(),
         }
     }
