@@ -14,7 +14,14 @@ use csms_model::{Event, Record, UpdateSecretEventRequestBody};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use tokio::sync::oneshot;
 
-use crate::migrate::{self, Migration, Migrator};
+mod files;
+mod schema;
+mod writer;
+
+use files::Files;
+use schema::{claim, migrate};
+use writer::{Job, Reply, write_loop};
+
 use crate::{
     EventStore, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update,
     readable_record, readable_rows,
@@ -27,17 +34,9 @@ const LIST_SQL: &str =
 const RECORDS_SQL: &str = "SELECT doc FROM records WHERE project = ?1 AND create_time >= ?2
                            ORDER BY create_time DESC, id DESC LIMIT ?3";
 
-/// Most writes committed together.
-const MAX_BATCH: usize = 256;
 /// Most reads at once, and so most read connections and blocking threads the reads take: more reads wait
 /// their turn without a thread.
 const MAX_READERS: usize = 8;
-
-type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
-type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
-
-/// `PRAGMA application_id` of this service's databases ("csms").
-const APPLICATION_ID: i32 = 0x6373_6d73;
 
 /// Events in one SQLite file.
 pub struct SqliteStore {
@@ -46,71 +45,6 @@ pub struct SqliteStore {
     readers: Arc<Mutex<Vec<Connection>>>,
     read_slots: Arc<tokio::sync::Semaphore>,
     files: Arc<Files>,
-}
-
-/// The files the database lives in, as they were when opened. A commit is acknowledged only while they
-/// are still the files on disk: a commit into a file that was removed or replaced would be gone at the
-/// next start. Once they are not, the store refuses every write until it is opened again.
-///
-/// The store holds a handle of its own on each file: a file removed (or replaced by a rename) has no link
-/// left, which its handle tells without a path lookup.
-struct Files {
-    handles: Vec<(PathBuf, std::fs::File)>,
-    broken: Mutex<Option<String>>,
-}
-
-/// Whether the file behind `handle` still has a name on disk (where the platform can tell).
-fn linked(handle: &std::fs::File) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        handle.metadata().is_ok_and(|m| m.nlink() > 0)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = handle;
-        true
-    }
-}
-
-impl Files {
-    fn capture(db: &Path) -> Self {
-        let mut wal = db.as_os_str().to_owned();
-        wal.push("-wal");
-        let handles = [db.to_path_buf(), PathBuf::from(wal)]
-            .into_iter()
-            .filter_map(|path| std::fs::File::open(&path).ok().map(|file| (path, file)))
-            .collect();
-        Files { handles, broken: Mutex::new(None) }
-    }
-
-    /// `Err` once the files were found gone or replaced, without looking again.
-    fn known_broken(&self) -> Result<(), String> {
-        match &*self.broken.lock().unwrap_or_else(|p| p.into_inner()) {
-            Some(reason) => Err(reason.clone()),
-            None => Ok(()),
-        }
-    }
-
-    /// `Err` once a file is gone or replaced (and from then on).
-    fn check(&self) -> Result<(), String> {
-        let mut broken = self.broken.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(reason) = &*broken {
-            return Err(reason.clone());
-        }
-        for (path, handle) in &self.handles {
-            if !linked(handle) {
-                let reason = format!(
-                    "{} was removed or replaced while open: writes are refused until the service restarts",
-                    path.display()
-                );
-                tracing::error!(reason, "SQLite database lost");
-                *broken = Some(reason.clone());
-                return Err(reason);
-            }
-        }
-        Ok(())
-    }
 }
 
 impl SqliteStore {
@@ -194,114 +128,6 @@ impl SqliteStore {
         })
         .await
         .map_err(StoreError::backend)?
-    }
-}
-
-/// The SQLite side of the migration runner, inside one `IMMEDIATE` transaction.
-struct SqliteMigrator<'a>(&'a rusqlite::Transaction<'a>);
-
-impl Migrator for SqliteMigrator<'_> {
-    async fn applied(&mut self) -> StoreResult<i64> {
-        self.0.execute_batch(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version     INTEGER PRIMARY KEY,
-                 description TEXT NOT NULL,
-                 applied_at  INTEGER NOT NULL DEFAULT (unixepoch())
-             )",
-        )?;
-        Ok(self.0.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?)
-    }
-
-    async fn apply(&mut self, version: i64, migration: &Migration) -> StoreResult<()> {
-        self.0.execute_batch(migration.sqlite)?;
-        self.0.execute(
-            "INSERT INTO schema_migrations (version, description) VALUES (?1, ?2)",
-            params![version, migration.description],
-        )?;
-        Ok(())
-    }
-}
-
-/// Makes sure the database is this service's: new (no tables), marked with [`APPLICATION_ID`], or one
-/// written by an earlier version (with `schema_migrations`); marks it. Anything else is refused.
-fn claim(conn: &Connection, path: &Path) -> StoreResult<()> {
-    let id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
-    if id == APPLICATION_ID {
-        return Ok(());
-    }
-    let tables: i64 =
-        conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
-    let ours: i64 = conn.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-        [],
-        |r| r.get(0),
-    )?;
-    if id != 0 || (tables > 0 && ours == 0) {
-        return Err(StoreError::backend(format!(
-            "{} is not a database of this service (application_id {id:#x}, {tables} tables, no schema_migrations): \
-             refusing to start on it",
-            path.display()
-        )));
-    }
-    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-    Ok(())
-}
-
-fn migrate(conn: &mut Connection) -> StoreResult<()> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    ready(migrate::run(&mut SqliteMigrator(&tx), "sqlite"))?;
-    Ok(tx.commit()?)
-}
-
-/// The output of a future that never waits (SQLite's side of an async interface), polled once.
-fn ready<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
-        std::task::Poll::Ready(output) => output,
-        std::task::Poll::Pending => unreachable!("SQLite work never waits"),
-    }
-}
-
-fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>, files: &Files) {
-    while let Ok(first) = jobs.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
-        let mut replies = Vec::with_capacity(batch.len());
-        if let Err(reason) = files.known_broken() {
-            // Jobs dropped unrun: their callers see the store's failure, and nothing is written.
-            tracing::warn!(writes = batch.len(), reason, "SQLite write refused");
-            continue;
-        }
-        let outcome = (|| -> rusqlite::Result<()> {
-            conn.execute_batch("BEGIN IMMEDIATE")?;
-            for job in batch.drain(..) {
-                conn.execute_batch("SAVEPOINT job")?;
-                let (ok, reply) = job(&conn);
-                replies.push(reply);
-                if !ok {
-                    conn.execute_batch("ROLLBACK TO job")?;
-                }
-                conn.execute_batch("RELEASE job")?;
-            }
-            conn.execute_batch("COMMIT")
-        })();
-        let outcome = outcome
-            .map_err(|e| {
-                tracing::error!(error = %e, "SQLite group commit failed");
-                let _ = conn.execute_batch("ROLLBACK");
-                e.to_string()
-            })
-            // Committed, but acknowledged only if it went to the files that are on disk.
-            .and_then(|()| files.check());
-        // Jobs never run (the batch failed before them) drop their reply sender: the caller sees an error.
-        for reply in replies {
-            reply(outcome.clone());
-        }
     }
 }
 
@@ -449,6 +275,7 @@ impl EventStore for SqliteStore {
 
 #[cfg(test)]
 mod tests {
+    use super::schema::APPLICATION_ID;
     use super::*;
 
     fn plan(conn: &Connection, sql: &str) -> String {

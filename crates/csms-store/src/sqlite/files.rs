@@ -1,0 +1,62 @@
+//! The files of an open database, and whether they are still the ones on disk.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The files the database lives in, as they were when opened. A commit is acknowledged only while they
+/// are still the files on disk: a commit into a file that was removed or replaced would be gone at the
+/// next start. Once they are not, the store refuses every write until it is opened again.
+///
+/// The store holds a handle of its own on each file: a file removed (or replaced by a rename) has no link
+/// left, which its handle tells without a path lookup.
+pub(super) struct Files {
+    handles: Vec<(PathBuf, std::fs::File)>,
+    broken: Mutex<Option<String>>,
+}
+
+/// Whether the file behind `handle` still has a name on disk (where the platform can tell).
+fn linked(handle: &std::fs::File) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        handle.metadata().is_ok_and(|m| m.nlink() > 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = handle;
+        true
+    }
+}
+
+impl Files {
+    pub(super) fn capture(db: &Path) -> Self {
+        let mut wal = db.as_os_str().to_owned();
+        wal.push("-wal");
+        let handles = [db.to_path_buf(), PathBuf::from(wal)]
+            .into_iter()
+            .filter_map(|path| std::fs::File::open(&path).ok().map(|file| (path, file)))
+            .collect();
+        Files { handles, broken: Mutex::new(None) }
+    }
+
+    /// `Err` once the files were found gone or replaced, without looking again.
+    pub(super) fn known_broken(&self) -> Result<(), String> {
+        match &*self.broken.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some(reason) => Err(reason.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// `Err` once a file is gone or replaced (and from then on).
+    pub(super) fn check(&self) -> Result<(), String> {
+        self.known_broken()?;
+        let Some((path, _)) = self.handles.iter().find(|(_, handle)| !linked(handle)) else { return Ok(()) };
+        let reason = format!(
+            "{} was removed or replaced while open: writes are refused until the service restarts",
+            path.display()
+        );
+        tracing::error!(reason, "SQLite database lost");
+        *self.broken.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.clone());
+        Err(reason)
+    }
+}

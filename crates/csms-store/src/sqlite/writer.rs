@@ -1,0 +1,56 @@
+//! The one writer thread: every write waiting in its queue runs in its own savepoint of one transaction,
+//! committed together (group commit), and is acknowledged only once committed to the files on disk.
+
+use std::sync::mpsc;
+
+use rusqlite::Connection;
+
+use super::files::Files;
+
+/// Most writes committed together.
+pub(super) const MAX_BATCH: usize = 256;
+pub(super) type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
+pub(super) type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
+
+pub(super) fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>, files: &Files) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut replies = Vec::with_capacity(batch.len());
+        if let Err(reason) = files.known_broken() {
+            // Jobs dropped unrun: their callers see the store's failure, and nothing is written.
+            tracing::warn!(writes = batch.len(), reason, "SQLite write refused");
+            continue;
+        }
+        let outcome = (|| -> rusqlite::Result<()> {
+            conn.execute_batch("BEGIN IMMEDIATE")?;
+            for job in batch.drain(..) {
+                conn.execute_batch("SAVEPOINT job")?;
+                let (ok, reply) = job(&conn);
+                replies.push(reply);
+                if !ok {
+                    conn.execute_batch("ROLLBACK TO job")?;
+                }
+                conn.execute_batch("RELEASE job")?;
+            }
+            conn.execute_batch("COMMIT")
+        })();
+        let outcome = outcome
+            .map_err(|e| {
+                tracing::error!(error = %e, "SQLite group commit failed");
+                let _ = conn.execute_batch("ROLLBACK");
+                e.to_string()
+            })
+            // Committed, but acknowledged only if it went to the files that are on disk.
+            .and_then(|()| files.check());
+        // Jobs never run (the batch failed before them) drop their reply sender: the caller sees an error.
+        for reply in replies {
+            reply(outcome.clone());
+        }
+    }
+}
