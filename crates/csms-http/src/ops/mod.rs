@@ -10,7 +10,7 @@ use bytes::Bytes;
 use csms_model::Operation;
 use csms_store::{Clock, EventStore, Stored};
 use csms_validate::Violations;
-use http::header::{CONTENT_TYPE, ETAG, HeaderValue};
+use http::header::{ETAG, HeaderValue};
 use http::request::Parts;
 use http::{Request, Response, StatusCode};
 use serde::Serialize;
@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::body::ResponseBody;
 use crate::error::ApiError;
 use crate::etag::etag;
+use crate::layers::raw_json;
 use crate::router::{RouteMatch, Target};
 
 pub(crate) mod events;
@@ -95,11 +96,7 @@ pub(crate) struct Json<T>(pub(crate) T);
 impl<T: Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response<ResponseBody> {
         match serde_json::to_vec(&self.0) {
-            Ok(bytes) => {
-                let mut response = Response::new(ResponseBody::new(bytes));
-                response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                response
-            }
+            Ok(bytes) => raw_json(StatusCode::OK, bytes),
             Err(e) => ApiError::internal(e).into_response(),
         }
     }
@@ -181,5 +178,5 @@ async fn health(state: &State) -> Response<ResponseBody> {
             (StatusCode::SERVICE_UNAVAILABLE, r#"{"status":"unavailable"}"#)
         }
     };
-    crate::layers::raw_json(status, body)
+    raw_json(status, body)
 }
