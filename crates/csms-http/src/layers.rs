@@ -205,9 +205,9 @@ fn too_large() -> ApiError {
     ApiError::new(ErrorCode::BodyTooLarge, format!("The request body is larger than {MAX_BODY_BYTES} bytes."))
 }
 
-/// Step 6: reads the body (bounded by step 5), authenticates the caller and checks the project scope.
-/// The request goes on with its body as bytes.
-/// A token is checked from the head, before the body is read; a body must arrive within `body_timeout`.
+/// Step 6: authenticates the caller, a token from the head before any body is read; reads the body
+/// (bounded by step 5, within `body_timeout`); checks a signature and the project scope. The request goes
+/// on with its body as bytes.
 #[derive(Clone)]
 pub(crate) struct AuthenticateLayer {
     pub(crate) auth: Arc<dyn Authenticator>,
