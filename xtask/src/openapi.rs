@@ -121,7 +121,7 @@ pub(crate) fn document() -> Value {
             )),
             success: ("200", Some(event_response.clone())),
             single_event: true,
-            errors: errors(&[EventAlreadyExists, QuotaExceeded], true),
+            errors: errors(&[AlreadyExists, QuotaExceeded], true),
         },
         Doc {
             op: Operation::ListSecretEvents,
@@ -147,7 +147,7 @@ pub(crate) fn document() -> Value {
             request: None,
             success: ("200", Some(event_response.clone())),
             single_event: true,
-            errors: errors(&[EventNotFound], false),
+            errors: errors(&[NotFound], false),
         },
         Doc {
             op: Operation::UpdateSecretEvent,
@@ -160,7 +160,7 @@ pub(crate) fn document() -> Value {
             )),
             success: ("200", Some(event_response)),
             single_event: true,
-            errors: errors(&[EventNotFound, PreconditionFailed], true),
+            errors: errors(&[NotFound, PreconditionFailed], true),
         },
         Doc {
             op: Operation::DeleteSecretEvent,
@@ -170,7 +170,7 @@ pub(crate) fn document() -> Value {
             request: None,
             success: ("204", None),
             single_event: false,
-            errors: errors(&[EventNotFound, EventInUse, PreconditionFailed], false),
+            errors: errors(&[NotFound, EventInUse, PreconditionFailed], false),
         },
         Doc {
             op: Operation::ListNotificationRecords,

@@ -58,11 +58,11 @@ impl ApiError {
     pub(crate) fn store(error: StoreError, name: &str) -> Self {
         match error {
             StoreError::NotFound => ApiError::new(
-                ErrorCode::EventNotFound,
+                ErrorCode::NotFound,
                 format!("The event '{name}' does not exist in this project."),
             ),
             StoreError::AlreadyExists => ApiError::new(
-                ErrorCode::EventAlreadyExists,
+                ErrorCode::AlreadyExists,
                 format!("An event named '{name}' already exists in this project."),
             ),
             StoreError::QuotaExceeded => ApiError::new(

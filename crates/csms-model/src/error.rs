@@ -63,16 +63,22 @@ error_codes! {
     InvalidParameter => ("CSMS.0002", 400, "The value of parameter is invalid."),
     /// Malformed JSON, a body that is not an object, or a missing body.
     MalformedBody => ("CSMS.0004", 400, "The requested body format is wrong."),
-    /// No event of that name in the project.
-    EventNotFound => ("CSMS.0005", 404, "The resource does not exist."),
+    /// No event, secret, version or task of that name in the project.
+    NotFound => ("CSMS.0005", 404, "The resource does not exist."),
+    /// The project holds as many secrets as its quota allows.
+    SecretQuotaExceeded => ("CSMS.0202", 400, "The secret quota of this project has been reached."),
+    /// The operation is not allowed on a secret whose deletion is scheduled.
+    SecretPendingDeletion => ("CSMS.0107", 400, "The secret is in schedule delete state."),
+    /// A restore of a secret whose deletion is not scheduled.
+    SecretNotPendingDeletion => ("CSMS.0108", 400, "The secret is not in schedule delete state."),
     /// No route for this method and path.
     RouteNotFound => ("APIGW.0101", 404, "The API does not exist or has not been published."),
     /// Missing or invalid token, bad or expired signature, unknown access key.
     Unauthenticated => ("APIGW.0301", 401, "Incorrect IAM authentication information."),
     /// A valid credential that may not use the path's project.
     Forbidden => ("APIGW.0302", 403, "The credential is not allowed to access this project."),
-    /// The event name already exists in the project.
-    EventAlreadyExists => ("CSMS.9001", 409, "An event with this name already exists."),
+    /// The event or secret name already exists in the project.
+    AlreadyExists => ("CSMS.9001", 409, "A resource with this name already exists."),
     /// The event is still subscribed by a secret.
     EventInUse => ("CSMS.9002", 409, "The event is subscribed by a secret and cannot be deleted."),
     /// The project holds as many events as its quota allows.

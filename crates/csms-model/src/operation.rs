@@ -31,7 +31,7 @@ macro_rules! operations {
                 match self { $( Operation::$variant => $method, )+ }
             }
 
-            /// The path template, with `{project_id}` and `{event_name}` parameters.
+            /// The path template, with `{project_id}` and the resource's name parameters.
             pub const fn path(self) -> &'static str {
                 match self { $( Operation::$variant => $path, )+ }
             }
@@ -52,6 +52,28 @@ operations! {
     DeleteSecretEvent => ("DELETE", "/v1/{project_id}/csms/events/{event_name}"),
     /// Lists the notifications a project's events produced.
     ListNotificationRecords => ("GET", "/v1/{project_id}/csms/notification-records"),
+    /// Creates a secret with its first version.
+    CreateSecret => ("POST", "/v1/{project_id}/secrets"),
+    /// Lists a project's secrets by name, a page at a time, optionally those subscribed to one event.
+    ListSecrets => ("GET", "/v1/{project_id}/secrets"),
+    /// Shows one secret (never its value).
+    ShowSecret => ("GET", "/v1/{project_id}/secrets/{secret_name}"),
+    /// Updates a secret's metadata and subscription.
+    UpdateSecret => ("PUT", "/v1/{project_id}/secrets/{secret_name}"),
+    /// Deletes a secret and every version at once.
+    DeleteSecret => ("DELETE", "/v1/{project_id}/secrets/{secret_name}"),
+    /// Schedules a secret's deletion after a recovery window.
+    CreateSecretForScheduleDeletion => ("POST", "/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/create"),
+    /// Cancels a scheduled deletion.
+    RestoreSecretFromScheduleDeletion => ("POST", "/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/cancel"),
+    /// Adds a version to a secret.
+    CreateSecretVersion => ("POST", "/v1/{project_id}/secrets/{secret_name}/versions"),
+    /// Lists a secret's versions (never their values), oldest first.
+    ListSecretVersions => ("GET", "/v1/{project_id}/secrets/{secret_name}/versions"),
+    /// Shows one version with its value (`latest` is the version holding `SYSCURRENT`).
+    ShowSecretVersion => ("GET", "/v1/{project_id}/secrets/{secret_name}/versions/{version_id}"),
+    /// Changes a version's expiry.
+    UpdateVersion => ("PUT", "/v1/{project_id}/secrets/{secret_name}/versions/{version_id}"),
 }
 
 #[cfg(test)]
@@ -63,7 +85,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for op in Operation::ALL {
             assert!(seen.insert((op.method(), op.path())), "{op:?} repeats a method and path");
-            assert!(op.path().starts_with("/v1/{project_id}/csms/"), "{op:?}");
+            assert!(op.path().starts_with("/v1/{project_id}/"), "{op:?}");
         }
         assert_eq!(Operation::UpdateSecretEvent.id(), "UpdateSecretEvent");
     }

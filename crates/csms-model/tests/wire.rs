@@ -51,7 +51,7 @@ fn upstream_examples_round_trip() {
     assert_eq!(records.records[0].secret_type, SecretType::Common);
     assert_eq!(records.page_info.next_marker, None);
     let error: ErrorResponse = round_trip(example!("error-response.upstream.json"));
-    assert_eq!(error.error.error_code, ErrorCode::EventNotFound.code());
+    assert_eq!(error.error.error_code, ErrorCode::NotFound.code());
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn error_table_is_complete_and_consistent() {
             ("CSMS.9500", 500),
         ]
     );
-    let body = ErrorResponse::new(ErrorCode::EventNotFound, "gone");
+    let body = ErrorResponse::new(ErrorCode::NotFound, "gone");
     assert_eq!(
         serde_json::to_value(body).unwrap(),
         json!({"error": {"error_code": "CSMS.0005", "error_msg": "gone"}})

@@ -42,21 +42,27 @@
 use std::fmt;
 
 use async_trait::async_trait;
-use csms_model::{Event, Record, UpdateSecretEventRequestBody};
+use csms_model::{
+    Event, Record, Secret, UpdateSecretEventRequestBody, UpdateSecretRequestBody, Version, VersionMetadata,
+};
 
+mod cipher;
 mod clock;
 mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod migrate;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod secrets;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+pub use cipher::{Cipher, KeySource};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+pub use secrets::{LATEST, NewVersion, Payload, SYSCURRENT, SYSPREVIOUS, version_seq};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
@@ -119,14 +125,28 @@ impl Precondition {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// No event of that name in the project.
+    /// No event (or secret) of that name in the project.
     NotFound,
-    /// An event of that name already exists in the project.
+    /// An event (or secret) of that name already exists in the project.
     AlreadyExists,
     /// The project holds as many events as the quota allows.
     QuotaExceeded,
     /// The precondition does not hold; nothing was changed.
     PreconditionFailed,
+    /// The event is subscribed by a secret, so it cannot be deleted; nothing was changed.
+    InUse,
+    /// The project holds as many secrets as the quota allows.
+    SecretQuotaExceeded,
+    /// The secret's deletion is scheduled: it cannot be changed or read until it is restored.
+    PendingDeletion,
+    /// A restore of a secret whose deletion is not scheduled.
+    NotPendingDeletion,
+    /// A subscription names an event the project does not have.
+    UnknownEvent(String),
+    /// The secret exists but has no such version.
+    VersionNotFound,
+    /// The request breaks a rule of the stored state (the message says which); nothing was changed.
+    Invalid(String),
     /// The backend failed (I/O, connection, corruption); the write may not have happened.
     Backend(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -152,7 +172,6 @@ macro_rules! backend_errors {
 }
 
 backend_errors! {
-    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     serde_json::Error,
     #[cfg(feature = "sqlite")]
     rusqlite::Error,
@@ -167,10 +186,17 @@ backend_errors! {
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StoreError::NotFound => f.write_str("event not found"),
-            StoreError::AlreadyExists => f.write_str("event already exists"),
+            StoreError::NotFound => f.write_str("not found"),
+            StoreError::AlreadyExists => f.write_str("already exists"),
             StoreError::QuotaExceeded => f.write_str("event quota reached"),
             StoreError::PreconditionFailed => f.write_str("precondition failed"),
+            StoreError::InUse => f.write_str("the event is subscribed by a secret"),
+            StoreError::SecretQuotaExceeded => f.write_str("secret quota reached"),
+            StoreError::PendingDeletion => f.write_str("the secret's deletion is scheduled"),
+            StoreError::NotPendingDeletion => f.write_str("the secret's deletion is not scheduled"),
+            StoreError::UnknownEvent(name) => write!(f, "no event named '{name}'"),
+            StoreError::VersionNotFound => f.write_str("version not found"),
+            StoreError::Invalid(message) => f.write_str(message),
             StoreError::Backend(e) => write!(f, "storage backend failed: {e}"),
         }
     }
@@ -210,7 +236,7 @@ pub trait EventStore: Send + Sync + 'static {
         now: i64,
     ) -> StoreResult<Stored>;
 
-    /// Deletes the event if `precondition` holds.
+    /// Deletes the event if `precondition` holds and no secret subscribes to it ([`StoreError::InUse`]).
     async fn delete(&self, project: &str, name: &str, precondition: Precondition) -> StoreResult<()>;
 
     /// Up to `limit` events of the project with names strictly after `after`, in ascending byte order.
@@ -221,6 +247,92 @@ pub trait EventStore: Send + Sync + 'static {
 
     /// Up to `limit` records of the project created at or after `since` (epoch ms), newest first.
     async fn records(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<Record>>;
+
+    /// Stores a new secret with its first version `v1` (stage `SYSCURRENT`, created at the secret's
+    /// `create_time`), unless the name exists ([`StoreError::AlreadyExists`]), the project holds `quota`
+    /// secrets ([`StoreError::SecretQuotaExceeded`]) or a subscription names no event of the project
+    /// ([`StoreError::UnknownEvent`]). The value is stored encrypted.
+    async fn create_secret(
+        &self,
+        project: &str,
+        secret: Secret,
+        value: Payload,
+        quota: u64,
+    ) -> StoreResult<Secret>;
+
+    /// The secret of that name ([`StoreError::NotFound`] if none).
+    async fn secret(&self, project: &str, name: &str) -> StoreResult<Secret>;
+
+    /// Up to `limit` secrets of the project with names strictly after `after`, in ascending byte order;
+    /// with `event`, only the secrets subscribed to it.
+    async fn list_secrets(
+        &self,
+        project: &str,
+        after: Option<&str>,
+        limit: usize,
+        event: Option<&str>,
+    ) -> StoreResult<Vec<Secret>>;
+
+    /// Applies a partial update of a secret's metadata; a present `event_subscriptions` replaces the
+    /// subscription. Refused for a secret pending deletion ([`StoreError::PendingDeletion`]).
+    async fn update_secret(
+        &self,
+        project: &str,
+        name: &str,
+        patch: UpdateSecretRequestBody,
+        now: i64,
+    ) -> StoreResult<Secret>;
+
+    /// Deletes a secret and its versions at once; returns it as it was.
+    async fn delete_secret(&self, project: &str, name: &str) -> StoreResult<Secret>;
+
+    /// Marks the secret `PENDING_DELETE`, to be deleted at `at`.
+    async fn schedule_secret_deletion(
+        &self,
+        project: &str,
+        name: &str,
+        at: i64,
+        now: i64,
+    ) -> StoreResult<Secret>;
+
+    /// Cancels a scheduled deletion: the secret is `ENABLED` again ([`StoreError::NotPendingDeletion`]
+    /// if no deletion was scheduled).
+    async fn restore_secret(&self, project: &str, name: &str, now: i64) -> StoreResult<Secret>;
+
+    /// Adds the next version `v{n}`: it takes its stages (`SYSCURRENT` by default) from the versions
+    /// that held them, the former `SYSCURRENT` becomes `SYSPREVIOUS`, and beyond
+    /// [`MAX_VERSIONS_PER_SECRET`](csms_model::limits::MAX_VERSIONS_PER_SECRET) the oldest versions
+    /// without a stage are removed.
+    async fn create_version(
+        &self,
+        project: &str,
+        name: &str,
+        value: Payload,
+        new: NewVersion,
+        now: i64,
+    ) -> StoreResult<VersionMetadata>;
+
+    /// Up to `limit` versions of the secret after the `after`-th, oldest first (never their values).
+    async fn list_versions(
+        &self,
+        project: &str,
+        name: &str,
+        after: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<VersionMetadata>>;
+
+    /// One version with its value, decrypted: `id` is `v{n}` or [`LATEST`].
+    async fn version(&self, project: &str, name: &str, id: &str) -> StoreResult<Version>;
+
+    /// Sets a version's `expire_time` (stored in whole seconds).
+    async fn update_version(
+        &self,
+        project: &str,
+        name: &str,
+        id: &str,
+        expire_time: i64,
+        now: i64,
+    ) -> StoreResult<VersionMetadata>;
 
     /// A short description for logs: the backend and where its data lives.
     fn describe(&self) -> String;
@@ -263,6 +375,83 @@ impl<S: EventStore + ?Sized> EventStore for std::sync::Arc<S> {
     }
     async fn records(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<Record>> {
         (**self).records(project, since, limit).await
+    }
+    async fn create_secret(
+        &self,
+        project: &str,
+        secret: Secret,
+        value: Payload,
+        quota: u64,
+    ) -> StoreResult<Secret> {
+        (**self).create_secret(project, secret, value, quota).await
+    }
+    async fn secret(&self, project: &str, name: &str) -> StoreResult<Secret> {
+        (**self).secret(project, name).await
+    }
+    async fn list_secrets(
+        &self,
+        project: &str,
+        after: Option<&str>,
+        limit: usize,
+        event: Option<&str>,
+    ) -> StoreResult<Vec<Secret>> {
+        (**self).list_secrets(project, after, limit, event).await
+    }
+    async fn update_secret(
+        &self,
+        project: &str,
+        name: &str,
+        patch: UpdateSecretRequestBody,
+        now: i64,
+    ) -> StoreResult<Secret> {
+        (**self).update_secret(project, name, patch, now).await
+    }
+    async fn delete_secret(&self, project: &str, name: &str) -> StoreResult<Secret> {
+        (**self).delete_secret(project, name).await
+    }
+    async fn schedule_secret_deletion(
+        &self,
+        project: &str,
+        name: &str,
+        at: i64,
+        now: i64,
+    ) -> StoreResult<Secret> {
+        (**self).schedule_secret_deletion(project, name, at, now).await
+    }
+    async fn restore_secret(&self, project: &str, name: &str, now: i64) -> StoreResult<Secret> {
+        (**self).restore_secret(project, name, now).await
+    }
+    async fn create_version(
+        &self,
+        project: &str,
+        name: &str,
+        value: Payload,
+        new: NewVersion,
+        now: i64,
+    ) -> StoreResult<VersionMetadata> {
+        (**self).create_version(project, name, value, new, now).await
+    }
+    async fn list_versions(
+        &self,
+        project: &str,
+        name: &str,
+        after: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<VersionMetadata>> {
+        (**self).list_versions(project, name, after, limit).await
+    }
+    async fn version(&self, project: &str, name: &str, id: &str) -> StoreResult<Version> {
+        (**self).version(project, name, id).await
+    }
+    async fn update_version(
+        &self,
+        project: &str,
+        name: &str,
+        id: &str,
+        expire_time: i64,
+        now: i64,
+    ) -> StoreResult<VersionMetadata> {
+        (**self).update_version(project, name, id, expire_time, now).await
     }
     fn describe(&self) -> String {
         (**self).describe()
@@ -313,6 +502,28 @@ pub(crate) fn readable_rows(
         last = Some(name);
     }
     last.filter(|_| full)
+}
+
+/// A secret document as read, or `None` (logged) when it cannot be read or holds values never written.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn readable_secret(project: &str, doc: &str) -> Option<Secret> {
+    decode_secret(doc)
+        .inspect_err(|error| tracing::error!(project, %error, "skipping a stored secret that cannot be read"))
+        .ok()
+}
+
+/// A secret row's document; enum values the service never writes make it an error, as for events.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn decode_secret(doc: &str) -> StoreResult<Secret> {
+    use csms_model::StringEnum;
+    let secret: Secret = serde_json::from_str(doc)?;
+    if !(secret.state.is_known() && secret.secret_type.is_known()) {
+        return Err(StoreError::backend(format!(
+            "the stored secret '{}' holds values that were never written",
+            secret.name
+        )));
+    }
+    Ok(secret)
 }
 
 /// A record document as read, or `None` (logged) when it cannot be read.
@@ -368,4 +579,14 @@ pub(crate) fn plan_delete<S: std::borrow::Borrow<Stored>>(
 ) -> StoreResult<S> {
     let current = current.ok_or(StoreError::NotFound)?;
     if precondition.holds(current.borrow()) { Ok(current) } else { Err(StoreError::PreconditionFailed) }
+}
+
+/// The output of a future that never waits (the memory and SQLite sides of an async interface), polled
+/// once.
+pub(crate) fn ready<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => unreachable!("memory and SQLite work never waits"),
+    }
 }

@@ -14,9 +14,10 @@ pub(crate) struct Migration {
 
 /// Every migration, in order; version N is the N-th (from 1). Applied ones are recorded in
 /// `schema_migrations` and never edited: a change is a new entry.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    description: "events, per-project counts and notification records",
-    sqlite: "CREATE TABLE events (
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        description: "events, per-project counts and notification records",
+        sqlite: "CREATE TABLE events (
          project TEXT NOT NULL,
          name    TEXT NOT NULL,
          version INTEGER NOT NULL,
@@ -34,7 +35,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
          doc         TEXT NOT NULL
      );
      CREATE INDEX records_by_time ON records (project, create_time DESC, id DESC);",
-    postgres: r#"CREATE TABLE events (
+        postgres: r#"CREATE TABLE events (
            project TEXT NOT NULL,
            name    TEXT COLLATE "C" NOT NULL,
            version BIGINT NOT NULL,
@@ -52,7 +53,51 @@ pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
            doc         TEXT NOT NULL
        );
        CREATE INDEX records_by_time ON records (project, create_time DESC, id DESC);"#,
-}];
+    },
+    Migration {
+        description: "secrets, their versions (values sealed) and the store's key check",
+        sqlite: "CREATE TABLE secrets (
+             project    TEXT NOT NULL,
+             name       TEXT NOT NULL,
+             event_name TEXT,
+             doc        TEXT NOT NULL,
+             PRIMARY KEY (project, name)
+         ) WITHOUT ROWID;
+         CREATE INDEX secrets_by_event ON secrets (project, event_name, name);
+         CREATE TABLE secret_versions (
+             project TEXT NOT NULL,
+             secret  TEXT NOT NULL,
+             seq     INTEGER NOT NULL,
+             doc     TEXT NOT NULL,
+             value   BLOB NOT NULL,
+             PRIMARY KEY (project, secret, seq)
+         );
+         CREATE TABLE store_meta (
+             name  TEXT PRIMARY KEY,
+             value BLOB NOT NULL
+         ) WITHOUT ROWID;",
+        postgres: r#"CREATE TABLE secrets (
+               project    TEXT NOT NULL,
+               name       TEXT COLLATE "C" NOT NULL,
+               event_name TEXT COLLATE "C",
+               doc        TEXT NOT NULL,
+               PRIMARY KEY (project, name)
+           );
+           CREATE INDEX secrets_by_event ON secrets (project, event_name, name);
+           CREATE TABLE secret_versions (
+               project TEXT NOT NULL,
+               secret  TEXT COLLATE "C" NOT NULL,
+               seq     BIGINT NOT NULL,
+               doc     TEXT NOT NULL,
+               value   BYTEA NOT NULL,
+               PRIMARY KEY (project, secret, seq)
+           );
+           CREATE TABLE store_meta (
+               name  TEXT PRIMARY KEY,
+               value BYTEA NOT NULL
+           );"#,
+    },
+];
 
 /// A backend's side of the runner, inside the one transaction the migration runs in.
 pub(crate) trait Migrator {

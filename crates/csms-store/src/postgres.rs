@@ -7,14 +7,17 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use csms_model::{Event, Record, UpdateSecretEventRequestBody};
+use csms_model::{
+    Event, Record, Secret, UpdateSecretEventRequestBody, UpdateSecretRequestBody, Version, VersionMetadata,
+};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
 use tokio_postgres::NoTls;
 
 use crate::migrate::{self, Migration, Migrator};
+use crate::secrets::{self as rules, SecretTx, VersionRow};
 use crate::{
-    EventStore, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update,
-    readable_record, readable_rows,
+    Cipher, EventStore, NewVersion, Payload, Precondition, StoreError, StoreResult, Stored, decode,
+    decode_secret, plan_delete, plan_update, readable_record, readable_rows, readable_secret,
 };
 
 /// How long one store operation may take, waiting for a connection included: a stalled or partitioned
@@ -29,12 +32,14 @@ const MIGRATION_LOCK: i64 = 0x6373_6d73_6576_0001;
 pub struct PostgresStore {
     pool: Pool,
     description: String,
+    cipher: Cipher,
 }
 
 impl PostgresStore {
     /// Connects to `url` (`postgres://user:password@host:port/database`), with at most `max_connections`
-    /// connections, and applies pending migrations.
-    pub async fn connect(url: &str, max_connections: usize) -> StoreResult<Self> {
+    /// connections, and applies pending migrations. Secret values are sealed with `cipher`, whose key
+    /// must be the one the database's values were sealed with (every instance on one database shares it).
+    pub async fn connect(url: &str, max_connections: usize, cipher: Cipher) -> StoreResult<Self> {
         let mut config: tokio_postgres::Config = url.parse()?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(OPERATION_TIMEOUT);
@@ -49,7 +54,7 @@ impl PostgresStore {
             .create_timeout(Some(OPERATION_TIMEOUT))
             .recycle_timeout(Some(OPERATION_TIMEOUT))
             .build()?;
-        let store = PostgresStore { pool, description };
+        let store = PostgresStore { pool, description, cipher };
         store.migrate().await?;
         Ok(store)
     }
@@ -59,6 +64,15 @@ impl PostgresStore {
         let tx = client.transaction().await?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
         migrate::run(&mut PostgresMigrator(&tx), "postgresql").await?;
+        let check = self.cipher.key_check();
+        tx.execute(
+            "INSERT INTO store_meta (name, value) VALUES ('key_check', $1) ON CONFLICT (name) DO NOTHING",
+            &[&check],
+        )
+        .await?;
+        let stored: Vec<u8> =
+            tx.query_one("SELECT value FROM store_meta WHERE name = 'key_check'", &[]).await?.get(0);
+        self.cipher.verify_key_check(&stored)?;
         Ok(tx.commit().await?)
     }
 }
@@ -130,6 +144,149 @@ impl PostgresStore {
                 OPERATION_TIMEOUT.as_secs()
             ))),
         }
+    }
+}
+
+impl PostgresStore {
+    /// Runs one secret operation in its own transaction, within the operation deadline.
+    async fn secrets<T>(
+        &self,
+        op: impl AsyncFnOnce(&mut PostgresTx<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        self.timed(async move {
+            let mut client = self.pool.get().await?;
+            let tx = client.transaction().await?;
+            let value = op(&mut PostgresTx(&tx)).await?;
+            tx.commit().await?;
+            Ok(value)
+        })
+        .await
+    }
+}
+
+/// One PostgreSQL transaction, as a secret transaction: the rows it reads to write are locked.
+struct PostgresTx<'a>(&'a Transaction<'a>);
+
+impl SecretTx for PostgresTx<'_> {
+    async fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<Secret>> {
+        let row = self
+            .0
+            .query_opt(
+                "SELECT doc FROM secrets WHERE project = $1 AND name = $2 FOR UPDATE",
+                &[&project, &name],
+            )
+            .await?;
+        row.map(|r| decode_secret(r.get(0))).transpose()
+    }
+
+    async fn secret_count(&mut self, project: &str) -> StoreResult<u64> {
+        // Creates of the project serialise on its count row.
+        lock_count(self.0, project).await?;
+        let count: i64 =
+            self.0.query_one("SELECT count(*) FROM secrets WHERE project = $1", &[&project]).await?.get(0);
+        Ok(count as u64)
+    }
+
+    async fn event_exists(&mut self, project: &str, event: &str) -> StoreResult<bool> {
+        // FOR SHARE: a concurrent DeleteSecretEvent (FOR UPDATE) waits for this transaction, and then sees
+        // its subscription; or it deleted first, and the row is not found here.
+        let row = self
+            .0
+            .query_opt("SELECT 1 FROM events WHERE project = $1 AND name = $2 FOR SHARE", &[&project, &event])
+            .await?;
+        Ok(row.is_some())
+    }
+
+    async fn put_secret(&mut self, project: &str, secret: &Secret, new: bool) -> StoreResult<()> {
+        let sql = if new {
+            "INSERT INTO secrets (project, name, event_name, doc) VALUES ($1, $2, $3, $4)"
+        } else {
+            "UPDATE secrets SET event_name = $3, doc = $4 WHERE project = $1 AND name = $2"
+        };
+        let doc = serde_json::to_string(secret)?;
+        self.0
+            .execute(sql, &[&project, &secret.name, &secret.event_subscriptions.first(), &doc])
+            .await
+            .map_err(|e| match e.code() {
+                Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => StoreError::AlreadyExists,
+                _ => e.into(),
+            })?;
+        Ok(())
+    }
+
+    async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
+        self.0.execute("DELETE FROM secrets WHERE project = $1 AND name = $2", &[&project, &name]).await?;
+        self.0
+            .execute("DELETE FROM secret_versions WHERE project = $1 AND secret = $2", &[&project, &name])
+            .await?;
+        Ok(())
+    }
+
+    async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRow>> {
+        let rows = self
+            .0
+            .query(
+                "SELECT seq, doc FROM secret_versions WHERE project = $1 AND secret = $2 ORDER BY seq",
+                &[&project, &secret],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let mut row: VersionRow = serde_json::from_str(r.get(1))?;
+                row.seq = r.get(0);
+                Ok(row)
+            })
+            .collect()
+    }
+
+    async fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
+        let row = self
+            .0
+            .query_opt(
+                "SELECT value FROM secret_versions WHERE project = $1 AND secret = $2 AND seq = $3",
+                &[&project, &secret, &seq],
+            )
+            .await?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn put_version(
+        &mut self,
+        project: &str,
+        secret: &str,
+        row: &VersionRow,
+        sealed: Option<&[u8]>,
+    ) -> StoreResult<()> {
+        let doc = serde_json::to_string(row)?;
+        match sealed {
+            Some(sealed) => {
+                self.0
+                    .execute(
+                        "INSERT INTO secret_versions (project, secret, seq, doc, value) VALUES ($1, $2, $3, $4, $5)",
+                        &[&project, &secret, &row.seq, &doc, &sealed],
+                    )
+                    .await?
+            }
+            None => {
+                self.0
+                    .execute(
+                        "UPDATE secret_versions SET doc = $4 WHERE project = $1 AND secret = $2 AND seq = $3",
+                        &[&project, &secret, &row.seq, &doc],
+                    )
+                    .await?
+            }
+        };
+        Ok(())
+    }
+
+    async fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()> {
+        self.0
+            .execute(
+                "DELETE FROM secret_versions WHERE project = $1 AND secret = $2 AND seq = $3",
+                &[&project, &secret, &seq],
+            )
+            .await?;
+        Ok(())
     }
 }
 
@@ -249,6 +406,17 @@ impl EventStore for PostgresStore {
                     let tx = &tx;
                     lock_count(tx, project).await?;
                     plan_delete(load_for_update(tx, project, name).await?, &precondition)?;
+                    // The event row is locked: a subscribe that has not committed yet holds it shared
+                    // and is waited for, so this sees every subscription that will exist.
+                    let subscribed = tx
+                        .query_opt(
+                            "SELECT 1 FROM secrets WHERE project = $1 AND event_name = $2 LIMIT 1",
+                            &[&project, &name],
+                        )
+                        .await?;
+                    if subscribed.is_some() {
+                        return Err(StoreError::InUse);
+                    }
                     tx.execute("DELETE FROM events WHERE project = $1 AND name = $2", &[&project, &name])
                         .await?;
                     add_count(tx, project, -1).await
@@ -309,6 +477,139 @@ impl EventStore for PostgresStore {
             Ok(rows.iter().filter_map(|r| readable_record(project, r.get(0))).collect())
         })
         .await
+    }
+
+    async fn create_secret(
+        &self,
+        project: &str,
+        secret: Secret,
+        value: Payload,
+        quota: u64,
+    ) -> StoreResult<Secret> {
+        let cipher = &self.cipher;
+        self.secrets(async |tx| rules::create_secret(tx, cipher, project, secret, value, quota).await).await
+    }
+
+    async fn secret(&self, project: &str, name: &str) -> StoreResult<Secret> {
+        self.timed(async move {
+            let client = self.pool.get().await?;
+            let row = client
+                .query_opt("SELECT doc FROM secrets WHERE project = $1 AND name = $2", &[&project, &name])
+                .await?;
+            row.map(|r| decode_secret(r.get(0))).transpose()?.ok_or(StoreError::NotFound)
+        })
+        .await
+    }
+
+    async fn list_secrets(
+        &self,
+        project: &str,
+        after: Option<&str>,
+        limit: usize,
+        event: Option<&str>,
+    ) -> StoreResult<Vec<Secret>> {
+        self.timed(async move {
+            let client = self.pool.get().await?;
+            let (mut out, mut after) = (Vec::with_capacity(limit), after.unwrap_or("").to_owned());
+            while out.len() < limit {
+                let wanted = (limit - out.len()) as i64;
+                let rows = match event {
+                    Some(event) => {
+                        client
+                            .query(
+                                "SELECT name, doc FROM secrets WHERE project = $1 AND event_name = $4 AND name > $2
+                                 ORDER BY name LIMIT $3",
+                                &[&project, &after, &wanted, &event],
+                            )
+                            .await?
+                    }
+                    None => {
+                        client
+                            .query(
+                                "SELECT name, doc FROM secrets WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3",
+                                &[&project, &after, &wanted],
+                            )
+                            .await?
+                    }
+                };
+                let full = rows.len() as i64 == wanted;
+                for row in rows {
+                    out.extend(readable_secret(project, row.get(1)));
+                    after = row.get(0);
+                }
+                if !full {
+                    break;
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn update_secret(
+        &self,
+        project: &str,
+        name: &str,
+        patch: UpdateSecretRequestBody,
+        now: i64,
+    ) -> StoreResult<Secret> {
+        self.secrets(async |tx| rules::update_secret(tx, project, name, patch, now).await).await
+    }
+
+    async fn delete_secret(&self, project: &str, name: &str) -> StoreResult<Secret> {
+        self.secrets(async |tx| rules::delete_secret(tx, project, name).await).await
+    }
+
+    async fn schedule_secret_deletion(
+        &self,
+        project: &str,
+        name: &str,
+        at: i64,
+        now: i64,
+    ) -> StoreResult<Secret> {
+        self.secrets(async |tx| rules::schedule_deletion(tx, project, name, at, now).await).await
+    }
+
+    async fn restore_secret(&self, project: &str, name: &str, now: i64) -> StoreResult<Secret> {
+        self.secrets(async |tx| rules::restore(tx, project, name, now).await).await
+    }
+
+    async fn create_version(
+        &self,
+        project: &str,
+        name: &str,
+        value: Payload,
+        new: NewVersion,
+        now: i64,
+    ) -> StoreResult<VersionMetadata> {
+        let cipher = &self.cipher;
+        self.secrets(async |tx| rules::create_version(tx, cipher, project, name, value, new, now).await).await
+    }
+
+    async fn list_versions(
+        &self,
+        project: &str,
+        name: &str,
+        after: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<VersionMetadata>> {
+        self.secrets(async |tx| rules::list_versions(tx, project, name, after, limit).await).await
+    }
+
+    async fn version(&self, project: &str, name: &str, id: &str) -> StoreResult<Version> {
+        let cipher = &self.cipher;
+        self.secrets(async |tx| rules::show_version(tx, cipher, project, name, id).await).await
+    }
+
+    async fn update_version(
+        &self,
+        project: &str,
+        name: &str,
+        id: &str,
+        expire_time: i64,
+        now: i64,
+    ) -> StoreResult<VersionMetadata> {
+        self.secrets(async |tx| rules::update_version(tx, project, name, id, expire_time, now).await).await
     }
 
     fn describe(&self) -> String {

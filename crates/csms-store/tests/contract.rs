@@ -49,6 +49,43 @@ fn project() -> String {
     format!("p{nanos:x}{}{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
 }
 
+fn secret(name: &str, time: i64, events: &[&str]) -> Secret {
+    Secret {
+        id: format!("00000000-0000-4000-9000-{:012x}", time),
+        name: name.to_owned(),
+        state: SecretState::Enabled,
+        kms_key_id: None,
+        description: None,
+        create_time: time,
+        update_time: time,
+        scheduled_delete_time: None,
+        secret_type: SecretType::Common,
+        auto_rotation: None,
+        rotation_period: None,
+        rotation_config: None,
+        rotation_time: None,
+        next_rotation_time: None,
+        event_subscriptions: events.iter().map(|e| e.to_string()).collect(),
+        enterprise_project_id: None,
+        rotation_func_urn: None,
+    }
+}
+
+fn text(value: &str) -> Payload {
+    Payload::String(SecretValue::new(value))
+}
+
+fn subscribe(events: &[&str]) -> UpdateSecretRequestBody {
+    UpdateSecretRequestBody {
+        event_subscriptions: Some(events.iter().map(|e| e.to_string()).collect()),
+        ..Default::default()
+    }
+}
+
+fn stages(s: &VersionMetadata) -> Vec<&str> {
+    s.version_stages.iter().map(String::as_str).collect()
+}
+
 fn names(page: &[Stored]) -> Vec<&str> {
     page.iter().map(|s| s.event.name.as_str()).collect()
 }
@@ -230,6 +267,181 @@ mod suite {
         assert_eq!(s.records(&p, 0, 10).await.unwrap()[0], record("newest", 300));
         assert!(s.records(&project(), 0, 10).await.unwrap().is_empty());
     }
+
+    pub(crate) async fn secrets_and_their_versions(s: Arc<dyn EventStore>) {
+        let p = project();
+        s.create(&p, event("alerts", 1), 10).await.unwrap();
+        let created = s.create_secret(&p, secret("db", 1_000, &["alerts"]), text("first"), 10).await.unwrap();
+        assert_eq!(s.secret(&p, "db").await.unwrap(), created);
+        assert!(matches!(s.secret(&p, "nope").await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            s.create_secret(&p, secret("db", 2_000, &[]), text("again"), 10).await,
+            Err(StoreError::AlreadyExists)
+        ));
+        let v1 = s.version(&p, "db", "latest").await.unwrap();
+        assert_eq!(v1.secret_string.as_ref().map(SecretValue::expose), Some("first"));
+        assert_eq!((v1.version_metadata.id.as_str(), v1.version_metadata.create_time), ("v1", 1_000));
+        assert_eq!(stages(&v1.version_metadata), ["SYSCURRENT"]);
+
+        // A new version takes SYSCURRENT; the former one becomes SYSPREVIOUS. Times strictly increase.
+        let new = NewVersion { expire_time: Some(5_000_123), ..Default::default() };
+        let v2 =
+            s.create_version(&p, "db", Payload::Binary(SecretValue::new("AAEC")), new, 900).await.unwrap();
+        assert_eq!((v2.id.as_str(), v2.create_time, v2.expire_time), ("v2", 1_001, Some(5_000_000)));
+        let v2_read = s.version(&p, "db", "latest").await.unwrap();
+        assert_eq!(v2_read.secret_binary.as_ref().map(SecretValue::expose), Some("AAEC"));
+        assert_eq!(v2_read.secret_string, None);
+        assert_eq!(s.version(&p, "db", "v1").await.unwrap().secret_string, v1.secret_string);
+        let custom = NewVersion { version_stages: Some(vec!["test".into()]), ..Default::default() };
+        s.create_version(&p, "db", text("third"), custom, 3_000).await.unwrap();
+        let listed = s.list_versions(&p, "db", None, 10).await.unwrap();
+        let view: Vec<_> = listed.iter().map(|v| (v.id.as_str(), stages(v))).collect();
+        assert_eq!(view, [("v1", vec!["SYSPREVIOUS"]), ("v2", vec!["SYSCURRENT"]), ("v3", vec!["test"])]);
+        assert_eq!(s.list_versions(&p, "db", Some(1), 1).await.unwrap()[0].id, "v2");
+        assert!(matches!(s.version(&p, "db", "v9").await, Err(StoreError::VersionNotFound)));
+        let updated = s.update_version(&p, "db", "v1", 7_777_999, 4_000).await.unwrap();
+        assert_eq!(updated.expire_time, Some(7_777_000));
+        assert_eq!(s.list_versions(&p, "db", None, 1).await.unwrap()[0].expire_time, Some(7_777_000));
+
+        // Subscriptions: switch, list by event, unsubscribe; an unknown event changes nothing.
+        s.create(&p, event("other", 1), 10).await.unwrap();
+        s.create_secret(&p, secret("api", 1_000, &[]), text("x"), 10).await.unwrap();
+        let switched = s.update_secret(&p, "api", subscribe(&["other"]), 5_000).await.unwrap();
+        assert_eq!(
+            (switched.event_subscriptions.clone(), switched.update_time),
+            (vec!["other".to_owned()], 5_000)
+        );
+        let by = |e: &'static str| {
+            let s = Arc::clone(&s);
+            let p = p.clone();
+            async move {
+                s.list_secrets(&p, None, 10, Some(e))
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|x| x.name)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(by("alerts").await, ["db"]);
+        assert_eq!(by("other").await, ["api"]);
+        assert!(matches!(
+            s.update_secret(&p, "api", subscribe(&["missing"]), 6_000).await,
+            Err(StoreError::UnknownEvent(e)) if e == "missing"
+        ));
+        assert_eq!(s.secret(&p, "api").await.unwrap(), switched);
+        s.update_secret(&p, "api", subscribe(&[]), 6_000).await.unwrap();
+        assert!(by("other").await.is_empty());
+        let all: Vec<_> =
+            s.list_secrets(&p, None, 10, None).await.unwrap().into_iter().map(|x| x.name).collect();
+        assert_eq!(all, ["api", "db"]);
+        assert_eq!(s.list_secrets(&p, Some("api"), 10, None).await.unwrap()[0].name, "db");
+
+        // A scheduled deletion freezes the secret's versions until it is restored.
+        let pending = s.schedule_secret_deletion(&p, "db", 9_000_000, 7_000).await.unwrap();
+        assert_eq!(
+            (pending.state, pending.scheduled_delete_time),
+            (SecretState::PendingDelete, Some(9_000_000))
+        );
+        assert!(matches!(s.version(&p, "db", "latest").await, Err(StoreError::PendingDeletion)));
+        assert!(matches!(
+            s.create_version(&p, "db", text("no"), NewVersion::default(), 8_000).await,
+            Err(StoreError::PendingDeletion)
+        ));
+        assert!(matches!(
+            s.update_secret(&p, "db", subscribe(&[]), 8_000).await,
+            Err(StoreError::PendingDeletion)
+        ));
+        assert!(matches!(s.restore_secret(&p, "api", 8_000).await, Err(StoreError::NotPendingDeletion)));
+        // Still subscribed while pending: the event stays in use.
+        assert!(matches!(s.delete(&p, "alerts", Precondition::None).await, Err(StoreError::InUse)));
+        let restored = s.restore_secret(&p, "db", 8_000).await.unwrap();
+        assert_eq!((restored.state, restored.scheduled_delete_time), (SecretState::Enabled, None));
+        assert_eq!(s.version(&p, "db", "latest").await.unwrap().version_metadata.id, "v2");
+
+        // Deleting the secret takes its versions; the name can be used again, with new versions.
+        s.delete_secret(&p, "db").await.unwrap();
+        assert!(matches!(s.secret(&p, "db").await, Err(StoreError::NotFound)));
+        assert!(matches!(s.delete_secret(&p, "db").await, Err(StoreError::NotFound)));
+        s.create_secret(&p, secret("db", 10_000, &[]), text("new"), 10).await.unwrap();
+        assert_eq!(s.list_versions(&p, "db", None, 10).await.unwrap().len(), 1);
+        // The event is free now.
+        s.delete(&p, "alerts", Precondition::None).await.unwrap();
+    }
+
+    pub(crate) async fn secret_rules_change_nothing_when_they_refuse(s: Arc<dyn EventStore>) {
+        let p = project();
+        s.create(&p, event("e", 1), 10).await.unwrap();
+        s.create_secret(&p, secret("a", 1, &["e"]), text("x"), 2).await.unwrap();
+        assert!(matches!(
+            s.create_secret(&p, secret("b", 1, &["missing"]), text("x"), 2).await,
+            Err(StoreError::UnknownEvent(_))
+        ));
+        assert!(matches!(s.secret(&p, "b").await, Err(StoreError::NotFound)));
+        s.create_secret(&p, secret("b", 1, &[]), text("x"), 2).await.unwrap();
+        assert!(matches!(
+            s.create_secret(&p, secret("c", 1, &[]), text("x"), 2).await,
+            Err(StoreError::SecretQuotaExceeded)
+        ));
+        // The event quota is separate from the secret quota.
+        s.create(&p, event("f", 1), 10).await.unwrap();
+        assert!(matches!(s.delete(&p, "e", Precondition::None).await, Err(StoreError::InUse)));
+        assert!(s.get(&p, "e").await.unwrap().is_some());
+    }
+
+    pub(crate) async fn versions_beyond_twenty_are_pruned(s: Arc<dyn EventStore>) {
+        let p = project();
+        s.create_secret(&p, secret("s", 1, &[]), text("v1"), 10).await.unwrap();
+        for n in 2..=25 {
+            s.create_version(&p, "s", text(&format!("v{n}")), NewVersion::default(), n).await.unwrap();
+        }
+        let ids: Vec<_> =
+            s.list_versions(&p, "s", None, 50).await.unwrap().into_iter().map(|v| v.id).collect();
+        let expected: Vec<_> = (6..=25).map(|n| format!("v{n}")).collect();
+        assert_eq!(ids, expected);
+        assert_eq!(s.version(&p, "s", "latest").await.unwrap().secret_string.unwrap().expose(), "v25");
+        assert_eq!(stages(&s.version(&p, "s", "v24").await.unwrap().version_metadata), ["SYSPREVIOUS"]);
+    }
+
+    /// 32 subscribes race one DeleteSecretEvent: whatever order they commit in, no secret is left
+    /// subscribed to an event that does not exist.
+    pub(crate) async fn subscribing_races_deleting_the_event(s: Arc<dyn EventStore>) {
+        for round in 0..4 {
+            let p = project();
+            s.create(&p, event("e", 1), 10).await.unwrap();
+            for n in 0..32 {
+                s.create_secret(&p, secret(&format!("s{n}"), 1, &[]), text("x"), 100).await.unwrap();
+            }
+            let mut tasks = Vec::new();
+            for n in 0..32 {
+                let (store, proj) = (Arc::clone(&s), p.clone());
+                tasks.push(tokio::spawn(async move {
+                    match store.update_secret(&proj, &format!("s{n}"), subscribe(&["e"]), 2).await {
+                        Ok(_) | Err(StoreError::UnknownEvent(_)) => {}
+                        Err(other) => panic!("subscribe: {other}"),
+                    }
+                }));
+                if n == 16 - round * 4 {
+                    let (store, proj) = (Arc::clone(&s), p.clone());
+                    tasks.push(tokio::spawn(async move {
+                        match store.delete(&proj, "e", Precondition::None).await {
+                            Ok(()) | Err(StoreError::InUse) => {}
+                            Err(other) => panic!("delete: {other}"),
+                        }
+                    }));
+                }
+            }
+            for task in tasks {
+                task.await.unwrap();
+            }
+            let subscribed = s.list_secrets(&p, None, 100, Some("e")).await.unwrap().len();
+            let exists = s.get(&p, "e").await.unwrap().is_some();
+            assert!(
+                exists || subscribed == 0,
+                "round {round}: {subscribed} secrets subscribe to a deleted event"
+            );
+        }
+    }
 }
 
 macro_rules! contract_suite {
@@ -244,7 +456,9 @@ macro_rules! contract_suite {
             contract_suite!(@tests
                 create_and_get, list_is_byte_ordered_with_exclusive_marker, partial_update, preconditions,
                 quota, concurrent_creates_of_one_name, concurrent_creates_respect_the_quota,
-                concurrent_updates_are_not_lost, records_newest_first);
+                concurrent_updates_are_not_lost, records_newest_first, secrets_and_their_versions,
+                secret_rules_change_nothing_when_they_refuse, versions_beyond_twenty_are_pruned,
+                subscribing_races_deleting_the_event);
         }
     };
     (@tests $($test:ident),+) => {$(
@@ -261,7 +475,7 @@ contract_suite!(memory, Some((Arc::new(MemoryStore::new()) as Arc<dyn EventStore
 
 contract_suite!(sqlite, {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path().join("events.db")).unwrap();
+    let store = SqliteStore::open(dir.path().join("events.db"), Cipher::ephemeral()).unwrap();
     Some((Arc::new(store) as Arc<dyn EventStore>, Box::new(dir) as Guard))
 });
 
@@ -269,7 +483,8 @@ contract_suite!(sqlite, {
 contract_suite!(postgres, {
     match std::env::var("CSMS_TEST_DATABASE_URL") {
         Ok(url) => {
-            let store = PostgresStore::connect(&url, 8).await.expect("connect to CSMS_TEST_DATABASE_URL");
+            let store =
+                PostgresStore::connect(&url, 8, test_key()).await.expect("connect to CSMS_TEST_DATABASE_URL");
             Some((Arc::new(store) as Arc<dyn EventStore>, Box::new(()) as Guard))
         }
         Err(_) if std::env::var_os("CI").is_some() => {
@@ -286,24 +501,72 @@ contract_suite!(postgres, {
     }
 });
 
+/// The one key every test run uses on the shared PostgreSQL database, whose key check outlives a run.
+#[cfg(feature = "postgres")]
+fn test_key() -> Cipher {
+    Cipher::new([0x42; 32])
+}
+
 #[tokio::test]
 async fn sqlite_keeps_everything_across_a_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");
     let p = project();
+    let key = Cipher::ephemeral();
     {
-        let s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(&path, key.clone()).unwrap();
         s.create(&p, event("kept", 1), 10).await.unwrap();
         let patch = UpdateSecretEventRequestBody { state: Some(EventState::Disabled), ..Default::default() };
         s.update(&p, "kept", patch, Precondition::None, 2).await.unwrap();
         s.create(&p, event("gone", 1), 10).await.unwrap();
         s.delete(&p, "gone", Precondition::None).await.unwrap();
+        s.create_secret(&p, secret("kept-secret", 1, &["kept"]), text("the value"), 10).await.unwrap();
     }
-    let s = SqliteStore::open(&path).unwrap();
+    // Another key is refused at open, with a clear error, before anything is read.
+    let error =
+        SqliteStore::open(&path, Cipher::ephemeral()).err().expect("a wrong key is refused").to_string();
+    assert!(error.contains("master key is not the one"), "{error}");
+    let s = SqliteStore::open(&path, key).unwrap();
+    assert_eq!(
+        s.version(&p, "kept-secret", "v1").await.unwrap().secret_string.unwrap().expose(),
+        "the value"
+    );
     let kept = s.get(&p, "kept").await.unwrap().unwrap();
     assert_eq!((kept.version, kept.event.state, kept.event.update_time), (2, EventState::Disabled, 2));
     assert_eq!(s.get(&p, "gone").await.unwrap(), None);
     // The per-project count survived too: quota 2 leaves room for exactly one more.
     s.create(&p, event("second", 1), 2).await.unwrap();
     assert!(matches!(s.create(&p, event("third", 1), 2).await, Err(StoreError::QuotaExceeded)));
+}
+
+/// The database file holds no value in plaintext, and a sealed value moved to another version's row
+/// does not decrypt: the associated data binds it to its place.
+#[tokio::test]
+async fn sqlite_values_are_sealed_to_their_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    let p = project();
+    let s = SqliteStore::open(&path, Cipher::ephemeral()).unwrap();
+    let value = "plaintext-marker-8d1f2c";
+    s.create_secret(&p, secret("a", 1, &[]), text(value), 10).await.unwrap();
+    s.create_version(&p, "a", text("other"), NewVersion::default(), 2).await.unwrap();
+    s.create_secret(&p, secret("b", 2, &[]), text("b-value"), 10).await.unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(FULL)").unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    if let Ok(wal) = std::fs::read(dir.path().join("events.db-wal")) {
+        bytes.extend(wal);
+    }
+    assert!(!bytes.windows(value.len()).any(|w| w == value.as_bytes()), "a value is stored in plaintext");
+    // v1's sealed value copied into v2's row, and into the other secret's v1.
+    conn.execute(
+        "UPDATE secret_versions SET value = (SELECT value FROM secret_versions WHERE secret = 'a' AND seq = 1)
+         WHERE (secret = 'a' AND seq = 2) OR secret = 'b'",
+        [],
+    )
+    .unwrap();
+    assert_eq!(s.version(&p, "a", "v1").await.unwrap().secret_string.unwrap().expose(), value);
+    assert!(matches!(s.version(&p, "a", "v2").await, Err(StoreError::Backend(_))));
+    let error = s.version(&p, "b", "v1").await.unwrap_err().to_string();
+    assert!(!error.contains(value) && !error.contains("b-value"), "{error}");
 }

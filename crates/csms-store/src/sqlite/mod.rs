@@ -10,22 +10,27 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
 
 use async_trait::async_trait;
-use csms_model::{Event, Record, UpdateSecretEventRequestBody};
+use csms_model::{
+    Event, Record, Secret, UpdateSecretEventRequestBody, UpdateSecretRequestBody, Version, VersionMetadata,
+};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 mod files;
 mod schema;
+mod secrets;
 mod writer;
 
 use files::Files;
 use schema::{claim, migrate};
 use writer::{Job, Reply, write_loop};
 
+use crate::secrets as rules;
 use crate::{
-    EventStore, Precondition, StoreError, StoreResult, Stored, decode, plan_delete, plan_update,
-    readable_record, readable_rows,
+    Cipher, EventStore, NewVersion, Payload, Precondition, StoreError, StoreResult, Stored, decode,
+    plan_delete, plan_update, readable_record, readable_rows,
 };
+use secrets::SqliteTx;
 
 /// One page of a project's events after a marker: a range scan of the primary key.
 const LIST_SQL: &str =
@@ -45,15 +50,17 @@ pub struct SqliteStore {
     readers: Arc<Mutex<Vec<Connection>>>,
     read_slots: Arc<tokio::sync::Semaphore>,
     files: Arc<Files>,
+    cipher: Cipher,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, applies pending migrations and starts the
-    /// writer thread.
+    /// writer thread. Secret values are sealed with `cipher`.
     ///
     /// A file that is not a database of this service is refused, never started on: an empty (0-byte)
-    /// file, or a database with other tables and no record of this service's migrations.
-    pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
+    /// file, or a database with other tables and no record of this service's migrations. So is a
+    /// `cipher` whose key is not the one the database's values were sealed with.
+    pub fn open(path: impl AsRef<Path>, cipher: Cipher) -> StoreResult<Self> {
         let path = path.as_ref().to_path_buf();
         if std::fs::metadata(&path).is_ok_and(|m| m.len() == 0) {
             return Err(StoreError::backend(format!(
@@ -68,6 +75,7 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrate(&mut conn)?;
+        secrets::check_key(&conn, &cipher)?;
         let files = Arc::new(Files::capture(&path));
         let (writer, jobs) = mpsc::channel::<Job>();
         let writer_files = Arc::clone(&files);
@@ -76,7 +84,7 @@ impl SqliteStore {
             .spawn(move || write_loop(conn, jobs, &writer_files))
             .map_err(StoreError::backend)?;
         let read_slots = Arc::new(tokio::sync::Semaphore::new(MAX_READERS));
-        Ok(SqliteStore { path, writer, readers: Arc::default(), read_slots, files })
+        Ok(SqliteStore { path, writer, readers: Arc::default(), read_slots, files, cipher })
     }
 
     /// Runs `f` in the writer, inside a savepoint of the next group commit; resolves after the commit.
@@ -212,6 +220,9 @@ impl EventStore for SqliteStore {
         let (project, name) = (project.to_owned(), name.to_owned());
         self.write(move |conn| {
             plan_delete(load(conn, &project, &name)?, &precondition)?;
+            if secrets::subscribed(conn, &project, &name)? {
+                return Err(StoreError::InUse);
+            }
             conn.execute("DELETE FROM events WHERE project = ?1 AND name = ?2", params![project, name])?;
             adjust_count(conn, &project, -1)
         })
@@ -264,6 +275,136 @@ impl EventStore for SqliteStore {
         .await
     }
 
+    async fn create_secret(
+        &self,
+        project: &str,
+        secret: Secret,
+        value: Payload,
+        quota: u64,
+    ) -> StoreResult<Secret> {
+        let (project, cipher) = (project.to_owned(), self.cipher.clone());
+        self.write(move |conn| {
+            crate::ready(rules::create_secret(&mut SqliteTx(conn), &cipher, &project, secret, value, quota))
+        })
+        .await
+    }
+
+    async fn secret(&self, project: &str, name: &str) -> StoreResult<Secret> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.read(move |conn| secrets::load(conn, &project, &name)?.ok_or(StoreError::NotFound)).await
+    }
+
+    async fn list_secrets(
+        &self,
+        project: &str,
+        after: Option<&str>,
+        limit: usize,
+        event: Option<&str>,
+    ) -> StoreResult<Vec<Secret>> {
+        let (project, after, event) =
+            (project.to_owned(), after.map(str::to_owned), event.map(str::to_owned));
+        self.read(move |conn| secrets::list(conn, &project, after, limit, event.as_deref())).await
+    }
+
+    async fn update_secret(
+        &self,
+        project: &str,
+        name: &str,
+        patch: UpdateSecretRequestBody,
+        now: i64,
+    ) -> StoreResult<Secret> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.write(move |conn| {
+            crate::ready(rules::update_secret(&mut SqliteTx(conn), &project, &name, patch, now))
+        })
+        .await
+    }
+
+    async fn delete_secret(&self, project: &str, name: &str) -> StoreResult<Secret> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.write(move |conn| crate::ready(rules::delete_secret(&mut SqliteTx(conn), &project, &name))).await
+    }
+
+    async fn schedule_secret_deletion(
+        &self,
+        project: &str,
+        name: &str,
+        at: i64,
+        now: i64,
+    ) -> StoreResult<Secret> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.write(move |conn| {
+            crate::ready(rules::schedule_deletion(&mut SqliteTx(conn), &project, &name, at, now))
+        })
+        .await
+    }
+
+    async fn restore_secret(&self, project: &str, name: &str, now: i64) -> StoreResult<Secret> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.write(move |conn| crate::ready(rules::restore(&mut SqliteTx(conn), &project, &name, now))).await
+    }
+
+    async fn create_version(
+        &self,
+        project: &str,
+        name: &str,
+        value: Payload,
+        new: NewVersion,
+        now: i64,
+    ) -> StoreResult<VersionMetadata> {
+        let (project, name, cipher) = (project.to_owned(), name.to_owned(), self.cipher.clone());
+        self.write(move |conn| {
+            crate::ready(rules::create_version(
+                &mut SqliteTx(conn),
+                &cipher,
+                &project,
+                &name,
+                value,
+                new,
+                now,
+            ))
+        })
+        .await
+    }
+
+    async fn list_versions(
+        &self,
+        project: &str,
+        name: &str,
+        after: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<VersionMetadata>> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.read(move |conn| {
+            crate::ready(rules::list_versions(&mut SqliteTx(conn), &project, &name, after, limit))
+        })
+        .await
+    }
+
+    async fn version(&self, project: &str, name: &str, id: &str) -> StoreResult<Version> {
+        let (project, name, id, cipher) =
+            (project.to_owned(), name.to_owned(), id.to_owned(), self.cipher.clone());
+        self.read(move |conn| {
+            crate::ready(rules::show_version(&mut SqliteTx(conn), &cipher, &project, &name, &id))
+        })
+        .await
+    }
+
+    async fn update_version(
+        &self,
+        project: &str,
+        name: &str,
+        id: &str,
+        expire_time: i64,
+        now: i64,
+    ) -> StoreResult<VersionMetadata> {
+        let (project, name, id) = (project.to_owned(), name.to_owned(), id.to_owned());
+        self.write(move |conn| {
+            crate::ready(rules::update_version(&mut SqliteTx(conn), &project, &name, &id, expire_time, now))
+        })
+        .await
+    }
+
     fn describe(&self) -> String {
         format!("sqlite at {}", self.path.display())
     }
@@ -298,18 +439,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let empty = dir.path().join("empty.db");
         std::fs::write(&empty, b"").unwrap();
-        let error = SqliteStore::open(&empty).err().expect("an empty file is refused").to_string();
+        let error = SqliteStore::open(&empty, Cipher::ephemeral())
+            .err()
+            .expect("an empty file is refused")
+            .to_string();
         assert!(error.contains("empty (0 bytes)"), "{error}");
 
         let foreign = dir.path().join("foreign.db");
         Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE customers (id INTEGER)").unwrap();
-        let error = SqliteStore::open(&foreign).err().expect("a foreign database is refused").to_string();
+        let error = SqliteStore::open(&foreign, Cipher::ephemeral())
+            .err()
+            .expect("a foreign database is refused")
+            .to_string();
         assert!(error.contains("not a database of this service"), "{error}");
 
         // Ours opens again, marked; a fresh file is created and marked.
         let ours = dir.path().join("events.db");
-        drop(SqliteStore::open(&ours).unwrap());
-        drop(SqliteStore::open(&ours).unwrap());
+        let key = Cipher::ephemeral();
+        drop(SqliteStore::open(&ours, key.clone()).unwrap());
+        drop(SqliteStore::open(&ours, key).unwrap());
         let id: i32 = Connection::open(&ours)
             .unwrap()
             .pragma_query_value(None, "application_id", |r| r.get(0))
@@ -322,7 +470,7 @@ mod tests {
     async fn no_write_is_acknowledged_once_the_file_is_gone() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("events.db");
-        let store = SqliteStore::open(&path).unwrap();
+        let store = SqliteStore::open(&path, Cipher::ephemeral()).unwrap();
         store.create("p", event("kept"), 10).await.unwrap();
         assert!(store.health().await.is_ok());
         std::fs::remove_file(&path).unwrap();
@@ -343,7 +491,7 @@ mod tests {
     async fn damaged_rows_never_stop_paging() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("events.db");
-        let store = SqliteStore::open(&path).unwrap();
+        let store = SqliteStore::open(&path, Cipher::ephemeral()).unwrap();
         for name in ["a", "b", "c", "d", "e"] {
             store.create("p", event(name), 10).await.unwrap();
         }
@@ -372,7 +520,7 @@ mod tests {
     fn concurrent_reads_are_bounded() {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(dir.path().join("events.db")).unwrap());
+        let store = Arc::new(SqliteStore::open(dir.path().join("events.db"), Cipher::ephemeral()).unwrap());
         runtime.block_on(store.create("p", event("a"), 10)).unwrap();
         let before = threads();
         let reads: Vec<_> = (0..400)
@@ -393,7 +541,7 @@ mod tests {
     fn listing_and_records_are_index_range_scans() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("events.db");
-        drop(SqliteStore::open(&path).unwrap());
+        drop(SqliteStore::open(&path, Cipher::ephemeral()).unwrap());
         let conn = Connection::open(&path).unwrap();
         let list = plan(&conn, LIST_SQL);
         assert!(list.contains("SEARCH events USING PRIMARY KEY (project=? AND name>?)"), "{list}");

@@ -62,15 +62,6 @@ pub(super) fn claim(conn: &Connection, path: &Path) -> StoreResult<()> {
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    ready(migrate::run(&mut SqliteMigrator(&tx), "sqlite"))?;
+    crate::ready(migrate::run(&mut SqliteMigrator(&tx), "sqlite"))?;
     Ok(tx.commit()?)
-}
-
-/// The output of a future that never waits (SQLite's side of an async interface), polled once.
-fn ready<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
-        std::task::Poll::Ready(output) => output,
-        std::task::Poll::Pending => unreachable!("SQLite work never waits"),
-    }
 }
