@@ -64,6 +64,20 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
         ("TargetType", root_schema::<TargetType>()),
         ("NotificationStatus", root_schema::<NotificationStatus>()),
         ("SecretType", root_schema::<SecretType>()),
+        ("CreateSecretRequestBody", root_schema::<CreateSecretRequestBody>()),
+        ("UpdateSecretRequestBody", root_schema::<UpdateSecretRequestBody>()),
+        ("CreateSecretVersionRequestBody", root_schema::<CreateSecretVersionRequestBody>()),
+        ("UpdateVersionRequestBody", root_schema::<UpdateVersionRequestBody>()),
+        ("DeleteSecretForScheduleRequestBody", root_schema::<DeleteSecretForScheduleRequestBody>()),
+        ("SecretResponse", root_schema::<SecretResponse>()),
+        ("ListSecretsResponse", root_schema::<ListSecretsResponse>()),
+        ("VersionMetadataResponse", root_schema::<VersionMetadataResponse>()),
+        ("ListSecretVersionsResponse", root_schema::<ListSecretVersionsResponse>()),
+        ("ShowSecretVersionResponse", root_schema::<ShowSecretVersionResponse>()),
+        ("Secret", root_schema::<Secret>()),
+        ("VersionMetadata", root_schema::<VersionMetadata>()),
+        ("Version", root_schema::<Version>()),
+        ("SecretState", root_schema::<SecretState>()),
     ]
 }
 

@@ -33,6 +33,10 @@ fn every_documented_example_validates_against_its_schema() {
         ("list-events-response.upstream.json", "ListSecretEventsResponse"),
         ("list-records-response.upstream.json", "ListNotificationRecordsResponse"),
         ("error-response.upstream.json", "ErrorResponse"),
+        ("create-secret-request.upstream.json", "CreateSecretRequestBody"),
+        ("secret-response.upstream.json", "SecretResponse"),
+        ("update-secret-request.upstream.json", "UpdateSecretRequestBody"),
+        ("show-secret-version-response.upstream.json", "ShowSecretVersionResponse"),
     ] {
         let instance = example(file);
         let errors: Vec<String> = validator(name).iter_errors(&instance).map(|e| e.to_string()).collect();

@@ -73,6 +73,53 @@ impl ApiError {
                 ErrorCode::PreconditionFailed,
                 format!("The event '{name}' has changed: If-Match does not match its current ETag."),
             ),
+            StoreError::InUse => ApiError::new(
+                ErrorCode::EventInUse,
+                format!(
+                    "The event '{name}' is subscribed by a secret: remove the subscription \
+                     (UpdateSecret with another event_subscriptions) before deleting it."
+                ),
+            ),
+            other => ApiError::internal(other),
+        }
+    }
+
+    /// A store error of an operation on the secret `name` (and its version `version`, if any).
+    pub(crate) fn secret(error: StoreError, name: &str, version: Option<&str>) -> Self {
+        match error {
+            StoreError::NotFound => ApiError::new(
+                ErrorCode::NotFound,
+                format!("The secret '{name}' does not exist in this project."),
+            ),
+            StoreError::VersionNotFound => ApiError::new(
+                ErrorCode::NotFound,
+                format!("The secret '{name}' has no version '{}'.", version.unwrap_or_default()),
+            ),
+            StoreError::AlreadyExists => ApiError::new(
+                ErrorCode::AlreadyExists,
+                format!("A secret named '{name}' already exists in this project."),
+            ),
+            StoreError::SecretQuotaExceeded => ApiError::new(
+                ErrorCode::SecretQuotaExceeded,
+                "The secret quota of this project has been reached; delete a secret first.",
+            ),
+            StoreError::PendingDeletion => ApiError::new(
+                ErrorCode::SecretPendingDeletion,
+                format!(
+                    "The secret '{name}' is scheduled for deletion: restore it \
+                     (scheduled-deleted-tasks/cancel) before using it."
+                ),
+            ),
+            StoreError::NotPendingDeletion => ApiError::new(
+                ErrorCode::SecretNotPendingDeletion,
+                format!("The secret '{name}' is not scheduled for deletion: there is nothing to restore."),
+            ),
+            StoreError::UnknownEvent(_) => {
+                let mut violations = Violations::default();
+                violations.unknown_reference("/event_subscriptions/0", "event of this project");
+                violations.into()
+            }
+            StoreError::Invalid(message) => ApiError::new(ErrorCode::InvalidParameter, message),
             other => ApiError::internal(other),
         }
     }

@@ -25,6 +25,10 @@ pub(crate) struct RouteMatch {
     pub(crate) project: String,
     /// `{event_name}`, decoded, for the operations on one event.
     pub(crate) event_name: Option<String>,
+    /// `{secret_name}`, decoded, for the operations on one secret.
+    pub(crate) secret_name: Option<String>,
+    /// `{version_id}`, decoded, for the operations on one version.
+    pub(crate) version_id: Option<String>,
 }
 
 /// Method and path to [`Target`], built from the one route table.
@@ -78,6 +82,8 @@ impl Router {
             target,
             project: found.params.get("project_id").map(decode).unwrap_or_default(),
             event_name: found.params.get("event_name").map(decode),
+            secret_name: found.params.get("secret_name").map(decode),
+            version_id: found.params.get("version_id").map(decode),
         })
     }
 }
@@ -108,6 +114,13 @@ mod tests {
         ] {
             assert_eq!(router.route(&m, path), None, "{m} {path}");
         }
+        assert_eq!(op(Method::GET, "/v1/p/secrets/s/versions/latest"), api(Operation::ShowSecretVersion));
+        assert_eq!(
+            op(Method::POST, "/v1/p/secrets/s/scheduled-deleted-tasks/cancel"),
+            api(Operation::RestoreSecretFromScheduleDeletion)
+        );
+        let route = router.route(&Method::PUT, "/v1/p/secrets/a%2Db/versions/v2").unwrap();
+        assert_eq!((route.secret_name.as_deref(), route.version_id.as_deref()), (Some("a-b"), Some("v2")));
         assert_eq!(op(Method::GET, "/healthz"), Some(Target::Health));
         assert_eq!(op(Method::GET, "/openapi.json/"), Some(Target::OpenApi));
         let route = router.route(&Method::GET, "/v1/p%2Dq/csms/events/a%20b%2Fc").unwrap();

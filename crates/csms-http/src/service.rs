@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use csms_model::limits::{DEFAULT_EVENT_QUOTA, MAX_BODY_BYTES};
+use csms_model::limits::{DEFAULT_EVENT_QUOTA, DEFAULT_SECRET_QUOTA, MAX_BODY_BYTES};
 use csms_store::{Clock, EventStore, SystemClock};
 use http::{HeaderName, Request, Response};
 use tower::ServiceBuilder;
@@ -49,6 +49,7 @@ struct Config {
     auth: Arc<dyn Authenticator>,
     clock: Arc<dyn Clock>,
     event_quota: u64,
+    secret_quota: u64,
     body_timeout: Duration,
 }
 
@@ -64,6 +65,7 @@ impl CsmsService {
             auth,
             clock,
             event_quota: DEFAULT_EVENT_QUOTA,
+            secret_quota: DEFAULT_SECRET_QUOTA,
             body_timeout: DEFAULT_BODY_TIMEOUT,
         })
     }
@@ -72,6 +74,12 @@ impl CsmsService {
     /// [`DEFAULT_EVENT_QUOTA`](csms_model::limits::DEFAULT_EVENT_QUOTA)); more creates get 400 `CSMS.9003`.
     pub fn with_event_quota(self, quota: u64) -> Self {
         Self::build(Config { event_quota: quota, ..(*self.config).clone() })
+    }
+
+    /// Sets how many secrets a project may hold (default
+    /// [`DEFAULT_SECRET_QUOTA`](csms_model::limits::DEFAULT_SECRET_QUOTA)); more creates get 400 `CSMS.0202`.
+    pub fn with_secret_quota(self, quota: u64) -> Self {
+        Self::build(Config { secret_quota: quota, ..(*self.config).clone() })
     }
 
     /// Sets the clock the service reads (default: the system clock), for tests that move time.
@@ -98,6 +106,7 @@ impl CsmsService {
             store: Arc::clone(&config.store),
             clock: Arc::clone(&config.clock),
             event_quota: config.event_quota,
+            secret_quota: config.secret_quota,
         });
         let router = Arc::new(Router::new());
         let auth = Arc::clone(&config.auth);

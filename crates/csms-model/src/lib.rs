@@ -35,10 +35,10 @@ pub use enums::{EventState, EventType, NotificationStatus, SecretState, SecretTy
 pub use error::{ErrorCode, ErrorDetail, ErrorResponse};
 pub use operation::Operation;
 pub use secrets::{
-    CreateSecretRequestBody, CreateSecretVersionRequestBody, DeleteSecretForScheduleRequestBody,
-    ListSecretVersionsResponse, ListSecretsResponse, Secret, SecretResponse, SecretValue,
-    ShowSecretVersionResponse, UpdateSecretRequestBody, UpdateVersionRequestBody, Version, VersionMetadata,
-    VersionMetadataResponse,
+    CreateSecretRequestBody, CreateSecretVersionRequestBody, DeleteSecretForScheduleRequestBody, LATEST,
+    ListSecretVersionsResponse, ListSecretsResponse, SYSCURRENT, SYSPREVIOUS, Secret, SecretResponse,
+    SecretValue, ShowSecretVersionResponse, UpdateSecretRequestBody, UpdateVersionRequestBody, Version,
+    VersionMetadata, VersionMetadataResponse, version_number,
 };
 pub use types::{
     CreateSecretEventRequestBody, Event, ListNotificationRecordsResponse, ListSecretEventsResponse,

@@ -68,7 +68,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Events a project may hold unless configured otherwise.
 pub const DEFAULT_EVENT_QUOTA: u64 = 10_000;
 
-// Secrets (part 2 of the contract): the bounds the secrets API will check, written here first.
+// Secrets (part 2 of the contract).
 
 /// A secret name, in the body (`name`) and in the path (`{secret_name}`).
 pub const SECRET_NAME: StringRule = StringRule { min_len: 1, max_len: 64, charset: "[a-zA-Z0-9_-]" };
@@ -88,6 +88,8 @@ pub const DEFAULT_SECRET_QUOTA: u64 = 500;
 pub const VERSION_STAGES_MIN_ITEMS: usize = 1;
 /// Most items of a version's `version_stages`.
 pub const VERSION_STAGES_MAX_ITEMS: usize = 12;
+/// Latest `expire_time` accepted, as upstream documents it (epoch milliseconds, 13 digits).
+pub const EXPIRE_TIME_MAX: i64 = 9_999_999_999_999;
 /// A version stage name (`SYSCURRENT`, `SYSPREVIOUS` or one of the caller's); upstream documents no
 /// pattern, so this service takes the one of names.
 pub const VERSION_STAGE: StringRule = StringRule { min_len: 1, max_len: 64, charset: "[a-zA-Z0-9_-]" };

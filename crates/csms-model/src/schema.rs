@@ -46,3 +46,55 @@ pub(crate) fn optional_event_types(generator: &mut SchemaGenerator) -> Schema {
     schema.insert("type".into(), serde_json::json!(["array", "null"]));
     schema
 }
+
+fn nullable(mut schema: Schema, kind: &str) -> Schema {
+    // Absent and `null` mean "not given".
+    schema.insert("type".into(), serde_json::json!([kind, "null"]));
+    schema
+}
+
+pub(crate) fn secret_name(_: &mut SchemaGenerator) -> Schema {
+    string(limits::SECRET_NAME)
+}
+
+fn subscriptions() -> Schema {
+    json_schema!({
+        "type": "array",
+        "items": string(limits::EVENT_NAME),
+        "maxItems": limits::EVENT_SUBSCRIPTIONS_MAX_ITEMS,
+    })
+}
+
+pub(crate) fn event_subscriptions(_: &mut SchemaGenerator) -> Schema {
+    subscriptions()
+}
+
+pub(crate) fn optional_event_subscriptions(_: &mut SchemaGenerator) -> Schema {
+    nullable(subscriptions(), "array")
+}
+
+pub(crate) fn optional_description(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["string", "null"], "maxLength": limits::SECRET_DESCRIPTION_MAX_CHARS })
+}
+
+pub(crate) fn optional_version_stages(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": ["array", "null"],
+        "items": string(limits::VERSION_STAGE),
+        "minItems": limits::VERSION_STAGES_MIN_ITEMS,
+        "maxItems": limits::VERSION_STAGES_MAX_ITEMS,
+        "uniqueItems": true,
+    })
+}
+
+pub(crate) fn optional_expire_time(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["integer", "null"], "minimum": 0, "maximum": limits::EXPIRE_TIME_MAX })
+}
+
+pub(crate) fn recovery_window(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "integer",
+        "minimum": limits::RECOVERY_WINDOW_DAYS.start(),
+        "maximum": limits::RECOVERY_WINDOW_DAYS.end(),
+    })
+}

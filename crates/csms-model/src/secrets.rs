@@ -24,6 +24,29 @@ use serde::{Deserialize, Serialize};
 use crate::enums::{SecretState, SecretType};
 use crate::types::PageInfo;
 
+/// The stage of a secret's current version.
+pub const SYSCURRENT: &str = "SYSCURRENT";
+/// The stage the current version gets when a new version takes [`SYSCURRENT`].
+pub const SYSPREVIOUS: &str = "SYSPREVIOUS";
+/// The version id that names the version holding [`SYSCURRENT`].
+pub const LATEST: &str = "latest";
+
+/// The `n` of a version id `vn` (`v1`, `v2`, ..., no leading zero, at most 18 digits), if it is one.
+///
+/// ```
+/// assert_eq!(csms_model::version_number("v7"), Some(7));
+/// assert_eq!(csms_model::version_number("v07"), None);
+/// assert_eq!(csms_model::version_number("latest"), None);
+/// ```
+pub fn version_number(id: &str) -> Option<i64> {
+    let digits = id.strip_prefix('v')?;
+    let plain = !digits.is_empty() && !digits.starts_with('0') && digits.len() <= 18;
+    if !plain || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// A secret's value as the wire carries it (`secret_string`, or base64 in `secret_binary`). `Debug`
 /// shows `***`, never the value.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +91,7 @@ pub struct Secret {
     /// A UUID given at creation, never changed.
     pub id: String,
     /// The secret's name, unique in its project.
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::secret_name"))]
     pub name: String,
     /// The lifecycle state.
     pub state: SecretState,
@@ -103,6 +127,7 @@ pub struct Secret {
     pub next_rotation_time: Option<i64>,
     /// The events the secret subscribes to: at most one name; `[]` when none.
     #[serde(default)]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::event_subscriptions"))]
     pub event_subscriptions: Vec<String>,
     /// The enterprise project (accepted and echoed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,12 +178,14 @@ pub struct Version {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateSecretRequestBody {
     /// The new secret's name.
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::secret_name"))]
     pub name: String,
     /// The KMS key (accepted and echoed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     /// A description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::optional_description"))]
     pub description: Option<String>,
     /// The first version's value, base64.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,6 +207,7 @@ pub struct CreateSecretRequestBody {
     pub rotation_config: Option<String>,
     /// The event to subscribe to: at most one name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::optional_event_subscriptions"))]
     pub event_subscriptions: Option<Vec<String>>,
     /// The enterprise project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -199,6 +227,7 @@ pub struct UpdateSecretRequestBody {
     pub kms_key_id: Option<String>,
     /// A description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::optional_description"))]
     pub description: Option<String>,
     /// Whether to rotate on a schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,6 +237,7 @@ pub struct UpdateSecretRequestBody {
     pub rotation_period: Option<String>,
     /// The event to subscribe to: at most one name; `[]` unsubscribes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::optional_event_subscriptions"))]
     pub event_subscriptions: Option<Vec<String>>,
     /// The rotating function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -225,11 +255,13 @@ pub struct CreateSecretVersionRequestBody {
     /// The value, as text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_string: Option<SecretValue>,
-    /// Stages for the new version besides `SYSCURRENT`.
+    /// The stages the new version takes (`SYSCURRENT` when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::optional_version_stages"))]
     pub version_stages: Option<Vec<String>>,
     /// When the version expires, epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::optional_expire_time"))]
     pub expire_time: Option<i64>,
 }
 
@@ -239,6 +271,7 @@ pub struct CreateSecretVersionRequestBody {
 pub struct UpdateVersionRequestBody {
     /// The new expiry, epoch milliseconds (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::optional_expire_time"))]
     pub expire_time: Option<i64>,
 }
 
@@ -247,6 +280,7 @@ pub struct UpdateVersionRequestBody {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeleteSecretForScheduleRequestBody {
     /// Days until the deletion executes.
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::recovery_window"))]
     pub recovery_window_in_days: i64,
 }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use csms_http::{CsmsService, Limits};
-use csms_store::{EventStore, PostgresStore, SqliteStore};
+use csms_store::{Cipher, EventStore, KeySource, PostgresStore, SqliteStore};
 
 mod credentials;
 
@@ -44,6 +44,16 @@ struct Args {
     /// Most events one project may hold; more creates are refused with 400 CSMS.9003.
     #[arg(long, env = "CSMS_EVENT_QUOTA", default_value_t = csms_model::limits::DEFAULT_EVENT_QUOTA)]
     event_quota: u64,
+
+    /// Most secrets one project may hold; more creates are refused with 400 CSMS.0202.
+    #[arg(long, env = "CSMS_SECRET_QUOTA", default_value_t = csms_model::limits::DEFAULT_SECRET_QUOTA)]
+    secret_quota: u64,
+
+    /// File of the master key that encrypts secret values at rest: 64 hexadecimal digits
+    /// (`openssl rand -hex 32`). Without it, `master.key` in the data directory is used, and generated
+    /// (mode 0600) on first start. Every instance on one PostgreSQL database needs the same key.
+    #[arg(long, env = "CSMS_MASTER_KEY_FILE")]
+    master_key_file: Option<PathBuf>,
 
     /// Seconds to let requests in flight finish after SIGINT or SIGTERM.
     #[arg(long, env = "CSMS_SHUTDOWN_GRACE", default_value_t = 30)]
@@ -104,18 +114,56 @@ fn init_logging(format: LogFormat) {
     }
 }
 
+/// The master key: the given file (which must exist), else the data directory's, generated if absent.
+fn master_key(args: &Args) -> anyhow::Result<(Cipher, PathBuf, KeySource)> {
+    match &args.master_key_file {
+        Some(path) => {
+            let cipher = Cipher::from_key_file(path).context("reading --master-key-file")?;
+            Ok((cipher, path.clone(), KeySource::Read))
+        }
+        None => {
+            let path = args.data_dir.join("master.key");
+            let (cipher, source) = Cipher::load_or_generate(&path)?;
+            Ok((cipher, path, source))
+        }
+    }
+}
+
 async fn open_store(args: &Args) -> anyhow::Result<Arc<dyn EventStore>> {
-    Ok(match &args.database_url {
-        Some(url) => Arc::new(
-            PostgresStore::connect(url, args.database_max_connections)
-                .await
-                .context("connecting to PostgreSQL (--database-url)")?,
-        ),
+    let (cipher, key_path, source) = master_key(args)?;
+    let opened: anyhow::Result<Arc<dyn EventStore>> = match &args.database_url {
+        Some(url) => PostgresStore::connect(url, args.database_max_connections, cipher)
+            .await
+            .map(|s| Arc::new(s) as Arc<dyn EventStore>)
+            .context("connecting to PostgreSQL (--database-url)"),
         None => {
             let path = args.data_dir.join("events.db");
-            Arc::new(SqliteStore::open(&path).with_context(|| format!("opening {}", path.display()))?)
+            SqliteStore::open(&path, cipher)
+                .map(|s| Arc::new(s) as Arc<dyn EventStore>)
+                .with_context(|| format!("opening {}", path.display()))
         }
-    })
+    };
+    match (opened, source) {
+        (Ok(store), KeySource::Generated) => {
+            tracing::info!(path = %key_path.display(), "generated a new master key for secret values: keep this file");
+            Ok(store)
+        }
+        (Ok(store), KeySource::Read) => {
+            tracing::info!(path = %key_path.display(), "master key for secret values read");
+            Ok(store)
+        }
+        (Err(e), KeySource::Generated) => {
+            // The database was written under another key: the key just made is of no use, and leaving it
+            // would only hide, at the next start, that the original key is missing.
+            let _ = std::fs::remove_file(&key_path);
+            Err(e.context(format!(
+                "{} was missing, so a new master key was made, but the database's values were sealed \
+                 with another key: put the original key file back (or give it with --master-key-file)",
+                key_path.display()
+            )))
+        }
+        (Err(e), KeySource::Read) => Err(e),
+    }
 }
 
 async fn shutdown_signal() {
@@ -208,6 +256,7 @@ async fn main() -> anyhow::Result<()> {
 
     let service = CsmsService::new(store, Arc::new(credentials.to_static()))
         .with_event_quota(args.event_quota)
+        .with_secret_quota(args.secret_quota)
         .with_body_timeout(Duration::from_secs(args.body_timeout));
     let mut limits = Limits::default();
     limits.header_read_timeout = Duration::from_secs(args.header_read_timeout);

@@ -111,11 +111,17 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap();
-        let sqlite = SqliteStore::open(dir.path().join("bench.db")).unwrap();
+        let sqlite = SqliteStore::open(dir.path().join("bench.db"), Cipher::ephemeral()).unwrap();
         bench("sqlite", Arc::new(sqlite)).await;
         #[cfg(feature = "postgres")]
         match std::env::var("CSMS_TEST_DATABASE_URL") {
-            Ok(url) => bench("postgres", Arc::new(PostgresStore::connect(&url, 32).await.unwrap())).await,
+            Ok(url) => {
+                bench(
+                    "postgres",
+                    Arc::new(PostgresStore::connect(&url, 32, Cipher::new([0x42; 32])).await.unwrap()),
+                )
+                .await
+            }
             Err(_) => println!("postgres: skipped (set CSMS_TEST_DATABASE_URL)"),
         }
     });

@@ -13,8 +13,10 @@ use crate::{StoreError, StoreResult};
 
 /// Bytes of the nonce that starts every sealed value.
 const NONCE_LEN: usize = 12;
-/// Where a value sits: the associated data of its ciphertext.
+/// The associated data and the text of the sealed value a database keeps to recognise its key.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 const KEY_CHECK_AAD: &[u8] = b"csms/key-check";
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 const KEY_CHECK_TEXT: &[u8] = b"this database's master key";
 
 /// The master key's cipher. `Debug` never shows the key.
@@ -111,11 +113,13 @@ impl Cipher {
         self.aead.decrypt(&nonce, Payload { msg: ciphertext, aad }).map_err(|_| fail())
     }
 
+    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
     /// A sealed known text that a database keeps to recognise its key at start.
     pub(crate) fn key_check(&self) -> Vec<u8> {
         self.seal(KEY_CHECK_AAD, KEY_CHECK_TEXT)
     }
 
+    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
     /// Whether `check` (from [`Cipher::key_check`]) was sealed under this key; a clear start-up error if not.
     pub(crate) fn verify_key_check(&self, check: &[u8]) -> StoreResult<()> {
         match self.open(KEY_CHECK_AAD, check) {

@@ -62,7 +62,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
-pub use secrets::{LATEST, NewVersion, Payload, SYSCURRENT, SYSPREVIOUS, version_seq};
+pub use secrets::{NewVersion, Payload};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
@@ -321,7 +321,7 @@ pub trait EventStore: Send + Sync + 'static {
         limit: usize,
     ) -> StoreResult<Vec<VersionMetadata>>;
 
-    /// One version with its value, decrypted: `id` is `v{n}` or [`LATEST`].
+    /// One version with its value, decrypted: `id` is `v{n}` or [`csms_model::LATEST`].
     async fn version(&self, project: &str, name: &str, id: &str) -> StoreResult<Version>;
 
     /// Sets a version's `expire_time` (stored in whole seconds).

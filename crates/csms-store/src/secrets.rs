@@ -4,18 +4,14 @@
 //! that fails changes nothing even where the backend cannot roll back.
 
 use csms_model::limits::MAX_VERSIONS_PER_SECRET;
-use csms_model::{Secret, SecretState, SecretValue, UpdateSecretRequestBody, Version, VersionMetadata};
+use csms_model::{
+    LATEST, SYSCURRENT, SYSPREVIOUS, Secret, SecretState, SecretValue, UpdateSecretRequestBody, Version,
+    VersionMetadata,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::cipher::{Cipher, value_aad};
 use crate::{StoreError, StoreResult};
-
-/// The stage of the current version; `latest` names its holder.
-pub const SYSCURRENT: &str = "SYSCURRENT";
-/// The stage the current version gets when a new version takes `SYSCURRENT`.
-pub const SYSPREVIOUS: &str = "SYSPREVIOUS";
-/// The version id that names the version holding [`SYSCURRENT`].
-pub const LATEST: &str = "latest";
 
 /// A version's value as given: text (`secret_string`) or base64 (`secret_binary`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,15 +69,6 @@ pub(crate) trait SecretTx {
     ) -> StoreResult<()>;
     /// Removes one version.
     async fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()>;
-}
-
-/// The `n` of a version id `vn` (`v1`, `v2`, ...), if it is one.
-pub fn version_seq(id: &str) -> Option<i64> {
-    let digits = id.strip_prefix('v')?;
-    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok().filter(|n| *n > 0)
 }
 
 fn version_id(seq: i64) -> String {
@@ -269,7 +256,7 @@ pub(crate) async fn create_version<T: SecretTx>(
     for (i, row) in versions.iter_mut().enumerate() {
         let before = row.meta.version_stages.clone();
         let was_current = before.iter().any(|s| s == SYSCURRENT);
-        row.meta.version_stages.retain(|s| !stages.contains(s) && !(takes_current && s == SYSPREVIOUS));
+        row.meta.version_stages.retain(|s| !(stages.contains(s) || (takes_current && s == SYSPREVIOUS)));
         if takes_current && was_current {
             row.meta.version_stages.push(SYSPREVIOUS.to_owned());
         }
@@ -385,11 +372,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn version_ids() {
-        assert_eq!(version_seq("v1"), Some(1));
-        assert_eq!(version_seq("v20"), Some(20));
+    fn version_ids_and_expiry_seconds() {
+        assert_eq!(csms_model::version_number(&version_id(20)), Some(20));
         for bad in ["v0", "v01", "v", "1", "vx", "v-1", "latest", "v99999999999999999999"] {
-            assert_eq!(version_seq(bad), None, "{bad}");
+            assert_eq!(csms_model::version_number(bad), None, "{bad}");
         }
         assert_eq!(to_seconds(1_700_000_000_999), 1_700_000_000_000);
         assert_eq!(to_seconds(-1), -1000);

@@ -20,9 +20,6 @@ static VERSION_STAGE: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(limits
 /// The two members that carry a value, of which exactly one is given.
 const VALUE_MEMBERS: [&str; 2] = ["secret_string", "secret_binary"];
 
-/// Latest `expire_time` accepted, as upstream documents it (epoch milliseconds).
-const EXPIRE_TIME_MAX: i64 = 9_999_999_999_999;
-
 /// Checks a `{secret_name}` path parameter; reported at `/secret_name`.
 ///
 /// ```
@@ -33,6 +30,81 @@ pub fn secret_name(name: &str) -> Result<(), Violations> {
     let mut out = Violations::default();
     SECRET_NAME.check("/secret_name", name, &mut out);
     out.into_result(())
+}
+
+/// Checks a `{version_id}` path parameter: `v1`, `v2`, ... or `latest`; reported at `/version_id`.
+///
+/// ```
+/// assert!(csms_validate::version_id("v12").is_ok() && csms_validate::version_id("latest").is_ok());
+/// assert!(csms_validate::version_id("v0").is_err() && csms_validate::version_id("12").is_err());
+/// ```
+pub fn version_id(id: &str) -> Result<(), Violations> {
+    let mut out = Violations::default();
+    if id != csms_model::LATEST && csms_model::version_number(id).is_none() {
+        out.pattern("/version_id", VERSION_ID_PATTERN);
+    }
+    out.into_result(())
+}
+
+/// The pattern of a version id, as messages show it.
+const VERSION_ID_PATTERN: &str = "^(v[1-9][0-9]{0,17}|latest)$";
+
+/// The query of ListSecrets: `limit`, `marker` (a secret name) and `event_name`, each at most once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretListQuery {
+    /// `limit` and `marker`, as for every list.
+    pub page: crate::ListQuery,
+    /// Only the secrets subscribed to this event.
+    pub event_name: Option<String>,
+}
+
+/// Parses the query of ListSecrets.
+///
+/// ```
+/// let q = csms_validate::parse_secret_list_query(Some("event_name=alerts&limit=5")).unwrap();
+/// assert_eq!((q.page.limit, q.event_name.as_deref()), (5, Some("alerts")));
+/// assert!(csms_validate::parse_secret_list_query(Some("event_name=a&event_name=b")).is_err());
+/// assert!(csms_validate::parse_secret_list_query(Some("event_name=a%20b")).is_err());
+/// ```
+pub fn parse_secret_list_query(query: Option<&str>) -> Result<SecretListQuery, Violations> {
+    let mut out = Violations::default();
+    let page = crate::parse_list_query(query).map_err(|v| out.extend(v)).ok();
+    let mut event_name = None;
+    for pair in query.unwrap_or("").split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |raw: &str| percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
+        if decode(key) != "event_name" {
+            continue;
+        }
+        if event_name.replace(decode(value)).is_some() && !out.iter().any(|v| v.path == "/event_name") {
+            out.repeated("/event_name");
+        }
+    }
+    let event_name = event_name.filter(|e| !e.is_empty());
+    if let Some(name) = &event_name {
+        EVENT_NAME.check("/event_name", name, &mut out);
+    }
+    match page {
+        Some(page) if out.is_empty() => Ok(SecretListQuery { page, event_name }),
+        _ => Err(out),
+    }
+}
+
+/// Parses the query of ListSecretVersions: `limit`, and `marker` a version id (`v3`: the page starts
+/// after it). Returns the limit and the marker's number.
+///
+/// ```
+/// assert_eq!(csms_validate::parse_version_list_query(Some("marker=v3&limit=2")).unwrap(), (2, Some(3)));
+/// assert!(csms_validate::parse_version_list_query(Some("marker=three")).is_err());
+/// ```
+pub fn parse_version_list_query(query: Option<&str>) -> Result<(u32, Option<i64>), Violations> {
+    let page = crate::parse_list_query(query)?;
+    let mut out = Violations::default();
+    let marker = page.marker.as_deref().map(|m| csms_model::version_number(m).ok_or(()));
+    if let Some(Err(())) = marker {
+        out.pattern("/marker", "^v[1-9][0-9]{0,17}$");
+    }
+    out.into_result((page.limit, marker.and_then(Result::ok)))
 }
 
 /// Parses and checks a CreateSecret body: a name and exactly one value.
@@ -177,6 +249,9 @@ fn version_stages(value: &Value, path: &str, out: &mut Violations) {
     for (i, item) in items.iter().enumerate() {
         string(item, &format!("{path}/{i}"), &VERSION_STAGE, out);
     }
+    if items.iter().enumerate().any(|(i, item)| items[..i].contains(item)) {
+        out.unique(path);
+    }
 }
 
 fn integer_in(value: &Value, path: &str, min: i64, max: i64, out: &mut Violations) {
@@ -186,7 +261,7 @@ fn integer_in(value: &Value, path: &str, min: i64, max: i64, out: &mut Violation
 }
 
 fn expire_time(value: &Value, path: &str, out: &mut Violations) {
-    integer_in(value, path, 0, EXPIRE_TIME_MAX, out);
+    integer_in(value, path, 0, limits::EXPIRE_TIME_MAX, out);
 }
 
 fn recovery_window(value: &Value, path: &str, out: &mut Violations) {

@@ -23,6 +23,8 @@ pub enum ViolationKind {
     Range,
     /// Members that exclude each other given together, or none of them given where one is required.
     Exclusive,
+    /// A name that refers to nothing stored (a subscription to an event the project does not have).
+    Reference,
 }
 
 /// One broken rule: where (a JSON pointer such as `/event_types/3`), which kind, and what (a fixed-form
@@ -169,6 +171,15 @@ impl Violations {
             path,
             ViolationKind::Unique,
             format!("Value at '{path}' failed to satisfy constraint: Member must be given at most once"),
+        );
+    }
+
+    /// A name at `path` that refers to no `what` of the project (found by the store, not the rules).
+    pub fn unknown_reference(&mut self, path: &str, what: &str) {
+        self.push(
+            path,
+            ViolationKind::Reference,
+            format!("Value at '{path}' failed to satisfy constraint: Member must name an existing {what}"),
         );
     }
 

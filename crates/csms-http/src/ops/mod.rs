@@ -23,12 +23,14 @@ use crate::router::{RouteMatch, Target};
 
 pub(crate) mod events;
 pub(crate) mod records;
+pub(crate) mod secrets;
 
 /// What every operation shares: the store, the clock and the limits.
 pub(crate) struct State {
     pub(crate) store: Arc<dyn EventStore>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) event_quota: u64,
+    pub(crate) secret_quota: u64,
 }
 
 /// A routed, authenticated request with its body read: what an [`Input`] is parsed from.
@@ -39,16 +41,19 @@ pub(crate) struct Call {
 }
 
 impl Call {
-    /// The violations of the path parameters (`/project_id`, `/event_name`), reported with the body's.
+    /// The violations of the path parameters (`/project_id`, `/event_name`, `/secret_name`,
+    /// `/version_id`), reported with the body's.
     pub(crate) fn path_violations(&self) -> Violations {
         let mut out = Violations::default();
-        if let Err(v) = csms_validate::project_id(&self.route.project) {
-            out.extend(v);
-        }
-        if let Some(name) = &self.route.event_name
-            && let Err(v) = csms_validate::event_name(name)
-        {
-            out.extend(v);
+        let route = &self.route;
+        let checks = [
+            Some(csms_validate::project_id(&route.project)),
+            route.event_name.as_deref().map(csms_validate::event_name),
+            route.secret_name.as_deref().map(csms_validate::secret_name),
+            route.version_id.as_deref().map(csms_validate::version_id),
+        ];
+        for violations in checks.into_iter().flatten().filter_map(Result::err) {
+            out.extend(violations);
         }
         out
     }
@@ -61,6 +66,16 @@ impl Call {
     /// Takes the event name out of the call (after [`Call::path_violations`]).
     pub(crate) fn event_name(&mut self) -> String {
         self.route.event_name.take().unwrap_or_default()
+    }
+
+    /// Takes the secret name out of the call (after [`Call::path_violations`]).
+    pub(crate) fn secret_name(&mut self) -> String {
+        self.route.secret_name.take().unwrap_or_default()
+    }
+
+    /// Takes the version id out of the call (after [`Call::path_violations`]).
+    pub(crate) fn version_id(&mut self) -> String {
+        self.route.version_id.take().unwrap_or_default()
     }
 }
 
@@ -163,6 +178,17 @@ pub(crate) async fn dispatch(
         Operation::UpdateSecretEvent => run(state, &mut call, events::update).await,
         Operation::DeleteSecretEvent => run(state, &mut call, events::delete).await,
         Operation::ListNotificationRecords => run(state, &mut call, records::list).await,
+        Operation::CreateSecret => run(state, &mut call, secrets::create).await,
+        Operation::ListSecrets => run(state, &mut call, secrets::list).await,
+        Operation::ShowSecret => run(state, &mut call, secrets::show).await,
+        Operation::UpdateSecret => run(state, &mut call, secrets::update).await,
+        Operation::DeleteSecret => run(state, &mut call, secrets::delete).await,
+        Operation::CreateSecretForScheduleDeletion => run(state, &mut call, secrets::schedule_deletion).await,
+        Operation::RestoreSecretFromScheduleDeletion => run(state, &mut call, secrets::restore).await,
+        Operation::CreateSecretVersion => run(state, &mut call, secrets::create_version).await,
+        Operation::ListSecretVersions => run(state, &mut call, secrets::list_versions).await,
+        Operation::ShowSecretVersion => run(state, &mut call, secrets::show_version).await,
+        Operation::UpdateVersion => run(state, &mut call, secrets::update_version).await,
         other => Err(ApiError::internal(format!("no handler for {}", other.id()))),
     };
     Ok(result.unwrap_or_else(ApiError::into_response))

@@ -8,4 +8,5 @@ mod api;
 mod errors;
 mod hostile;
 mod listener;
+mod secrets;
 mod signing;
