@@ -1,4 +1,5 @@
-"""Drives all six operations through the official Python SDK (huaweicloudsdkcsms), unmodified.
+"""Drives every operation, events and secrets, through the official Python SDK (huaweicloudsdkcsms),
+unmodified.
 
 Environment: CSMS_ENDPOINT (http://127.0.0.1:PORT), CSMS_AK, CSMS_SK, CSMS_PROJECT (a project the key may
 use) and CSMS_OTHER_PROJECT (one it may not). Exits non-zero on the first failed check.
@@ -10,9 +11,13 @@ import uuid
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdkcsms.v1 import (
-    CreateSecretEventRequest, CreateSecretEventRequestBody, CsmsClient, DeleteSecretEventRequest,
-    ListNotificationRecordsRequest, ListSecretEventsRequest, Notification, ShowSecretEventRequest,
-    UpdateSecretEventRequest, UpdateSecretEventRequestBody,
+    CreateSecretEventRequest, CreateSecretEventRequestBody, CreateSecretRequest, CreateSecretRequestBody,
+    CreateSecretVersionRequest, CreateSecretVersionRequestBody, CsmsClient, DeleteSecretEventRequest,
+    DeleteSecretForScheduleRequest, DeleteSecretForScheduleRequestBody, DeleteSecretRequest,
+    ListNotificationRecordsRequest, ListSecretEventsRequest, ListSecretVersionsRequest, ListSecretsRequest,
+    Notification, RestoreSecretRequest, ShowSecretEventRequest, ShowSecretRequest, ShowSecretVersionRequest,
+    UpdateSecretEventRequest, UpdateSecretEventRequestBody, UpdateSecretRequest, UpdateSecretRequestBody,
+    UpdateVersionRequest, UpdateVersionRequestBody,
 )
 
 ENDPOINT = os.environ["CSMS_ENDPOINT"]
@@ -96,6 +101,74 @@ expect_error(lambda: client(sk="wrong-secret-key").list_secret_events(ListSecret
              "APIGW.0301", "wrong SK")
 expect_error(lambda: client(project=OTHER).list_secret_events(ListSecretEventsRequest()), 403, "APIGW.0302",
              "a project the key may not use")
+
+# Secrets: the values used here must appear in no log line (run-python-sdk.sh greps the server's log).
+VALUE1, VALUE2 = os.environ["CSMS_SECRET_VALUE"] + "-one", os.environ["CSMS_SECRET_VALUE"] + "-two"
+secret = prefix + "-secret"
+body = CreateSecretRequestBody(name=secret, secret_string=VALUE1, event_subscriptions=[names[0]],
+                               description="interop")
+created = c.create_secret(CreateSecretRequest(body=body)).secret
+check(created.name == secret and created.state == "ENABLED" and created.event_subscriptions == [names[0]],
+      "create a secret subscribed to an event")
+check(VALUE1 not in str(created), "the created secret carries no value")
+shown = c.show_secret(ShowSecretRequest(secret_name=secret)).secret
+check(shown.id == created.id and shown.secret_type == "COMMON", "show the secret")
+latest = c.show_secret_version(ShowSecretVersionRequest(secret_name=secret, version_id="latest")).version
+check(latest.secret_string == VALUE1 and latest.version_metadata.id == "v1", "read the value by latest")
+check(latest.version_metadata.version_stages == ["SYSCURRENT"], "v1 holds SYSCURRENT")
+
+v2 = c.create_secret_version(CreateSecretVersionRequest(
+    secret_name=secret, body=CreateSecretVersionRequestBody(secret_string=VALUE2, expire_time=4102444800123)))
+check(v2.version_metadata.id == "v2" and v2.version_metadata.expire_time == 4102444800000,
+      "add a version; its expiry keeps whole seconds")
+by_id = c.show_secret_version(ShowSecretVersionRequest(secret_name=secret, version_id="v2")).version
+check(by_id.secret_string == VALUE2, "read the value by version id")
+old = c.show_secret_version(ShowSecretVersionRequest(secret_name=secret, version_id="v1")).version
+check(old.secret_string == VALUE1 and old.version_metadata.version_stages == ["SYSPREVIOUS"],
+      "the previous version moved to SYSPREVIOUS")
+versions = c.list_secret_versions(ListSecretVersionsRequest(secret_name=secret))
+check([v.id for v in versions.version_metadatas] == ["v1", "v2"], "list the versions")
+page = c.list_secret_versions(ListSecretVersionsRequest(secret_name=secret, limit=1, marker="v1"))
+check([v.id for v in page.version_metadatas] == ["v2"], "list the versions after a marker")
+moved = c.update_version(UpdateVersionRequest(secret_name=secret, version_id="v1",
+                                              body=UpdateVersionRequestBody(expire_time=1000000000999)))
+check(moved.version_metadata.expire_time == 1000000000000, "set an expiry in the past")
+
+subscribed = c.list_secrets(ListSecretsRequest(event_name=names[0])).secrets
+check([x.name for x in subscribed] == [secret], "list secrets by event_name")
+expect_error(lambda: c.delete_secret_event(DeleteSecretEventRequest(event_name=names[0])), 409, "CSMS.9002",
+             "delete an event a secret subscribes to")
+check(c.show_secret_event(ShowSecretEventRequest(event_name=names[0])).event.name == names[0],
+      "the event in use is still there")
+switched = c.update_secret(UpdateSecretRequest(secret_name=secret, body=UpdateSecretRequestBody(
+    event_subscriptions=[names[1]]))).secret
+check(switched.event_subscriptions == [names[1]], "switch the subscription")
+expect_error(lambda: c.update_secret(UpdateSecretRequest(secret_name=secret, body=UpdateSecretRequestBody(
+    event_subscriptions=["no-such-event"]))), 400, "CSMS.0002", "subscribe to an unknown event")
+cleared = c.update_secret(UpdateSecretRequest(secret_name=secret, body=UpdateSecretRequestBody(
+    event_subscriptions=[]))).secret
+check(cleared.event_subscriptions == [], "drop the subscription")
+
+pending = c.delete_secret_for_schedule(DeleteSecretForScheduleRequest(
+    secret_name=secret, body=DeleteSecretForScheduleRequestBody(recovery_window_in_days=7))).secret
+check(pending.state == "PENDING_DELETE" and pending.scheduled_delete_time > pending.update_time,
+      "schedule the deletion")
+expect_error(lambda: c.create_secret_version(CreateSecretVersionRequest(
+    secret_name=secret, body=CreateSecretVersionRequestBody(secret_string="x"))), 400, "CSMS.0107",
+    "add a version to a secret pending deletion")
+restored = c.restore_secret(RestoreSecretRequest(secret_name=secret)).secret
+check(restored.state == "ENABLED" and restored.scheduled_delete_time is None, "cancel the scheduled deletion")
+expect_error(lambda: c.restore_secret(RestoreSecretRequest(secret_name=secret)), 400, "CSMS.0108",
+             "restore a secret not pending deletion")
+expect_error(lambda: c.create_secret(CreateSecretRequest(body=CreateSecretRequestBody(
+    name=secret, secret_string="x"))), 409, "CSMS.9001", "create a secret that exists")
+expect_error(lambda: c.show_secret_version(ShowSecretVersionRequest(secret_name=secret, version_id="v9")), 404,
+             "CSMS.0005", "show a missing version")
+
+deleted = c.delete_secret(DeleteSecretRequest(secret_name=secret))
+check(deleted.status_code == 204, "delete the secret")
+expect_error(lambda: c.show_secret(ShowSecretRequest(secret_name=secret)), 404, "CSMS.0005",
+             "show a deleted secret")
 
 for name in names[:2]:
     c.delete_secret_event(DeleteSecretEventRequest(event_name=name))

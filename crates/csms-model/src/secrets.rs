@@ -176,6 +176,10 @@ pub struct Version {
 /// `secret_binary`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schemars",
+    schemars(extend("oneOf" = [{"required": ["secret_string"]}, {"required": ["secret_binary"]}]))
+)]
 pub struct CreateSecretRequestBody {
     /// The new secret's name.
     #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::secret_name"))]
@@ -248,6 +252,10 @@ pub struct UpdateSecretRequestBody {
 /// and `secret_binary`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schemars",
+    schemars(extend("oneOf" = [{"required": ["secret_string"]}, {"required": ["secret_binary"]}]))
+)]
 pub struct CreateSecretVersionRequestBody {
     /// The value, base64.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -268,6 +276,7 @@ pub struct CreateSecretVersionRequestBody {
 /// Body of UpdateVersion (`PUT .../versions/{version_id}`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(extend("required" = ["expire_time"])))]
 pub struct UpdateVersionRequestBody {
     /// The new expiry, epoch milliseconds (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]

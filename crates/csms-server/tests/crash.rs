@@ -55,6 +55,8 @@ impl Server {
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(data_dir.join("server.log")).unwrap());
         if let Some(url) = database_url {
+            // Every instance on one database shares its master key: the test suites' fixed key.
+            std::fs::write(data_dir.join("master.key"), "42".repeat(32)).unwrap();
             command.args(["--database-url", url]);
         }
         let mut child = command.spawn().expect("start csms-server");
@@ -112,7 +114,16 @@ fn update_body(version: u32) -> String {
     )
 }
 
-/// What a client knows of one event: the last acknowledged version, and a write in flight at the crash.
+fn create_secret_body(name: &str) -> String {
+    format!(r#"{{"name":"{name}","secret_string":"v0"}}"#)
+}
+
+fn version_body(version: u32) -> String {
+    format!(r#"{{"secret_string":"v{version}"}}"#)
+}
+
+/// What a client knows of one event (named `c…`) or secret (named `s…`): the last acknowledged version
+/// (of the event's update, or of the secret's value), and a write in flight at the crash.
 #[derive(Debug, Clone, Copy)]
 struct Known {
     acked: Option<u32>,
@@ -136,19 +147,30 @@ fn run_clients(
             let addr = servers[i % servers.len()];
             let (ledger, stop, ops) = (Arc::clone(ledger), Arc::clone(stop), Arc::clone(ops));
             let events = format!("/v1/{project}/csms/events");
+            let secrets = format!("/v1/{project}/secrets");
             std::thread::spawn(move || {
                 for k in 0.. {
-                    let name = format!("c{i}-{k}");
+                    // Events and secrets in turn: a secret's writes create it, then add versions.
+                    let secret = k % 2 == 1;
+                    let name = if secret { format!("s{i}-{k}") } else { format!("c{i}-{k}") };
                     ledger.lock().unwrap().insert(name.clone(), Known { acked: None, in_flight: Some(0) });
                     for version in 0..4u32 {
                         if stop.load(Ordering::Relaxed) || ops.fetch_add(1, Ordering::Relaxed) >= MAX_OPS {
                             return;
                         }
                         ledger.lock().unwrap().get_mut(&name).unwrap().in_flight = Some(version);
-                        let result = if version == 0 {
-                            request(addr, "POST", &events, Some(&create_body(&name)))
-                        } else {
-                            request(addr, "PUT", &format!("{events}/{name}"), Some(&update_body(version)))
+                        let result = match (secret, version) {
+                            (false, 0) => request(addr, "POST", &events, Some(&create_body(&name))),
+                            (false, _) => {
+                                request(addr, "PUT", &format!("{events}/{name}"), Some(&update_body(version)))
+                            }
+                            (true, 0) => request(addr, "POST", &secrets, Some(&create_secret_body(&name))),
+                            (true, _) => request(
+                                addr,
+                                "POST",
+                                &format!("{secrets}/{name}/versions"),
+                                Some(&version_body(version)),
+                            ),
                         };
                         match result {
                             Ok((200, _)) => {
@@ -165,21 +187,31 @@ fn run_clients(
         .collect()
 }
 
-/// Checks every event of the ledger through `addr`: acknowledged writes are there with their value (or
-/// with the value of the one write that was in flight after them).
+/// Checks every event and secret of the ledger through `addr`: acknowledged writes are there with their
+/// value (or with the value of the one write that was in flight after them); a secret's value is read
+/// back decrypted, so the master key survived the crash too.
 fn verify(addr: SocketAddr, project: &str, ledger: &Ledger) -> usize {
     let mut acknowledged = 0;
     for (name, known) in ledger.lock().unwrap().iter() {
-        let (status, body) =
-            request(addr, "GET", &format!("/v1/{project}/csms/events/{name}"), None).unwrap();
+        let secret = name.starts_with('s');
+        let path = if secret {
+            format!("/v1/{project}/secrets/{name}/versions/latest")
+        } else {
+            format!("/v1/{project}/csms/events/{name}")
+        };
+        let (status, body) = request(addr, "GET", &path, None).unwrap();
         match known.acked {
             None => assert!(status == 404 || status == 200, "{name}: {status}"),
             Some(acked) => {
                 acknowledged += 1;
                 assert_eq!(status, 200, "acknowledged event {name} lost: {body}");
                 let value: serde_json::Value = serde_json::from_str(&body).unwrap();
-                let stored: u32 =
-                    value["event"]["notification"]["target_name"].as_str().unwrap()[1..].parse().unwrap();
+                let stored = if secret {
+                    value["version"]["secret_string"].as_str().unwrap()
+                } else {
+                    value["event"]["notification"]["target_name"].as_str().unwrap()
+                };
+                let stored: u32 = stored[1..].parse().unwrap();
                 let allowed = [Some(acked), known.in_flight];
                 assert!(
                     allowed.contains(&Some(stored)),
@@ -234,6 +266,9 @@ fn sqlite_keeps_every_acknowledged_write_across_kill_9() {
         ops.load(Ordering::Relaxed)
     );
     assert!(acknowledged >= CLIENTS, "the clients got writes acknowledged before the kill");
+    let secrets =
+        ledger.lock().unwrap().iter().filter(|(n, k)| n.starts_with('s') && k.acked.is_some()).count();
+    assert!(secrets >= 1, "secret writes were acknowledged before the kill, and verified");
 }
 
 #[test]
