@@ -1,9 +1,10 @@
-//! Storage of CSMS secret events.
+//! Storage of CSMS secret events, and of the secrets that subscribe to them.
 //!
 //! [`EventStore`] is the one trait every backend implements and the HTTP layer depends on. Its writes are
 //! atomic: create-if-absent under a per-project quota, a partial update checked against an optional
 //! precondition, delete; reads are an ordered scan from an exclusive marker, a point lookup, and the
-//! notification records. A write is acknowledged (its future resolves `Ok`) only once it is durable.
+//! notification records. Secrets and their versions follow the same rules; their values are sealed
+//! with a [`Cipher`]. A write is acknowledged (its future resolves `Ok`) only once it is durable.
 //!
 //! Backends: [`MemoryStore`] (always), `SqliteStore` (feature `sqlite`, the server's default) and
 //! `PostgresStore` (feature `postgres`, for several instances on one database).
@@ -31,6 +32,19 @@
 //! let patch = UpdateSecretEventRequestBody { state: Some(EventState::Disabled), ..Default::default() };
 //! let updated = store.update("project", "rotation-alerts", patch, Precondition::None, 2_000).await.unwrap();
 //! assert_eq!((updated.event.state, updated.event.update_time, updated.version), (EventState::Disabled, 2_000, 2));
+//!
+//! // A secret subscribed to the event: its value is sealed at rest and read back by `latest`.
+//! let secret: csms_model::Secret = serde_json::from_value(serde_json::json!({
+//!     "id": "2d1152f2-290d-4756-a1d2-e12c14992416", "name": "db-password", "state": "ENABLED",
+//!     "create_time": 3_000, "update_time": 3_000, "secret_type": "COMMON",
+//!     "event_subscriptions": ["rotation-alerts"]})).unwrap();
+//! let value = csms_store::Payload::String("hunter2".into());
+//! store.create_secret("project", secret, value, 500).await.unwrap();
+//! let latest = store.version("project", "db-password", "latest").await.unwrap();
+//! assert_eq!(latest.secret_string.unwrap().expose(), "hunter2");
+//! // The event is in use now.
+//! let in_use = store.delete("project", "rotation-alerts", Precondition::None).await;
+//! assert!(matches!(in_use, Err(csms_store::StoreError::InUse)));
 //! # });
 //! # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output {
 //! #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
