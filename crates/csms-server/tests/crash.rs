@@ -431,6 +431,59 @@ fn an_empty_database_file_is_refused_at_start() {
     );
 }
 
+/// The master key survives a restart; a missing or wrong one stops the start with an error that says
+/// what to do, never serving unreadable or empty values, and a key generated in vain is not left behind.
+#[test]
+fn a_missing_or_wrong_master_key_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = format!("/v1/{}/secrets", unique_project());
+    let latest = format!("{secrets}/kept/versions/latest");
+    {
+        let server = Server::start(dir.path(), None);
+        let body = r#"{"name":"kept","secret_string":"the-kept-value"}"#;
+        assert_eq!(request(server.addr, "POST", &secrets, Some(body)).unwrap().0, 200);
+    }
+    let key = dir.path().join("master.key");
+    {
+        let server = Server::start(dir.path(), None);
+        let (status, body) = request(server.addr, "GET", &latest, None).unwrap();
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("the-kept-value"), "{body}");
+    }
+    let start = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_csms-server"))
+            .args(["--listen", "127.0.0.1:0"])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("--credentials")
+            .arg(dir.path().join("credentials.toml"))
+            .args(extra)
+            .env("RUST_BACKTRACE", "0")
+            .output()
+            .unwrap()
+    };
+    std::fs::rename(&key, dir.path().join("saved.key")).unwrap();
+    let missing = start(&[]);
+    assert!(!missing.status.success(), "the server started without its master key");
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("put the original key file back"), "{stderr}");
+    assert!(!key.exists(), "the key generated in vain is removed");
+
+    let other = dir.path().join("other.key");
+    std::fs::write(&other, "17".repeat(32)).unwrap();
+    let wrong = start(&["--master-key-file", other.to_str().unwrap()]);
+    assert!(!wrong.status.success(), "the server started with another master key");
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("master key is not the one"));
+
+    let saved = dir.path().join("saved.key");
+    std::fs::write(&other, "not hex").unwrap();
+    let malformed = start(&["--master-key-file", other.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&malformed.stderr).contains("64 hexadecimal digits"));
+    std::fs::rename(&saved, &key).unwrap();
+    let server = Server::start(dir.path(), None);
+    assert!(request(server.addr, "GET", &latest, None).unwrap().1.contains("the-kept-value"));
+}
+
 /// A throwaway PostgreSQL cluster of this test's own (`scripts/pg-throwaway`), stopped when dropped.
 struct Cluster {
     dir: String,
