@@ -78,6 +78,10 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
         ("VersionMetadata", root_schema::<VersionMetadata>()),
         ("Version", root_schema::<Version>()),
         ("SecretState", root_schema::<SecretState>()),
+        ("RotateSecretResponse", root_schema::<RotateSecretResponse>()),
+        ("ListSecretTaskResponse", root_schema::<ListSecretTaskResponse>()),
+        ("SecretTask", root_schema::<SecretTask>()),
+        ("TaskStatus", root_schema::<TaskStatus>()),
     ]
 }
 

@@ -110,6 +110,7 @@ fn secret_docs(
         errors,
     };
     let pending = [NotFound, SecretPendingDeletion];
+    let limit = &limit;
     vec![
         doc(
             Operation::CreateSecret,
@@ -209,7 +210,7 @@ fn secret_docs(
                 project_id.clone(),
                 json!({"name": "secret_name", "in": "path", "required": true,
                 "description": "The secret's name.", "schema": string_rule(limits::SECRET_NAME)}),
-                limit,
+                limit.clone(),
                 version_marker,
             ],
             None,
@@ -240,6 +241,45 @@ fn secret_docs(
                 )),
             ),
             errors(&pending, false),
+        ),
+        doc(
+            Operation::RotateSecret,
+            "Rotate a secret",
+            "Starts a rotation task (PENDING, then SUCCESS or FAILED; poll ListSecretTask). A success adds the next version as SYSCURRENT and fires SECRET_VERSION_CREATED and SECRET_ROTATED; a failure fires SECRET_ROTATED_FAILED. COMMON secrets are refused (400 CSMS.0002) unless the server rotates them (--rotate-common). No body.",
+            &on_secret,
+            None,
+            (
+                "200",
+                Some((
+                    reference::<RotateSecretResponse>(generator),
+                    json!({"version_id": "v2", "secret_name": "demo", "rotation_task_id": "0b1f9ad4-9b5e-4b2e-9d4c-3b3a8f0e6c11"}),
+                )),
+            ),
+            errors(&pending, false),
+        ),
+        doc(
+            Operation::ListSecretTask,
+            "List rotation tasks",
+            "The project's rotation tasks in ascending task id order, filtered by secret, status or task id; `total` counts every match.",
+            &vec![
+                project_id.clone(),
+                json!({"name": "secret_name", "in": "query", "required": false, "schema": string_rule(limits::SECRET_NAME)}),
+                json!({"name": "status", "in": "query", "required": false, "schema": {"type": "string", "enum": TaskStatus::KNOWN}}),
+                json!({"name": "task_id", "in": "query", "required": false, "schema": {"type": "string", "maxLength": 64}}),
+                limit.clone(),
+                json!({"name": "marker", "in": "query", "required": false, "description": "The last task id of the previous page (exclusive).", "schema": {"type": "string", "maxLength": 64}}),
+            ],
+            None,
+            (
+                "200",
+                Some((
+                    reference::<ListSecretTaskResponse>(generator),
+                    json!({"tasks": [{
+                "task_id": "0b1f9ad4-9b5e-4b2e-9d4c-3b3a8f0e6c11", "secret_name": "demo", "task_status": "SUCCESS",
+                "operate_type": "MANUAL_ROTATION", "task_time": 1700000000000i64, "attempt_nums": 1}], "total": 1}),
+                )),
+            ),
+            errors(&[], false),
         ),
         doc(
             Operation::UpdateVersion,

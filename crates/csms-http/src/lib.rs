@@ -48,6 +48,7 @@ mod envelope_io;
 mod error;
 mod etag;
 mod layers;
+pub mod notify;
 mod ops;
 mod router;
 mod serve;

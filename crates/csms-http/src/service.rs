@@ -51,6 +51,8 @@ struct Config {
     event_quota: u64,
     secret_quota: u64,
     body_timeout: Duration,
+    wake: Option<Arc<tokio::sync::Notify>>,
+    rotate_common: bool,
 }
 
 /// How long a request body may take to arrive, unless configured otherwise.
@@ -66,6 +68,8 @@ impl CsmsService {
             clock,
             event_quota: DEFAULT_EVENT_QUOTA,
             secret_quota: DEFAULT_SECRET_QUOTA,
+            wake: None,
+            rotate_common: false,
             body_timeout: DEFAULT_BODY_TIMEOUT,
         })
     }
@@ -80,6 +84,16 @@ impl CsmsService {
     /// [`DEFAULT_SECRET_QUOTA`](csms_model::limits::DEFAULT_SECRET_QUOTA)); more creates get 400 `CSMS.0202`.
     pub fn with_secret_quota(self, quota: u64) -> Self {
         Self::build(Config { secret_quota: quota, ..(*self.config).clone() })
+    }
+
+    /// Wakes `notifier`'s worker after every change that may fire an event, so notifications go out at
+    /// once; RotateSecret accepts COMMON secrets when the worker can rotate them.
+    pub fn with_notifier(self, notifier: &crate::notify::Notifier) -> Self {
+        Self::build(Config {
+            wake: Some(notifier.waker()),
+            rotate_common: notifier.rotates(&csms_model::SecretType::Common),
+            ..(*self.config).clone()
+        })
     }
 
     /// Sets the clock the service reads (default: the system clock), for tests that move time.
@@ -107,6 +121,8 @@ impl CsmsService {
             clock: Arc::clone(&config.clock),
             event_quota: config.event_quota,
             secret_quota: config.secret_quota,
+            wake: config.wake.clone(),
+            rotate_common: config.rotate_common,
         });
         let router = Arc::new(Router::new());
         let auth = Arc::clone(&config.auth);

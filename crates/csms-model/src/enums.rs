@@ -180,3 +180,15 @@ string_enum! {
         Frozen => "FROZEN",
     }
 }
+
+string_enum! {
+    /// The state of a rotation task (`SecretTask.task_status`).
+    TaskStatus {
+        /// Created, not finished yet.
+        Pending => "PENDING",
+        /// The rotation made a new version.
+        Success => "SUCCESS",
+        /// The rotation failed; `task_error_code` and `task_error_msg` say why.
+        Failed => "FAILED",
+    }
+}

@@ -27,11 +27,14 @@ pub mod operation;
 #[cfg(feature = "schemars")]
 mod schema;
 mod secrets;
+mod tasks;
 mod types;
 #[cfg(feature = "validator")]
 pub mod validation;
 
-pub use enums::{EventState, EventType, NotificationStatus, SecretState, SecretType, StringEnum, TargetType};
+pub use enums::{
+    EventState, EventType, NotificationStatus, SecretState, SecretType, StringEnum, TargetType, TaskStatus,
+};
 pub use error::{ErrorCode, ErrorDetail, ErrorResponse};
 pub use operation::Operation;
 pub use secrets::{
@@ -39,6 +42,9 @@ pub use secrets::{
     ListSecretVersionsResponse, ListSecretsResponse, SYSCURRENT, SYSPREVIOUS, Secret, SecretResponse,
     SecretValue, ShowSecretVersionResponse, UpdateSecretRequestBody, UpdateVersionRequestBody, Version,
     VersionMetadata, VersionMetadataResponse, version_number,
+};
+pub use tasks::{
+    ListSecretTaskResponse, NotificationData, NotificationMessage, RotateSecretResponse, SecretTask,
 };
 pub use types::{
     CreateSecretEventRequestBody, Event, ListNotificationRecordsResponse, ListSecretEventsResponse,

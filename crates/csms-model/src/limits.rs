@@ -93,3 +93,13 @@ pub const EXPIRE_TIME_MAX: i64 = 9_999_999_999_999;
 /// A version stage name (`SYSCURRENT`, `SYSPREVIOUS` or one of the caller's); upstream documents no
 /// pattern, so this service takes the one of names.
 pub const VERSION_STAGE: StringRule = StringRule { min_len: 1, max_len: 64, charset: "[a-zA-Z0-9_-]" };
+
+// Events that fire (part 2 of the contract).
+
+/// Most delivery attempts of one notification before it is `FAIL`.
+pub const DELIVERY_MAX_ATTEMPTS: u32 = 5;
+/// The time within which a notification's attempts are made, in seconds: the backoff fits them in it.
+pub const DELIVERY_WINDOW_SECONDS: u64 = 120;
+/// Seconds between two runs of the expiry scan, the scheduled-deletion executor and the record purge,
+/// unless configured otherwise.
+pub const DEFAULT_SCAN_INTERVAL_SECONDS: u64 = 60;

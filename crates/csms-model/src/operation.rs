@@ -74,6 +74,10 @@ operations! {
     ShowSecretVersion => ("GET", "/v1/{project_id}/secrets/{secret_name}/versions/{version_id}"),
     /// Changes a version's expiry.
     UpdateVersion => ("PUT", "/v1/{project_id}/secrets/{secret_name}/versions/{version_id}"),
+    /// Starts a rotation: a task that makes a new version (asynchronously).
+    RotateSecret => ("POST", "/v1/{project_id}/secrets/{secret_name}/rotate"),
+    /// Lists rotation tasks, to poll one until it ends.
+    ListSecretTask => ("GET", "/v1/{project_id}/csms/tasks"),
 }
 
 #[cfg(test)]

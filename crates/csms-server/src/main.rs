@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
+use csms_http::notify::{Endpoint, Notifier, RandomValue, Target};
 use csms_http::{CsmsService, Limits};
+use csms_model::SecretType;
 use csms_store::{Cipher, EventStore, KeySource, PostgresStore, SqliteStore};
 
 mod credentials;
@@ -54,6 +56,35 @@ struct Args {
     /// (mode 0600) on first start. Every instance on one PostgreSQL database needs the same key.
     #[arg(long, env = "CSMS_MASTER_KEY_FILE")]
     master_key_file: Option<PathBuf>,
+
+    /// Deliver notifications to this URL (http://), in the shape an SMN HTTP subscription receives.
+    #[arg(long, env = "CSMS_NOTIFY_WEBHOOK", conflicts_with = "smn_endpoint")]
+    notify_webhook: Option<String>,
+
+    /// Publish notifications to this SMN endpoint (http://), signed with --smn-ak and --smn-sk. Without it
+    /// and without --notify-webhook, notifications are written to the log.
+    #[arg(long, env = "CSMS_SMN_ENDPOINT", requires_all = ["smn_ak", "smn_sk"])]
+    smn_endpoint: Option<String>,
+
+    /// The access key SMN publications are signed with.
+    #[arg(long, env = "CSMS_SMN_AK")]
+    smn_ak: Option<String>,
+
+    /// The secret key SMN publications are signed with.
+    #[arg(long, env = "CSMS_SMN_SK", hide_env_values = true)]
+    smn_sk: Option<String>,
+
+    /// Rotate COMMON secrets with random values (upstream refuses to rotate them: 400 CSMS.0002 without it).
+    #[arg(long, env = "CSMS_ROTATE_COMMON")]
+    rotate_common: bool,
+
+    /// Seconds between runs of the expiry scan, the scheduled-deletion executor and the record purge.
+    #[arg(long, env = "CSMS_SCAN_INTERVAL", default_value_t = csms_model::limits::DEFAULT_SCAN_INTERVAL_SECONDS)]
+    scan_interval: u64,
+
+    /// Seconds a delivery or rotation claim lasts: after an instance dies, others take its work over then.
+    #[arg(long, env = "CSMS_DELIVERY_LEASE", default_value_t = 30)]
+    delivery_lease: u64,
 
     /// Seconds to let requests in flight finish after SIGINT or SIGTERM.
     #[arg(long, env = "CSMS_SHUTDOWN_GRACE", default_value_t = 30)]
@@ -166,6 +197,14 @@ async fn open_store(args: &Args) -> anyhow::Result<Arc<dyn EventStore>> {
     }
 }
 
+fn describe_target(target: &Target) -> String {
+    match target {
+        Target::Log => "the log (no --notify-webhook or --smn-endpoint)".to_owned(),
+        Target::Webhook(endpoint) => format!("webhook {endpoint:?}"),
+        Target::Smn { endpoint, ak, .. } => format!("SMN {endpoint:?} as {ak}"),
+    }
+}
+
 async fn shutdown_signal() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -254,7 +293,27 @@ async fn main() -> anyhow::Result<()> {
     let store = open_store(&args).await?;
     tracing::info!(store = %store.describe(), "store opened");
 
+    let target = match (&args.notify_webhook, &args.smn_endpoint) {
+        (Some(url), _) => {
+            Target::Webhook(Endpoint::parse(url).map_err(anyhow::Error::msg).context("--notify-webhook")?)
+        }
+        (None, Some(url)) => Target::Smn {
+            endpoint: Endpoint::parse(url).map_err(anyhow::Error::msg).context("--smn-endpoint")?,
+            ak: args.smn_ak.clone().unwrap_or_default(),
+            sk: args.smn_sk.clone().unwrap_or_default(),
+        },
+        (None, None) => Target::Log,
+    };
+    tracing::info!(target = ?describe_target(&target), "notifications");
+    let mut notifier = Notifier::new(Arc::clone(&store), target)
+        .with_scan_interval(Duration::from_secs(args.scan_interval.max(1)))
+        .with_lease(Duration::from_secs(args.delivery_lease.max(1)));
+    if args.rotate_common {
+        notifier = notifier.with_rotator(SecretType::Common, Arc::new(RandomValue));
+    }
+    let notifier = Arc::new(notifier);
     let service = CsmsService::new(store, Arc::new(credentials.to_static()))
+        .with_notifier(&notifier)
         .with_event_quota(args.event_quota)
         .with_secret_quota(args.secret_quota)
         .with_body_timeout(Duration::from_secs(args.body_timeout));
@@ -276,7 +335,13 @@ async fn main() -> anyhow::Result<()> {
         print_development_help(addr, path, file);
     }
     let grace = Duration::from_secs(args.shutdown_grace);
+    let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(Arc::clone(&notifier).run(async move {
+        let _ = worker_stopped.await;
+    }));
     csms_http::serve_with_limits(listener, service, shutdown_signal(), grace, &limits).await?;
+    let _ = stop_worker.send(());
+    let _ = worker.await;
     tracing::info!("stopped");
     Ok(())
 }

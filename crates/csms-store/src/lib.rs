@@ -39,7 +39,7 @@
 //!     "create_time": 3_000, "update_time": 3_000, "secret_type": "COMMON",
 //!     "event_subscriptions": ["rotation-alerts"]})).unwrap();
 //! let value = csms_store::Payload::String("hunter2".into());
-//! store.create_secret("project", secret, value, 500).await.unwrap();
+//! store.create_secret("project", secret, value, 500, csms_store::Origin::new(3_000, None)).await.unwrap();
 //! let latest = store.version("project", "db-password", "latest").await.unwrap();
 //! assert_eq!(latest.secret_string.unwrap().expose(), "hunter2");
 //! // The event is in use now.
@@ -57,7 +57,8 @@ use std::fmt;
 
 use async_trait::async_trait;
 use csms_model::{
-    Event, Record, Secret, UpdateSecretEventRequestBody, UpdateSecretRequestBody, Version, VersionMetadata,
+    Event, NotificationStatus, Record, Secret, SecretTask, TaskStatus, UpdateSecretEventRequestBody,
+    UpdateSecretRequestBody, Version, VersionMetadata,
 };
 
 mod cipher;
@@ -76,7 +77,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
-pub use secrets::{NewVersion, Payload};
+pub use secrets::{ClaimedTask, NewVersion, Notice, Origin, Payload, RotationOutcome, iso_millis};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
@@ -225,6 +226,28 @@ impl std::error::Error for StoreError {
     }
 }
 
+/// Which tasks ListSecretTask asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskFilter {
+    /// Only the tasks of this secret.
+    pub secret_name: Option<String>,
+    /// Only the tasks in this state.
+    pub status: Option<TaskStatus>,
+    /// Only this task.
+    pub task_id: Option<String>,
+    /// Only the tasks with ids after this one.
+    pub after: Option<String>,
+}
+
+impl TaskFilter {
+    /// Whether `task` passes every filter but the page's start.
+    pub fn matches(&self, task: &SecretTask) -> bool {
+        self.secret_name.as_ref().is_none_or(|s| *s == task.secret_name)
+            && self.status.as_ref().is_none_or(|s| *s == task.task_status)
+            && self.task_id.as_ref().is_none_or(|t| *t == task.task_id)
+    }
+}
+
 /// The result of a store operation.
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -272,6 +295,7 @@ pub trait EventStore: Send + Sync + 'static {
         secret: Secret,
         value: Payload,
         quota: u64,
+        origin: Origin,
     ) -> StoreResult<Secret>;
 
     /// The secret of that name ([`StoreError::NotFound`] if none).
@@ -297,8 +321,8 @@ pub trait EventStore: Send + Sync + 'static {
         now: i64,
     ) -> StoreResult<Secret>;
 
-    /// Deletes a secret and its versions at once; returns it as it was.
-    async fn delete_secret(&self, project: &str, name: &str) -> StoreResult<Secret>;
+    /// Deletes a secret and its versions at once (firing SECRET_DELETED); returns it as it was.
+    async fn delete_secret(&self, project: &str, name: &str, origin: Origin) -> StoreResult<Secret>;
 
     /// Marks the secret `PENDING_DELETE`, to be deleted at `at`.
     async fn schedule_secret_deletion(
@@ -323,7 +347,7 @@ pub trait EventStore: Send + Sync + 'static {
         name: &str,
         value: Payload,
         new: NewVersion,
-        now: i64,
+        origin: Origin,
     ) -> StoreResult<VersionMetadata>;
 
     /// Up to `limit` versions of the secret after the `after`-th, oldest first (never their values).
@@ -338,15 +362,79 @@ pub trait EventStore: Send + Sync + 'static {
     /// One version with its value, decrypted: `id` is `v{n}` or [`csms_model::LATEST`].
     async fn version(&self, project: &str, name: &str, id: &str) -> StoreResult<Version>;
 
-    /// Sets a version's `expire_time` (stored in whole seconds).
+    /// Sets a version's `expire_time` (stored in whole seconds), which fires once when the scan finds it due.
     async fn update_version(
         &self,
         project: &str,
         name: &str,
         id: &str,
         expire_time: i64,
-        now: i64,
+        origin: Origin,
     ) -> StoreResult<VersionMetadata>;
+
+    /// Claims up to `limit` notifications due at `now` for `owner`, for `lease_ms`: unclaimed ones, and
+    /// those whose claim has lapsed (their owner died).
+    async fn claim_notices(
+        &self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<Notice>>;
+
+    /// Ends a claimed notification: it leaves the outbox and its record is written with `status`, at once.
+    async fn settle_notice(
+        &self,
+        owner: &str,
+        notice: &Notice,
+        status: NotificationStatus,
+    ) -> StoreResult<()>;
+
+    /// Puts a claimed notification back, to try again at `next_at` after `attempts` attempts.
+    async fn retry_notice(&self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()>;
+
+    /// Runs what is due at `now`: expiries that have not fired and scheduled deletions, each in its own
+    /// transaction; returns how many ran.
+    async fn run_due(&self, now: i64, limit: usize) -> StoreResult<usize>;
+
+    /// Removes the records created before `before`; returns how many.
+    async fn purge_records(&self, before: i64) -> StoreResult<u64>;
+
+    /// Creates a PENDING rotation task for the secret; returns it and the version it will make.
+    async fn create_task(
+        &self,
+        project: &str,
+        name: &str,
+        task_id: String,
+        origin: Origin,
+    ) -> StoreResult<(SecretTask, String)>;
+
+    /// Claims up to `limit` PENDING tasks for `owner`, for `lease_ms`.
+    async fn claim_tasks(
+        &self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ClaimedTask>>;
+
+    /// Ends a task with the rotation's outcome (see the crate's secrets rules).
+    async fn finish_task(
+        &self,
+        project: &str,
+        task_id: &str,
+        outcome: RotationOutcome,
+        now: i64,
+    ) -> StoreResult<SecretTask>;
+
+    /// Up to `limit` tasks of the project in ascending id order after `after`, filtered, and how many
+    /// match the filters in all.
+    async fn tasks(
+        &self,
+        project: &str,
+        filter: TaskFilter,
+        limit: usize,
+    ) -> StoreResult<(Vec<SecretTask>, u64)>;
 
     /// A short description for logs: the backend and where its data lives.
     fn describe(&self) -> String;
@@ -396,8 +484,9 @@ impl<S: EventStore + ?Sized> EventStore for std::sync::Arc<S> {
         secret: Secret,
         value: Payload,
         quota: u64,
+        origin: Origin,
     ) -> StoreResult<Secret> {
-        (**self).create_secret(project, secret, value, quota).await
+        (**self).create_secret(project, secret, value, quota, origin).await
     }
     async fn secret(&self, project: &str, name: &str) -> StoreResult<Secret> {
         (**self).secret(project, name).await
@@ -420,8 +509,8 @@ impl<S: EventStore + ?Sized> EventStore for std::sync::Arc<S> {
     ) -> StoreResult<Secret> {
         (**self).update_secret(project, name, patch, now).await
     }
-    async fn delete_secret(&self, project: &str, name: &str) -> StoreResult<Secret> {
-        (**self).delete_secret(project, name).await
+    async fn delete_secret(&self, project: &str, name: &str, origin: Origin) -> StoreResult<Secret> {
+        (**self).delete_secret(project, name, origin).await
     }
     async fn schedule_secret_deletion(
         &self,
@@ -441,9 +530,9 @@ impl<S: EventStore + ?Sized> EventStore for std::sync::Arc<S> {
         name: &str,
         value: Payload,
         new: NewVersion,
-        now: i64,
+        origin: Origin,
     ) -> StoreResult<VersionMetadata> {
-        (**self).create_version(project, name, value, new, now).await
+        (**self).create_version(project, name, value, new, origin).await
     }
     async fn list_versions(
         &self,
@@ -463,9 +552,70 @@ impl<S: EventStore + ?Sized> EventStore for std::sync::Arc<S> {
         name: &str,
         id: &str,
         expire_time: i64,
-        now: i64,
+        origin: Origin,
     ) -> StoreResult<VersionMetadata> {
-        (**self).update_version(project, name, id, expire_time, now).await
+        (**self).update_version(project, name, id, expire_time, origin).await
+    }
+    async fn claim_notices(
+        &self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<Notice>> {
+        (**self).claim_notices(owner, now, lease_ms, limit).await
+    }
+    async fn settle_notice(
+        &self,
+        owner: &str,
+        notice: &Notice,
+        status: NotificationStatus,
+    ) -> StoreResult<()> {
+        (**self).settle_notice(owner, notice, status).await
+    }
+    async fn retry_notice(&self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
+        (**self).retry_notice(owner, id, attempts, next_at).await
+    }
+    async fn run_due(&self, now: i64, limit: usize) -> StoreResult<usize> {
+        (**self).run_due(now, limit).await
+    }
+    async fn purge_records(&self, before: i64) -> StoreResult<u64> {
+        (**self).purge_records(before).await
+    }
+    async fn create_task(
+        &self,
+        project: &str,
+        name: &str,
+        task_id: String,
+        origin: Origin,
+    ) -> StoreResult<(SecretTask, String)> {
+        (**self).create_task(project, name, task_id, origin).await
+    }
+    async fn claim_tasks(
+        &self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ClaimedTask>> {
+        (**self).claim_tasks(owner, now, lease_ms, limit).await
+    }
+    async fn finish_task(
+        &self,
+        project: &str,
+        task_id: &str,
+        outcome: RotationOutcome,
+        now: i64,
+    ) -> StoreResult<SecretTask> {
+        (**self).finish_task(project, task_id, outcome, now).await
+    }
+    async fn tasks(
+        &self,
+        project: &str,
+        filter: TaskFilter,
+        limit: usize,
+    ) -> StoreResult<(Vec<SecretTask>, u64)> {
+        (**self).tasks(project, filter, limit).await
     }
     fn describe(&self) -> String {
         (**self).describe()

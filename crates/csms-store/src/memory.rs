@@ -5,15 +5,25 @@ use std::ops::Bound;
 use std::sync::RwLock;
 
 use async_trait::async_trait;
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use csms_model::{
-    Event, Record, Secret, UpdateSecretEventRequestBody, UpdateSecretRequestBody, Version, VersionMetadata,
+    Event, NotificationStatus, Record, Secret, SecretTask, TaskStatus, UpdateSecretEventRequestBody,
+    UpdateSecretRequestBody, Version, VersionMetadata,
 };
 
 use crate::secrets::{self, SecretTx, VersionRow};
 use crate::{
-    Cipher, EventStore, NewVersion, Payload, Precondition, StoreError, StoreResult, Stored, plan_delete,
-    plan_update,
+    Cipher, ClaimedTask, EventStore, NewVersion, Notice, Origin, Payload, Precondition, RotationOutcome,
+    StoreError, StoreResult, Stored, TaskFilter, plan_delete, plan_update,
 };
+
+/// Who holds a claim, and until when.
+type Claim = Option<(String, i64)>;
+
+fn claimable(claim: &Claim, now: i64) -> bool {
+    claim.as_ref().is_none_or(|(_, until)| *until < now)
+}
 
 #[derive(Default)]
 struct Project {
@@ -22,6 +32,10 @@ struct Project {
     secrets: BTreeMap<String, Secret>,
     /// Per secret name: its versions by number, each with its sealed value.
     versions: HashMap<String, BTreeMap<i64, (VersionRow, Vec<u8>)>>,
+    /// Notifications waiting for delivery, by id: the notice, when it is due, its claim.
+    outbox: BTreeMap<i64, (Notice, i64, Claim)>,
+    /// Rotation tasks by id, with the request that created them and their claim.
+    tasks: BTreeMap<String, (SecretTask, Option<String>, Claim)>,
 }
 
 /// Events and secrets in maps behind one lock; nothing survives the process. Values are sealed all the
@@ -29,11 +43,16 @@ struct Project {
 pub struct MemoryStore {
     projects: RwLock<HashMap<String, Project>>,
     cipher: Cipher,
+    next_notice: AtomicI64,
 }
 
 impl Default for MemoryStore {
     fn default() -> Self {
-        MemoryStore { projects: RwLock::default(), cipher: Cipher::ephemeral() }
+        MemoryStore {
+            projects: RwLock::default(),
+            cipher: Cipher::ephemeral(),
+            next_notice: AtomicI64::new(1),
+        }
     }
 }
 
@@ -60,13 +79,13 @@ impl MemoryStore {
     ) -> StoreResult<T> {
         self.write(|projects| {
             let project = projects.entry(project.to_owned()).or_default();
-            crate::ready(op(&mut MemoryTx(project)))
+            crate::ready(op(&mut MemoryTx(project, &self.next_notice)))
         })
     }
 }
 
-/// A project's maps, as a secret transaction.
-struct MemoryTx<'a>(&'a mut Project);
+/// A project's maps, as a secret transaction, with the store's outbox id counter.
+struct MemoryTx<'a>(&'a mut Project, &'a AtomicI64);
 
 impl SecretTx for MemoryTx<'_> {
     async fn secret(&mut self, _: &str, name: &str) -> StoreResult<Option<Secret>> {
@@ -121,6 +140,35 @@ impl SecretTx for MemoryTx<'_> {
     async fn remove_version(&mut self, _: &str, secret: &str, seq: i64) -> StoreResult<()> {
         if let Some(versions) = self.0.versions.get_mut(secret) {
             versions.remove(&seq);
+        }
+        Ok(())
+    }
+    async fn event(&mut self, _: &str, name: &str) -> StoreResult<Option<Event>> {
+        Ok(self.0.events.get(name).map(|s| s.event.clone()))
+    }
+    async fn enqueue(&mut self, project: &str, notice: &Notice, next_at: i64) -> StoreResult<()> {
+        let id = self.1.fetch_add(1, Ordering::Relaxed);
+        let notice = Notice { id, project: project.to_owned(), ..notice.clone() };
+        self.0.outbox.insert(id, (notice, next_at, None));
+        Ok(())
+    }
+    async fn task(&mut self, _: &str, id: &str) -> StoreResult<Option<(SecretTask, Option<String>)>> {
+        Ok(self.0.tasks.get(id).map(|(task, request, _)| (task.clone(), request.clone())))
+    }
+    async fn put_task(
+        &mut self,
+        _: &str,
+        task: &SecretTask,
+        request_id: Option<&str>,
+        new: bool,
+    ) -> StoreResult<()> {
+        match self.0.tasks.get_mut(&task.task_id) {
+            Some(entry) if !new => entry.0 = task.clone(),
+            _ => {
+                self.0
+                    .tasks
+                    .insert(task.task_id.clone(), (task.clone(), request_id.map(str::to_owned), None));
+            }
         }
         Ok(())
     }
@@ -213,9 +261,10 @@ impl EventStore for MemoryStore {
         secret: Secret,
         value: Payload,
         quota: u64,
+        origin: Origin,
     ) -> StoreResult<Secret> {
         self.secrets(project, async |tx| {
-            secrets::create_secret(tx, &self.cipher, project, secret, value, quota).await
+            secrets::create_secret(tx, &self.cipher, project, secret, value, quota, &origin).await
         })
     }
 
@@ -255,8 +304,8 @@ impl EventStore for MemoryStore {
         self.secrets(project, async |tx| secrets::update_secret(tx, project, name, patch, now).await)
     }
 
-    async fn delete_secret(&self, project: &str, name: &str) -> StoreResult<Secret> {
-        self.secrets(project, async |tx| secrets::delete_secret(tx, project, name).await)
+    async fn delete_secret(&self, project: &str, name: &str, origin: Origin) -> StoreResult<Secret> {
+        self.secrets(project, async |tx| secrets::delete_secret(tx, project, name, &origin).await)
     }
 
     async fn schedule_secret_deletion(
@@ -279,10 +328,10 @@ impl EventStore for MemoryStore {
         name: &str,
         value: Payload,
         new: NewVersion,
-        now: i64,
+        origin: Origin,
     ) -> StoreResult<VersionMetadata> {
         self.secrets(project, async |tx| {
-            secrets::create_version(tx, &self.cipher, project, name, value, new, now).await
+            secrets::create_version(tx, &self.cipher, project, name, value, new, &origin).await
         })
     }
 
@@ -306,11 +355,179 @@ impl EventStore for MemoryStore {
         name: &str,
         id: &str,
         expire_time: i64,
-        now: i64,
+        origin: Origin,
     ) -> StoreResult<VersionMetadata> {
         self.secrets(project, async |tx| {
-            secrets::update_version(tx, project, name, id, expire_time, now).await
+            secrets::update_version(tx, project, name, id, expire_time, &origin).await
         })
+    }
+
+    async fn claim_notices(
+        &self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<Notice>> {
+        Ok(self.write(|projects| {
+            let mut claimed = Vec::new();
+            for p in projects.values_mut() {
+                for (notice, next_at, claim) in p.outbox.values_mut() {
+                    if claimed.len() < limit && *next_at <= now && claimable(claim, now) {
+                        *claim = Some((owner.to_owned(), now + lease_ms));
+                        claimed.push(notice.clone());
+                    }
+                }
+            }
+            claimed.sort_by_key(|n| n.id);
+            claimed
+        }))
+    }
+
+    async fn settle_notice(
+        &self,
+        owner: &str,
+        notice: &Notice,
+        status: NotificationStatus,
+    ) -> StoreResult<()> {
+        self.write(|projects| {
+            let Some(p) = projects.get_mut(&notice.project) else { return };
+            let owned =
+                p.outbox.get(&notice.id).is_some_and(|(_, _, c)| c.as_ref().is_some_and(|(o, _)| o == owner));
+            if owned {
+                p.outbox.remove(&notice.id);
+                p.records.push(Record { notification_status: status, ..notice.record.clone() });
+            }
+        });
+        Ok(())
+    }
+
+    async fn retry_notice(&self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
+        self.write(|projects| {
+            for p in projects.values_mut() {
+                if let Some((notice, due, claim)) = p.outbox.get_mut(&id)
+                    && claim.as_ref().is_some_and(|(o, _)| o == owner)
+                {
+                    (notice.attempts, *due, *claim) = (attempts, next_at, None);
+                }
+            }
+        });
+        Ok(())
+    }
+
+    async fn run_due(&self, now: i64, limit: usize) -> StoreResult<usize> {
+        let (expiries, deletions) = self.read(|projects| {
+            let mut expiries = Vec::new();
+            let mut deletions = Vec::new();
+            for (project, p) in projects {
+                for (name, versions) in &p.versions {
+                    for (seq, (row, _)) in versions {
+                        if row.expiry_due().is_some_and(|t| t <= now) {
+                            expiries.push((project.clone(), name.clone(), *seq));
+                        }
+                    }
+                }
+                for (name, secret) in &p.secrets {
+                    if secret.scheduled_delete_time.is_some_and(|t| t <= now) {
+                        deletions.push((project.clone(), name.clone()));
+                    }
+                }
+            }
+            (expiries, deletions)
+        });
+        let mut ran = 0;
+        for (project, name, seq) in expiries.into_iter().take(limit) {
+            let fired = self
+                .secrets(&project, async |tx| secrets::expire_version(tx, &project, &name, seq, now).await)?;
+            ran += usize::from(fired);
+        }
+        for (project, name) in deletions.into_iter().take(limit) {
+            let deleted =
+                self.secrets(&project, async |tx| secrets::execute_deletion(tx, &project, &name, now).await)?;
+            ran += usize::from(deleted);
+        }
+        Ok(ran)
+    }
+
+    async fn purge_records(&self, before: i64) -> StoreResult<u64> {
+        Ok(self.write(|projects| {
+            let mut purged = 0;
+            for p in projects.values_mut() {
+                let kept = p.records.len();
+                p.records.retain(|r| r.create_time >= before);
+                purged += (kept - p.records.len()) as u64;
+            }
+            purged
+        }))
+    }
+
+    async fn create_task(
+        &self,
+        project: &str,
+        name: &str,
+        task_id: String,
+        origin: Origin,
+    ) -> StoreResult<(SecretTask, String)> {
+        self.secrets(project, async |tx| secrets::create_task(tx, project, name, task_id, &origin).await)
+    }
+
+    async fn claim_tasks(
+        &self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ClaimedTask>> {
+        Ok(self.write(|projects| {
+            let mut claimed = Vec::new();
+            for (project, p) in projects.iter_mut() {
+                for (task, request_id, claim) in p.tasks.values_mut() {
+                    if claimed.len() < limit
+                        && task.task_status == TaskStatus::Pending
+                        && claimable(claim, now)
+                    {
+                        *claim = Some((owner.to_owned(), now + lease_ms));
+                        let request_id = request_id.clone();
+                        claimed.push(ClaimedTask {
+                            project: project.clone(),
+                            task: task.clone(),
+                            request_id,
+                        });
+                    }
+                }
+            }
+            claimed
+        }))
+    }
+
+    async fn finish_task(
+        &self,
+        project: &str,
+        task_id: &str,
+        outcome: RotationOutcome,
+        now: i64,
+    ) -> StoreResult<SecretTask> {
+        self.secrets(project, async |tx| {
+            secrets::finish_task(tx, &self.cipher, project, task_id, outcome, now).await
+        })
+    }
+
+    async fn tasks(
+        &self,
+        project: &str,
+        filter: TaskFilter,
+        limit: usize,
+    ) -> StoreResult<(Vec<SecretTask>, u64)> {
+        Ok(self.read(|projects| {
+            let Some(p) = projects.get(project) else { return (Vec::new(), 0) };
+            let matching: Vec<&SecretTask> =
+                p.tasks.values().map(|(t, _, _)| t).filter(|t| filter.matches(t)).collect();
+            let total = matching.len() as u64;
+            let after = filter.after.as_deref().unwrap_or("");
+            let page =
+                matching.into_iter().filter(|t| t.task_id.as_str() > after).take(limit).cloned().collect();
+            (page, total)
+        }))
     }
 
     fn describe(&self) -> String {

@@ -97,6 +97,59 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
                value BYTEA NOT NULL
            );"#,
     },
+    Migration {
+        description: "the outbox of notifications, rotation tasks, and what the scan finds due",
+        sqlite: "ALTER TABLE secrets ADD COLUMN delete_at INTEGER;
+         CREATE INDEX secrets_due_deletion ON secrets (delete_at) WHERE delete_at IS NOT NULL;
+         ALTER TABLE secret_versions ADD COLUMN expire_at INTEGER;
+         CREATE INDEX versions_due_expiry ON secret_versions (expire_at) WHERE expire_at IS NOT NULL;
+         CREATE TABLE outbox (
+             id          INTEGER PRIMARY KEY AUTOINCREMENT,
+             project     TEXT NOT NULL,
+             doc         TEXT NOT NULL,
+             attempts    INTEGER NOT NULL DEFAULT 0,
+             next_at     INTEGER NOT NULL,
+             claim_owner TEXT,
+             claim_until INTEGER
+         );
+         CREATE INDEX outbox_due ON outbox (next_at);
+         CREATE TABLE tasks (
+             project     TEXT NOT NULL,
+             id          TEXT NOT NULL,
+             status      TEXT NOT NULL,
+             request_id  TEXT,
+             doc         TEXT NOT NULL,
+             claim_owner TEXT,
+             claim_until INTEGER,
+             PRIMARY KEY (project, id)
+         );
+         CREATE INDEX tasks_pending ON tasks (status) WHERE status = 'PENDING';",
+        postgres: r#"ALTER TABLE secrets ADD COLUMN delete_at BIGINT;
+           CREATE INDEX secrets_due_deletion ON secrets (delete_at) WHERE delete_at IS NOT NULL;
+           ALTER TABLE secret_versions ADD COLUMN expire_at BIGINT;
+           CREATE INDEX versions_due_expiry ON secret_versions (expire_at) WHERE expire_at IS NOT NULL;
+           CREATE TABLE outbox (
+               id          BIGSERIAL PRIMARY KEY,
+               project     TEXT NOT NULL,
+               doc         TEXT NOT NULL,
+               attempts    INTEGER NOT NULL DEFAULT 0,
+               next_at     BIGINT NOT NULL,
+               claim_owner TEXT,
+               claim_until BIGINT
+           );
+           CREATE INDEX outbox_due ON outbox (next_at);
+           CREATE TABLE tasks (
+               project     TEXT NOT NULL,
+               id          TEXT COLLATE "C" NOT NULL,
+               status      TEXT NOT NULL,
+               request_id  TEXT,
+               doc         TEXT NOT NULL,
+               claim_owner TEXT,
+               claim_until BIGINT,
+               PRIMARY KEY (project, id)
+           );
+           CREATE INDEX tasks_pending ON tasks (status) WHERE status = 'PENDING';"#,
+    },
 ];
 
 /// A backend's side of the runner, inside the one transaction the migration runs in.

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use csms_model::{
-    Event, Record, Secret, UpdateSecretEventRequestBody, UpdateSecretRequestBody, Version, VersionMetadata,
+    Event, NotificationStatus, Record, Secret, SecretTask, StringEnum, UpdateSecretEventRequestBody,
+    UpdateSecretRequestBody, Version, VersionMetadata,
 };
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
 use tokio_postgres::NoTls;
@@ -16,8 +17,9 @@ use tokio_postgres::NoTls;
 use crate::migrate::{self, Migration, Migrator};
 use crate::secrets::{self as rules, SecretTx, VersionRow};
 use crate::{
-    Cipher, EventStore, NewVersion, Payload, Precondition, StoreError, StoreResult, Stored, decode,
-    decode_secret, plan_delete, plan_update, readable_record, readable_rows, readable_secret,
+    Cipher, ClaimedTask, EventStore, NewVersion, Notice, Origin, Payload, Precondition, RotationOutcome,
+    StoreError, StoreResult, Stored, TaskFilter, decode, decode_secret, plan_delete, plan_update,
+    readable_record, readable_rows, readable_secret,
 };
 
 /// How long one store operation may take, waiting for a connection included: a stalled or partitioned
@@ -199,13 +201,14 @@ impl SecretTx for PostgresTx<'_> {
 
     async fn put_secret(&mut self, project: &str, secret: &Secret, new: bool) -> StoreResult<()> {
         let sql = if new {
-            "INSERT INTO secrets (project, name, event_name, doc) VALUES ($1, $2, $3, $4)"
+            "INSERT INTO secrets (project, name, event_name, doc, delete_at) VALUES ($1, $2, $3, $4, $5)"
         } else {
-            "UPDATE secrets SET event_name = $3, doc = $4 WHERE project = $1 AND name = $2"
+            "UPDATE secrets SET event_name = $3, doc = $4, delete_at = $5 WHERE project = $1 AND name = $2"
         };
         let doc = serde_json::to_string(secret)?;
+        let delete_at = rules::delete_at(secret);
         self.0
-            .execute(sql, &[&project, &secret.name, &secret.event_subscriptions.first(), &doc])
+            .execute(sql, &[&project, &secret.name, &secret.event_subscriptions.first(), &doc, &delete_at])
             .await
             .map_err(|e| match e.code() {
                 Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => StoreError::AlreadyExists,
@@ -262,16 +265,18 @@ impl SecretTx for PostgresTx<'_> {
             Some(sealed) => {
                 self.0
                     .execute(
-                        "INSERT INTO secret_versions (project, secret, seq, doc, value) VALUES ($1, $2, $3, $4, $5)",
-                        &[&project, &secret, &row.seq, &doc, &sealed],
+                        "INSERT INTO secret_versions (project, secret, seq, doc, value, expire_at)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                        &[&project, &secret, &row.seq, &doc, &sealed, &row.expiry_due()],
                     )
                     .await?
             }
             None => {
                 self.0
                     .execute(
-                        "UPDATE secret_versions SET doc = $4 WHERE project = $1 AND secret = $2 AND seq = $3",
-                        &[&project, &secret, &row.seq, &doc],
+                        "UPDATE secret_versions SET doc = $4, expire_at = $5
+                         WHERE project = $1 AND secret = $2 AND seq = $3",
+                        &[&project, &secret, &row.seq, &doc, &row.expiry_due()],
                     )
                     .await?
             }
@@ -286,6 +291,62 @@ impl SecretTx for PostgresTx<'_> {
                 &[&project, &secret, &seq],
             )
             .await?;
+        Ok(())
+    }
+
+    async fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<Event>> {
+        let row = self
+            .0
+            .query_opt("SELECT version, doc FROM events WHERE project = $1 AND name = $2", &[&project, &name])
+            .await?;
+        Ok(row.map(|r| decode(r.get(0), r.get(1))).transpose()?.map(|stored| stored.event))
+    }
+
+    async fn enqueue(&mut self, project: &str, notice: &Notice, next_at: i64) -> StoreResult<()> {
+        self.0
+            .execute(
+                "INSERT INTO outbox (project, doc, next_at) VALUES ($1, $2, $3)",
+                &[&project, &serde_json::to_string(notice)?, &next_at],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<(SecretTask, Option<String>)>> {
+        let row = self
+            .0
+            .query_opt(
+                "SELECT doc, request_id FROM tasks WHERE project = $1 AND id = $2 FOR UPDATE",
+                &[&project, &id],
+            )
+            .await?;
+        row.map(|r| Ok((serde_json::from_str(r.get(0))?, r.get(1)))).transpose()
+    }
+
+    async fn put_task(
+        &mut self,
+        project: &str,
+        task: &SecretTask,
+        request_id: Option<&str>,
+        new: bool,
+    ) -> StoreResult<()> {
+        let doc = serde_json::to_string(task)?;
+        let status = task.task_status.as_str();
+        if new {
+            self.0
+                .execute(
+                    "INSERT INTO tasks (project, id, status, request_id, doc) VALUES ($1, $2, $3, $4, $5)",
+                    &[&project, &task.task_id, &status, &request_id, &doc],
+                )
+                .await?;
+        } else {
+            self.0
+                .execute(
+                    "UPDATE tasks SET status = $3, doc = $4 WHERE project = $1 AND id = $2",
+                    &[&project, &task.task_id, &status, &doc],
+                )
+                .await?;
+        }
         Ok(())
     }
 }
@@ -485,9 +546,13 @@ impl EventStore for PostgresStore {
         secret: Secret,
         value: Payload,
         quota: u64,
+        origin: Origin,
     ) -> StoreResult<Secret> {
         let cipher = &self.cipher;
-        self.secrets(async |tx| rules::create_secret(tx, cipher, project, secret, value, quota).await).await
+        self.secrets(async |tx| {
+            rules::create_secret(tx, cipher, project, secret, value, quota, &origin).await
+        })
+        .await
     }
 
     async fn secret(&self, project: &str, name: &str) -> StoreResult<Secret> {
@@ -556,8 +621,8 @@ impl EventStore for PostgresStore {
         self.secrets(async |tx| rules::update_secret(tx, project, name, patch, now).await).await
     }
 
-    async fn delete_secret(&self, project: &str, name: &str) -> StoreResult<Secret> {
-        self.secrets(async |tx| rules::delete_secret(tx, project, name).await).await
+    async fn delete_secret(&self, project: &str, name: &str, origin: Origin) -> StoreResult<Secret> {
+        self.secrets(async |tx| rules::delete_secret(tx, project, name, &origin).await).await
     }
 
     async fn schedule_secret_deletion(
@@ -580,10 +645,11 @@ impl EventStore for PostgresStore {
         name: &str,
         value: Payload,
         new: NewVersion,
-        now: i64,
+        origin: Origin,
     ) -> StoreResult<VersionMetadata> {
         let cipher = &self.cipher;
-        self.secrets(async |tx| rules::create_version(tx, cipher, project, name, value, new, now).await).await
+        self.secrets(async |tx| rules::create_version(tx, cipher, project, name, value, new, &origin).await)
+            .await
     }
 
     async fn list_versions(
@@ -607,9 +673,227 @@ impl EventStore for PostgresStore {
         name: &str,
         id: &str,
         expire_time: i64,
-        now: i64,
+        origin: Origin,
     ) -> StoreResult<VersionMetadata> {
-        self.secrets(async |tx| rules::update_version(tx, project, name, id, expire_time, now).await).await
+        self.secrets(async |tx| rules::update_version(tx, project, name, id, expire_time, &origin).await)
+            .await
+    }
+
+    async fn claim_notices(
+        &self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<Notice>> {
+        self.timed(async move {
+            let client = self.pool.get().await?;
+            // SKIP LOCKED: instances claiming at once take different rows; a lapsed claim is taken over.
+            let rows = client
+                .query(
+                    "UPDATE outbox SET claim_owner = $1, claim_until = $2 + $3
+                     WHERE id IN (SELECT id FROM outbox WHERE next_at <= $2
+                                  AND (claim_until IS NULL OR claim_until < $2)
+                                  ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
+                     RETURNING id, project, attempts, doc",
+                    &[&owner, &now, &lease_ms, &(limit as i64)],
+                )
+                .await?;
+            let mut notices = rows
+                .iter()
+                .map(|r| {
+                    let notice: Notice = serde_json::from_str(r.get(3))?;
+                    Ok(Notice {
+                        id: r.get(0),
+                        project: r.get(1),
+                        attempts: r.get::<_, i32>(2) as u32,
+                        ..notice
+                    })
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+            notices.sort_by_key(|n| n.id);
+            Ok(notices)
+        })
+        .await
+    }
+
+    async fn settle_notice(
+        &self,
+        owner: &str,
+        notice: &Notice,
+        status: NotificationStatus,
+    ) -> StoreResult<()> {
+        self.timed(async move {
+            in_transaction!(self, |tx| {
+                async {
+                    let removed = tx
+                        .execute(
+                            "DELETE FROM outbox WHERE id = $1 AND claim_owner = $2",
+                            &[&notice.id, &owner],
+                        )
+                        .await?;
+                    if removed == 1 {
+                        let record = Record { notification_status: status, ..notice.record.clone() };
+                        tx.execute(
+                            "INSERT INTO records (project, create_time, doc) VALUES ($1, $2, $3)",
+                            &[&notice.project, &record.create_time, &serde_json::to_string(&record)?],
+                        )
+                        .await?;
+                    }
+                    StoreResult::Ok(())
+                }
+            })
+        })
+        .await
+    }
+
+    async fn retry_notice(&self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
+        self.timed(async move {
+            self.pool
+                .get()
+                .await?
+                .execute(
+                    "UPDATE outbox SET attempts = $3, next_at = $4, claim_owner = NULL, claim_until = NULL
+                     WHERE id = $1 AND claim_owner = $2",
+                    &[&id, &owner, &(attempts as i32), &next_at],
+                )
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn run_due(&self, now: i64, limit: usize) -> StoreResult<usize> {
+        let (expiries, deletions) = self
+            .timed(async move {
+                let client = self.pool.get().await?;
+                let expiries = client
+                    .query(
+                        "SELECT project, secret, seq FROM secret_versions
+                         WHERE expire_at IS NOT NULL AND expire_at <= $1 LIMIT $2",
+                        &[&now, &(limit as i64)],
+                    )
+                    .await?;
+                let deletions = client
+                    .query(
+                        "SELECT project, name FROM secrets WHERE delete_at IS NOT NULL AND delete_at <= $1 LIMIT $2",
+                        &[&now, &(limit as i64)],
+                    )
+                    .await?;
+                let expiries: Vec<(String, String, i64)> =
+                    expiries.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+                let deletions: Vec<(String, String)> = deletions.iter().map(|r| (r.get(0), r.get(1))).collect();
+                StoreResult::Ok((expiries, deletions))
+            })
+            .await?;
+        let mut ran = 0;
+        // Each in its own transaction, which locks the secret and checks again that it is still due: two
+        // instances scanning at once fire it once.
+        for (project, name, seq) in expiries {
+            let fired =
+                self.secrets(async |tx| rules::expire_version(tx, &project, &name, seq, now).await).await?;
+            ran += usize::from(fired);
+        }
+        for (project, name) in deletions {
+            let deleted =
+                self.secrets(async |tx| rules::execute_deletion(tx, &project, &name, now).await).await?;
+            ran += usize::from(deleted);
+        }
+        Ok(ran)
+    }
+
+    async fn purge_records(&self, before: i64) -> StoreResult<u64> {
+        self.timed(async move {
+            Ok(self
+                .pool
+                .get()
+                .await?
+                .execute("DELETE FROM records WHERE create_time < $1", &[&before])
+                .await?)
+        })
+        .await
+    }
+
+    async fn create_task(
+        &self,
+        project: &str,
+        name: &str,
+        task_id: String,
+        origin: Origin,
+    ) -> StoreResult<(SecretTask, String)> {
+        self.secrets(async |tx| rules::create_task(tx, project, name, task_id, &origin).await).await
+    }
+
+    async fn claim_tasks(
+        &self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ClaimedTask>> {
+        self.timed(async move {
+            let rows = self
+                .pool
+                .get()
+                .await?
+                .query(
+                    "UPDATE tasks SET claim_owner = $1, claim_until = $2 + $3
+                     WHERE (project, id) IN (SELECT project, id FROM tasks WHERE status = 'PENDING'
+                                             AND (claim_until IS NULL OR claim_until < $2)
+                                             LIMIT $4 FOR UPDATE SKIP LOCKED)
+                     RETURNING project, doc, request_id",
+                    &[&owner, &now, &lease_ms, &(limit as i64)],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(ClaimedTask {
+                        project: r.get(0),
+                        task: serde_json::from_str(r.get(1))?,
+                        request_id: r.get(2),
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn finish_task(
+        &self,
+        project: &str,
+        task_id: &str,
+        outcome: RotationOutcome,
+        now: i64,
+    ) -> StoreResult<SecretTask> {
+        let cipher = &self.cipher;
+        self.secrets(async |tx| rules::finish_task(tx, cipher, project, task_id, outcome, now).await).await
+    }
+
+    async fn tasks(
+        &self,
+        project: &str,
+        filter: TaskFilter,
+        limit: usize,
+    ) -> StoreResult<(Vec<SecretTask>, u64)> {
+        self.timed(async move {
+            let rows = self
+                .pool
+                .get()
+                .await?
+                .query("SELECT doc FROM tasks WHERE project = $1 ORDER BY id", &[&project])
+                .await?;
+            let mut matching = Vec::new();
+            for row in &rows {
+                let task: SecretTask = serde_json::from_str(row.get(0))?;
+                if filter.matches(&task) {
+                    matching.push(task);
+                }
+            }
+            let total = matching.len() as u64;
+            let after = filter.after.clone().unwrap_or_default();
+            Ok((matching.into_iter().filter(|t| t.task_id > after).take(limit).collect(), total))
+        })
+        .await
     }
 
     fn describe(&self) -> String {

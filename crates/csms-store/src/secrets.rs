@@ -5,10 +5,13 @@
 
 use csms_model::limits::MAX_VERSIONS_PER_SECRET;
 use csms_model::{
-    LATEST, SYSCURRENT, SYSPREVIOUS, Secret, SecretState, SecretValue, UpdateSecretRequestBody, Version,
-    VersionMetadata,
+    Event, EventState, EventType, LATEST, NotificationData, NotificationMessage, NotificationStatus, Record,
+    SYSCURRENT, SYSPREVIOUS, Secret, SecretState, SecretTask, SecretValue, TargetType, TaskStatus,
+    UpdateSecretRequestBody, Version, VersionMetadata,
 };
 use serde::{Deserialize, Serialize};
+
+use csms_model::StringEnum;
 
 use crate::cipher::{Cipher, value_aad};
 use crate::{StoreError, StoreResult};
@@ -30,6 +33,61 @@ impl Payload {
     }
 }
 
+/// What caused a change: when, and the request it came from (whose id the delivery of its notifications
+/// logs).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The time of the change, epoch milliseconds.
+    pub now: i64,
+    /// The id of the request that made it, if a request did.
+    pub request_id: Option<String>,
+}
+
+impl Origin {
+    /// A change at `now` made by the request `request_id`.
+    pub fn new(now: i64, request_id: Option<String>) -> Self {
+        Origin { now, request_id }
+    }
+}
+
+/// A notification waiting in the outbox: the record it becomes once delivered (its status is set then),
+/// and how to deliver it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// The outbox row.
+    #[serde(skip)]
+    pub id: i64,
+    /// The project whose event fired.
+    #[serde(skip)]
+    pub project: String,
+    /// Delivery attempts made so far.
+    #[serde(skip)]
+    pub attempts: u32,
+    /// The record, with the event's target as it was when it fired and the published message.
+    pub record: Record,
+    /// The target's type (`SMN`).
+    pub target_type: TargetType,
+    /// The subject published with the message.
+    pub subject: String,
+    /// The request that caused it.
+    #[serde(default)]
+    pub request_id: Option<String>,
+}
+
+/// A rotation task claimed for running, with the request that started it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedTask {
+    /// The secret's project.
+    pub project: String,
+    /// The task.
+    pub task: SecretTask,
+    /// The RotateSecret request that created it.
+    pub request_id: Option<String>,
+}
+
+/// How a rotation ended: the new value, or why there is none (an error code and message).
+pub type RotationOutcome = Result<Payload, (String, String)>;
+
 /// A version as stored, without its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct VersionRow {
@@ -40,6 +98,19 @@ pub(crate) struct VersionRow {
     pub(crate) meta: VersionMetadata,
     /// Whether the value was given as `secret_binary`.
     pub(crate) binary: bool,
+    /// Whether the expiry in `meta.expire_time` has fired (UpdateVersion re-arms it).
+    #[serde(default)]
+    pub(crate) expiry_fired: bool,
+    /// The request that set the expiry.
+    #[serde(default)]
+    pub(crate) expiry_request_id: Option<String>,
+}
+
+impl VersionRow {
+    /// When the expiry scan must fire for this version: its expiry, unless that has fired.
+    pub(crate) fn expiry_due(&self) -> Option<i64> {
+        self.meta.expire_time.filter(|_| !self.expiry_fired)
+    }
 }
 
 /// The primitive reads and writes of one backend transaction. A read of a row the operation may write
@@ -69,6 +140,88 @@ pub(crate) trait SecretTx {
     ) -> StoreResult<()>;
     /// Removes one version.
     async fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()>;
+    /// The event of that name, to see whether it fires.
+    async fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<Event>>;
+    /// Adds a notification to the outbox, to deliver from `next_at`.
+    async fn enqueue(&mut self, project: &str, notice: &Notice, next_at: i64) -> StoreResult<()>;
+    /// The task of that id, locked for update, with the request that created it.
+    async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<(SecretTask, Option<String>)>>;
+    /// Inserts (`new`, with the request that created it) or replaces a task.
+    async fn put_task(
+        &mut self,
+        project: &str,
+        task: &SecretTask,
+        request_id: Option<&str>,
+        new: bool,
+    ) -> StoreResult<()>;
+}
+
+/// When a scheduled deletion of `secret` is due, for the scan's index.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+pub(crate) fn delete_at(secret: &Secret) -> Option<i64> {
+    secret.scheduled_delete_time.filter(|_| secret.state == SecretState::PendingDelete)
+}
+
+/// Epoch milliseconds as upstream's messages write times: ISO-8601 UTC with milliseconds.
+pub fn iso_millis(ms: i64) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(format).ok())
+        .unwrap_or_default()
+}
+
+/// A happening on `secret`: when the secret subscribes to an ENABLED event whose types include `kind`, its
+/// notification joins the outbox in the same transaction; otherwise nothing is written.
+async fn fire<T: SecretTx>(
+    tx: &mut T,
+    origin: &Origin,
+    project: &str,
+    secret: &Secret,
+    kind: EventType,
+    version: Option<&VersionMetadata>,
+) -> StoreResult<()> {
+    let Some(name) = secret.event_subscriptions.first() else { return Ok(()) };
+    let Some(event) = tx.event(project, name).await? else { return Ok(()) };
+    if event.state != EventState::Enabled || !event.event_types.contains(&kind) {
+        return Ok(());
+    }
+    let message = NotificationMessage {
+        event_name: event.name.clone(),
+        event_type: kind.clone(),
+        event_time: iso_millis(origin.now),
+        data: NotificationData {
+            secret_id: secret.id.clone(),
+            secret_name: secret.name.clone(),
+            create_time: iso_millis(secret.create_time),
+            update_time: iso_millis(secret.update_time),
+            version_id: version.map(|v| v.id.clone()),
+            version_expire_time: version.and_then(|v| v.expire_time).map(iso_millis),
+        },
+    };
+    let notice = Notice {
+        id: 0,
+        project: project.to_owned(),
+        attempts: 0,
+        subject: format!("CSMS {} {}", kind.as_str(), secret.name),
+        record: Record {
+            event_name: event.name,
+            trigger_event_type: kind,
+            create_time: origin.now,
+            secret_name: secret.name.clone(),
+            secret_type: secret.secret_type.clone(),
+            notification_target_name: event.notification.target_name,
+            notification_target_id: event.notification.target_id,
+            notification_content: serde_json::to_string(&message)?,
+            // Set when the delivery ends.
+            notification_status: NotificationStatus::Success,
+        },
+        target_type: event.notification.target_type,
+        request_id: origin.request_id.clone(),
+    };
+    tx.enqueue(project, &notice, origin.now).await
 }
 
 fn version_id(seq: i64) -> String {
@@ -109,6 +262,7 @@ pub(crate) async fn create_secret<T: SecretTx>(
     secret: Secret,
     payload: Payload,
     quota: u64,
+    origin: &Origin,
 ) -> StoreResult<Secret> {
     let count = tx.secret_count(project).await?;
     if tx.secret(project, &secret.name).await?.is_some() {
@@ -129,10 +283,13 @@ pub(crate) async fn create_secret<T: SecretTx>(
             version_stages: vec![SYSCURRENT.to_owned()],
         },
         binary: matches!(payload, Payload::Binary(_)),
+        expiry_fired: false,
+        expiry_request_id: None,
     };
     let sealed = seal(cipher, project, &secret, &first, &payload);
     tx.put_secret(project, &secret, true).await?;
     tx.put_version(project, &secret.name, &first, Some(&sealed)).await?;
+    fire(tx, origin, project, &secret, EventType::SecretVersionCreated, Some(&first.meta)).await?;
     Ok(secret)
 }
 
@@ -185,10 +342,58 @@ pub(crate) async fn update_secret<T: SecretTx>(
     Ok(secret)
 }
 
-pub(crate) async fn delete_secret<T: SecretTx>(tx: &mut T, project: &str, name: &str) -> StoreResult<Secret> {
+pub(crate) async fn delete_secret<T: SecretTx>(
+    tx: &mut T,
+    project: &str,
+    name: &str,
+    origin: &Origin,
+) -> StoreResult<Secret> {
     let secret = existing(tx, project, name).await?;
+    // Fired before the row goes: the notification is written in the same transaction as the delete.
+    fire(tx, origin, project, &secret, EventType::SecretDeleted, None).await?;
     tx.remove_secret(project, name).await?;
     Ok(secret)
+}
+
+/// The scheduled deletion of `name`, if it is still due at `now` (a restore may have come first).
+pub(crate) async fn execute_deletion<T: SecretTx>(
+    tx: &mut T,
+    project: &str,
+    name: &str,
+    now: i64,
+) -> StoreResult<bool> {
+    let Some(secret) = tx.secret(project, name).await? else { return Ok(false) };
+    let due =
+        secret.state == SecretState::PendingDelete && secret.scheduled_delete_time.is_some_and(|t| t <= now);
+    if due {
+        delete_secret(tx, project, name, &Origin::new(now, None)).await?;
+    }
+    Ok(due)
+}
+
+/// The expiry of version `seq` of `name`, if it is still due at `now`: fires once per expiry.
+pub(crate) async fn expire_version<T: SecretTx>(
+    tx: &mut T,
+    project: &str,
+    name: &str,
+    seq: i64,
+    now: i64,
+) -> StoreResult<bool> {
+    let Some(secret) = tx.secret(project, name).await? else { return Ok(false) };
+    let Some(mut row) = tx.versions(project, name).await?.into_iter().find(|v| v.seq == seq) else {
+        return Ok(false);
+    };
+    if row.expiry_due().is_none_or(|t| t > now) {
+        return Ok(false);
+    }
+    row.expiry_fired = true;
+    tx.put_version(project, name, &row, None).await?;
+    // Only an ENABLED secret's versions fire; the expiry counts as handled either way.
+    if secret.state == SecretState::Enabled {
+        let origin = Origin::new(now, row.expiry_request_id.clone());
+        fire(tx, &origin, project, &secret, EventType::SecretVersionExpired, Some(&row.meta)).await?;
+    }
+    Ok(true)
 }
 
 pub(crate) async fn schedule_deletion<T: SecretTx>(
@@ -240,8 +445,9 @@ pub(crate) async fn create_version<T: SecretTx>(
     name: &str,
     payload: Payload,
     new: NewVersion,
-    now: i64,
+    origin: &Origin,
 ) -> StoreResult<VersionMetadata> {
+    let now = origin.now;
     let mut secret = usable(tx, project, name).await?;
     let mut versions = tx.versions(project, name).await?;
     let (seq, create_time) = match versions.last() {
@@ -275,6 +481,8 @@ pub(crate) async fn create_version<T: SecretTx>(
             version_stages: stages,
         },
         binary: matches!(payload, Payload::Binary(_)),
+        expiry_fired: false,
+        expiry_request_id: new.expire_time.and(origin.request_id.clone()),
     };
     // At most MAX_VERSIONS_PER_SECRET: the oldest versions that hold no stage make room.
     let excess = (versions.len() + 1).saturating_sub(MAX_VERSIONS_PER_SECRET);
@@ -302,6 +510,7 @@ pub(crate) async fn create_version<T: SecretTx>(
     tx.put_version(project, name, &row, Some(&sealed)).await?;
     secret.update_time = now;
     tx.put_secret(project, &secret, false).await?;
+    fire(tx, origin, project, &secret, EventType::SecretVersionCreated, Some(&row.meta)).await?;
     Ok(row.meta)
 }
 
@@ -358,13 +567,120 @@ pub(crate) async fn update_version<T: SecretTx>(
     name: &str,
     id: &str,
     expire_time: i64,
-    _now: i64,
+    origin: &Origin,
 ) -> StoreResult<VersionMetadata> {
     usable(tx, project, name).await?;
     let mut row = find(tx.versions(project, name).await?, id)?;
     row.meta.expire_time = Some(to_seconds(expire_time));
+    // Every new expiry fires once, when the scan finds it due.
+    row.expiry_fired = false;
+    row.expiry_request_id = origin.request_id.clone();
     tx.put_version(project, name, &row, None).await?;
     Ok(row.meta)
+}
+
+/// Creates a PENDING rotation task for `name` (refused while its deletion is scheduled); returns it
+/// with the id of the version it will make.
+pub(crate) async fn create_task<T: SecretTx>(
+    tx: &mut T,
+    project: &str,
+    name: &str,
+    task_id: String,
+    origin: &Origin,
+) -> StoreResult<(SecretTask, String)> {
+    let secret = usable(tx, project, name).await?;
+    let next = tx.versions(project, name).await?.last().map_or(1, |v| v.seq + 1);
+    let task = SecretTask {
+        task_id,
+        secret_name: name.to_owned(),
+        rotation_func_urn: secret.rotation_func_urn,
+        task_status: TaskStatus::Pending,
+        operate_type: "MANUAL_ROTATION".to_owned(),
+        task_time: origin.now,
+        attempt_nums: 0,
+        task_error_code: None,
+        task_error_msg: None,
+    };
+    tx.put_task(project, &task, origin.request_id.as_deref(), true).await?;
+    Ok((task, version_id(next)))
+}
+
+/// Ends a task: a new value becomes the secret's SYSCURRENT version (firing SECRET_VERSION_CREATED and
+/// SECRET_ROTATED), or the task fails (firing SECRET_ROTATED_FAILED); the task and the notifications are
+/// written together.
+pub(crate) async fn finish_task<T: SecretTx>(
+    tx: &mut T,
+    cipher: &Cipher,
+    project: &str,
+    task_id: &str,
+    outcome: RotationOutcome,
+    now: i64,
+) -> StoreResult<SecretTask> {
+    let (mut task, request_id) = tx.task(project, task_id).await?.ok_or(StoreError::NotFound)?;
+    if task.task_status != TaskStatus::Pending {
+        return Ok(task);
+    }
+    let origin = Origin::new(now, request_id);
+    let name = task.secret_name.clone();
+    task.attempt_nums += 1;
+    let outcome = match (outcome, tx.secret(project, &name).await?) {
+        (_, None) => Err(("CSMS.0005".to_owned(), format!("The secret '{name}' no longer exists."))),
+        (_, Some(s)) if s.state == SecretState::PendingDelete => {
+            Err(("CSMS.0107".to_owned(), format!("The secret '{name}' is scheduled for deletion.")))
+        }
+        (outcome, Some(_)) => outcome,
+    };
+    match outcome {
+        Ok(value) => {
+            match create_version(tx, cipher, project, &name, value, NewVersion::default(), &origin).await {
+                Err(StoreError::Backend(e)) => return Err(StoreError::Backend(e)),
+                // Refused by a rule (every version holds a stage): nothing was written, the task fails.
+                Err(refused) => {
+                    return fail_task(tx, project, task, &name, &origin, refused.to_string()).await;
+                }
+                Ok(_) => {}
+            }
+            let mut secret = existing(tx, project, &name).await?;
+            secret.rotation_time = Some(now);
+            tx.put_secret(project, &secret, false).await?;
+            let current = find(tx.versions(project, &name).await?, LATEST)?;
+            fire(tx, &origin, project, &secret, EventType::SecretRotated, Some(&current.meta)).await?;
+            task.task_status = TaskStatus::Success;
+        }
+        Err((code, message)) => return fail_with(tx, project, task, &name, &origin, code, message).await,
+    }
+    tx.put_task(project, &task, None, false).await?;
+    Ok(task)
+}
+
+async fn fail_task<T: SecretTx>(
+    tx: &mut T,
+    project: &str,
+    task: SecretTask,
+    name: &str,
+    origin: &Origin,
+    message: String,
+) -> StoreResult<SecretTask> {
+    fail_with(tx, project, task, name, origin, "CSMS.0002".to_owned(), message).await
+}
+
+async fn fail_with<T: SecretTx>(
+    tx: &mut T,
+    project: &str,
+    mut task: SecretTask,
+    name: &str,
+    origin: &Origin,
+    code: String,
+    message: String,
+) -> StoreResult<SecretTask> {
+    if let Some(secret) = tx.secret(project, name).await? {
+        fire(tx, origin, project, &secret, EventType::SecretRotatedFailed, None).await?;
+    }
+    task.task_status = TaskStatus::Failed;
+    task.task_error_code = Some(code);
+    task.task_error_msg = Some(message);
+    tx.put_task(project, &task, None, false).await?;
+    Ok(task)
 }
 
 #[cfg(test)]

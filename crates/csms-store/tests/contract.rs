@@ -71,6 +71,10 @@ fn secret(name: &str, time: i64, events: &[&str]) -> Secret {
     }
 }
 
+fn o(now: i64) -> Origin {
+    Origin::new(now, None)
+}
+
 fn text(value: &str) -> Payload {
     Payload::String(SecretValue::new(value))
 }
@@ -271,11 +275,12 @@ mod suite {
     pub(crate) async fn secrets_and_their_versions(s: Arc<dyn EventStore>) {
         let p = project();
         s.create(&p, event("alerts", 1), 10).await.unwrap();
-        let created = s.create_secret(&p, secret("db", 1_000, &["alerts"]), text("first"), 10).await.unwrap();
+        let created =
+            s.create_secret(&p, secret("db", 1_000, &["alerts"]), text("first"), 10, o(0)).await.unwrap();
         assert_eq!(s.secret(&p, "db").await.unwrap(), created);
         assert!(matches!(s.secret(&p, "nope").await, Err(StoreError::NotFound)));
         assert!(matches!(
-            s.create_secret(&p, secret("db", 2_000, &[]), text("again"), 10).await,
+            s.create_secret(&p, secret("db", 2_000, &[]), text("again"), 10, o(0)).await,
             Err(StoreError::AlreadyExists)
         ));
         let v1 = s.version(&p, "db", "latest").await.unwrap();
@@ -286,26 +291,26 @@ mod suite {
         // A new version takes SYSCURRENT; the former one becomes SYSPREVIOUS. Times strictly increase.
         let new = NewVersion { expire_time: Some(5_000_123), ..Default::default() };
         let v2 =
-            s.create_version(&p, "db", Payload::Binary(SecretValue::new("AAEC")), new, 900).await.unwrap();
+            s.create_version(&p, "db", Payload::Binary(SecretValue::new("AAEC")), new, o(900)).await.unwrap();
         assert_eq!((v2.id.as_str(), v2.create_time, v2.expire_time), ("v2", 1_001, Some(5_000_000)));
         let v2_read = s.version(&p, "db", "latest").await.unwrap();
         assert_eq!(v2_read.secret_binary.as_ref().map(SecretValue::expose), Some("AAEC"));
         assert_eq!(v2_read.secret_string, None);
         assert_eq!(s.version(&p, "db", "v1").await.unwrap().secret_string, v1.secret_string);
         let custom = NewVersion { version_stages: Some(vec!["test".into()]), ..Default::default() };
-        s.create_version(&p, "db", text("third"), custom, 3_000).await.unwrap();
+        s.create_version(&p, "db", text("third"), custom, o(3_000)).await.unwrap();
         let listed = s.list_versions(&p, "db", None, 10).await.unwrap();
         let view: Vec<_> = listed.iter().map(|v| (v.id.as_str(), stages(v))).collect();
         assert_eq!(view, [("v1", vec!["SYSPREVIOUS"]), ("v2", vec!["SYSCURRENT"]), ("v3", vec!["test"])]);
         assert_eq!(s.list_versions(&p, "db", Some(1), 1).await.unwrap()[0].id, "v2");
         assert!(matches!(s.version(&p, "db", "v9").await, Err(StoreError::VersionNotFound)));
-        let updated = s.update_version(&p, "db", "v1", 7_777_999, 4_000).await.unwrap();
+        let updated = s.update_version(&p, "db", "v1", 7_777_999, o(4_000)).await.unwrap();
         assert_eq!(updated.expire_time, Some(7_777_000));
         assert_eq!(s.list_versions(&p, "db", None, 1).await.unwrap()[0].expire_time, Some(7_777_000));
 
         // Subscriptions: switch, list by event, unsubscribe; an unknown event changes nothing.
         s.create(&p, event("other", 1), 10).await.unwrap();
-        s.create_secret(&p, secret("api", 1_000, &[]), text("x"), 10).await.unwrap();
+        s.create_secret(&p, secret("api", 1_000, &[]), text("x"), 10, o(0)).await.unwrap();
         let switched = s.update_secret(&p, "api", subscribe(&["other"]), 5_000).await.unwrap();
         assert_eq!(
             (switched.event_subscriptions.clone(), switched.update_time),
@@ -345,7 +350,7 @@ mod suite {
         );
         assert!(matches!(s.version(&p, "db", "latest").await, Err(StoreError::PendingDeletion)));
         assert!(matches!(
-            s.create_version(&p, "db", text("no"), NewVersion::default(), 8_000).await,
+            s.create_version(&p, "db", text("no"), NewVersion::default(), o(8_000)).await,
             Err(StoreError::PendingDeletion)
         ));
         assert!(matches!(
@@ -360,10 +365,10 @@ mod suite {
         assert_eq!(s.version(&p, "db", "latest").await.unwrap().version_metadata.id, "v2");
 
         // Deleting the secret takes its versions; the name can be used again, with new versions.
-        s.delete_secret(&p, "db").await.unwrap();
+        s.delete_secret(&p, "db", o(0)).await.unwrap();
         assert!(matches!(s.secret(&p, "db").await, Err(StoreError::NotFound)));
-        assert!(matches!(s.delete_secret(&p, "db").await, Err(StoreError::NotFound)));
-        s.create_secret(&p, secret("db", 10_000, &[]), text("new"), 10).await.unwrap();
+        assert!(matches!(s.delete_secret(&p, "db", o(0)).await, Err(StoreError::NotFound)));
+        s.create_secret(&p, secret("db", 10_000, &[]), text("new"), 10, o(0)).await.unwrap();
         assert_eq!(s.list_versions(&p, "db", None, 10).await.unwrap().len(), 1);
         // The event is free now.
         s.delete(&p, "alerts", Precondition::None).await.unwrap();
@@ -372,15 +377,15 @@ mod suite {
     pub(crate) async fn secret_rules_change_nothing_when_they_refuse(s: Arc<dyn EventStore>) {
         let p = project();
         s.create(&p, event("e", 1), 10).await.unwrap();
-        s.create_secret(&p, secret("a", 1, &["e"]), text("x"), 2).await.unwrap();
+        s.create_secret(&p, secret("a", 1, &["e"]), text("x"), 2, o(0)).await.unwrap();
         assert!(matches!(
-            s.create_secret(&p, secret("b", 1, &["missing"]), text("x"), 2).await,
+            s.create_secret(&p, secret("b", 1, &["missing"]), text("x"), 2, o(0)).await,
             Err(StoreError::UnknownEvent(_))
         ));
         assert!(matches!(s.secret(&p, "b").await, Err(StoreError::NotFound)));
-        s.create_secret(&p, secret("b", 1, &[]), text("x"), 2).await.unwrap();
+        s.create_secret(&p, secret("b", 1, &[]), text("x"), 2, o(0)).await.unwrap();
         assert!(matches!(
-            s.create_secret(&p, secret("c", 1, &[]), text("x"), 2).await,
+            s.create_secret(&p, secret("c", 1, &[]), text("x"), 2, o(0)).await,
             Err(StoreError::SecretQuotaExceeded)
         ));
         // The event quota is separate from the secret quota.
@@ -391,9 +396,9 @@ mod suite {
 
     pub(crate) async fn versions_beyond_twenty_are_pruned(s: Arc<dyn EventStore>) {
         let p = project();
-        s.create_secret(&p, secret("s", 1, &[]), text("v1"), 10).await.unwrap();
+        s.create_secret(&p, secret("s", 1, &[]), text("v1"), 10, o(0)).await.unwrap();
         for n in 2..=25 {
-            s.create_version(&p, "s", text(&format!("v{n}")), NewVersion::default(), n).await.unwrap();
+            s.create_version(&p, "s", text(&format!("v{n}")), NewVersion::default(), o(n)).await.unwrap();
         }
         let ids: Vec<_> =
             s.list_versions(&p, "s", None, 50).await.unwrap().into_iter().map(|v| v.id).collect();
@@ -410,7 +415,7 @@ mod suite {
             let p = project();
             s.create(&p, event("e", 1), 10).await.unwrap();
             for n in 0..32 {
-                s.create_secret(&p, secret(&format!("s{n}"), 1, &[]), text("x"), 100).await.unwrap();
+                s.create_secret(&p, secret(&format!("s{n}"), 1, &[]), text("x"), 100, o(0)).await.unwrap();
             }
             let mut tasks = Vec::new();
             for n in 0..32 {
@@ -520,7 +525,7 @@ async fn sqlite_keeps_everything_across_a_reopen() {
         s.update(&p, "kept", patch, Precondition::None, 2).await.unwrap();
         s.create(&p, event("gone", 1), 10).await.unwrap();
         s.delete(&p, "gone", Precondition::None).await.unwrap();
-        s.create_secret(&p, secret("kept-secret", 1, &["kept"]), text("the value"), 10).await.unwrap();
+        s.create_secret(&p, secret("kept-secret", 1, &["kept"]), text("the value"), 10, o(0)).await.unwrap();
     }
     // Another key is refused at open, with a clear error, before anything is read.
     let error =
@@ -548,9 +553,9 @@ async fn sqlite_values_are_sealed_to_their_row() {
     let p = project();
     let s = SqliteStore::open(&path, Cipher::ephemeral()).unwrap();
     let value = "plaintext-marker-8d1f2c";
-    s.create_secret(&p, secret("a", 1, &[]), text(value), 10).await.unwrap();
-    s.create_version(&p, "a", text("other"), NewVersion::default(), 2).await.unwrap();
-    s.create_secret(&p, secret("b", 2, &[]), text("b-value"), 10).await.unwrap();
+    s.create_secret(&p, secret("a", 1, &[]), text(value), 10, o(0)).await.unwrap();
+    s.create_version(&p, "a", text("other"), NewVersion::default(), o(2)).await.unwrap();
+    s.create_secret(&p, secret("b", 2, &[]), text("b-value"), 10, o(0)).await.unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch("PRAGMA wal_checkpoint(FULL)").unwrap();
     let mut bytes = std::fs::read(&path).unwrap();

@@ -35,8 +35,8 @@ pub use body::{parse_create_body, parse_update_body, validate_create_body, valid
 pub use derive::{from_validation_errors, validate_typed};
 pub use rules::{ListQuery, event_name, list_query, parse_list_query, project_id};
 pub use secrets::{
-    SecretListQuery, parse_create_secret_body, parse_create_version_body, parse_schedule_deletion_body,
-    parse_secret_list_query, parse_update_secret_body, parse_update_version_body, parse_version_list_query,
-    secret_name, version_id,
+    SecretListQuery, TaskListQuery, parse_create_secret_body, parse_create_version_body,
+    parse_schedule_deletion_body, parse_secret_list_query, parse_task_list_query, parse_update_secret_body,
+    parse_update_version_body, parse_version_list_query, secret_name, version_id,
 };
 pub use violation::{MAX_LISTED_VIOLATIONS, Rejection, Violation, ViolationKind, Violations};

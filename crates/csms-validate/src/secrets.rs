@@ -107,6 +107,66 @@ pub fn parse_version_list_query(query: Option<&str>) -> Result<(u32, Option<i64>
     out.into_result((page.limit, marker.and_then(Result::ok)))
 }
 
+/// The query of ListSecretTask.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskListQuery {
+    /// Page size, 1 to 1000 (50 when absent).
+    pub limit: u32,
+    /// The last task id of the previous page.
+    pub marker: Option<String>,
+    /// Only this secret's tasks.
+    pub secret_name: Option<String>,
+    /// Only tasks in this state.
+    pub status: Option<csms_model::TaskStatus>,
+    /// Only this task.
+    pub task_id: Option<String>,
+}
+
+/// Parses the query of ListSecretTask: `secret_name`, `status` (PENDING, SUCCESS, FAILED), `task_id`,
+/// `limit` and `marker` (a task id), each at most once.
+///
+/// ```
+/// let q = csms_validate::parse_task_list_query(Some("task_id=abc&status=SUCCESS")).unwrap();
+/// assert_eq!((q.task_id.as_deref(), q.limit), (Some("abc"), 50));
+/// assert!(csms_validate::parse_task_list_query(Some("status=DONE")).is_err());
+/// ```
+pub fn parse_task_list_query(query: Option<&str>) -> Result<TaskListQuery, Violations> {
+    use csms_model::StringEnum;
+    let decode = |raw: &str| percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
+    let mut out = Violations::default();
+    let mut found: [Option<String>; 5] = Default::default();
+    const KEYS: [&str; 5] = ["limit", "marker", "secret_name", "status", "task_id"];
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let Some(i) = KEYS.iter().position(|k| *k == decode(key)) else { continue };
+        if found[i].replace(decode(value)).is_some() {
+            out.repeated(&format!("/{}", KEYS[i]));
+        }
+    }
+    let [limit, marker, secret_name, status, task_id] = found.map(|v| v.filter(|v| !v.is_empty()));
+    let page = crate::list_query(limit.as_deref(), None).map_err(|v| out.extend(v)).ok();
+    if let Some(name) = &secret_name {
+        SECRET_NAME.check("/secret_name", name, &mut out);
+    }
+    let status = status.map(|s| csms_model::TaskStatus::from(s.as_str()));
+    if status.as_ref().is_some_and(|s| !s.is_known()) {
+        out.enumeration("/status", csms_model::TaskStatus::KNOWN);
+    }
+    for (path, value) in [("/marker", &marker), ("/task_id", &task_id)] {
+        if let Some(v) = value
+            && v.len() > 64
+        {
+            out.length(path, v.len(), 1, 64);
+        }
+    }
+    match page {
+        Some(page) if out.is_empty() => {
+            Ok(TaskListQuery { limit: page.limit, marker, secret_name, status, task_id })
+        }
+        _ => Err(out),
+    }
+}
+
 /// Parses and checks a CreateSecret body: a name and exactly one value.
 ///
 /// ```

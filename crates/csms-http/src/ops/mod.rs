@@ -31,6 +31,24 @@ pub(crate) struct State {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) event_quota: u64,
     pub(crate) secret_quota: u64,
+    /// Wakes the notification worker after a change that may have fired.
+    pub(crate) wake: Option<Arc<tokio::sync::Notify>>,
+    /// Whether RotateSecret accepts COMMON secrets.
+    pub(crate) rotate_common: bool,
+}
+
+impl State {
+    /// A change now, made by the request `request_id`.
+    pub(crate) fn origin(&self, request_id: Option<String>) -> csms_store::Origin {
+        csms_store::Origin::new(self.clock.now_ms(), request_id)
+    }
+
+    /// Tells the worker that notifications or tasks may be waiting.
+    pub(crate) fn wake(&self) {
+        if let Some(wake) = &self.wake {
+            wake.notify_one();
+        }
+    }
 }
 
 /// A routed, authenticated request with its body read: what an [`Input`] is parsed from.
@@ -66,6 +84,11 @@ impl Call {
     /// Takes the event name out of the call (after [`Call::path_violations`]).
     pub(crate) fn event_name(&mut self) -> String {
         self.route.event_name.take().unwrap_or_default()
+    }
+
+    /// The request's id (set by the request-id layer), for the notifications it causes.
+    pub(crate) fn request_id(&self) -> Option<String> {
+        self.parts.headers.get(crate::REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned)
     }
 
     /// Takes the secret name out of the call (after [`Call::path_violations`]).
@@ -189,6 +212,8 @@ pub(crate) async fn dispatch(
         Operation::ListSecretVersions => run(state, &mut call, secrets::list_versions).await,
         Operation::ShowSecretVersion => run(state, &mut call, secrets::show_version).await,
         Operation::UpdateVersion => run(state, &mut call, secrets::update_version).await,
+        Operation::RotateSecret => run(state, &mut call, secrets::rotate).await,
+        Operation::ListSecretTask => run(state, &mut call, secrets::list_tasks).await,
         other => Err(ApiError::internal(format!("no handler for {}", other.id()))),
     };
     Ok(result.unwrap_or_else(ApiError::into_response))

@@ -3,11 +3,12 @@
 //! ShowSecretVersion, UpdateVersion). A value appears in one response only: ShowSecretVersion's.
 
 use csms_model::{
-    CreateSecretRequestBody, CreateSecretVersionRequestBody, ListSecretVersionsResponse, ListSecretsResponse,
-    PageInfo, Secret, SecretResponse, SecretState, SecretType, ShowSecretVersionResponse,
-    UpdateSecretRequestBody, VersionMetadata, VersionMetadataResponse,
+    CreateSecretRequestBody, CreateSecretVersionRequestBody, ErrorCode, ListSecretTaskResponse,
+    ListSecretVersionsResponse, ListSecretsResponse, PageInfo, RotateSecretResponse, Secret, SecretResponse,
+    SecretState, SecretType, ShowSecretVersionResponse, UpdateSecretRequestBody, VersionMetadata,
+    VersionMetadataResponse,
 };
-use csms_store::{NewVersion, Payload};
+use csms_store::{NewVersion, Origin, Payload, TaskFilter};
 use csms_validate::SecretListQuery;
 use http::HeaderValue;
 use http::header::CACHE_CONTROL;
@@ -33,16 +34,23 @@ fn secret(secret: Secret) -> Json<SecretResponse> {
     Json(SecretResponse { secret })
 }
 
-/// The path of an operation on one secret, validated.
+/// The path of an operation on one secret, validated, and the request's id.
 pub(crate) struct OnSecret {
     project: String,
     name: String,
+    request_id: Option<String>,
+}
+
+impl OnSecret {
+    fn of(call: &mut Call) -> Self {
+        OnSecret { project: call.project(), name: call.secret_name(), request_id: call.request_id() }
+    }
 }
 
 impl Input for OnSecret {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
-        Ok(OnSecret { project: call.project(), name: call.secret_name() })
+        Ok(OnSecret::of(call))
     }
 }
 
@@ -50,12 +58,13 @@ impl Input for OnSecret {
 pub(crate) struct CreateSecret {
     project: String,
     body: CreateSecretRequestBody,
+    request_id: Option<String>,
 }
 
 impl Input for CreateSecret {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_create_secret_body(&call.body))?;
-        Ok(CreateSecret { project: call.project(), body })
+        Ok(CreateSecret { project: call.project(), body, request_id: call.request_id() })
     }
 }
 
@@ -97,9 +106,16 @@ pub(crate) async fn create(state: &State, input: CreateSecret) -> Result<Json<Se
     let name = new.name.clone();
     let created = state
         .store
-        .create_secret(&input.project, new, payload(secret_string, secret_binary), state.secret_quota)
+        .create_secret(
+            &input.project,
+            new,
+            payload(secret_string, secret_binary),
+            state.secret_quota,
+            Origin::new(now, input.request_id),
+        )
         .await
         .map_err(|e| ApiError::secret(e, &name, None))?;
+    state.wake();
     Ok(secret(created))
 }
 
@@ -153,7 +169,7 @@ pub(crate) struct UpdateSecret {
 impl Input for UpdateSecret {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let patch = together(call.path_violations(), csms_validate::parse_update_secret_body(&call.body))?;
-        Ok(UpdateSecret { on: OnSecret { project: call.project(), name: call.secret_name() }, patch })
+        Ok(UpdateSecret { on: OnSecret::of(call), patch })
     }
 }
 
@@ -167,9 +183,10 @@ pub(crate) async fn update(state: &State, input: UpdateSecret) -> Result<Json<Se
 pub(crate) async fn delete(state: &State, input: OnSecret) -> Result<NoContent, ApiError> {
     state
         .store
-        .delete_secret(&input.project, &input.name)
+        .delete_secret(&input.project, &input.name, state.origin(input.request_id))
         .await
         .map_err(|e| ApiError::secret(e, &input.name, None))?;
+    state.wake();
     Ok(NoContent)
 }
 
@@ -182,7 +199,7 @@ pub(crate) struct ScheduleDeletion {
 impl Input for ScheduleDeletion {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_schedule_deletion_body(&call.body))?;
-        let on = OnSecret { project: call.project(), name: call.secret_name() };
+        let on = OnSecret::of(call);
         Ok(ScheduleDeletion { on, days: body.recovery_window_in_days })
     }
 }
@@ -213,7 +230,7 @@ pub(crate) struct CreateVersion {
 impl Input for CreateVersion {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_create_version_body(&call.body))?;
-        Ok(CreateVersion { on: OnSecret { project: call.project(), name: call.secret_name() }, body })
+        Ok(CreateVersion { on: OnSecret::of(call), body })
     }
 }
 
@@ -235,10 +252,12 @@ pub(crate) async fn create_version(
             &on.name,
             payload(secret_string, secret_binary),
             new,
-            state.clock.now_ms(),
+            state.origin(on.request_id.clone()),
         )
         .await;
-    Ok(version_metadata(created.map_err(|e| ApiError::secret(e, &on.name, None))?))
+    let created = created.map_err(|e| ApiError::secret(e, &on.name, None))?;
+    state.wake();
+    Ok(version_metadata(created))
 }
 
 /// `GET /secrets/{secret_name}/versions?limit=&marker=`.
@@ -254,7 +273,7 @@ impl Input for ListVersions {
             call.path_violations(),
             csms_validate::parse_version_list_query(call.parts.uri.query()).map_err(Into::into),
         )?;
-        Ok(ListVersions { on: OnSecret { project: call.project(), name: call.secret_name() }, limit, after })
+        Ok(ListVersions { on: OnSecret::of(call), limit, after })
     }
 }
 
@@ -288,7 +307,7 @@ pub(crate) struct OnVersion {
 impl Input for OnVersion {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
-        let on = OnSecret { project: call.project(), name: call.secret_name() };
+        let on = OnSecret::of(call);
         Ok(OnVersion { on, id: call.version_id() })
     }
 }
@@ -324,7 +343,7 @@ pub(crate) struct UpdateVersion {
 impl Input for UpdateVersion {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_update_version_body(&call.body))?;
-        let on = OnSecret { project: call.project(), name: call.secret_name() };
+        let on = OnSecret::of(call);
         let version = OnVersion { on, id: call.version_id() };
         // The rules make `expire_time` required.
         Ok(UpdateVersion { version, expire_time: body.expire_time.unwrap_or_default() })
@@ -338,8 +357,67 @@ pub(crate) async fn update_version(
     let UpdateVersion { version: OnVersion { on, id }, expire_time } = input;
     let updated = state
         .store
-        .update_version(&on.project, &on.name, &id, expire_time, state.clock.now_ms())
+        .update_version(&on.project, &on.name, &id, expire_time, state.origin(on.request_id.clone()))
         .await
         .map_err(|e| ApiError::secret(e, &on.name, Some(&id)))?;
     Ok(version_metadata(updated))
+}
+
+/// `POST /secrets/{secret_name}/rotate`: a task that makes the next version, run by the worker.
+pub(crate) async fn rotate(state: &State, input: OnSecret) -> Result<Json<RotateSecretResponse>, ApiError> {
+    let found = state.store.secret(&input.project, &input.name).await;
+    let found = found.map_err(|e| ApiError::secret(e, &input.name, None))?;
+    if found.secret_type == SecretType::Common && !state.rotate_common {
+        let message = "COMMON secrets are not rotated (as upstream); start the server with --rotate-common to \
+                       rotate them with random values.";
+        return Err(ApiError::new(ErrorCode::InvalidParameter, message));
+    }
+    let task_id = uuid::Uuid::new_v4().hyphenated().to_string();
+    let (task, version_id) = state
+        .store
+        .create_task(&input.project, &input.name, task_id, state.origin(input.request_id))
+        .await
+        .map_err(|e| ApiError::secret(e, &input.name, None))?;
+    state.wake();
+    Ok(Json(RotateSecretResponse {
+        version_id,
+        secret_name: task.secret_name,
+        rotation_task_id: task.task_id,
+    }))
+}
+
+/// `GET /csms/tasks?secret_name=&status=&task_id=&limit=&marker=`.
+pub(crate) struct ListTasks {
+    project: String,
+    limit: u32,
+    filter: TaskFilter,
+}
+
+impl Input for ListTasks {
+    fn parse(call: &mut Call) -> Result<Self, ApiError> {
+        let query = together(
+            call.path_violations(),
+            csms_validate::parse_task_list_query(call.parts.uri.query()).map_err(Into::into),
+        )?;
+        let filter = TaskFilter {
+            secret_name: query.secret_name,
+            status: query.status,
+            task_id: query.task_id,
+            after: query.marker,
+        };
+        Ok(ListTasks { project: call.project(), limit: query.limit, filter })
+    }
+}
+
+pub(crate) async fn list_tasks(
+    state: &State,
+    input: ListTasks,
+) -> Result<Json<ListSecretTaskResponse>, ApiError> {
+    let limit = input.limit as usize;
+    let (mut tasks, total) =
+        state.store.tasks(&input.project, input.filter, limit + 1).await.map_err(ApiError::internal)?;
+    let more = tasks.len() > limit;
+    tasks.truncate(limit);
+    let next_marker = more.then(|| tasks.last().map(|t| t.task_id.clone())).flatten();
+    Ok(Json(ListSecretTaskResponse { tasks, total: total as i64, next_marker }))
 }

@@ -4,11 +4,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use csms_model::{
-    ErrorCode, Event, Record, Secret, UpdateSecretEventRequestBody, UpdateSecretRequestBody, Version,
-    VersionMetadata,
+    ErrorCode, Event, NotificationStatus, Record, Secret, SecretTask, UpdateSecretEventRequestBody,
+    UpdateSecretRequestBody, Version, VersionMetadata,
 };
 use csms_store::{
-    EventStore, MemoryStore, NewVersion, Payload, Precondition, StoreError, StoreResult, Stored,
+    ClaimedTask, EventStore, MemoryStore, NewVersion, Notice, Origin, Payload, Precondition, RotationOutcome,
+    StoreError, StoreResult, Stored, TaskFilter,
 };
 use serde_json::json;
 
@@ -249,7 +250,7 @@ impl EventStore for BrokenStore {
     async fn records(&self, _: &str, _: i64, _: usize) -> StoreResult<Vec<Record>> {
         Err(StoreError::Backend("boom".into()))
     }
-    async fn create_secret(&self, _: &str, _: Secret, _: Payload, _: u64) -> StoreResult<Secret> {
+    async fn create_secret(&self, _: &str, _: Secret, _: Payload, _: u64, _: Origin) -> StoreResult<Secret> {
         Err(StoreError::Backend("boom".into()))
     }
     async fn secret(&self, _: &str, _: &str) -> StoreResult<Secret> {
@@ -273,7 +274,7 @@ impl EventStore for BrokenStore {
     ) -> StoreResult<Secret> {
         Err(StoreError::Backend("boom".into()))
     }
-    async fn delete_secret(&self, _: &str, _: &str) -> StoreResult<Secret> {
+    async fn delete_secret(&self, _: &str, _: &str, _: Origin) -> StoreResult<Secret> {
         Err(StoreError::Backend("boom".into()))
     }
     async fn schedule_secret_deletion(&self, _: &str, _: &str, _: i64, _: i64) -> StoreResult<Secret> {
@@ -288,7 +289,7 @@ impl EventStore for BrokenStore {
         _: &str,
         _: Payload,
         _: NewVersion,
-        _: i64,
+        _: Origin,
     ) -> StoreResult<VersionMetadata> {
         Err(StoreError::Backend("boom".into()))
     }
@@ -310,8 +311,35 @@ impl EventStore for BrokenStore {
         _: &str,
         _: &str,
         _: i64,
-        _: i64,
+        _: Origin,
     ) -> StoreResult<VersionMetadata> {
+        Err(StoreError::Backend("boom".into()))
+    }
+    async fn claim_notices(&self, _: &str, _: i64, _: i64, _: usize) -> StoreResult<Vec<Notice>> {
+        Err(StoreError::Backend("boom".into()))
+    }
+    async fn settle_notice(&self, _: &str, _: &Notice, _: NotificationStatus) -> StoreResult<()> {
+        Err(StoreError::Backend("boom".into()))
+    }
+    async fn retry_notice(&self, _: &str, _: i64, _: u32, _: i64) -> StoreResult<()> {
+        Err(StoreError::Backend("boom".into()))
+    }
+    async fn run_due(&self, _: i64, _: usize) -> StoreResult<usize> {
+        Err(StoreError::Backend("boom".into()))
+    }
+    async fn purge_records(&self, _: i64) -> StoreResult<u64> {
+        Err(StoreError::Backend("boom".into()))
+    }
+    async fn create_task(&self, _: &str, _: &str, _: String, _: Origin) -> StoreResult<(SecretTask, String)> {
+        Err(StoreError::Backend("boom".into()))
+    }
+    async fn claim_tasks(&self, _: &str, _: i64, _: i64, _: usize) -> StoreResult<Vec<ClaimedTask>> {
+        Err(StoreError::Backend("boom".into()))
+    }
+    async fn finish_task(&self, _: &str, _: &str, _: RotationOutcome, _: i64) -> StoreResult<SecretTask> {
+        Err(StoreError::Backend("boom".into()))
+    }
+    async fn tasks(&self, _: &str, _: TaskFilter, _: usize) -> StoreResult<(Vec<SecretTask>, u64)> {
         Err(StoreError::Backend("boom".into()))
     }
     fn describe(&self) -> String {

@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use async_trait::async_trait;
 use csms_model::{
-    Event, Record, Secret, UpdateSecretEventRequestBody, UpdateSecretRequestBody, Version, VersionMetadata,
+    Event, NotificationStatus, Record, Secret, SecretTask, UpdateSecretEventRequestBody,
+    UpdateSecretRequestBody, Version, VersionMetadata,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use tokio::sync::oneshot;
@@ -27,8 +28,9 @@ use writer::{Job, Reply, write_loop};
 
 use crate::secrets as rules;
 use crate::{
-    Cipher, EventStore, NewVersion, Payload, Precondition, StoreError, StoreResult, Stored, decode,
-    plan_delete, plan_update, readable_record, readable_rows,
+    Cipher, ClaimedTask, EventStore, NewVersion, Notice, Origin, Payload, Precondition, RotationOutcome,
+    StoreError, StoreResult, Stored, TaskFilter, decode, plan_delete, plan_update, readable_record,
+    readable_rows,
 };
 use secrets::SqliteTx;
 
@@ -281,10 +283,12 @@ impl EventStore for SqliteStore {
         secret: Secret,
         value: Payload,
         quota: u64,
+        origin: Origin,
     ) -> StoreResult<Secret> {
         let (project, cipher) = (project.to_owned(), self.cipher.clone());
         self.write(move |conn| {
-            crate::ready(rules::create_secret(&mut SqliteTx(conn), &cipher, &project, secret, value, quota))
+            let tx = &mut SqliteTx(conn);
+            crate::ready(rules::create_secret(tx, &cipher, &project, secret, value, quota, &origin))
         })
         .await
     }
@@ -320,9 +324,12 @@ impl EventStore for SqliteStore {
         .await
     }
 
-    async fn delete_secret(&self, project: &str, name: &str) -> StoreResult<Secret> {
+    async fn delete_secret(&self, project: &str, name: &str, origin: Origin) -> StoreResult<Secret> {
         let (project, name) = (project.to_owned(), name.to_owned());
-        self.write(move |conn| crate::ready(rules::delete_secret(&mut SqliteTx(conn), &project, &name))).await
+        self.write(move |conn| {
+            crate::ready(rules::delete_secret(&mut SqliteTx(conn), &project, &name, &origin))
+        })
+        .await
     }
 
     async fn schedule_secret_deletion(
@@ -350,19 +357,12 @@ impl EventStore for SqliteStore {
         name: &str,
         value: Payload,
         new: NewVersion,
-        now: i64,
+        origin: Origin,
     ) -> StoreResult<VersionMetadata> {
         let (project, name, cipher) = (project.to_owned(), name.to_owned(), self.cipher.clone());
         self.write(move |conn| {
-            crate::ready(rules::create_version(
-                &mut SqliteTx(conn),
-                &cipher,
-                &project,
-                &name,
-                value,
-                new,
-                now,
-            ))
+            let tx = &mut SqliteTx(conn);
+            crate::ready(rules::create_version(tx, &cipher, &project, &name, value, new, &origin))
         })
         .await
     }
@@ -396,11 +396,214 @@ impl EventStore for SqliteStore {
         name: &str,
         id: &str,
         expire_time: i64,
-        now: i64,
+        origin: Origin,
     ) -> StoreResult<VersionMetadata> {
         let (project, name, id) = (project.to_owned(), name.to_owned(), id.to_owned());
         self.write(move |conn| {
-            crate::ready(rules::update_version(&mut SqliteTx(conn), &project, &name, &id, expire_time, now))
+            let tx = &mut SqliteTx(conn);
+            crate::ready(rules::update_version(tx, &project, &name, &id, expire_time, &origin))
+        })
+        .await
+    }
+
+    async fn claim_notices(
+        &self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<Notice>> {
+        let owner = owner.to_owned();
+        self.write(move |conn| {
+            let rows = conn
+                .prepare_cached(
+                    "UPDATE outbox SET claim_owner = ?1, claim_until = ?2 + ?3
+                     WHERE id IN (SELECT id FROM outbox WHERE next_at <= ?2
+                                  AND (claim_until IS NULL OR claim_until < ?2) ORDER BY id LIMIT ?4)
+                     RETURNING id, project, attempts, doc",
+                )?
+                .query_map(params![owner, now, lease_ms, limit as i64], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, u32>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut notices = rows
+                .into_iter()
+                .map(|(id, project, attempts, doc)| {
+                    Ok(Notice { id, project, attempts, ..serde_json::from_str::<Notice>(&doc)? })
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+            notices.sort_by_key(|n| n.id);
+            Ok(notices)
+        })
+        .await
+    }
+
+    async fn settle_notice(
+        &self,
+        owner: &str,
+        notice: &Notice,
+        status: NotificationStatus,
+    ) -> StoreResult<()> {
+        let (owner, notice) = (owner.to_owned(), notice.clone());
+        self.write(move |conn| {
+            let removed = conn
+                .prepare_cached("DELETE FROM outbox WHERE id = ?1 AND claim_owner = ?2")?
+                .execute(params![notice.id, owner])?;
+            if removed == 1 {
+                let record = Record { notification_status: status, ..notice.record };
+                conn.prepare_cached("INSERT INTO records (project, create_time, doc) VALUES (?1, ?2, ?3)")?
+                    .execute(params![notice.project, record.create_time, serde_json::to_string(&record)?])?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn retry_notice(&self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
+        let owner = owner.to_owned();
+        self.write(move |conn| {
+            conn.prepare_cached(
+                "UPDATE outbox SET attempts = ?3, next_at = ?4, claim_owner = NULL, claim_until = NULL
+                 WHERE id = ?1 AND claim_owner = ?2",
+            )?
+            .execute(params![id, owner, attempts, next_at])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn run_due(&self, now: i64, limit: usize) -> StoreResult<usize> {
+        let (expiries, deletions) = self
+            .read(move |conn| {
+                let expiries = conn
+                    .prepare_cached(
+                        "SELECT project, secret, seq FROM secret_versions
+                         WHERE expire_at IS NOT NULL AND expire_at <= ?1 LIMIT ?2",
+                    )?
+                    .query_map(params![now, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<rusqlite::Result<Vec<(String, String, i64)>>>()?;
+                let deletions = conn
+                    .prepare_cached(
+                        "SELECT project, name FROM secrets WHERE delete_at IS NOT NULL AND delete_at <= ?1 LIMIT ?2",
+                    )?
+                    .query_map(params![now, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+                Ok((expiries, deletions))
+            })
+            .await?;
+        let mut ran = 0;
+        for (project, name, seq) in expiries {
+            let fired = self
+                .write(move |conn| {
+                    crate::ready(rules::expire_version(&mut SqliteTx(conn), &project, &name, seq, now))
+                })
+                .await?;
+            ran += usize::from(fired);
+        }
+        for (project, name) in deletions {
+            let deleted = self
+                .write(move |conn| {
+                    crate::ready(rules::execute_deletion(&mut SqliteTx(conn), &project, &name, now))
+                })
+                .await?;
+            ran += usize::from(deleted);
+        }
+        Ok(ran)
+    }
+
+    async fn purge_records(&self, before: i64) -> StoreResult<u64> {
+        self.write(move |conn| {
+            Ok(conn.execute("DELETE FROM records WHERE create_time < ?1", [before])? as u64)
+        })
+        .await
+    }
+
+    async fn create_task(
+        &self,
+        project: &str,
+        name: &str,
+        task_id: String,
+        origin: Origin,
+    ) -> StoreResult<(SecretTask, String)> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.write(move |conn| {
+            crate::ready(rules::create_task(&mut SqliteTx(conn), &project, &name, task_id, &origin))
+        })
+        .await
+    }
+
+    async fn claim_tasks(
+        &self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ClaimedTask>> {
+        let owner = owner.to_owned();
+        self.write(move |conn| {
+            let rows = conn
+                .prepare_cached(
+                    "UPDATE tasks SET claim_owner = ?1, claim_until = ?2 + ?3
+                     WHERE status = 'PENDING' AND (claim_until IS NULL OR claim_until < ?2)
+                       AND rowid IN (SELECT rowid FROM tasks WHERE status = 'PENDING'
+                                     AND (claim_until IS NULL OR claim_until < ?2) LIMIT ?4)
+                     RETURNING project, doc, request_id",
+                )?
+                .query_map(params![owner, now, lease_ms, limit as i64], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.into_iter()
+                .map(|(project, doc, request_id)| {
+                    Ok(ClaimedTask { project, task: serde_json::from_str(&doc)?, request_id })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn finish_task(
+        &self,
+        project: &str,
+        task_id: &str,
+        outcome: RotationOutcome,
+        now: i64,
+    ) -> StoreResult<SecretTask> {
+        let (project, task_id, cipher) = (project.to_owned(), task_id.to_owned(), self.cipher.clone());
+        self.write(move |conn| {
+            let tx = &mut SqliteTx(conn);
+            crate::ready(rules::finish_task(tx, &cipher, &project, &task_id, outcome, now))
+        })
+        .await
+    }
+
+    async fn tasks(
+        &self,
+        project: &str,
+        filter: TaskFilter,
+        limit: usize,
+    ) -> StoreResult<(Vec<SecretTask>, u64)> {
+        let project = project.to_owned();
+        self.read(move |conn| {
+            let docs = conn
+                .prepare_cached("SELECT doc FROM tasks WHERE project = ?1 ORDER BY id")?
+                .query_map([&project], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let matching = docs
+                .iter()
+                .map(|doc| serde_json::from_str::<SecretTask>(doc))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .filter(|t| filter.matches(t))
+                .collect::<Vec<_>>();
+            let total = matching.len() as u64;
+            let after = filter.after.clone().unwrap_or_default();
+            Ok((matching.into_iter().filter(|t| t.task_id > after).take(limit).collect(), total))
         })
         .await
     }

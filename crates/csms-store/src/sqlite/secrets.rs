@@ -1,10 +1,10 @@
 //! The SQLite side of the secrets: the primitive reads and writes the shared rules run on, in the
 //! writer's savepoint or on a read connection, the paged listing and the master key's check.
 
-use csms_model::Secret;
+use csms_model::{Event, Secret, SecretTask, StringEnum};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::secrets::{SecretTx, VersionRow};
+use crate::secrets::{Notice, SecretTx, VersionRow, delete_at};
 use crate::{Cipher, StoreResult, decode_secret, readable_secret};
 
 /// A page of a project's secrets after a marker: a range scan of the primary key.
@@ -106,15 +106,16 @@ impl SecretTx for SqliteTx<'_> {
 
     async fn put_secret(&mut self, project: &str, secret: &Secret, new: bool) -> StoreResult<()> {
         let sql = if new {
-            "INSERT INTO secrets (project, name, event_name, doc) VALUES (?1, ?2, ?3, ?4)"
+            "INSERT INTO secrets (project, name, event_name, doc, delete_at) VALUES (?1, ?2, ?3, ?4, ?5)"
         } else {
-            "UPDATE secrets SET event_name = ?3, doc = ?4 WHERE project = ?1 AND name = ?2"
+            "UPDATE secrets SET event_name = ?3, doc = ?4, delete_at = ?5 WHERE project = ?1 AND name = ?2"
         };
         self.0.prepare_cached(sql)?.execute(params![
             project,
             secret.name,
             secret.event_subscriptions.first(),
-            serde_json::to_string(secret)?
+            serde_json::to_string(secret)?,
+            delete_at(secret)
         ])?;
         Ok(())
     }
@@ -163,13 +164,17 @@ impl SecretTx for SqliteTx<'_> {
             Some(sealed) => self
                 .0
                 .prepare_cached(
-                    "INSERT INTO secret_versions (project, secret, seq, doc, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO secret_versions (project, secret, seq, doc, value, expire_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
-                .execute(params![project, secret, row.seq, doc, sealed])?,
+                .execute(params![project, secret, row.seq, doc, sealed, row.expiry_due()])?,
             None => self
                 .0
-                .prepare_cached("UPDATE secret_versions SET doc = ?4 WHERE project = ?1 AND secret = ?2 AND seq = ?3")?
-                .execute(params![project, secret, row.seq, doc])?,
+                .prepare_cached(
+                    "UPDATE secret_versions SET doc = ?4, expire_at = ?5
+                     WHERE project = ?1 AND secret = ?2 AND seq = ?3",
+                )?
+                .execute(params![project, secret, row.seq, doc, row.expiry_due()])?,
         };
         Ok(())
     }
@@ -179,6 +184,49 @@ impl SecretTx for SqliteTx<'_> {
             "DELETE FROM secret_versions WHERE project = ?1 AND secret = ?2 AND seq = ?3",
             params![project, secret, seq],
         )?;
+        Ok(())
+    }
+
+    async fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<Event>> {
+        Ok(super::load(self.0, project, name)?.map(|stored| stored.event))
+    }
+
+    async fn enqueue(&mut self, project: &str, notice: &Notice, next_at: i64) -> StoreResult<()> {
+        self.0
+            .prepare_cached("INSERT INTO outbox (project, doc, next_at) VALUES (?1, ?2, ?3)")?
+            .execute(params![project, serde_json::to_string(notice)?, next_at])?;
+        Ok(())
+    }
+
+    async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<(SecretTask, Option<String>)>> {
+        let row = self
+            .0
+            .prepare_cached("SELECT doc, request_id FROM tasks WHERE project = ?1 AND id = ?2")?
+            .query_row(params![project, id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))
+            .optional()?;
+        row.map(|(doc, request_id)| Ok((serde_json::from_str(&doc)?, request_id))).transpose()
+    }
+
+    async fn put_task(
+        &mut self,
+        project: &str,
+        task: &SecretTask,
+        request_id: Option<&str>,
+        new: bool,
+    ) -> StoreResult<()> {
+        let doc = serde_json::to_string(task)?;
+        let status = task.task_status.as_str();
+        if new {
+            self.0
+                .prepare_cached(
+                    "INSERT INTO tasks (project, id, status, request_id, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![project, task.task_id, status, request_id, doc])?;
+        } else {
+            self.0
+                .prepare_cached("UPDATE tasks SET status = ?3, doc = ?4 WHERE project = ?1 AND id = ?2")?
+                .execute(params![project, task.task_id, status, doc])?;
+        }
         Ok(())
     }
 }
