@@ -408,6 +408,232 @@ mod suite {
         assert_eq!(stages(&s.version(&p, "s", "v24").await.unwrap().version_metadata), ["SYSPREVIOUS"]);
     }
 
+    /// Claims take every project's due notices: on the shared PostgreSQL database, the tests that claim
+    /// run one at a time, so that none takes another's notices while it looks.
+    static OUTBOX: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+    fn firing_event(name: &str, types: &[EventType], state: EventState) -> Event {
+        let mut e = event(name, 1);
+        e.event_types = types.to_vec();
+        e.state = state;
+        e.notification.target_id = "urn:smn:r:p:topic".into();
+        e
+    }
+
+    async fn claim_all(s: &Arc<dyn EventStore>, owner: &str, now: i64) -> Vec<Notice> {
+        s.claim_notices(owner, now, 30_000, 1000).await.unwrap()
+    }
+
+    /// Claims every due notice of every project and keeps those of `p`, settling them all as delivered
+    /// (other tests' notices too: they share the database, and settle them themselves if they look).
+    async fn drain(s: &Arc<dyn EventStore>, p: &str, now: i64) -> Vec<Notice> {
+        let owner = format!("drain-{p}");
+        let claimed = claim_all(s, &owner, now).await;
+        let mut ours = Vec::new();
+        for notice in claimed {
+            if notice.project == p {
+                s.settle_notice(&owner, &notice, NotificationStatus::Success).await.unwrap();
+                ours.push(notice);
+            } else {
+                // Put back at once for its own test.
+                s.retry_notice(&owner, notice.id, notice.attempts, now).await.unwrap();
+            }
+        }
+        ours
+    }
+
+    fn kinds(notices: &[Notice]) -> Vec<(String, EventType)> {
+        notices.iter().map(|n| (n.record.secret_name.clone(), n.record.trigger_event_type.clone())).collect()
+    }
+
+    pub(crate) async fn happenings_fire_only_for_enabled_events_with_the_type(s: Arc<dyn EventStore>) {
+        let _one_at_a_time = OUTBOX.lock().await;
+        let p = project();
+        use EventType::*;
+        let all =
+            [SecretVersionCreated, SecretVersionExpired, SecretRotated, SecretDeleted, SecretRotatedFailed];
+        s.create(&p, firing_event("all", &all, EventState::Enabled), 10).await.unwrap();
+        s.create(&p, firing_event("off", &all, EventState::Disabled), 10).await.unwrap();
+        s.create(&p, firing_event("deleted-only", &[SecretDeleted], EventState::Enabled), 10).await.unwrap();
+        let origin = Origin::new(5_000, Some("req-1".into()));
+        s.create_secret(&p, secret("a", 1_000, &["all"]), text("x"), 10, origin.clone()).await.unwrap();
+        s.create_secret(&p, secret("b", 1_000, &["off"]), text("x"), 10, origin.clone()).await.unwrap();
+        s.create_secret(&p, secret("c", 1_000, &["deleted-only"]), text("x"), 10, origin.clone())
+            .await
+            .unwrap();
+        s.create_secret(&p, secret("d", 1_000, &[]), text("x"), 10, origin).await.unwrap();
+        let fired = drain(&s, &p, 5_000).await;
+        assert_eq!(kinds(&fired), [("a".into(), SecretVersionCreated)]);
+        let notice = &fired[0];
+        assert_eq!(
+            (notice.request_id.as_deref(), notice.subject.as_str()),
+            (Some("req-1"), "CSMS SECRET_VERSION_CREATED a")
+        );
+        assert_eq!(notice.record.notification_target_id, "urn:smn:r:p:topic");
+        let content: serde_json::Value = serde_json::from_str(&notice.record.notification_content).unwrap();
+        assert_eq!(content["eventName"], "all");
+        assert_eq!(content["eventType"], "SECRET_VERSION_CREATED");
+        assert_eq!(content["eventTime"], "1970-01-01T00:00:05.000Z");
+        assert_eq!(content["data"]["secretName"], "a");
+        assert_eq!(content["data"]["versionId"], "v1");
+        assert_eq!(content["data"]["createTime"], "1970-01-01T00:00:01.000Z");
+        // Settled: the record is there, with its status, and the outbox is empty for the project.
+        let records = s.records(&p, 0, 10).await.unwrap();
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].notification_status, NotificationStatus::Success);
+        assert!(drain(&s, &p, 10_000).await.is_empty());
+
+        // Deleting fires SECRET_DELETED for the event with that type only.
+        for name in ["a", "b", "c", "d"] {
+            s.delete_secret(&p, name, o(6_000)).await.unwrap();
+        }
+        let fired = drain(&s, &p, 6_000).await;
+        assert_eq!(kinds(&fired), [("a".into(), SecretDeleted), ("c".into(), SecretDeleted)]);
+        let content: serde_json::Value = serde_json::from_str(&fired[0].record.notification_content).unwrap();
+        assert!(content["data"].get("versionId").is_none(), "{content}");
+    }
+
+    pub(crate) async fn expiries_fire_once_per_expire_time(s: Arc<dyn EventStore>) {
+        let _one_at_a_time = OUTBOX.lock().await;
+        let p = project();
+        s.create(&p, firing_event("exp", &[EventType::SecretVersionExpired], EventState::Enabled), 10)
+            .await
+            .unwrap();
+        s.create_secret(&p, secret("s", 1_000, &["exp"]), text("x"), 10, o(1_000)).await.unwrap();
+        let at = 10_000_000;
+        s.update_version(&p, "s", "v1", at, Origin::new(2_000, Some("req-exp".into()))).await.unwrap();
+        s.run_due(at - 1, 100).await.unwrap();
+        assert!(drain(&s, &p, at).await.is_empty(), "not due yet");
+        s.run_due(at, 100).await.unwrap();
+        let fired = drain(&s, &p, at).await;
+        assert_eq!(kinds(&fired), [("s".into(), EventType::SecretVersionExpired)]);
+        assert_eq!(fired[0].request_id.as_deref(), Some("req-exp"));
+        let content: serde_json::Value = serde_json::from_str(&fired[0].record.notification_content).unwrap();
+        assert_eq!(content["data"]["versionExpireTime"], "1970-01-01T02:46:40.000Z");
+        s.run_due(at + 60_000, 100).await.unwrap();
+        assert!(drain(&s, &p, at + 60_000).await.is_empty(), "once per expiry");
+        // A new expiry (even one in the past) fires again, once.
+        s.update_version(&p, "s", "v1", 5_000, o(at + 70_000)).await.unwrap();
+        s.run_due(at + 70_000, 100).await.unwrap();
+        s.run_due(at + 80_000, 100).await.unwrap();
+        assert_eq!(drain(&s, &p, at + 80_000).await.len(), 1);
+    }
+
+    pub(crate) async fn scheduled_deletions_execute_when_due(s: Arc<dyn EventStore>) {
+        let _one_at_a_time = OUTBOX.lock().await;
+        let p = project();
+        s.create(&p, firing_event("del", &[EventType::SecretDeleted], EventState::Enabled), 10)
+            .await
+            .unwrap();
+        s.create_secret(&p, secret("gone", 1_000, &["del"]), text("x"), 10, o(1_000)).await.unwrap();
+        s.create_secret(&p, secret("kept", 1_000, &["del"]), text("x"), 10, o(1_000)).await.unwrap();
+        s.schedule_secret_deletion(&p, "gone", 50_000, 2_000).await.unwrap();
+        s.schedule_secret_deletion(&p, "kept", 50_000, 2_000).await.unwrap();
+        s.restore_secret(&p, "kept", 3_000).await.unwrap();
+        // Neither scheduling nor cancelling fires.
+        s.run_due(49_999, 100).await.unwrap();
+        assert!(drain(&s, &p, 49_999).await.is_empty());
+        assert!(s.secret(&p, "gone").await.is_ok());
+        s.run_due(50_000, 100).await.unwrap();
+        assert!(matches!(s.secret(&p, "gone").await, Err(StoreError::NotFound)));
+        assert!(s.secret(&p, "kept").await.is_ok());
+        assert_eq!(kinds(&drain(&s, &p, 50_000).await), [("gone".into(), EventType::SecretDeleted)]);
+    }
+
+    pub(crate) async fn claims_are_exclusive_until_their_lease_lapses(s: Arc<dyn EventStore>) {
+        let _one_at_a_time = OUTBOX.lock().await;
+        let p = project();
+        s.create(&p, firing_event("e", &[EventType::SecretVersionCreated], EventState::Enabled), 10)
+            .await
+            .unwrap();
+        s.create_secret(&p, secret("s", 1_000, &["e"]), text("x"), 10, o(1_000)).await.unwrap();
+        let mine = |notices: Vec<Notice>| notices.into_iter().filter(|n| n.project == p).collect::<Vec<_>>();
+        let a = mine(s.claim_notices("a", 1_000, 30_000, 1000).await.unwrap());
+        assert_eq!(a.len(), 1);
+        assert!(mine(s.claim_notices("b", 20_000, 30_000, 1000).await.unwrap()).is_empty(), "held by a");
+        // a dies; after its lease b takes the notice over, and a's late settle changes nothing.
+        let b = mine(s.claim_notices("b", 31_001, 30_000, 1000).await.unwrap());
+        assert_eq!(b.len(), 1);
+        s.settle_notice("a", &a[0], NotificationStatus::Success).await.unwrap();
+        assert!(s.records(&p, 0, 10).await.unwrap().is_empty());
+        // b tries again later: not claimable before then.
+        s.retry_notice("b", b[0].id, 1, 40_000).await.unwrap();
+        assert!(mine(s.claim_notices("c", 39_999, 30_000, 1000).await.unwrap()).is_empty());
+        let c = mine(s.claim_notices("c", 40_000, 30_000, 1000).await.unwrap());
+        assert_eq!((c.len(), c[0].attempts), (1, 1));
+        s.settle_notice("c", &c[0], NotificationStatus::Fail).await.unwrap();
+        let records = s.records(&p, 0, 10).await.unwrap();
+        assert_eq!(
+            records.iter().map(|r| r.notification_status.clone()).collect::<Vec<_>>(),
+            [NotificationStatus::Fail]
+        );
+        // Retention: the purge removes records older than its bound.
+        assert!(s.purge_records(1_001).await.unwrap() >= 1);
+        assert!(s.records(&p, 0, 10).await.unwrap().is_empty());
+    }
+
+    pub(crate) async fn rotation_tasks_end_in_a_version_or_a_failure(s: Arc<dyn EventStore>) {
+        let _one_at_a_time = OUTBOX.lock().await;
+        let p = project();
+        use EventType::*;
+        let types = [SecretVersionCreated, SecretRotated, SecretRotatedFailed];
+        s.create(&p, firing_event("rot", &types, EventState::Enabled), 10).await.unwrap();
+        s.create_secret(&p, secret("s", 1_000, &[]), text("first"), 10, o(1_000)).await.unwrap();
+        s.update_secret(&p, "s", subscribe(&["rot"]), 1_500).await.unwrap();
+        let (task, next) = s
+            .create_task(
+                &p,
+                "s",
+                "00000000-0000-4000-8000-00000000000a".into(),
+                Origin::new(2_000, Some("req-rot".into())),
+            )
+            .await
+            .unwrap();
+        assert_eq!((task.task_status.clone(), next.as_str()), (TaskStatus::Pending, "v2"));
+        let claimed: Vec<_> = s
+            .claim_tasks("w", 2_000, 30_000, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.project == p)
+            .collect();
+        assert_eq!(claimed.len(), 1);
+        assert_eq!(claimed[0].request_id.as_deref(), Some("req-rot"));
+        assert!(s.claim_tasks("w2", 2_000, 30_000, 100).await.unwrap().iter().all(|t| t.project != p));
+        let done = s.finish_task(&p, &task.task_id, Ok(text("second")), 3_000).await.unwrap();
+        assert_eq!((done.task_status.clone(), done.attempt_nums), (TaskStatus::Success, 1));
+        assert_eq!(s.version(&p, "s", "latest").await.unwrap().secret_string.unwrap().expose(), "second");
+        assert_eq!(s.secret(&p, "s").await.unwrap().rotation_time, Some(3_000));
+        let fired = drain(&s, &p, 3_000).await;
+        assert_eq!(kinds(&fired), [("s".into(), SecretVersionCreated), ("s".into(), SecretRotated)]);
+        assert!(fired.iter().all(|n| n.request_id.as_deref() == Some("req-rot")));
+
+        let (failing, _) =
+            s.create_task(&p, "s", "00000000-0000-4000-8000-00000000000b".into(), o(4_000)).await.unwrap();
+        let failed = s
+            .finish_task(&p, &failing.task_id, Err(("CSMS.0405".into(), "no rotator".into())), 5_000)
+            .await
+            .unwrap();
+        assert_eq!(
+            (failed.task_status.clone(), failed.task_error_code.as_deref()),
+            (TaskStatus::Failed, Some("CSMS.0405"))
+        );
+        assert_eq!(kinds(&drain(&s, &p, 5_000).await), [("s".into(), SecretRotatedFailed)]);
+        // A finished task stays as it ended.
+        let again = s.finish_task(&p, &failing.task_id, Ok(text("late")), 6_000).await.unwrap();
+        assert_eq!(again.task_status, TaskStatus::Failed);
+
+        let filter = |status: Option<TaskStatus>| TaskFilter { status, ..Default::default() };
+        let (all, total) = s.tasks(&p, filter(None), 10).await.unwrap();
+        assert_eq!((all.len(), total), (2, 2));
+        let (ok, total) = s.tasks(&p, filter(Some(TaskStatus::Success)), 10).await.unwrap();
+        assert_eq!((ok[0].task_id.as_str(), total), ("00000000-0000-4000-8000-00000000000a", 1));
+        let by_id = TaskFilter { task_id: Some(failing.task_id.clone()), ..Default::default() };
+        assert_eq!(s.tasks(&p, by_id, 10).await.unwrap().0[0].task_status, TaskStatus::Failed);
+        let after = TaskFilter { after: Some(task.task_id.clone()), ..Default::default() };
+        assert_eq!(s.tasks(&p, after, 10).await.unwrap().0.len(), 1);
+    }
+
     /// 32 subscribes race one DeleteSecretEvent: whatever order they commit in, no secret is left
     /// subscribed to an event that does not exist.
     pub(crate) async fn subscribing_races_deleting_the_event(s: Arc<dyn EventStore>) {
@@ -463,7 +689,9 @@ macro_rules! contract_suite {
                 quota, concurrent_creates_of_one_name, concurrent_creates_respect_the_quota,
                 concurrent_updates_are_not_lost, records_newest_first, secrets_and_their_versions,
                 secret_rules_change_nothing_when_they_refuse, versions_beyond_twenty_are_pruned,
-                subscribing_races_deleting_the_event);
+                subscribing_races_deleting_the_event, happenings_fire_only_for_enabled_events_with_the_type,
+                expiries_fire_once_per_expire_time, scheduled_deletions_execute_when_due,
+                claims_are_exclusive_until_their_lease_lapses, rotation_tasks_end_in_a_version_or_a_failure);
         }
     };
     (@tests $($test:ident),+) => {$(
