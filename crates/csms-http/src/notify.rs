@@ -220,6 +220,22 @@ impl Notifier {
     /// Claims the notifications due now and delivers them, each in its own task; resolves once all
     /// are settled or put back for another attempt. Returns how many were handled.
     pub async fn deliver_due(self: &Arc<Self>) -> StoreResult<usize> {
+        let handles = self.start_due().await?;
+        let handled = handles.len();
+        for handle in handles {
+            match handle.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "a delivery could not be settled"),
+                Err(e) => tracing::error!(error = %e, "a delivery task failed"),
+            }
+        }
+        Ok(handled)
+    }
+
+    /// Claims as many due notifications as there are free delivery slots and starts delivering each in
+    /// its own task. A claimed notification is nobody else's until its lease lapses, which is longer
+    /// than an attempt may take, so rounds never deliver one twice.
+    async fn start_due(self: &Arc<Self>) -> StoreResult<Vec<tokio::task::JoinHandle<StoreResult<()>>>> {
         let mut handles = Vec::new();
         loop {
             let free = self.in_flight.available_permits();
@@ -242,15 +258,7 @@ impl Notifier {
                 break;
             }
         }
-        let handled = handles.len();
-        for handle in handles {
-            match handle.await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => tracing::error!(error = %e, "a delivery could not be settled"),
-                Err(e) => tracing::error!(error = %e, "a delivery task failed"),
-            }
-        }
-        Ok(handled)
+        Ok(handles)
     }
 
     async fn deliver(&self, notice: Notice) -> StoreResult<()> {
@@ -452,7 +460,6 @@ impl Notifier {
     pub async fn run(self: Arc<Self>, shutdown: impl Future<Output = ()>) {
         let mut shutdown = std::pin::pin!(shutdown);
         let mut last_scan: Option<Instant> = None;
-        let delivering = Arc::new(tokio::sync::Mutex::new(()));
         loop {
             if last_scan.is_none_or(|t| t.elapsed() >= self.scan_interval) {
                 last_scan = Some(Instant::now());
@@ -463,15 +470,9 @@ impl Notifier {
             if let Err(e) = self.run_tasks().await {
                 tracing::error!(error = %e, "running rotation tasks failed");
             }
-            // One claiming round at a time; the deliveries it starts run on by themselves.
-            if let Ok(guard) = Arc::clone(&delivering).try_lock_owned() {
-                let this = Arc::clone(&self);
-                tokio::spawn(async move {
-                    let _guard = guard;
-                    if let Err(e) = this.deliver_due().await {
-                        tracing::error!(error = %e, "claiming notifications failed");
-                    }
-                });
+            // The deliveries run on by themselves; their outcomes are logged by each.
+            if let Err(e) = self.start_due().await {
+                tracing::error!(error = %e, "claiming notifications failed");
             }
             tokio::select! {
                 _ = &mut shutdown => break,

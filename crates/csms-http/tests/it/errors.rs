@@ -372,7 +372,7 @@ async fn unexpected_failures_csms_9500_without_internals() {
 
 /// The log output of this test binary: one global subscriber (a scoped one would race with the other
 /// tests' threads over which callsites are enabled); each test finds its lines by request id.
-fn captured_logs() -> &'static Arc<std::sync::Mutex<Vec<u8>>> {
+pub(crate) fn captured_logs() -> &'static Arc<std::sync::Mutex<Vec<u8>>> {
     static LOGS: std::sync::OnceLock<Arc<std::sync::Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
     LOGS.get_or_init(|| {
         struct Writer(Arc<std::sync::Mutex<Vec<u8>>>);

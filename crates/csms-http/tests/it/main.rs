@@ -8,5 +8,6 @@ mod api;
 mod errors;
 mod hostile;
 mod listener;
+mod notify;
 mod secrets;
 mod signing;
