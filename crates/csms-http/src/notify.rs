@@ -36,7 +36,8 @@ use crate::auth::signing;
 const ATTEMPT_OFFSETS_SECONDS: [u64; DELIVERY_MAX_ATTEMPTS as usize] = [0, 2, 10, 40, 110];
 const _: () = assert!(ATTEMPT_OFFSETS_SECONDS[DELIVERY_MAX_ATTEMPTS as usize - 1] < DELIVERY_WINDOW_SECONDS);
 
-/// How long one delivery attempt may take.
+/// How long one delivery attempt may take (and at most half the lease, so that a claim always outlives
+/// the attempt made under it).
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Most deliveries in flight in one instance.
 const MAX_IN_FLIGHT: usize = 64;
@@ -181,8 +182,8 @@ impl Notifier {
         self
     }
 
-    /// How long a claim lasts before another instance may take the work over (default 30 s; longer than
-    /// an attempt's 10 s timeout).
+    /// How long a claim lasts before another instance may take the work over (default 30 s). An attempt
+    /// may take at most half of it (and at most 10 s).
     pub fn with_lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
         self

@@ -78,6 +78,11 @@ impl SqliteStore {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrate(&mut conn)?;
         secrets::check_key(&conn, &cipher)?;
+        // One process serves a SQLite file: claims left in it are a dead process's, free them at once.
+        conn.execute_batch(
+            "UPDATE outbox SET claim_owner = NULL, claim_until = NULL WHERE claim_owner IS NOT NULL;
+             UPDATE tasks SET claim_owner = NULL, claim_until = NULL WHERE claim_owner IS NOT NULL;",
+        )?;
         let files = Arc::new(Files::capture(&path));
         let (writer, jobs) = mpsc::channel::<Job>();
         let writer_files = Arc::clone(&files);
