@@ -1,4 +1,6 @@
 //! `cargo xtask schemas [--check]`: writes (or checks) `schemas/*.json` and `schemas/openapi.json`.
+//! `cargo xtask bench [--quick] [...]`: builds the server and the benchmark in release and runs
+//! `csms-bench run` (see `crates/csms-bench`) with the remaining arguments.
 
 use std::process::ExitCode;
 
@@ -26,9 +28,37 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        ["bench", rest @ ..] => bench(&root, rest),
         _ => {
-            eprintln!("usage: cargo xtask schemas [--check]");
+            eprintln!(
+                "usage: cargo xtask schemas [--check] | cargo xtask bench [--quick] [csms-bench run options]"
+            );
             ExitCode::from(2)
+        }
+    }
+}
+
+fn bench(root: &std::path::Path, rest: &[&str]) -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args(["build", "--release", "--quiet", "-p", "csms-server", "-p", "csms-bench"])
+        .status();
+    if !built.is_ok_and(|s| s.success()) {
+        eprintln!("error: building csms-server and csms-bench in release failed");
+        return ExitCode::FAILURE;
+    }
+    let status = std::process::Command::new(root.join("target/release/csms-bench"))
+        .current_dir(root)
+        .arg("run")
+        .args(rest)
+        .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: running csms-bench: {e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -205,52 +205,47 @@ fn describe_target(target: &Target) -> String {
     }
 }
 
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is called, not when the future is
+/// first polled: a signal that arrives after the server said it listens is never the default action.
+/// SIGHUP and SIGXFSZ are logged and ignored.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        /// SIGXFSZ on Linux.
+        const SIGXFSZ: i32 = 25;
+        let mut interrupt = signal(SignalKind::interrupt()).ok();
+        let mut terminate = signal(SignalKind::terminate()).ok();
+        let mut hangup = signal(SignalKind::hangup()).ok();
+        let mut file_size = signal(SignalKind::from_raw(SIGXFSZ)).ok();
+        async move {
+            loop {
+                tokio::select! {
+                    Some(()) = async { interrupt.as_mut()?.recv().await } => {
+                        tracing::info!("SIGINT received");
+                        return;
+                    }
+                    Some(()) = async { terminate.as_mut()?.recv().await } => {
+                        tracing::info!("SIGTERM received");
+                        return;
+                    }
+                    Some(()) = async { hangup.as_mut()?.recv().await } => {
+                        tracing::warn!("SIGHUP received: ignored (nothing to reload)");
+                    }
+                    Some(()) = async { file_size.as_mut()?.recv().await } => {
+                        tracing::error!(
+                            "SIGXFSZ received: a file reached the size limit (ulimit -f); writes fail until it is raised"
+                        );
+                    }
+                    else => std::future::pending::<()>().await,
+                }
             }
-            Err(_) => std::future::pending().await,
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    #[cfg(unix)]
-    let ignored = ignore_signals();
-    #[cfg(not(unix))]
-    let ignored = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => tracing::info!("SIGINT received"),
-        () = terminate => tracing::info!("SIGTERM received"),
-        () = ignored => {}
     }
-}
-
-/// Signals whose default action would kill the server without a word: SIGHUP (a closed terminal; there
-/// is nothing to reload) and SIGXFSZ (a file reached the size limit: the write fails instead, the request
-/// is answered 500 and nothing acknowledged is lost). Each is logged and otherwise ignored; never returns.
-#[cfg(unix)]
-async fn ignore_signals() {
-    use tokio::signal::unix::{SignalKind, signal};
-    /// SIGXFSZ on Linux.
-    const SIGXFSZ: i32 = 25;
-    let mut hangup = signal(SignalKind::hangup()).ok();
-    let mut file_size = signal(SignalKind::from_raw(SIGXFSZ)).ok();
-    loop {
-        tokio::select! {
-            Some(()) = async { hangup.as_mut()?.recv().await } => {
-                tracing::warn!("SIGHUP received: ignored (nothing to reload)");
-            }
-            Some(()) = async { file_size.as_mut()?.recv().await } => {
-                tracing::error!("SIGXFSZ received: a file reached the size limit (ulimit -f); writes fail until it is raised");
-            }
-            else => std::future::pending::<()>().await,
-        }
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("SIGINT received");
     }
 }
 
@@ -325,6 +320,7 @@ async fn main() -> anyhow::Result<()> {
     limits.h2_max_send_buf_size = args.h2_max_send_buffer;
     limits.h2_keep_alive_interval = Duration::from_secs(args.h2_keep_alive);
     limits.write_timeout = Duration::from_secs(args.write_timeout);
+    let shutdown = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;
@@ -339,7 +335,7 @@ async fn main() -> anyhow::Result<()> {
     let worker = tokio::spawn(Arc::clone(&notifier).run(async move {
         let _ = worker_stopped.await;
     }));
-    csms_http::serve_with_limits(listener, service, shutdown_signal(), grace, &limits).await?;
+    csms_http::serve_with_limits(listener, service, shutdown, grace, &limits).await?;
     let _ = stop_worker.send(());
     let _ = worker.await;
     tracing::info!("stopped");
