@@ -90,6 +90,9 @@ struct RunArgs {
     /// Also write the JSON result here.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Only the scenarios whose names contain this (to profile one).
+    #[arg(long)]
+    only: Option<String>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -686,7 +689,8 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         std::thread::sleep(Duration::from_millis(200));
         let server = start_server(&args, &work)?;
         let list = scenarios(scale, server.addr);
-        for scenario in &list {
+        let only = args.only.as_deref().unwrap_or("");
+        for scenario in list.iter().filter(|s| s.name.contains(only)) {
             let answers = runtime.block_on(probe(server.addr, scenario))?;
             let mut row = Row { scale, scenario: scenario.name, ours: Vec::new(), reference: Vec::new() };
             for round in 0..args.rounds {
