@@ -399,7 +399,7 @@ fn scenarios(events: usize, server: SocketAddr) -> Vec<Scenario> {
     out.push(Scenario {
         name: "create then delete",
         make: Arc::new(move |_, connection, k| {
-            let name = format!("cd-{connection:03}-{:09}", k / 2);
+            let name = format!("cd-{connection:03}-{:016x}", k / 2);
             if k % 2 == 0 {
                 let body = json!({"name": name, "event_types": ["SECRET_ROTATED"], "state": "ENABLED",
                     "notification": {"target_type": "SMN", "target_id": "urn:smn:r:p:t", "target_name": "t"}});
@@ -489,6 +489,9 @@ fn scenarios(events: usize, server: SocketAddr) -> Vec<Scenario> {
     out
 }
 
+/// Runs so far, for fresh request numbers.
+static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// What one run measured.
 #[derive(Default, Clone)]
 struct Measured {
@@ -542,7 +545,9 @@ async fn drive(
             let mut sender = connect(addr).await?;
             let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ ((connection as u64 + 1) * 0x1000_0001));
             let mut out = Measured::default();
-            let mut k = 0u64;
+            // A fresh range of request numbers per run: names made from them (create then delete) are
+            // new in every run, even when a run ended between a create and its delete.
+            let mut k = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) << 32;
             while Instant::now() < deadline {
                 let req = make(&mut rng, connection, k);
                 k += 1;

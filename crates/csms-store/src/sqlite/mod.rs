@@ -78,12 +78,29 @@ impl SqliteStore {
             "UPDATE outbox SET claim_owner = NULL, claim_until = NULL WHERE claim_owner IS NOT NULL;
              UPDATE tasks SET claim_owner = NULL, claim_until = NULL WHERE claim_owner IS NOT NULL;",
         )?;
+        // Checkpoints run on a thread of their own, never inside a commit: an automatic checkpoint in the
+        // writer stalls every write waiting behind it (tens of milliseconds on a large file).
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let checkpointer = Connection::open(&path)?;
+        checkpointer.busy_timeout(std::time::Duration::from_secs(10))?;
+        let (checkpoint, checkpoints) = mpsc::sync_channel::<()>(1);
+        std::thread::Builder::new()
+            .name("csms-sqlite-checkpointer".into())
+            .spawn(move || {
+                while checkpoints.recv().is_ok() {
+                    // PASSIVE: copies what no reader needs, waits for nobody; the next one goes on.
+                    if let Err(e) = checkpointer.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                        tracing::warn!(error = %e, "SQLite checkpoint failed");
+                    }
+                }
+            })
+            .map_err(StoreError::backend)?;
         let files = Arc::new(Files::capture(&path));
         let (writer, jobs) = mpsc::channel::<Job>();
         let writer_files = Arc::clone(&files);
         std::thread::Builder::new()
             .name("csms-sqlite-writer".into())
-            .spawn(move || write_loop(conn, jobs, &writer_files))
+            .spawn(move || write_loop(conn, jobs, &writer_files, &checkpoint))
             .map_err(StoreError::backend)?;
         let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(SqliteStore { id, path, writer, files, cipher })

@@ -12,7 +12,16 @@ pub(super) const MAX_BATCH: usize = 256;
 pub(super) type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
 pub(super) type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
 
-pub(super) fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>, files: &Files) {
+/// Commits between two checkpoint requests.
+const COMMITS_PER_CHECKPOINT: u32 = 64;
+
+pub(super) fn write_loop(
+    conn: Connection,
+    jobs: mpsc::Receiver<Job>,
+    files: &Files,
+    checkpoint: &mpsc::SyncSender<()>,
+) {
+    let mut commits = 0u32;
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -51,6 +60,11 @@ pub(super) fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>, files: &Fi
         // Jobs never run (the batch failed before them) drop their reply sender: the caller sees an error.
         for reply in replies {
             reply(outcome.clone());
+        }
+        commits = commits.wrapping_add(1);
+        if commits.is_multiple_of(COMMITS_PER_CHECKPOINT) {
+            // The checkpointer is busy or already asked: it goes on after its current checkpoint.
+            let _ = checkpoint.try_send(());
         }
     }
 }
