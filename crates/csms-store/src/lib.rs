@@ -226,6 +226,15 @@ impl std::error::Error for StoreError {
     }
 }
 
+/// One event as its JSON document, with its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventDocument {
+    /// The event's name.
+    pub name: String,
+    /// The event, as `Event` serialises to JSON.
+    pub json: String,
+}
+
 /// Which tasks ListSecretTask asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskFilter {
@@ -278,6 +287,21 @@ pub trait EventStore: Send + Sync + 'static {
 
     /// Up to `limit` events of the project with names strictly after `after`, in ascending byte order.
     async fn list(&self, project: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<Stored>>;
+
+    /// The page [`EventStore::list`] reads, each event as its JSON document (exactly what `Event`
+    /// serialises to), for answering a page without decoding and encoding every event again. A backend
+    /// that keeps documents returns them as stored, once checked; the default encodes what `list` reads.
+    async fn list_documents(
+        &self,
+        project: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<EventDocument>> {
+        let page = self.list(project, after, limit).await?;
+        page.into_iter()
+            .map(|s| Ok(EventDocument { json: serde_json::to_string(&s.event)?, name: s.event.name }))
+            .collect()
+    }
 
     /// Appends a notification record.
     async fn append_record(&self, project: &str, record: Record) -> StoreResult<()>;
@@ -472,6 +496,14 @@ impl<S: EventStore + ?Sized> EventStore for std::sync::Arc<S> {
     async fn list(&self, project: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<Stored>> {
         (**self).list(project, after, limit).await
     }
+    async fn list_documents(
+        &self,
+        project: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<EventDocument>> {
+        (**self).list_documents(project, after, limit).await
+    }
     async fn append_record(&self, project: &str, record: Record) -> StoreResult<()> {
         (**self).append_record(project, record).await
     }
@@ -642,6 +674,56 @@ pub(crate) fn decode(version: i64, doc: &str) -> StoreResult<Stored> {
         )));
     }
     Ok(Stored { event, version: version as u64 })
+}
+
+/// Whether a stored event document is exactly what this service writes: every member of `Event` and no
+/// other, of the right types, with known enum values. It is parsed without copying its strings.
+#[cfg(feature = "sqlite")]
+pub(crate) fn check_document(doc: &str) -> StoreResult<()> {
+    use std::borrow::Cow;
+
+    use csms_model::{EventState, EventType, StringEnum, TargetType};
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code, reason = "read only to check the document's shape")]
+    struct Doc<'a> {
+        #[serde(borrow)]
+        name: Cow<'a, str>,
+        #[serde(borrow)]
+        event_id: Cow<'a, str>,
+        #[serde(borrow)]
+        event_types: Vec<Cow<'a, str>>,
+        #[serde(borrow)]
+        state: Cow<'a, str>,
+        create_time: i64,
+        update_time: i64,
+        #[serde(borrow)]
+        notification: Target<'a>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code, reason = "read only to check the document's shape")]
+    struct Target<'a> {
+        #[serde(borrow)]
+        target_type: Cow<'a, str>,
+        #[serde(borrow)]
+        target_id: Cow<'a, str>,
+        #[serde(borrow)]
+        target_name: Cow<'a, str>,
+    }
+    let d: Doc<'_> = serde_json::from_str(doc)?;
+    let known = EventState::KNOWN.contains(&d.state.as_ref())
+        && d.event_types.iter().all(|t| EventType::KNOWN.contains(&t.as_ref()))
+        && TargetType::KNOWN.contains(&d.notification.target_type.as_ref());
+    if known {
+        Ok(())
+    } else {
+        Err(StoreError::backend(format!(
+            "the stored event '{}' holds values that were never written",
+            d.name
+        )))
+    }
 }
 
 /// A page of event rows `(name, version, document)` as read: the readable ones are added to `out`, a row

@@ -127,6 +127,22 @@ mod suite {
         assert!(s.list(&project(), None, 10).await.unwrap().is_empty());
     }
 
+    pub(crate) async fn documents_are_the_events_as_serialised(s: Arc<dyn EventStore>) {
+        let p = project();
+        for n in ["a", "b", "c"] {
+            s.create(&p, event(n, 7), 100).await.unwrap();
+        }
+        let patch = UpdateSecretEventRequestBody { state: Some(EventState::Disabled), ..Default::default() };
+        s.update(&p, "b", patch, Precondition::None, 9).await.unwrap();
+        let events = s.list(&p, Some("a"), 2).await.unwrap();
+        let documents = s.list_documents(&p, Some("a"), 2).await.unwrap();
+        assert_eq!(documents.len(), 2);
+        for (stored, document) in events.iter().zip(&documents) {
+            assert_eq!(document.name, stored.event.name);
+            assert_eq!(document.json, serde_json::to_string(&stored.event).unwrap());
+        }
+    }
+
     pub(crate) async fn partial_update(s: Arc<dyn EventStore>) {
         let p = project();
         let created = s.create(&p, event("e", 10), 100).await.unwrap();
@@ -685,7 +701,8 @@ macro_rules! contract_suite {
             }
 
             contract_suite!(@tests
-                create_and_get, list_is_byte_ordered_with_exclusive_marker, partial_update, preconditions,
+                create_and_get, list_is_byte_ordered_with_exclusive_marker, documents_are_the_events_as_serialised,
+                partial_update, preconditions,
                 quota, concurrent_creates_of_one_name, concurrent_creates_respect_the_quota,
                 concurrent_updates_are_not_lost, records_newest_first, secrets_and_their_versions,
                 secret_rules_change_nothing_when_they_refuse, versions_beyond_twenty_are_pruned,

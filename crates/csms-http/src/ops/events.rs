@@ -1,13 +1,11 @@
 //! The event resource: CreateSecretEvent, ListSecretEvents, ShowSecretEvent, UpdateSecretEvent and
 //! DeleteSecretEvent.
 
-use csms_model::{
-    CreateSecretEventRequestBody, Event, ListSecretEventsResponse, PageInfo, UpdateSecretEventRequestBody,
-};
+use csms_model::{CreateSecretEventRequestBody, Event, PageInfo, UpdateSecretEventRequestBody};
 use csms_store::{Precondition, StoreError};
 use csms_validate::ListQuery;
 
-use super::{Call, EventOutput, Input, Json, NoContent, State, together};
+use super::{Call, EventOutput, Input, NoContent, RawJson, State, together};
 use crate::error::ApiError;
 use crate::etag::if_match;
 
@@ -61,26 +59,37 @@ impl Input for ListEvents {
     }
 }
 
-pub(crate) async fn list(
-    state: &State,
-    input: ListEvents,
-) -> Result<Json<ListSecretEventsResponse>, ApiError> {
+pub(crate) async fn list(state: &State, input: ListEvents) -> Result<RawJson, ApiError> {
     let limit = input.query.limit as usize;
     // One more than the page, to know whether another page follows.
     let mut found = state
         .store
-        .list(&input.project, input.query.marker.as_deref(), limit + 1)
+        .list_documents(&input.project, input.query.marker.as_deref(), limit + 1)
         .await
         .map_err(ApiError::internal)?;
     let more = found.len() > limit;
     found.truncate(limit);
-    let events: Vec<Event> = found.into_iter().map(|s| s.event).collect();
     let page_info = PageInfo {
-        next_marker: more.then(|| events.last().map(|e| e.name.clone())).flatten(),
-        previous_marker: events.first().map(|e| e.name.clone()),
-        current_count: events.len() as i32,
+        next_marker: more.then(|| found.last().map(|e| e.name.clone())).flatten(),
+        previous_marker: found.first().map(|e| e.name.clone()),
+        current_count: found.len() as i32,
     };
-    Ok(Json(ListSecretEventsResponse { events, page_info }))
+    // The stored documents are the events as `Event` serialises them (checked by the store): the
+    // answer is `ListSecretEventsResponse` written around them, not decoded and encoded again.
+    let page_info = serde_json::to_string(&page_info).map_err(ApiError::internal)?;
+    let mut body =
+        String::with_capacity(found.iter().map(|e| e.json.len() + 1).sum::<usize>() + page_info.len() + 32);
+    body.push_str(r#"{"events":["#);
+    for (i, event) in found.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&event.json);
+    }
+    body.push_str(r#"],"page_info":"#);
+    body.push_str(&page_info);
+    body.push('}');
+    Ok(RawJson(body))
 }
 
 /// `GET /events/{event_name}`.

@@ -140,6 +140,15 @@ impl<T: Serialize> IntoResponse for Json<T> {
     }
 }
 
+/// A JSON body already written, with status 200.
+pub(crate) struct RawJson(pub(crate) String);
+
+impl IntoResponse for RawJson {
+    fn into_response(self) -> Response<ResponseBody> {
+        raw_json(StatusCode::OK, self.0)
+    }
+}
+
 /// One event, with its `ETag`.
 pub(crate) struct EventOutput(pub(crate) Stored);
 

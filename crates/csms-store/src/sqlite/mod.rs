@@ -28,9 +28,9 @@ use writer::{Job, Reply, write_loop};
 
 use crate::secrets as rules;
 use crate::{
-    Cipher, ClaimedTask, EventStore, NewVersion, Notice, Origin, Payload, Precondition, RotationOutcome,
-    StoreError, StoreResult, Stored, TaskFilter, decode, plan_delete, plan_update, readable_record,
-    readable_rows,
+    Cipher, ClaimedTask, EventDocument, EventStore, NewVersion, Notice, Origin, Payload, Precondition,
+    RotationOutcome, StoreError, StoreResult, Stored, TaskFilter, check_document, decode, plan_delete,
+    plan_update, readable_record, readable_rows,
 };
 use secrets::SqliteTx;
 
@@ -272,6 +272,42 @@ impl EventStore for SqliteStore {
                 match readable_rows(&project, rows, wanted, &mut out) {
                     Some(last) => after = last,
                     None => break,
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn list_documents(
+        &self,
+        project: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<EventDocument>> {
+        let (project, after) = (project.to_owned(), after.map(str::to_owned));
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(LIST_SQL)?;
+            let (mut out, mut after) = (Vec::with_capacity(limit), after.unwrap_or_default());
+            while out.len() < limit {
+                let wanted = limit - out.len();
+                let rows = stmt
+                    .query_map(params![project, after, wanted as i64], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(2)?))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                let full = rows.len() == wanted;
+                for (name, json) in rows {
+                    match check_document(&json) {
+                        Ok(()) => out.push(EventDocument { name: name.clone(), json }),
+                        Err(error) => {
+                            tracing::error!(project, name, %error, "skipping a stored event that cannot be read")
+                        }
+                    }
+                    after = name;
+                }
+                if !full {
+                    break;
                 }
             }
             Ok(out)
@@ -733,6 +769,17 @@ mod tests {
         assert_eq!(names(&store.list("p", None, 10).await.unwrap()), ["a", "d", "e"]);
         assert!(store.get("p", "c").await.is_err(), "a tampered value is not served as stored");
         assert!(store.get("p", "b").await.is_err());
+        // Documents are served as stored only when they are exactly what the service writes.
+        raw.execute(
+            "UPDATE events SET doc = replace(doc, '\"name\"', '\"extra\":1,\"name\"') WHERE name = 'd'",
+            [],
+        )
+        .unwrap();
+        let documents = store.list_documents("p", None, 10).await.unwrap();
+        let names: Vec<_> = documents.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["a", "e"]);
+        let a: Event = serde_json::from_str(&documents[0].json).unwrap();
+        assert_eq!(serde_json::to_string(&a).unwrap(), documents[0].json);
     }
 
     fn threads() -> usize {
