@@ -80,7 +80,7 @@ fn secret_docs(
         "description": "The secret's name.", "schema": string_rule(limits::SECRET_NAME)});
     let version_id = json!({"name": "version_id", "in": "path", "required": true,
         "description": "`v1`, `v2`, ... or `latest` (the version holding SYSCURRENT).",
-        "schema": {"type": "string", "pattern": "^(v[1-9][0-9]{0,17}|latest)$"}});
+        "schema": {"type": "string", "pattern": format!("^({VERSION_NUMBER}|{LATEST})$")}});
     let limit = json!({"name": "limit", "in": "query", "required": false, "description": "Page size.",
         "schema": {"type": "integer", "minimum": limits::LIST_LIMIT_MIN, "maximum": limits::LIST_LIMIT_MAX,
                    "default": limits::LIST_LIMIT_DEFAULT}});
@@ -88,7 +88,7 @@ fn secret_docs(
         "description": "The last secret name of the previous page (exclusive).", "schema": string_rule(limits::MARKER)});
     let version_marker = json!({"name": "marker", "in": "query", "required": false,
         "description": "The last version id of the previous page (exclusive).",
-        "schema": {"type": "string", "pattern": "^(v[1-9][0-9]{0,17})?$"}});
+        "schema": {"type": "string", "pattern": format!("^({VERSION_NUMBER})?$")}});
     let event_name = json!({"name": "event_name", "in": "query", "required": false,
         "description": "Only the secrets subscribed to this event.", "schema": string_rule(limits::EVENT_NAME)});
     let on_secret = vec![project_id.clone(), secret_name.clone()];
@@ -265,9 +265,9 @@ fn secret_docs(
                 project_id.clone(),
                 json!({"name": "secret_name", "in": "query", "required": false, "schema": string_rule(limits::SECRET_NAME)}),
                 json!({"name": "status", "in": "query", "required": false, "schema": {"type": "string", "enum": TaskStatus::KNOWN}}),
-                json!({"name": "task_id", "in": "query", "required": false, "schema": {"type": "string", "maxLength": 64}}),
+                json!({"name": "task_id", "in": "query", "required": false, "schema": {"type": "string", "maxLength": limits::TASK_ID_MAX_LEN}}),
                 limit.clone(),
-                json!({"name": "marker", "in": "query", "required": false, "description": "The last task id of the previous page (exclusive).", "schema": {"type": "string", "maxLength": 64}}),
+                json!({"name": "marker", "in": "query", "required": false, "description": "The last task id of the previous page (exclusive).", "schema": {"type": "string", "maxLength": limits::TASK_ID_MAX_LEN}}),
             ],
             None,
             (

@@ -22,7 +22,7 @@ use async_trait::async_trait;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
-use csms_model::limits::{DELIVERY_MAX_ATTEMPTS, DELIVERY_WINDOW_SECONDS, RECORD_RETENTION_DAYS};
+use csms_model::limits::{DELIVERY_MAX_ATTEMPTS, DELIVERY_WINDOW_SECONDS, MS_PER_DAY, RECORD_RETENTION_DAYS};
 use csms_model::{NotificationStatus, Secret, SecretType, StringEnum, Version};
 use csms_store::{Clock, EventStore, Notice, Payload, StoreResult, SystemClock};
 use http::{HeaderValue, Method, Request, StatusCode, Uri};
@@ -41,8 +41,6 @@ const _: () = assert!(ATTEMPT_OFFSETS_SECONDS[DELIVERY_MAX_ATTEMPTS as usize - 1
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Most deliveries in flight in one instance.
 const MAX_IN_FLIGHT: usize = 64;
-const DAY_MS: i64 = 24 * 3600 * 1000;
-
 /// Where notifications go, chosen at start.
 #[derive(Debug, Clone)]
 pub enum Target {
@@ -448,7 +446,7 @@ impl Notifier {
                 break;
             }
         }
-        let purged = self.store.purge_records(now - RECORD_RETENTION_DAYS * DAY_MS).await?;
+        let purged = self.store.purge_records(now - RECORD_RETENTION_DAYS * MS_PER_DAY).await?;
         if ran > 0 || purged > 0 {
             tracing::info!(happenings = ran, purged_records = purged, "scan");
             self.wake.notify_one();

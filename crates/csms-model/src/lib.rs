@@ -40,8 +40,8 @@ pub use operation::Operation;
 pub use secrets::{
     CreateSecretRequestBody, CreateSecretVersionRequestBody, DeleteSecretForScheduleRequestBody, LATEST,
     ListSecretVersionsResponse, ListSecretsResponse, SYSCURRENT, SYSPREVIOUS, Secret, SecretResponse,
-    SecretValue, ShowSecretVersionResponse, UpdateSecretRequestBody, UpdateVersionRequestBody, Version,
-    VersionMetadata, VersionMetadataResponse, version_number,
+    SecretValue, ShowSecretVersionResponse, UpdateSecretRequestBody, UpdateVersionRequestBody,
+    VERSION_NUMBER, Version, VersionMetadata, VersionMetadataResponse, version_number,
 };
 pub use tasks::{
     ListSecretTaskResponse, NotificationData, NotificationMessage, RotateSecretResponse, SecretTask,

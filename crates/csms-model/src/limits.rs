@@ -88,6 +88,10 @@ pub const DEFAULT_SECRET_QUOTA: u64 = 500;
 pub const VERSION_STAGES_MIN_ITEMS: usize = 1;
 /// Most items of a version's `version_stages`.
 pub const VERSION_STAGES_MAX_ITEMS: usize = 12;
+/// Longest `task_id` or task `marker` of ListSecretTask (a UUID is 36).
+pub const TASK_ID_MAX_LEN: usize = 64;
+/// Milliseconds in a day: the unit of the recovery window and the record retention.
+pub const MS_PER_DAY: i64 = 24 * 3600 * 1000;
 /// Latest `expire_time` accepted, as upstream documents it (epoch milliseconds, 13 digits).
 pub const EXPIRE_TIME_MAX: i64 = 9_999_999_999_999;
 /// A version stage name (`SYSCURRENT`, `SYSPREVIOUS` or one of the caller's); upstream documents no

@@ -31,6 +31,9 @@ pub const SYSPREVIOUS: &str = "SYSPREVIOUS";
 /// The version id that names the version holding [`SYSCURRENT`].
 pub const LATEST: &str = "latest";
 
+/// A version id `vn` as a pattern (unanchored): `v`, then a number from 1, at most 18 digits.
+pub const VERSION_NUMBER: &str = "v[1-9][0-9]{0,17}";
+
 /// The `n` of a version id `vn` (`v1`, `v2`, ..., no leading zero, at most 18 digits), if it is one.
 ///
 /// ```

@@ -41,13 +41,10 @@ pub fn secret_name(name: &str) -> Result<(), Violations> {
 pub fn version_id(id: &str) -> Result<(), Violations> {
     let mut out = Violations::default();
     if id != csms_model::LATEST && csms_model::version_number(id).is_none() {
-        out.pattern("/version_id", VERSION_ID_PATTERN);
+        out.pattern("/version_id", &format!("^({}|{})$", csms_model::VERSION_NUMBER, csms_model::LATEST));
     }
     out.into_result(())
 }
-
-/// The pattern of a version id, as messages show it.
-const VERSION_ID_PATTERN: &str = "^(v[1-9][0-9]{0,17}|latest)$";
 
 /// The query of ListSecrets: `limit`, `marker` (a secret name) and `event_name`, each at most once.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +99,7 @@ pub fn parse_version_list_query(query: Option<&str>) -> Result<(u32, Option<i64>
     let mut out = Violations::default();
     let marker = page.marker.as_deref().map(|m| csms_model::version_number(m).ok_or(()));
     if let Some(Err(())) = marker {
-        out.pattern("/marker", "^v[1-9][0-9]{0,17}$");
+        out.pattern("/marker", &format!("^{}$", csms_model::VERSION_NUMBER));
     }
     out.into_result((page.limit, marker.and_then(Result::ok)))
 }
@@ -154,9 +151,9 @@ pub fn parse_task_list_query(query: Option<&str>) -> Result<TaskListQuery, Viola
     }
     for (path, value) in [("/marker", &marker), ("/task_id", &task_id)] {
         if let Some(v) = value
-            && v.len() > 64
+            && v.len() > limits::TASK_ID_MAX_LEN
         {
-            out.length(path, v.len(), 1, 64);
+            out.length(path, v.len(), 1, limits::TASK_ID_MAX_LEN);
         }
     }
     match page {

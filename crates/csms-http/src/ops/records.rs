@@ -1,13 +1,10 @@
 //! The notification record resource: ListNotificationRecords.
 
-use csms_model::limits::{RECORD_RETENTION_DAYS, RECORDS_MAX};
+use csms_model::limits::{MS_PER_DAY, RECORD_RETENTION_DAYS, RECORDS_MAX};
 use csms_model::{ListNotificationRecordsResponse, PageInfo};
 
 use super::{Call, Input, Json, State, together};
 use crate::error::ApiError;
-
-/// Milliseconds in a day.
-const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// `GET /notification-records`.
 pub(crate) struct ListRecords {
@@ -26,7 +23,7 @@ pub(crate) async fn list(
     state: &State,
     input: ListRecords,
 ) -> Result<Json<ListNotificationRecordsResponse>, ApiError> {
-    let since = state.clock.now_ms() - RECORD_RETENTION_DAYS * DAY_MS;
+    let since = state.clock.now_ms() - RECORD_RETENTION_DAYS * MS_PER_DAY;
     let records =
         state.store.records(&input.project, since, RECORDS_MAX).await.map_err(ApiError::internal)?;
     let page_info = PageInfo { current_count: records.len() as i32, ..PageInfo::default() };

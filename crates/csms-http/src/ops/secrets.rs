@@ -17,9 +17,6 @@ use super::{Call, Input, IntoResponse, Json, NoContent, State, together};
 use crate::body::ResponseBody;
 use crate::error::ApiError;
 
-/// Milliseconds in a day.
-const DAY_MS: i64 = 24 * 3600 * 1000;
-
 /// The value of a body that carries exactly one (the rules checked it).
 fn payload(string: Option<csms_model::SecretValue>, binary: Option<csms_model::SecretValue>) -> Payload {
     match (string, binary) {
@@ -210,8 +207,10 @@ pub(crate) async fn schedule_deletion(
 ) -> Result<Json<SecretResponse>, ApiError> {
     let ScheduleDeletion { on, days } = input;
     let now = state.clock.now_ms();
-    let scheduled =
-        state.store.schedule_secret_deletion(&on.project, &on.name, now + days * DAY_MS, now).await;
+    let scheduled = state
+        .store
+        .schedule_secret_deletion(&on.project, &on.name, now + days * csms_model::limits::MS_PER_DAY, now)
+        .await;
     Ok(secret(scheduled.map_err(|e| ApiError::secret(e, &on.name, None))?))
 }
 
