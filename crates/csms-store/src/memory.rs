@@ -520,13 +520,7 @@ impl EventStore for MemoryStore {
     ) -> StoreResult<(Vec<SecretTask>, u64)> {
         Ok(self.read(|projects| {
             let Some(p) = projects.get(project) else { return (Vec::new(), 0) };
-            let matching: Vec<&SecretTask> =
-                p.tasks.values().map(|(t, _, _)| t).filter(|t| filter.matches(t)).collect();
-            let total = matching.len() as u64;
-            let after = filter.after.as_deref().unwrap_or("");
-            let page =
-                matching.into_iter().filter(|t| t.task_id.as_str() > after).take(limit).cloned().collect();
-            (page, total)
+            filter.page(p.tasks.values().map(|(t, _, _)| t.clone()), limit)
         }))
     }
 

@@ -882,16 +882,8 @@ impl EventStore for PostgresStore {
                 .await?
                 .query("SELECT doc FROM tasks WHERE project = $1 ORDER BY id", &[&project])
                 .await?;
-            let mut matching = Vec::new();
-            for row in &rows {
-                let task: SecretTask = serde_json::from_str(row.get(0))?;
-                if filter.matches(&task) {
-                    matching.push(task);
-                }
-            }
-            let total = matching.len() as u64;
-            let after = filter.after.clone().unwrap_or_default();
-            Ok((matching.into_iter().filter(|t| t.task_id > after).take(limit).collect(), total))
+            let tasks = rows.iter().map(|r| serde_json::from_str(r.get(0))).collect::<Result<Vec<_>, _>>()?;
+            Ok(filter.page(tasks, limit))
         })
         .await
     }

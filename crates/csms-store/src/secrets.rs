@@ -636,7 +636,16 @@ pub(crate) async fn finish_task<T: SecretTx>(
                 Err(StoreError::Backend(e)) => return Err(StoreError::Backend(e)),
                 // Refused by a rule (every version holds a stage): nothing was written, the task fails.
                 Err(refused) => {
-                    return fail_task(tx, project, task, &name, &origin, refused.to_string()).await;
+                    return fail_with(
+                        tx,
+                        project,
+                        task,
+                        &name,
+                        &origin,
+                        "CSMS.0002".to_owned(),
+                        refused.to_string(),
+                    )
+                    .await;
                 }
                 Ok(_) => {}
             }
@@ -651,17 +660,6 @@ pub(crate) async fn finish_task<T: SecretTx>(
     }
     tx.put_task(project, &task, None, false).await?;
     Ok(task)
-}
-
-async fn fail_task<T: SecretTx>(
-    tx: &mut T,
-    project: &str,
-    task: SecretTask,
-    name: &str,
-    origin: &Origin,
-    message: String,
-) -> StoreResult<SecretTask> {
-    fail_with(tx, project, task, name, origin, "CSMS.0002".to_owned(), message).await
 }
 
 async fn fail_with<T: SecretTx>(

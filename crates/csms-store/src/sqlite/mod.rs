@@ -655,16 +655,8 @@ impl EventStore for SqliteStore {
                 .prepare_cached("SELECT doc FROM tasks WHERE project = ?1 ORDER BY id")?
                 .query_map([&project], |r| r.get::<_, String>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let matching = docs
-                .iter()
-                .map(|doc| serde_json::from_str::<SecretTask>(doc))
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .filter(|t| filter.matches(t))
-                .collect::<Vec<_>>();
-            let total = matching.len() as u64;
-            let after = filter.after.clone().unwrap_or_default();
-            Ok((matching.into_iter().filter(|t| t.task_id > after).take(limit).collect(), total))
+            let tasks = docs.iter().map(|doc| serde_json::from_str(doc)).collect::<Result<Vec<_>, _>>()?;
+            Ok(filter.page(tasks, limit))
         })
         .await
     }
