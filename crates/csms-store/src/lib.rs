@@ -750,26 +750,33 @@ pub(crate) fn readable_rows(
     wanted: usize,
     out: &mut Vec<Stored>,
 ) -> Option<String> {
+    let rows = rows.into_iter().map(|(name, version, doc)| (name, decode(version, &doc)));
+    readable_page(project, "event", rows, wanted, out)
+}
+
+/// A page of rows `(name, decoded row)` as read, of which `wanted` were asked for: the readable ones are
+/// added to `out`, one that cannot be read is logged and skipped. Returns the last name read, from where
+/// the next fetch goes on, when the page was full: the one paging step of every listing.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn readable_page<T>(
+    project: &str,
+    what: &str,
+    rows: impl ExactSizeIterator<Item = (String, StoreResult<T>)>,
+    wanted: usize,
+    out: &mut Vec<T>,
+) -> Option<String> {
     let full = rows.len() == wanted;
     let mut last = None;
-    for (name, version, doc) in rows {
-        match decode(version, &doc) {
-            Ok(stored) => out.push(stored),
+    for (name, row) in rows {
+        match row {
+            Ok(row) => out.push(row),
             Err(error) => {
-                tracing::error!(project, name, %error, "skipping a stored event that cannot be read")
+                tracing::error!(project, name, what, %error, "skipping a stored row that cannot be read")
             }
         }
         last = Some(name);
     }
     last.filter(|_| full)
-}
-
-/// A secret document as read, or `None` (logged) when it cannot be read or holds values never written.
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub(crate) fn readable_secret(project: &str, doc: &str) -> Option<Secret> {
-    decode_secret(doc)
-        .inspect_err(|error| tracing::error!(project, %error, "skipping a stored secret that cannot be read"))
-        .ok()
 }
 
 /// A secret row's document; enum values the service never writes make it an error, as for events.

@@ -19,7 +19,7 @@ use crate::secrets::{self as rules, SecretTx, VersionRow};
 use crate::{
     Cipher, ClaimedTask, EventStore, NewVersion, Notice, Origin, Payload, Precondition, RotationOutcome,
     StoreError, StoreResult, Stored, TaskFilter, decode, decode_secret, plan_delete, plan_update,
-    readable_record, readable_rows, readable_secret,
+    readable_page, readable_record, readable_rows,
 };
 
 /// How long one store operation may take, waiting for a connection included: a stalled or partitioned
@@ -597,13 +597,10 @@ impl EventStore for PostgresStore {
                             .await?
                     }
                 };
-                let full = rows.len() as i64 == wanted;
-                for row in rows {
-                    out.extend(readable_secret(project, row.get(1)));
-                    after = row.get(0);
-                }
-                if !full {
-                    break;
+                let rows = rows.iter().map(|r| (r.get(0), decode_secret(r.get(1))));
+                match readable_page(project, "secret", rows, wanted as usize, &mut out) {
+                    Some(last) => after = last,
+                    None => break,
                 }
             }
             Ok(out)

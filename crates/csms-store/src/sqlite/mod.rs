@@ -30,7 +30,7 @@ use crate::secrets as rules;
 use crate::{
     Cipher, ClaimedTask, EventDocument, EventStore, NewVersion, Notice, Origin, Payload, Precondition,
     RotationOutcome, StoreError, StoreResult, Stored, TaskFilter, check_document, decode, plan_delete,
-    plan_update, readable_record, readable_rows,
+    plan_update, readable_page, readable_record, readable_rows,
 };
 use secrets::SqliteTx;
 
@@ -296,18 +296,13 @@ impl EventStore for SqliteStore {
                         Ok((r.get::<_, String>(0)?, r.get::<_, String>(2)?))
                     })?
                     .collect::<rusqlite::Result<Vec<_>>>()?;
-                let full = rows.len() == wanted;
-                for (name, json) in rows {
-                    match check_document(&json) {
-                        Ok(()) => out.push(EventDocument { name: name.clone(), json }),
-                        Err(error) => {
-                            tracing::error!(project, name, %error, "skipping a stored event that cannot be read")
-                        }
-                    }
-                    after = name;
-                }
-                if !full {
-                    break;
+                let rows = rows.into_iter().map(|(name, json): (String, String)| {
+                    let document = check_document(&json).map(|()| EventDocument { name: name.clone(), json });
+                    (name, document)
+                });
+                match readable_page(&project, "event", rows, wanted, &mut out) {
+                    Some(last) => after = last,
+                    None => break,
                 }
             }
             Ok(out)

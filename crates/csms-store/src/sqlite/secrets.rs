@@ -5,7 +5,7 @@ use csms_model::{Event, Secret, SecretTask, StringEnum};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::secrets::{Notice, SecretTx, VersionRow, delete_at};
-use crate::{Cipher, StoreResult, decode_secret, readable_secret};
+use crate::{Cipher, StoreResult, decode_secret, readable_page};
 
 /// A page of a project's secrets after a marker: a range scan of the primary key.
 pub(super) const LIST_SQL: &str =
@@ -49,13 +49,10 @@ pub(super) fn list(
             None => stmt.query_map(params![project, after, wanted as i64], map)?,
         }
         .collect::<rusqlite::Result<Vec<_>>>()?;
-        let full = rows.len() == wanted;
-        for (name, doc) in rows {
-            out.extend(readable_secret(project, &doc));
-            after = name;
-        }
-        if !full {
-            break;
+        let rows = rows.into_iter().map(|(name, doc)| (name, decode_secret(&doc)));
+        match readable_page(project, "secret", rows, wanted, &mut out) {
+            Some(last) => after = last,
+            None => break,
         }
     }
     Ok(out)
