@@ -288,20 +288,7 @@ fn sqlite_keeps_every_acknowledged_write_across_kill_9() {
 
 #[test]
 fn postgres_two_instances_keep_every_acknowledged_write_when_one_is_killed() {
-    let url = match std::env::var("CSMS_TEST_DATABASE_URL") {
-        Ok(url) => url,
-        Err(_) if std::env::var_os("CI").is_some() => {
-            panic!("CSMS_TEST_DATABASE_URL is not set: CI must run the PostgreSQL crash test")
-        }
-        Err(_) => {
-            // Written to stderr directly, past the test harness's capture, so that the skip is seen.
-            let _ = std::io::Write::write_all(
-                &mut std::io::stderr(),
-                b"!!! SKIPPED: PostgreSQL crash test (set CSMS_TEST_DATABASE_URL to run it) !!!\n",
-            );
-            return;
-        }
-    };
+    let Some(url) = database_url("crash") else { return };
     let dir = tempfile::tempdir().unwrap();
     let project = unique_project();
     let mut a = Server::start(&dir.path().join("a"), Some(&url));
@@ -334,6 +321,24 @@ fn postgres_two_instances_keep_every_acknowledged_write_when_one_is_killed() {
         ops.load(Ordering::Relaxed)
     );
     assert!(through_b >= CLIENTS);
+}
+
+/// `CSMS_TEST_DATABASE_URL` for the PostgreSQL `what` test; without it the test is skipped loudly, and in
+/// CI (`CI` set) it fails instead.
+fn database_url(what: &str) -> Option<String> {
+    match std::env::var("CSMS_TEST_DATABASE_URL") {
+        Ok(url) => Some(url),
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!("CSMS_TEST_DATABASE_URL is not set: CI must run the PostgreSQL {what} test")
+        }
+        Err(_) => {
+            // Written to stderr directly, past the test harness's capture, so that the skip is seen.
+            let line =
+                format!("!!! SKIPPED: PostgreSQL {what} test (set CSMS_TEST_DATABASE_URL to run it) !!!\n");
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+            None
+        }
+    }
 }
 
 fn alive(server: &mut Server) -> bool {
@@ -770,19 +775,7 @@ fn every_acknowledged_change_is_delivered_once_after_kill_9() {
 /// delivered twice only if the killed instance had already sent it (the receiver had it before the kill).
 #[test]
 fn postgres_two_instances_deliver_each_notification_once_and_take_over() {
-    let url = match std::env::var("CSMS_TEST_DATABASE_URL") {
-        Ok(url) => url,
-        Err(_) if std::env::var_os("CI").is_some() => {
-            panic!("CSMS_TEST_DATABASE_URL is not set: CI must run the PostgreSQL delivery test")
-        }
-        Err(_) => {
-            let _ = std::io::Write::write_all(
-                &mut std::io::stderr(),
-                b"!!! SKIPPED: PostgreSQL delivery test (set CSMS_TEST_DATABASE_URL to run it) !!!\n",
-            );
-            return;
-        }
-    };
+    let Some(url) = database_url("delivery") else { return };
     let dir = tempfile::tempdir().unwrap();
     let project = unique_project();
     let prefix = format!("{}-", &project[project.len() - 8..]);
