@@ -114,24 +114,32 @@ pub struct ListQuery {
 /// assert!(csms_validate::parse_list_query(Some("limit=5&limit=6")).is_err());
 /// ```
 pub fn parse_list_query(query: Option<&str>) -> Result<ListQuery, Violations> {
-    let decode = |raw: &str| percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
-    let (mut limit, mut marker) = (None, None);
     let mut out = Violations::default();
-    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let (slot, path) = match decode(key).as_str() {
-            "limit" => (&mut limit, "/limit"),
-            "marker" => (&mut marker, "/marker"),
-            _ => continue,
-        };
-        if slot.replace(decode(value)).is_some() && !out.iter().any(|v| v.path == path) {
-            out.repeated(path);
-        }
-    }
+    let [limit, marker] = query_params(query, ["limit", "marker"], &mut out);
     if !out.is_empty() {
         return Err(out);
     }
     list_query(limit.as_deref(), marker.as_deref())
+}
+
+/// The values of `keys` in a query string, percent-decoded (other parameters are ignored); a key given
+/// more than once is one violation at `/{key}`. The one reading of a query every list operation uses.
+pub(crate) fn query_params<const N: usize>(
+    query: Option<&str>,
+    keys: [&str; N],
+    out: &mut Violations,
+) -> [Option<String>; N] {
+    let decode = |raw: &str| percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
+    let mut found: [Option<String>; N] = std::array::from_fn(|_| None);
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let Some(i) = keys.iter().position(|k| *k == decode(key)) else { continue };
+        let path = format!("/{}", keys[i]);
+        if found[i].replace(decode(value)).is_some() && !out.iter().any(|v| v.path == path) {
+            out.repeated(&path);
+        }
+    }
+    found
 }
 
 /// Checks the `limit` and `marker` query parameters as received (percent-decoded strings).

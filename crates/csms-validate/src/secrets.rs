@@ -11,7 +11,7 @@ use csms_model::{
 use serde_json::{Map, Value};
 
 use crate::body::{build, enumeration, optional, parse_object, required, string};
-use crate::rules::{Compiled, EVENT_NAME};
+use crate::rules::{Compiled, EVENT_NAME, query_params};
 use crate::violation::{Rejection, Violations};
 
 static SECRET_NAME: LazyLock<Compiled> = LazyLock::new(|| Compiled::new(limits::SECRET_NAME));
@@ -66,17 +66,7 @@ pub struct SecretListQuery {
 pub fn parse_secret_list_query(query: Option<&str>) -> Result<SecretListQuery, Violations> {
     let mut out = Violations::default();
     let page = crate::parse_list_query(query).map_err(|v| out.extend(v)).ok();
-    let mut event_name = None;
-    for pair in query.unwrap_or("").split('&') {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let decode = |raw: &str| percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
-        if decode(key) != "event_name" {
-            continue;
-        }
-        if event_name.replace(decode(value)).is_some() && !out.iter().any(|v| v.path == "/event_name") {
-            out.repeated("/event_name");
-        }
-    }
+    let [event_name] = query_params(query, ["event_name"], &mut out);
     let event_name = event_name.filter(|e| !e.is_empty());
     if let Some(name) = &event_name {
         EVENT_NAME.check("/event_name", name, &mut out);
@@ -129,17 +119,8 @@ pub struct TaskListQuery {
 /// ```
 pub fn parse_task_list_query(query: Option<&str>) -> Result<TaskListQuery, Violations> {
     use csms_model::StringEnum;
-    let decode = |raw: &str| percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
     let mut out = Violations::default();
-    let mut found: [Option<String>; 5] = Default::default();
-    const KEYS: [&str; 5] = ["limit", "marker", "secret_name", "status", "task_id"];
-    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let Some(i) = KEYS.iter().position(|k| *k == decode(key)) else { continue };
-        if found[i].replace(decode(value)).is_some() {
-            out.repeated(&format!("/{}", KEYS[i]));
-        }
-    }
+    let found = query_params(query, ["limit", "marker", "secret_name", "status", "task_id"], &mut out);
     let [limit, marker, secret_name, status, task_id] = found.map(|v| v.filter(|v| !v.is_empty()));
     let page = crate::list_query(limit.as_deref(), None).map_err(|v| out.extend(v)).ok();
     if let Some(name) = &secret_name {
