@@ -16,6 +16,7 @@ use csms_model::SecretType;
 use csms_store::{Cipher, EventStore, KeySource, PostgresStore, SqliteStore};
 
 mod credentials;
+mod log_writer;
 
 /// mimalloc: a request allocates and frees dozens of small blocks (JSON, headers, strings), which
 /// glibc's allocator spent a tenth of a list request on.
@@ -138,23 +139,20 @@ enum LogFormat {
     Json,
 }
 
-/// Logs to standard error through a writer thread, so that no request waits on a write to it. Nothing
-/// is dropped: when the writer falls 128,000 lines behind, requests wait for it. The returned guard
-/// writes out what is left when it is dropped, at the end of `main`.
-fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
+/// Logs to standard error through [`log_writer`]'s thread, so that no request waits on a write to it.
+/// Nothing is dropped: when the output falls behind, logging waits for it. The returned guard writes out
+/// what is left when it is dropped, at the end of `main`.
+fn init_logging(format: LogFormat) -> anyhow::Result<log_writer::Guard> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .thread_name("csms-log-writer")
-        .finish(std::io::stderr());
+    let (writer, guard) = log_writer::spawn(std::io::stderr()).context("starting the log's writer thread")?;
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(ansi);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
     }
-    guard
+    Ok(guard)
 }
 
 /// The master key: the given file (which must exist), else the data directory's, generated if absent.
@@ -286,7 +284,7 @@ fn print_development_help(addr: SocketAddr, path: &Path, file: &credentials::Cre
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let _log_writer = init_logging(args.log_format);
+    let _log_writer = init_logging(args.log_format)?;
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
 
