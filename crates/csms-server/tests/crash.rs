@@ -451,6 +451,31 @@ fn an_empty_database_file_is_refused_at_start() {
     );
 }
 
+/// A SQLite database is served by one process: a second server on the same data directory is refused
+/// at once, with the reason, and the first goes on serving what it acknowledged.
+#[test]
+fn a_second_server_on_the_same_sqlite_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Server::start(dir.path(), None);
+    let events = format!("/v1/{}/csms/events", unique_project());
+    assert_eq!(request(first.addr, "POST", &events, Some(&create_body("kept"))).unwrap().0, 200);
+    let started = std::time::Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_csms-server"))
+        .args(["--listen", "127.0.0.1:0"])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("--credentials")
+        .arg(dir.path().join("credentials.toml"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "a second server started on the same database");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is open in another process"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5), "refused only after {:?}", started.elapsed());
+    let (status, body) = request(first.addr, "GET", &format!("{events}/kept"), None).unwrap();
+    assert_eq!(status, 200, "{body}");
+}
+
 /// The master key survives a restart; a missing or wrong one stops the start with an error that says
 /// what to do, never serving unreadable or empty values, and a key generated in vain is not left behind.
 #[test]

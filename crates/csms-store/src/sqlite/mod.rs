@@ -66,7 +66,20 @@ impl SqliteStore {
                 path.display()
             )));
         }
-        let mut conn = Connection::open(&path)?;
+        let mut conn = connect(&path, OpenFlags::default())?;
+        // The first read takes the process's lock on the file, without waiting: another process holding
+        // it is told at once.
+        conn.busy_timeout(std::time::Duration::ZERO)?;
+        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DatabaseBusy => {
+                return Err(StoreError::backend(format!(
+                    "{} is open in another process: a SQLite database is served by one process at a time \
+                     (several instances share a PostgreSQL database, --database-url)",
+                    path.display()
+                )));
+            }
+            other => other?,
+        };
         claim(&conn, &path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -81,7 +94,7 @@ impl SqliteStore {
         // Checkpoints run on a thread of their own, never inside a commit: an automatic checkpoint in the
         // writer stalls every write waiting behind it (tens of milliseconds on a large file).
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-        let checkpointer = Connection::open(&path)?;
+        let checkpointer = connect(&path, OpenFlags::default())?;
         checkpointer.busy_timeout(std::time::Duration::from_secs(10))?;
         let (checkpoint, checkpoints) = mpsc::sync_channel::<()>(1);
         std::thread::Builder::new()
@@ -140,7 +153,7 @@ impl SqliteStore {
                 Some(i) => &readers[i].1,
                 None => {
                     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                    let conn = Connection::open_with_flags(&self.path, flags)?;
+                    let conn = connect(&self.path, flags)?;
                     conn.busy_timeout(std::time::Duration::from_secs(10))?;
                     readers.push((self.id, conn));
                     &readers[readers.len() - 1].1
@@ -165,6 +178,24 @@ thread_local! {
 
 /// Ids of open stores, for their threads' connections.
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// The VFS of every connection: `unix-excl`, where the platform has it. The first connection takes a
+/// lock on the file for the whole process, so no other process can open it while this one serves it,
+/// and the connections of the process share the WAL index in memory: beginning and ending a read
+/// transaction takes no `fcntl` lock (that was a fifth of a read's cost). Durability is the same: the
+/// WAL is a file, and a restart rebuilds the index from it.
+#[cfg(unix)]
+const VFS: Option<&str> = Some("unix-excl");
+#[cfg(not(unix))]
+const VFS: Option<&str> = None;
+
+/// Opens a connection to the file at `path` through [`VFS`].
+fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    match VFS {
+        Some(vfs) => Connection::open_with_flags_and_vfs(path, flags, vfs),
+        None => Connection::open_with_flags(path, flags),
+    }
+}
 
 fn encode(event: &Event) -> StoreResult<String> {
     Ok(serde_json::to_string(event)?)
