@@ -189,12 +189,18 @@ const VFS: Option<&str> = Some("unix-excl");
 #[cfg(not(unix))]
 const VFS: Option<&str> = None;
 
-/// Opens a connection to the file at `path` through [`VFS`].
+/// Opens a connection to the file at `path` through [`VFS`], with the query planner's stability
+/// guarantee on: a statement's plan never depends on the values bound to it. Without it, SQLite plans
+/// a `LIMIT ?` or an `ORDER BY` under `project = ?` on the bound value and prepares the statement again
+/// whenever that value is bound anew, and the statement cache clears bindings: a parse and a plan per
+/// listed page (a seventh of a list request). Every statement here has one right plan anyway.
 fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
-    match VFS {
+    let conn = match VFS {
         Some(vfs) => Connection::open_with_flags_and_vfs(path, flags, vfs),
         None => Connection::open_with_flags(path, flags),
-    }
+    }?;
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(conn)
 }
 
 fn encode(event: &Event) -> StoreResult<String> {
@@ -842,5 +848,25 @@ mod tests {
         let records = plan(&conn, RECORDS_SQL);
         assert!(records.contains("USING INDEX records_by_time (project=? AND create_time>?)"), "{records}");
         assert!(!records.contains("TEMP B-TREE"), "no sort: {records}");
+    }
+
+    /// A listing's statement is prepared once per connection: binding new values (as every page does,
+    /// after the statement cache cleared the last ones) never makes SQLite prepare it again.
+    #[test]
+    fn listing_statements_are_not_prepared_again_per_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.db");
+        drop(SqliteStore::open(&path, Cipher::ephemeral()).unwrap());
+        let conn = connect(&path, OpenFlags::default()).unwrap();
+        for sql in [LIST_SQL, RECORDS_SQL, secrets::LIST_SQL, secrets::LIST_BY_EVENT_SQL] {
+            for page in 0..3_i64 {
+                let mut stmt = conn.prepare_cached(sql).unwrap();
+                let values: [&dyn rusqlite::ToSql; 4] = [&"p", &format!("m{page}"), &(50 + page), &"e"];
+                let n = stmt.parameter_count();
+                let _ = stmt.query(&values[..n]).unwrap().next().unwrap();
+                let reprepared = stmt.get_status(rusqlite::StatementStatus::RePrepare);
+                assert_eq!(reprepared, 0, "page {page} of {sql}");
+            }
+        }
     }
 }
