@@ -37,17 +37,17 @@ pub(super) fn write_loop(
             continue;
         }
         let outcome = (|| -> rusqlite::Result<()> {
-            conn.execute_batch("BEGIN IMMEDIATE")?;
+            run(&conn, "BEGIN IMMEDIATE")?;
             for job in batch.drain(..) {
-                conn.execute_batch("SAVEPOINT job")?;
+                run(&conn, "SAVEPOINT job")?;
                 let (ok, reply) = job(&conn);
                 replies.push(reply);
                 if !ok {
-                    conn.execute_batch("ROLLBACK TO job")?;
+                    run(&conn, "ROLLBACK TO job")?;
                 }
-                conn.execute_batch("RELEASE job")?;
+                run(&conn, "RELEASE job")?;
             }
-            conn.execute_batch("COMMIT")
+            run(&conn, "COMMIT")
         })();
         let outcome = outcome
             .map_err(|e| {
@@ -67,4 +67,9 @@ pub(super) fn write_loop(
             let _ = checkpoint.try_send(());
         }
     }
+}
+
+/// Runs one statement of the transaction's frame, prepared once per connection, not parsed per job.
+fn run(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(drop)
 }
