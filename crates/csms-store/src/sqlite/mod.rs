@@ -46,6 +46,8 @@ pub struct SqliteStore {
     id: u64,
     path: PathBuf,
     writer: mpsc::Sender<Job>,
+    /// Joined on drop, after the writes queued before it: the file is closed when the store is gone.
+    writer_thread: Option<std::thread::JoinHandle<()>>,
     files: Arc<Files>,
     cipher: Cipher,
 }
@@ -67,9 +69,9 @@ impl SqliteStore {
             )));
         }
         let mut conn = connect(&path, OpenFlags::default())?;
-        // The first read takes the process's lock on the file, without waiting: another process holding
-        // it is told at once.
-        conn.busy_timeout(std::time::Duration::ZERO)?;
+        // The first read takes the process's lock on the file: another process holding it is told within
+        // a second (a store of this process closing the file lets go in milliseconds).
+        conn.busy_timeout(std::time::Duration::from_secs(1))?;
         match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
             Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DatabaseBusy => {
                 return Err(StoreError::backend(format!(
@@ -97,7 +99,7 @@ impl SqliteStore {
         let checkpointer = connect(&path, OpenFlags::default())?;
         checkpointer.busy_timeout(std::time::Duration::from_secs(10))?;
         let (checkpoint, checkpoints) = mpsc::sync_channel::<()>(1);
-        std::thread::Builder::new()
+        let checkpointer = std::thread::Builder::new()
             .name("csms-sqlite-checkpointer".into())
             .spawn(move || {
                 while checkpoints.recv().is_ok() {
@@ -111,12 +113,16 @@ impl SqliteStore {
         let files = Arc::new(Files::capture(&path));
         let (writer, jobs) = mpsc::channel::<Job>();
         let writer_files = Arc::clone(&files);
-        std::thread::Builder::new()
+        let writer_thread = std::thread::Builder::new()
             .name("csms-sqlite-writer".into())
-            .spawn(move || write_loop(conn, jobs, &writer_files, &checkpoint))
+            .spawn(move || {
+                write_loop(conn, jobs, &writer_files, &checkpoint);
+                drop(checkpoint);
+                let _ = checkpointer.join();
+            })
             .map_err(StoreError::backend)?;
         let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(SqliteStore { id, path, writer, files, cipher })
+        Ok(SqliteStore { id, path, writer, writer_thread: Some(writer_thread), files, cipher })
     }
 
     /// Runs `f` in the writer, inside a savepoint of the next group commit; resolves after the commit.
@@ -168,6 +174,12 @@ impl Drop for SqliteStore {
     fn drop(&mut self) {
         // This thread's connection goes now; other threads' go with the threads.
         let _ = READERS.try_with(|readers| readers.borrow_mut().retain(|(id, _)| *id != self.id));
+        // The writer ends once its queue is empty and closed; it closes its connection, and the
+        // checkpointer's, before it ends. A store opened again on the file then finds it free.
+        self.writer = mpsc::channel().0;
+        if let Some(thread) = self.writer_thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
