@@ -1,13 +1,13 @@
 //! Entity tags and `If-Match`: the HTTP face of a store [`Revision`].
 
-use csms_store::{Precondition, Revision, Stored};
+use csms_store::{Precondition, Revision};
 use http::HeaderMap;
 use http::header::IF_MATCH;
 
-/// The strong entity tag of a stored event: `"{event_id}.{version}"`, so that an event deleted and
-/// created again never matches an old tag.
-pub(crate) fn etag(stored: &Stored) -> String {
-    format!("\"{}.{}\"", stored.event.event_id, stored.version)
+/// The strong entity tag of a revision of an event: `"{event_id}.{version}"`, so that an event deleted
+/// and created again never matches an old tag.
+pub(crate) fn etag(event_id: &str, version: u64) -> String {
+    format!("\"{event_id}.{version}\"")
 }
 
 /// The revision a strong tag names, if it is one of ours (written exactly as [`etag`] writes it).

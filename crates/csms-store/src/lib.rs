@@ -241,6 +241,15 @@ pub struct EventDocument {
     pub json: String,
 }
 
+/// One event as its JSON document, with its revision (for its entity tag).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocument {
+    /// The event, as `Event` serialises to JSON.
+    pub json: String,
+    /// Which version of which event this is.
+    pub revision: Revision,
+}
+
 /// Which tasks ListSecretTask asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskFilter {
@@ -304,6 +313,19 @@ pub trait EventStore: Send + Sync + 'static {
 
     /// Deletes the event if `precondition` holds and no secret subscribes to it ([`StoreError::InUse`]).
     async fn delete(&self, project: &str, name: &str, precondition: Precondition) -> StoreResult<()>;
+
+    /// The event [`EventStore::get`] reads, as its JSON document (exactly what `Event` serialises to),
+    /// for answering without decoding and encoding it again. A backend that keeps documents returns it as
+    /// stored, once checked; the default encodes what `get` reads.
+    async fn get_document(&self, project: &str, name: &str) -> StoreResult<Option<StoredDocument>> {
+        match self.get(project, name).await? {
+            Some(stored) => Ok(Some(StoredDocument {
+                json: serde_json::to_string(&stored.event)?,
+                revision: stored.revision(),
+            })),
+            None => Ok(None),
+        }
+    }
 
     /// Up to `limit` events of the project with names strictly after `after`, in ascending byte order.
     async fn list(&self, project: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<Stored>>;
@@ -516,6 +538,10 @@ impl<S: EventStore + ?Sized> EventStore for std::sync::Arc<S> {
     async fn list(&self, project: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<Stored>> {
         (**self).list(project, after, limit).await
     }
+    async fn get_document(&self, project: &str, name: &str) -> StoreResult<Option<StoredDocument>> {
+        (**self).get_document(project, name).await
+    }
+
     async fn list_documents(
         &self,
         project: &str,

@@ -24,9 +24,10 @@ pub(crate) fn decode(version: i64, doc: &str) -> StoreResult<Stored> {
 }
 
 /// Whether a stored event document is exactly what this service writes: every member of `Event` and no
-/// other, of the right types, with known enum values. It is parsed without copying its strings.
+/// other, of the right types, with known enum values; if so, the event's id. It is parsed without
+/// copying its strings.
 #[cfg(feature = "sqlite")]
-pub(crate) fn check_document(doc: &str) -> StoreResult<()> {
+pub(crate) fn check_document(doc: &str) -> StoreResult<String> {
     use std::borrow::Cow;
 
     use csms_model::{EventState, EventType, StringEnum, TargetType};
@@ -64,7 +65,7 @@ pub(crate) fn check_document(doc: &str) -> StoreResult<()> {
         && d.event_types.iter().all(|t| EventType::KNOWN.contains(&t.as_ref()))
         && TargetType::KNOWN.contains(&d.notification.target_type.as_ref());
     if known {
-        Ok(())
+        Ok(d.event_id.into_owned())
     } else {
         Err(StoreError::backend(format!(
             "the stored event '{}' holds values that were never written",

@@ -141,6 +141,13 @@ mod suite {
             assert_eq!(document.name, stored.event.name);
             assert_eq!(document.json, serde_json::to_string(&stored.event).unwrap());
         }
+        // One event's document, with the revision of what it holds (updated: version 2).
+        let stored = s.get(&p, "b").await.unwrap().unwrap();
+        let document = s.get_document(&p, "b").await.unwrap().unwrap();
+        assert_eq!(document.json, serde_json::to_string(&stored.event).unwrap());
+        assert_eq!(document.revision, stored.revision());
+        assert_eq!(document.revision.version, 2);
+        assert_eq!(s.get_document(&p, "zz").await.unwrap(), None);
     }
 
     pub(crate) async fn partial_update(s: Arc<dyn EventStore>) {

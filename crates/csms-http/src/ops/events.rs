@@ -5,7 +5,7 @@ use csms_model::{CreateSecretEventRequestBody, Event, PageInfo, UpdateSecretEven
 use csms_store::{Precondition, StoreError};
 use csms_validate::ListQuery;
 
-use super::{Call, EventOutput, Input, NoContent, RawJson, State, together};
+use super::{Call, EventDocumentOutput, EventOutput, Input, NoContent, RawJson, State, together};
 use crate::error::ApiError;
 use crate::etag::if_match;
 
@@ -105,9 +105,9 @@ impl Input for ShowEvent {
     }
 }
 
-pub(crate) async fn show(state: &State, input: ShowEvent) -> Result<EventOutput, ApiError> {
-    match state.store.get(&input.project, &input.name).await.map_err(ApiError::internal)? {
-        Some(stored) => Ok(EventOutput(stored)),
+pub(crate) async fn show(state: &State, input: ShowEvent) -> Result<EventDocumentOutput, ApiError> {
+    match state.store.get_document(&input.project, &input.name).await.map_err(ApiError::internal)? {
+        Some(document) => Ok(EventDocumentOutput(document)),
         None => Err(ApiError::store(StoreError::NotFound, &input.name)),
     }
 }

@@ -154,13 +154,32 @@ pub(crate) struct EventOutput(pub(crate) Stored);
 
 impl IntoResponse for EventOutput {
     fn into_response(self) -> Response<ResponseBody> {
-        let tag = etag(&self.0);
-        let mut response = Json(csms_model::SecretEventResponse { event: self.0.event }).into_response();
-        if let Ok(value) = HeaderValue::from_str(&tag) {
-            response.headers_mut().insert(ETAG, value);
-        }
-        response
+        let tag = etag(&self.0.event.event_id, self.0.version);
+        let response = Json(csms_model::SecretEventResponse { event: self.0.event }).into_response();
+        with_etag(response, &tag)
     }
+}
+
+/// One event as its stored document, with its `ETag`: the body `SecretEventResponse` serialises to,
+/// written around the document instead of decoding and encoding the event again.
+pub(crate) struct EventDocumentOutput(pub(crate) csms_store::StoredDocument);
+
+impl IntoResponse for EventDocumentOutput {
+    fn into_response(self) -> Response<ResponseBody> {
+        let tag = etag(&self.0.revision.event_id, self.0.revision.version);
+        let mut body = String::with_capacity(self.0.json.len() + 10);
+        body.push_str("{\"event\":");
+        body.push_str(&self.0.json);
+        body.push('}');
+        with_etag(raw_json(StatusCode::OK, body), &tag)
+    }
+}
+
+fn with_etag(mut response: Response<ResponseBody>, tag: &str) -> Response<ResponseBody> {
+    if let Ok(value) = HeaderValue::from_str(tag) {
+        response.headers_mut().insert(ETAG, value);
+    }
+    response
 }
 
 /// 204, no body.

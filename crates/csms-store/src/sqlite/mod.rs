@@ -29,8 +29,8 @@ use writer::{Job, Reply, write_loop};
 use crate::secrets as rules;
 use crate::{
     Cipher, ClaimedTask, EventDocument, EventStore, NewVersion, Notice, Origin, Payload, Precondition,
-    RotationOutcome, StoreError, StoreResult, Stored, TaskFilter, check_document, decode, plan_delete,
-    plan_update, readable_page, readable_record, readable_rows,
+    Revision, RotationOutcome, StoreError, StoreResult, Stored, StoredDocument, TaskFilter, check_document,
+    decode, plan_delete, plan_update, readable_page, readable_record, readable_rows,
 };
 use secrets::SqliteTx;
 
@@ -219,9 +219,12 @@ fn encode(event: &Event) -> StoreResult<String> {
     Ok(serde_json::to_string(event)?)
 }
 
+/// One event's row.
+const LOAD_SQL: &str = "SELECT version, doc FROM events WHERE project = ?1 AND name = ?2";
+
 fn load(conn: &Connection, project: &str, name: &str) -> StoreResult<Option<Stored>> {
     let row = conn
-        .prepare_cached("SELECT version, doc FROM events WHERE project = ?1 AND name = ?2")?
+        .prepare_cached(LOAD_SQL)?
         .query_row(params![project, name], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
         .optional()?;
     row.map(|(v, doc)| decode(v, &doc)).transpose()
@@ -263,6 +266,22 @@ impl EventStore for SqliteStore {
     async fn get(&self, project: &str, name: &str) -> StoreResult<Option<Stored>> {
         let (project, name) = (project.to_owned(), name.to_owned());
         self.read(move |conn| load(conn, &project, &name)).await
+    }
+
+    async fn get_document(&self, project: &str, name: &str) -> StoreResult<Option<StoredDocument>> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.read(move |conn| {
+            let row = conn
+                .prepare_cached(LOAD_SQL)?
+                .query_row(params![project, name], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .optional()?;
+            row.map(|(version, json)| {
+                let event_id = check_document(&json)?;
+                Ok(StoredDocument { json, revision: Revision { event_id, version: version as u64 } })
+            })
+            .transpose()
+        })
+        .await
     }
 
     async fn update(
@@ -346,7 +365,7 @@ impl EventStore for SqliteStore {
                     })?
                     .collect::<rusqlite::Result<Vec<_>>>()?;
                 let rows = rows.into_iter().map(|(name, json): (String, String)| {
-                    let document = check_document(&json).map(|()| EventDocument { name: name.clone(), json });
+                    let document = check_document(&json).map(|_| EventDocument { name: name.clone(), json });
                     (name, document)
                 });
                 match readable_page(&project, "event", rows, wanted, &mut out) {
@@ -816,6 +835,11 @@ mod tests {
         assert_eq!(names, ["a", "e"]);
         let a: Event = serde_json::from_str(&documents[0].json).unwrap();
         assert_eq!(serde_json::to_string(&a).unwrap(), documents[0].json);
+        // A point read of a document checks it as listing does.
+        for damaged in ["b", "c", "d"] {
+            assert!(store.get_document("p", damaged).await.is_err(), "{damaged} served as stored");
+        }
+        assert_eq!(store.get_document("p", "a").await.unwrap().unwrap().json, documents[0].json);
     }
 
     fn threads() -> usize {
