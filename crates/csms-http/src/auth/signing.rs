@@ -57,12 +57,27 @@ fn decode(s: &str) -> Vec<u8> {
 
 /// The canonical URI of a request path: decoded, each segment re-encoded, with a trailing `/`.
 pub fn canonical_uri(path: &str) -> String {
-    let decoded = decode(path);
-    let mut out = decoded.split(|b| *b == b'/').map(encode).collect::<Vec<_>>().join("/");
-    if !out.ends_with('/') {
+    let mut out = String::with_capacity(path.len() + 1);
+    write_canonical_uri(&mut out, path);
+    out
+}
+
+/// [`canonical_uri`], appended to `out`.
+fn write_canonical_uri(out: &mut String, path: &str) {
+    use std::fmt::Write;
+    let start = out.len();
+    let decoded = percent_decode_str(path);
+    // A path without escapes decodes to itself: no copy of it is needed.
+    let decoded: std::borrow::Cow<'_, [u8]> = decoded.into();
+    for (i, segment) in decoded.split(|b| *b == b'/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        let _ = write!(out, "{}", percent_encode(segment, ENCODE));
+    }
+    if !out[start..].ends_with('/') {
         out.push('/');
     }
-    out
 }
 
 /// The canonical query: pairs decoded, sorted by key then value, re-encoded, joined with `&`.
@@ -123,17 +138,29 @@ fn string_to_sign(
     payload_hash: &str,
     date: &str,
 ) -> Vec<u8> {
-    let mut canonical = Vec::with_capacity(256 + canonical_headers.len());
-    for part in [method.as_str(), &canonical_uri(uri.path()), &canonical_query(uri.query())] {
-        canonical.extend_from_slice(part.as_bytes());
-        canonical.push(b'\n');
+    let mut canonical = String::with_capacity(256 + canonical_headers.len());
+    canonical.push_str(method.as_str());
+    canonical.push('\n');
+    write_canonical_uri(&mut canonical, uri.path());
+    canonical.push('\n');
+    if let Some(query) = uri.query().filter(|q| !q.is_empty()) {
+        canonical.push_str(&canonical_query(Some(query)));
     }
-    canonical.extend_from_slice(canonical_headers);
-    canonical.push(b'\n');
-    canonical.extend_from_slice(signed_headers.as_bytes());
-    canonical.push(b'\n');
-    canonical.extend_from_slice(payload_hash.as_bytes());
-    format!("{ALGORITHM}\n{date}\n{}", hex_sha256(&canonical)).into_bytes()
+    canonical.push('\n');
+    let mut hasher = Sha256::new();
+    hasher.update(canonical.as_bytes());
+    hasher.update(canonical_headers);
+    hasher.update(b"\n");
+    hasher.update(signed_headers.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(payload_hash.as_bytes());
+    let mut out = Vec::with_capacity(ALGORITHM.len() + date.len() + 66);
+    out.extend_from_slice(ALGORITHM.as_bytes());
+    out.push(b'\n');
+    out.extend_from_slice(date.as_bytes());
+    out.push(b'\n');
+    out.extend_from_slice(hex::encode(hasher.finalize()).as_bytes());
+    out
 }
 
 fn hmac(secret: &str, message: &[u8]) -> [u8; 32] {
@@ -202,10 +229,28 @@ fn parse_authorization(value: &str) -> Result<Authorization<'_>, AuthError> {
     }
 }
 
+/// `YYYYMMDDTHHMMSSZ`, read by hand: a format description is parsed and walked on every call.
 fn parse_date(value: &str) -> Option<OffsetDateTime> {
-    time::PrimitiveDateTime::parse(value, format_description!("[year][month][day]T[hour][minute][second]Z"))
-        .ok()
-        .map(|t| t.assume_utc())
+    let b = value.as_bytes();
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    let date = time::Date::from_calendar_date(
+        i32::try_from(number(0..4)?).ok()?,
+        time::Month::try_from(u8::try_from(number(4..6)?).ok()?).ok()?,
+        u8::try_from(number(6..8)?).ok()?,
+    )
+    .ok()?;
+    let time = time::Time::from_hms(
+        u8::try_from(number(9..11)?).ok()?,
+        u8::try_from(number(11..13)?).ok()?,
+        u8::try_from(number(13..15)?).ok()?,
+    )
+    .ok()?;
+    Some(time::PrimitiveDateTime::new(date, time).assume_utc())
 }
 
 /// Verifies the signature of `request` at time `now`; `secret_of` finds the secret key and principal of
@@ -273,8 +318,9 @@ pub fn verify<'k>(
         date_text,
     );
     let expected = hmac(secret, &to_sign);
-    let given = hex::decode(authorization.signature).unwrap_or_default();
-    if given.len() == expected.len() && bool::from(given.ct_eq(&expected)) {
+    let mut given = [0u8; 32];
+    let decoded = hex::decode_to_slice(authorization.signature, &mut given).is_ok();
+    if decoded && bool::from(given.ct_eq(&expected)) {
         Ok(principal.clone())
     } else {
         Err(AuthError(
@@ -295,6 +341,27 @@ mod tests {
         assert_eq!(canonical_uri("/v1/p/csms/events/"), "/v1/p/csms/events/");
         assert_eq!(canonical_uri("/v1/p/csms/events/a%20b~c"), "/v1/p/csms/events/a%20b~c/");
         assert_eq!(canonical_uri("/v1/p/csms/events/%7e%2a"), "/v1/p/csms/events/~%2A/");
+    }
+
+    #[test]
+    fn dates_are_read_exactly_in_their_one_form() {
+        let date = parse_date("20250101T093005Z").unwrap();
+        assert_eq!(date, time::macros::datetime!(2025-01-01 09:30:05 UTC));
+        assert_eq!(parse_date("20240229T235959Z").unwrap(), time::macros::datetime!(2024-02-29 23:59:59 UTC));
+        for bad in [
+            "",
+            "20250101T093005",
+            "2025-01-01T09:30:05Z",
+            "20250101 093005Z",
+            "20251301T093005Z",
+            "20230229T000000Z",
+            "20250101T246000Z",
+            "2025010aT093005Z",
+            "+0250101T093005Z",
+            "20250101T093005Zx",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 
     #[test]
