@@ -224,9 +224,11 @@ impl fmt::Display for StoreError {
 }
 
 impl std::error::Error for StoreError {
+    /// A backend failure's message already holds its cause's (see `Display`): the chain goes on from the
+    /// cause's own source, so that a report of the chain names each cause once.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            StoreError::Backend(e) => Some(e.as_ref()),
+            StoreError::Backend(e) => e.source(),
             _ => None,
         }
     }
@@ -757,5 +759,43 @@ pub(crate) fn ready<F: Future>(future: F) -> F::Output {
     match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
         std::task::Poll::Ready(output) => output,
         std::task::Poll::Pending => unreachable!("memory and SQLite work never waits"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A report of a backend failure's chain (as anyhow prints it) names the cause once.
+    #[test]
+    fn a_backend_failure_names_its_cause_once_in_its_chain() {
+        #[derive(Debug)]
+        struct Root;
+        impl std::fmt::Display for Root {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("disk on fire")
+            }
+        }
+        impl std::error::Error for Root {}
+        #[derive(Debug)]
+        struct Cause(Root);
+        impl std::fmt::Display for Cause {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("the file is locked")
+            }
+        }
+        impl std::error::Error for Cause {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let error = StoreError::backend(Cause(Root));
+        let mut chain = vec![error.to_string()];
+        let mut next = std::error::Error::source(&error);
+        while let Some(e) = next {
+            chain.push(e.to_string());
+            next = e.source();
+        }
+        assert_eq!(chain, ["storage backend failed: the file is locked", "disk on fire"]);
     }
 }
