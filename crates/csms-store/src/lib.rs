@@ -80,7 +80,7 @@ pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
-pub(crate) use rows::check_document;
+pub(crate) use rows::{check_document, readable_record_document};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) use rows::{decode, decode_secret, readable_page, readable_record, readable_rows};
 pub use secrets::{ClaimedTask, NewVersion, Notice, Origin, Payload, RotationOutcome, iso_millis};
@@ -353,6 +353,14 @@ pub trait EventStore: Send + Sync + 'static {
     /// Up to `limit` records of the project created at or after `since` (epoch ms), newest first.
     async fn records(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<Record>>;
 
+    /// The records [`EventStore::records`] reads, each as its JSON document (exactly what `Record`
+    /// serialises to), for answering without decoding and encoding each again. A backend that keeps
+    /// documents returns them as stored, once checked; the default encodes what `records` reads.
+    async fn record_documents(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
+        let records = self.records(project, since, limit).await?;
+        records.iter().map(|r| Ok(serde_json::to_string(r)?)).collect()
+    }
+
     /// Stores a new secret with its first version `v1` (stage `SYSCURRENT`, created at the secret's
     /// `create_time`), unless the name exists ([`StoreError::AlreadyExists`]), the project holds `quota`
     /// secrets ([`StoreError::SecretQuotaExceeded`]) or a subscription names no event of the project
@@ -557,6 +565,9 @@ impl<S: EventStore + ?Sized> EventStore for std::sync::Arc<S> {
     }
     async fn records(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<Record>> {
         (**self).records(project, since, limit).await
+    }
+    async fn record_documents(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
+        (**self).record_documents(project, since, limit).await
     }
     async fn create_secret(
         &self,

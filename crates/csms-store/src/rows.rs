@@ -124,9 +124,50 @@ pub(crate) fn decode_secret(doc: &str) -> StoreResult<Secret> {
     Ok(secret)
 }
 
+/// A record document as stored, or `None` (logged, as [`readable_record`] does) when it is not exactly
+/// what this service writes.
+#[cfg(feature = "sqlite")]
+pub(crate) fn readable_record_document(project: &str, doc: String) -> Option<String> {
+    check_record_document(&doc).map(|()| doc).inspect_err(|error| unreadable_record(project, error)).ok()
+}
+
+fn unreadable_record(project: &str, error: &dyn std::fmt::Display) {
+    tracing::error!(project, %error, "skipping a stored record that cannot be read");
+}
+
+/// Whether a stored record document is exactly what this service writes: every member of `Record` and
+/// no other, of the right types. Strings without escapes are not copied.
+#[cfg(feature = "sqlite")]
+fn check_record_document(doc: &str) -> StoreResult<()> {
+    use std::borrow::Cow;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code, reason = "read only to check the document's shape")]
+    struct Doc<'a> {
+        #[serde(borrow)]
+        event_name: Cow<'a, str>,
+        #[serde(borrow)]
+        trigger_event_type: Cow<'a, str>,
+        create_time: i64,
+        #[serde(borrow)]
+        secret_name: Cow<'a, str>,
+        #[serde(borrow)]
+        secret_type: Cow<'a, str>,
+        #[serde(borrow)]
+        notification_target_name: Cow<'a, str>,
+        #[serde(borrow)]
+        notification_target_id: Cow<'a, str>,
+        #[serde(borrow)]
+        notification_content: Cow<'a, str>,
+        #[serde(borrow)]
+        notification_status: Cow<'a, str>,
+    }
+    serde_json::from_str::<Doc<'_>>(doc)?;
+    Ok(())
+}
+
 /// A record document as read, or `None` (logged) when it cannot be read.
 pub(crate) fn readable_record(project: &str, doc: &str) -> Option<Record> {
-    serde_json::from_str(doc)
-        .inspect_err(|error| tracing::error!(project, %error, "skipping a stored record that cannot be read"))
-        .ok()
+    serde_json::from_str(doc).inspect_err(|error| unreadable_record(project, error)).ok()
 }

@@ -293,6 +293,11 @@ mod suite {
         assert_eq!(s.records(&p, 0, 2).await.unwrap().len(), 2);
         assert_eq!(s.records(&p, 0, 10).await.unwrap()[0], record("newest", 300));
         assert!(s.records(&project(), 0, 10).await.unwrap().is_empty());
+        // As documents: the same records, as `Record` serialises them, in the same order.
+        let documents = s.record_documents(&p, 50, 10).await.unwrap();
+        let encoded: Vec<String> = found.iter().map(|r| serde_json::to_string(r).unwrap()).collect();
+        assert_eq!(documents, encoded);
+        assert_eq!(s.record_documents(&p, 0, 2).await.unwrap().len(), 2);
     }
 
     pub(crate) async fn secrets_and_their_versions(s: Arc<dyn EventStore>) {

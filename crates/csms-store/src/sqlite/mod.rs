@@ -30,7 +30,8 @@ use crate::secrets as rules;
 use crate::{
     Cipher, ClaimedTask, EventDocument, EventStore, NewVersion, Notice, Origin, Payload, Precondition,
     Revision, RotationOutcome, StoreError, StoreResult, Stored, StoredDocument, TaskFilter, check_document,
-    decode, plan_delete, plan_update, readable_page, readable_record, readable_rows,
+    decode, plan_delete, plan_update, readable_page, readable_record, readable_record_document,
+    readable_rows,
 };
 use secrets::SqliteTx;
 
@@ -397,6 +398,17 @@ impl EventStore for SqliteStore {
             let rows = stmt.query_map(params![project, since, limit as i64], |r| r.get::<_, String>(0))?;
             let docs = rows.collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(docs.iter().filter_map(|doc| readable_record(&project, doc)).collect())
+        })
+        .await
+    }
+
+    async fn record_documents(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
+        let project = project.to_owned();
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(RECORDS_SQL)?;
+            let rows = stmt.query_map(params![project, since, limit as i64], |r| r.get::<_, String>(0))?;
+            let docs = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(docs.into_iter().filter_map(|doc| readable_record_document(&project, doc)).collect())
         })
         .await
     }
@@ -840,6 +852,45 @@ mod tests {
             assert!(store.get_document("p", damaged).await.is_err(), "{damaged} served as stored");
         }
         assert_eq!(store.get_document("p", "a").await.unwrap().unwrap().json, documents[0].json);
+    }
+
+    /// A record document is served as stored only when it is exactly what the service writes; one that is
+    /// not is logged and skipped, as a record that does not decode is.
+    #[tokio::test]
+    async fn damaged_record_documents_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.db");
+        let store = SqliteStore::open(&path, Cipher::ephemeral()).unwrap();
+        for (i, name) in ["a", "b", "c", "d"].into_iter().enumerate() {
+            let record: csms_model::Record = serde_json::from_value(serde_json::json!({
+                "event_name": name, "trigger_event_type": "SECRET_ROTATED", "create_time": 10 + i,
+                "secret_name": "s", "secret_type": "COMMON", "notification_target_name": "t",
+                "notification_target_id": "urn:smn:r:p:t", "notification_content": "{\"a\":\"b\"}",
+                "notification_status": "SUCCESS"
+            }))
+            .unwrap();
+            store.append_record("p", record).await.unwrap();
+        }
+        let raw = Connection::open(&path).unwrap();
+        raw.execute("UPDATE records SET doc = '{\"event_name\": \"b\", broken' WHERE doc LIKE '%\"b\"%'", [])
+            .unwrap();
+        raw.execute(
+            "UPDATE records SET doc = replace(doc, '\"event_name\"', '\"extra\":1,\"event_name\"') WHERE doc LIKE '%\"c\"%'",
+            [],
+        )
+        .unwrap();
+        let documents = store.record_documents("p", 0, 10).await.unwrap();
+        let names: Vec<String> = documents
+            .iter()
+            .map(|d| serde_json::from_str::<csms_model::Record>(d).unwrap().event_name)
+            .collect();
+        assert_eq!(names, ["d", "a"]);
+        let records = store.records("p", 0, 10).await.unwrap();
+        let encoded: Vec<String> = records.iter().map(|r| serde_json::to_string(r).unwrap()).collect();
+        assert_eq!(
+            documents,
+            encoded[..].iter().filter(|d| !d.contains("\"c\"")).cloned().collect::<Vec<_>>()
+        );
     }
 
     fn threads() -> usize {
