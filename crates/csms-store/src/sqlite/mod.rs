@@ -38,6 +38,12 @@ use secrets::SqliteTx;
 /// One page of a project's events after a marker: a range scan of the primary key.
 const LIST_SQL: &str =
     "SELECT name, version, doc FROM events WHERE project = ?1 AND name > ?2 ORDER BY name LIMIT ?3";
+/// Versions whose expiry is due: a range scan of the partial index `versions_due_expiry`.
+const DUE_EXPIRIES_SQL: &str = "SELECT project, secret, seq FROM secret_versions
+                                WHERE expire_at IS NOT NULL AND expire_at <= ?1 LIMIT ?2";
+/// Secrets whose scheduled deletion is due: a range scan of the partial index `secrets_due_deletion`.
+const DUE_DELETIONS_SQL: &str =
+    "SELECT project, name FROM secrets WHERE delete_at IS NOT NULL AND delete_at <= ?1 LIMIT ?2";
 /// The newest records of a project since a time: a range scan of `records_by_time`.
 const RECORDS_SQL: &str = "SELECT doc FROM records WHERE project = ?1 AND create_time >= ?2
                            ORDER BY create_time DESC, id DESC LIMIT ?3";
@@ -617,16 +623,11 @@ impl EventStore for SqliteStore {
         let (expiries, deletions) = self
             .read(move |conn| {
                 let expiries = conn
-                    .prepare_cached(
-                        "SELECT project, secret, seq FROM secret_versions
-                         WHERE expire_at IS NOT NULL AND expire_at <= ?1 LIMIT ?2",
-                    )?
+                    .prepare_cached(DUE_EXPIRIES_SQL)?
                     .query_map(params![now, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                     .collect::<rusqlite::Result<Vec<(String, String, i64)>>>()?;
                 let deletions = conn
-                    .prepare_cached(
-                        "SELECT project, name FROM secrets WHERE delete_at IS NOT NULL AND delete_at <= ?1 LIMIT ?2",
-                    )?
+                    .prepare_cached(DUE_DELETIONS_SQL)?
                     .query_map(params![now, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
                     .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
                 Ok((expiries, deletions))
@@ -752,7 +753,9 @@ mod tests {
 
     fn plan(conn: &Connection, sql: &str) -> String {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        let rows = stmt.query_map(params!["p", "m", 50], |r| r.get::<_, String>(3)).unwrap();
+        let values: [&dyn rusqlite::ToSql; 3] = [&"p", &"m", &50];
+        let n = stmt.parameter_count();
+        let rows = stmt.query_map(&values[..n], |r| r.get::<_, String>(3)).unwrap();
         rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
     }
 
@@ -928,13 +931,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("events.db");
         drop(SqliteStore::open(&path, Cipher::ephemeral()).unwrap());
-        let conn = Connection::open(&path).unwrap();
+        // As the store's connections plan: with the stability guarantee on (see `connect`).
+        let conn = connect(&path, OpenFlags::default()).unwrap();
         let list = plan(&conn, LIST_SQL);
         assert!(list.contains("SEARCH events USING PRIMARY KEY (project=? AND name>?)"), "{list}");
         assert!(!list.contains("TEMP B-TREE"), "no sort: {list}");
         let records = plan(&conn, RECORDS_SQL);
         assert!(records.contains("USING INDEX records_by_time (project=? AND create_time>?)"), "{records}");
         assert!(!records.contains("TEMP B-TREE"), "no sort: {records}");
+        let expiries = plan(&conn, DUE_EXPIRIES_SQL);
+        assert!(expiries.contains("INDEX versions_due_expiry ("), "{expiries}");
+        let deletions = plan(&conn, DUE_DELETIONS_SQL);
+        assert!(deletions.contains("INDEX secrets_due_deletion ("), "{deletions}");
     }
 
     /// A listing's statement is prepared once per connection: binding new values (as every page does,
