@@ -1,0 +1,206 @@
+//! The SQLite store's own tests: its file checks, its query plans and its read path.
+
+use super::schema::APPLICATION_ID;
+use super::*;
+
+fn plan(conn: &Connection, sql: &str) -> String {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let values: [&dyn rusqlite::ToSql; 3] = [&"p", &"m", &50];
+    let n = stmt.parameter_count();
+    let rows = stmt.query_map(&values[..n], |r| r.get::<_, String>(3)).unwrap();
+    rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+}
+
+fn event(name: &str) -> Event {
+    serde_json::from_value(serde_json::json!({
+        "name": name, "event_id": "bb6a3d22-dc93-47ac-b5bd-88df7ad35f1e", "event_types": ["SECRET_ROTATED"],
+        "state": "ENABLED", "create_time": 1, "update_time": 1,
+        "notification": {"target_type": "SMN", "target_id": "urn:smn:r:p:t", "target_name": "t"}
+    }))
+    .unwrap()
+}
+
+#[test]
+fn a_file_that_is_not_ours_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let error =
+        SqliteStore::open(&empty, Cipher::ephemeral()).err().expect("an empty file is refused").to_string();
+    assert!(error.contains("empty (0 bytes)"), "{error}");
+
+    let foreign = dir.path().join("foreign.db");
+    Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE customers (id INTEGER)").unwrap();
+    let error = SqliteStore::open(&foreign, Cipher::ephemeral())
+        .err()
+        .expect("a foreign database is refused")
+        .to_string();
+    assert!(error.contains("not a database of this service"), "{error}");
+
+    // Ours opens again, marked; a fresh file is created and marked.
+    let ours = dir.path().join("events.db");
+    let key = Cipher::ephemeral();
+    drop(SqliteStore::open(&ours, key.clone()).unwrap());
+    drop(SqliteStore::open(&ours, key).unwrap());
+    let id: i32 =
+        Connection::open(&ours).unwrap().pragma_query_value(None, "application_id", |r| r.get(0)).unwrap();
+    assert_eq!(id, APPLICATION_ID);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn no_write_is_acknowledged_once_the_file_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    let store = SqliteStore::open(&path, Cipher::ephemeral()).unwrap();
+    store.create("p", event("kept"), 10).await.unwrap();
+    assert!(store.health().await.is_ok());
+    std::fs::remove_file(&path).unwrap();
+    let lost = store.create("p", event("lost"), 10).await;
+    assert!(matches!(lost, Err(StoreError::Backend(_))), "a write into a removed file is not acknowledged");
+    assert!(store.health().await.unwrap_err().to_string().contains("removed or replaced"));
+    // And it stays refused, even if a file appears again at the path.
+    std::fs::write(&path, b"").unwrap();
+    assert!(store.create("p", event("later"), 10).await.is_err());
+}
+
+/// One damaged or tampered row is logged and skipped: listing pages past it, a point read of it fails
+/// instead of serving it as stored.
+#[tokio::test]
+async fn damaged_rows_never_stop_paging() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    let store = SqliteStore::open(&path, Cipher::ephemeral()).unwrap();
+    for name in ["a", "b", "c", "d", "e"] {
+        store.create("p", event(name), 10).await.unwrap();
+    }
+    let raw = Connection::open(&path).unwrap();
+    raw.execute("UPDATE events SET doc = '{\"name\": \"b\", broken' WHERE name = 'b'", []).unwrap();
+    raw.execute("UPDATE events SET doc = replace(doc, '\"ENABLED\"', '\"BOGUS\"') WHERE name = 'c'", [])
+        .unwrap();
+    let names = |page: &[Stored]| page.iter().map(|s| s.event.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&store.list("p", None, 2).await.unwrap()), ["a", "d"]);
+    assert_eq!(names(&store.list("p", Some("a"), 2).await.unwrap()), ["d", "e"]);
+    assert_eq!(names(&store.list("p", None, 10).await.unwrap()), ["a", "d", "e"]);
+    assert!(store.get("p", "c").await.is_err(), "a tampered value is not served as stored");
+    assert!(store.get("p", "b").await.is_err());
+    // Documents are served as stored only when they are exactly what the service writes.
+    raw.execute(
+        "UPDATE events SET doc = replace(doc, '\"name\"', '\"extra\":1,\"name\"') WHERE name = 'd'",
+        [],
+    )
+    .unwrap();
+    let documents = store.list_documents("p", None, 10).await.unwrap();
+    let names: Vec<_> = documents.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["a", "e"]);
+    let a: Event = serde_json::from_str(&documents[0].json).unwrap();
+    assert_eq!(serde_json::to_string(&a).unwrap(), documents[0].json);
+    // A point read of a document checks it as listing does.
+    for damaged in ["b", "c", "d"] {
+        assert!(store.get_document("p", damaged).await.is_err(), "{damaged} served as stored");
+    }
+    assert_eq!(store.get_document("p", "a").await.unwrap().unwrap().json, documents[0].json);
+}
+
+/// A record document is served as stored only when it is exactly what the service writes; one that is
+/// not is logged and skipped, as a record that does not decode is.
+#[tokio::test]
+async fn damaged_record_documents_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    let store = SqliteStore::open(&path, Cipher::ephemeral()).unwrap();
+    for (i, name) in ["a", "b", "c", "d"].into_iter().enumerate() {
+        let record: csms_model::Record = serde_json::from_value(serde_json::json!({
+            "event_name": name, "trigger_event_type": "SECRET_ROTATED", "create_time": 10 + i,
+            "secret_name": "s", "secret_type": "COMMON", "notification_target_name": "t",
+            "notification_target_id": "urn:smn:r:p:t", "notification_content": "{\"a\":\"b\"}",
+            "notification_status": "SUCCESS"
+        }))
+        .unwrap();
+        store.append_record("p", record).await.unwrap();
+    }
+    let raw = Connection::open(&path).unwrap();
+    raw.execute("UPDATE records SET doc = '{\"event_name\": \"b\", broken' WHERE doc LIKE '%\"b\"%'", [])
+        .unwrap();
+    raw.execute(
+        "UPDATE records SET doc = replace(doc, '\"event_name\"', '\"extra\":1,\"event_name\"') WHERE doc LIKE '%\"c\"%'",
+        [],
+    )
+    .unwrap();
+    let documents = store.record_documents("p", 0, 10).await.unwrap();
+    let names: Vec<String> =
+        documents.iter().map(|d| serde_json::from_str::<csms_model::Record>(d).unwrap().event_name).collect();
+    assert_eq!(names, ["d", "a"]);
+    let records = store.records("p", 0, 10).await.unwrap();
+    let encoded: Vec<String> = records.iter().map(|r| serde_json::to_string(r).unwrap()).collect();
+    assert_eq!(documents, encoded[..].iter().filter(|d| !d.contains("\"c\"")).cloned().collect::<Vec<_>>());
+}
+
+fn threads() -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status.lines().find_map(|l| l.strip_prefix("Threads:")).map_or(0, |n| n.trim().parse().unwrap_or(0))
+}
+
+/// 400 concurrent reads take no thread of their own: each runs on the runtime thread that asks, on
+/// that thread's connection (when reads went to Tokio's blocking pool without a bound, the same reads
+/// took about 350 threads).
+#[cfg(target_os = "linux")]
+#[test]
+fn concurrent_reads_are_bounded() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(dir.path().join("events.db"), Cipher::ephemeral()).unwrap());
+    runtime.block_on(store.create("p", event("a"), 10)).unwrap();
+    let before = threads();
+    let reads: Vec<_> = (0..400)
+        .map(|_| {
+            let store = Arc::clone(&store);
+            runtime.spawn(async move { store.list("p", None, 50).await.unwrap().len() })
+        })
+        .collect();
+    for read in reads {
+        assert_eq!(runtime.block_on(read).unwrap(), 1);
+    }
+    let grown = threads().saturating_sub(before);
+    // Other tests of this binary may start threads meanwhile: allow for them, far below 400.
+    assert!(grown < 100, "{grown} threads for 400 reads");
+}
+
+#[test]
+fn listing_and_records_are_index_range_scans() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    drop(SqliteStore::open(&path, Cipher::ephemeral()).unwrap());
+    // As the store's connections plan: with the stability guarantee on (see `connect`).
+    let conn = connect(&path, OpenFlags::default()).unwrap();
+    let list = plan(&conn, LIST_SQL);
+    assert!(list.contains("SEARCH events USING PRIMARY KEY (project=? AND name>?)"), "{list}");
+    assert!(!list.contains("TEMP B-TREE"), "no sort: {list}");
+    let records = plan(&conn, RECORDS_SQL);
+    assert!(records.contains("USING INDEX records_by_time (project=? AND create_time>?)"), "{records}");
+    assert!(!records.contains("TEMP B-TREE"), "no sort: {records}");
+    let expiries = plan(&conn, DUE_EXPIRIES_SQL);
+    assert!(expiries.contains("INDEX versions_due_expiry ("), "{expiries}");
+    let deletions = plan(&conn, DUE_DELETIONS_SQL);
+    assert!(deletions.contains("INDEX secrets_due_deletion ("), "{deletions}");
+}
+
+/// A listing's statement is prepared once per connection: binding new values (as every page does,
+/// after the statement cache cleared the last ones) never makes SQLite prepare it again.
+#[test]
+fn listing_statements_are_not_prepared_again_per_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    drop(SqliteStore::open(&path, Cipher::ephemeral()).unwrap());
+    let conn = connect(&path, OpenFlags::default()).unwrap();
+    for sql in [LIST_SQL, RECORDS_SQL, secrets::LIST_SQL, secrets::LIST_BY_EVENT_SQL] {
+        for page in 0..3_i64 {
+            let mut stmt = conn.prepare_cached(sql).unwrap();
+            let values: [&dyn rusqlite::ToSql; 4] = [&"p", &format!("m{page}"), &(50 + page), &"e"];
+            let n = stmt.parameter_count();
+            let _ = stmt.query(&values[..n]).unwrap().next().unwrap();
+            let reprepared = stmt.get_status(rusqlite::StatementStatus::RePrepare);
+            assert_eq!(reprepared, 0, "page {page} of {sql}");
+        }
+    }
+}
