@@ -237,6 +237,13 @@ fn load(conn: &Connection, project: &str, name: &str) -> StoreResult<Option<Stor
     row.map(|(v, doc)| decode(v, &doc)).transpose()
 }
 
+/// The stored documents of a project's newest records since a time (epoch ms), newest first.
+fn record_rows(conn: &Connection, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
+    let mut stmt = conn.prepare_cached(RECORDS_SQL)?;
+    let rows = stmt.query_map(params![project, since, limit as i64], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 fn adjust_count(conn: &Connection, project: &str, delta: i64) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO project_counts (project, events) VALUES (?1, ?2)
@@ -400,9 +407,7 @@ impl EventStore for SqliteStore {
     async fn records(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<Record>> {
         let project = project.to_owned();
         self.read(move |conn| {
-            let mut stmt = conn.prepare_cached(RECORDS_SQL)?;
-            let rows = stmt.query_map(params![project, since, limit as i64], |r| r.get::<_, String>(0))?;
-            let docs = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            let docs = record_rows(conn, &project, since, limit)?;
             Ok(docs.iter().filter_map(|doc| readable_record(&project, doc)).collect())
         })
         .await
@@ -411,9 +416,7 @@ impl EventStore for SqliteStore {
     async fn record_documents(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
         let project = project.to_owned();
         self.read(move |conn| {
-            let mut stmt = conn.prepare_cached(RECORDS_SQL)?;
-            let rows = stmt.query_map(params![project, since, limit as i64], |r| r.get::<_, String>(0))?;
-            let docs = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            let docs = record_rows(conn, &project, since, limit)?;
             Ok(docs.into_iter().filter_map(|doc| readable_record_document(&project, doc)).collect())
         })
         .await
