@@ -80,9 +80,11 @@ pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
-pub(crate) use rows::{check_document, readable_record_document};
+pub(crate) use rows::{check_document, read_pages, readable_record_document};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub(crate) use rows::{decode, decode_secret, readable_page, readable_record, readable_rows};
+pub(crate) use rows::{decode, decode_secret, readable_record};
+#[cfg(feature = "postgres")]
+pub(crate) use rows::{readable_page, readable_rows};
 pub use secrets::{ClaimedTask, NewVersion, Notice, Origin, Payload, RotationOutcome, iso_millis};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;

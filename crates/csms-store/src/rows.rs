@@ -77,6 +77,7 @@ pub(crate) fn check_document(doc: &str) -> StoreResult<String> {
 /// A page of event rows `(name, version, document)` as read: the readable ones are added to `out`, a row
 /// that cannot be read is logged and skipped, so that one damaged row never stops a client paging past it.
 /// Returns the last name read, from where the next fetch goes on, when the page was full.
+#[cfg(feature = "postgres")]
 pub(crate) fn readable_rows(
     project: &str,
     rows: Vec<(String, i64, String)>,
@@ -85,6 +86,30 @@ pub(crate) fn readable_rows(
 ) -> Option<String> {
     let rows = rows.into_iter().map(|(name, version, doc)| (name, decode(version, &doc)));
     readable_page(project, "event", rows, wanted, out)
+}
+
+/// Up to `limit` rows after the marker `after`, read page by page: `fetch(after, wanted)` reads the next
+/// `wanted` rows in order, each `(name, decoded row)`. Unreadable rows are logged and skipped (see
+/// [`readable_page`]) and the next fetch goes on past them, until `limit` rows are read or the rows end:
+/// the one listing loop of a backend that reads synchronously.
+#[cfg(feature = "sqlite")]
+pub(crate) fn read_pages<T>(
+    project: &str,
+    what: &str,
+    after: Option<String>,
+    limit: usize,
+    mut fetch: impl FnMut(&str, usize) -> StoreResult<Vec<(String, StoreResult<T>)>>,
+) -> StoreResult<Vec<T>> {
+    let (mut out, mut after) = (Vec::with_capacity(limit), after.unwrap_or_default());
+    while out.len() < limit {
+        let wanted = limit - out.len();
+        let rows = fetch(&after, wanted)?;
+        match readable_page(project, what, rows.into_iter(), wanted, &mut out) {
+            Some(last) => after = last,
+            None => break,
+        }
+    }
+    Ok(out)
 }
 
 /// A page of rows `(name, decoded row)` as read, of which `wanted` were asked for: the readable ones are

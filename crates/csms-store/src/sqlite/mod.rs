@@ -30,8 +30,7 @@ use crate::secrets as rules;
 use crate::{
     Cipher, ClaimedTask, EventDocument, EventStore, NewVersion, Notice, Origin, Payload, Precondition,
     Revision, RotationOutcome, StoreError, StoreResult, Stored, StoredDocument, TaskFilter, check_document,
-    decode, plan_delete, plan_update, readable_page, readable_record, readable_record_document,
-    readable_rows,
+    decode, plan_delete, plan_update, read_pages, readable_record, readable_record_document,
 };
 use secrets::SqliteTx;
 
@@ -237,6 +236,19 @@ fn load(conn: &Connection, project: &str, name: &str) -> StoreResult<Option<Stor
     row.map(|(v, doc)| decode(v, &doc)).transpose()
 }
 
+/// The next `wanted` event rows `(name, version, document)` of a project after `after`, by [`LIST_SQL`]: a
+/// range scan of the primary key from the marker, so the cost follows the page, not the table.
+fn event_rows(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    project: &str,
+    after: &str,
+    wanted: usize,
+) -> StoreResult<Vec<(String, i64, String)>> {
+    let rows =
+        stmt.query_map(params![project, after, wanted as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// The stored documents of a project's newest records since a time (epoch ms), newest first.
 fn record_rows(conn: &Connection, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
     let mut stmt = conn.prepare_cached(RECORDS_SQL)?;
@@ -341,22 +353,11 @@ impl EventStore for SqliteStore {
     async fn list(&self, project: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<Stored>> {
         let (project, after) = (project.to_owned(), after.map(str::to_owned));
         self.read(move |conn| {
-            // A range scan of the primary key from the marker: the cost follows the page, not the table.
             let mut stmt = conn.prepare_cached(LIST_SQL)?;
-            let (mut out, mut after) = (Vec::with_capacity(limit), after.unwrap_or_default());
-            while out.len() < limit {
-                let wanted = limit - out.len();
-                let rows = stmt
-                    .query_map(params![project, after, wanted as i64], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                    })?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                match readable_rows(&project, rows, wanted, &mut out) {
-                    Some(last) => after = last,
-                    None => break,
-                }
-            }
-            Ok(out)
+            read_pages(&project, "event", after, limit, |after, wanted| {
+                let rows = event_rows(&mut stmt, &project, after, wanted)?;
+                Ok(rows.into_iter().map(|(name, version, doc)| (name, decode(version, &doc))).collect())
+            })
         })
         .await
     }
@@ -370,24 +371,14 @@ impl EventStore for SqliteStore {
         let (project, after) = (project.to_owned(), after.map(str::to_owned));
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(LIST_SQL)?;
-            let (mut out, mut after) = (Vec::with_capacity(limit), after.unwrap_or_default());
-            while out.len() < limit {
-                let wanted = limit - out.len();
-                let rows = stmt
-                    .query_map(params![project, after, wanted as i64], |r| {
-                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(2)?))
-                    })?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                let rows = rows.into_iter().map(|(name, json): (String, String)| {
+            read_pages(&project, "event", after, limit, |after, wanted| {
+                let rows = event_rows(&mut stmt, &project, after, wanted)?;
+                let documents = rows.into_iter().map(|(name, _, json)| {
                     let document = check_document(&json).map(|_| EventDocument { name: name.clone(), json });
                     (name, document)
                 });
-                match readable_page(&project, "event", rows, wanted, &mut out) {
-                    Some(last) => after = last,
-                    None => break,
-                }
-            }
-            Ok(out)
+                Ok(documents.collect())
+            })
         })
         .await
     }

@@ -5,7 +5,7 @@ use csms_model::{Event, Secret, SecretTask, StringEnum};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::secrets::{Notice, SecretTx, VersionRow, delete_at};
-use crate::{Cipher, StoreResult, decode_secret, readable_page};
+use crate::{Cipher, StoreResult, decode_secret, read_pages};
 
 /// A page of a project's secrets after a marker: a range scan of the primary key.
 pub(super) const LIST_SQL: &str =
@@ -40,22 +40,15 @@ pub(super) fn list(
     event: Option<&str>,
 ) -> StoreResult<Vec<Secret>> {
     let mut stmt = conn.prepare_cached(if event.is_some() { LIST_BY_EVENT_SQL } else { LIST_SQL })?;
-    let (mut out, mut after) = (Vec::with_capacity(limit), after.unwrap_or_default());
-    while out.len() < limit {
-        let wanted = limit - out.len();
+    read_pages(project, "secret", after, limit, |after, wanted| {
         let map = |r: &rusqlite::Row<'_>| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?));
         let rows = match event {
             Some(event) => stmt.query_map(params![project, after, wanted as i64, event], map)?,
             None => stmt.query_map(params![project, after, wanted as i64], map)?,
         }
         .collect::<rusqlite::Result<Vec<_>>>()?;
-        let rows = rows.into_iter().map(|(name, doc)| (name, decode_secret(&doc)));
-        match readable_page(project, "secret", rows, wanted, &mut out) {
-            Some(last) => after = last,
-            None => break,
-        }
-    }
-    Ok(out)
+        Ok(rows.into_iter().map(|(name, doc)| (name, decode_secret(&doc))).collect())
+    })
 }
 
 /// Checks the master key against the one the database's values were sealed with, or records it.
