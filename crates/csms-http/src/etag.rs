@@ -14,7 +14,7 @@ pub(crate) fn etag(event_id: &str, version: u64) -> String {
 fn revision(tag: &str) -> Option<Revision> {
     let (event_id, version) = tag.strip_prefix('"')?.strip_suffix('"')?.rsplit_once('.')?;
     let revision = Revision { event_id: event_id.to_owned(), version: version.parse().ok()? };
-    (format!("\"{event_id}.{}\"", revision.version) == tag).then_some(revision)
+    (etag(event_id, revision.version) == tag).then_some(revision)
 }
 
 /// `If-Match`: `*`, or a list of entity tags compared strongly (weak tags never match). An empty header

@@ -74,22 +74,8 @@ pub(crate) async fn list(state: &State, input: ListEvents) -> Result<RawJson, Ap
         previous_marker: found.first().map(|e| e.name.clone()),
         current_count: found.len() as i32,
     };
-    // The stored documents are the events as `Event` serialises them (checked by the store): the
-    // answer is `ListSecretEventsResponse` written around them, not decoded and encoded again.
-    let page_info = serde_json::to_string(&page_info).map_err(ApiError::internal)?;
-    let mut body =
-        String::with_capacity(found.iter().map(|e| e.json.len() + 1).sum::<usize>() + page_info.len() + 32);
-    body.push_str(r#"{"events":["#);
-    for (i, event) in found.iter().enumerate() {
-        if i > 0 {
-            body.push(',');
-        }
-        body.push_str(&event.json);
-    }
-    body.push_str(r#"],"page_info":"#);
-    body.push_str(&page_info);
-    body.push('}');
-    Ok(RawJson(body))
+    // The stored documents are the events as `Event` serialises them: `ListSecretEventsResponse`.
+    RawJson::page("events", found.iter().map(|e| e.json.as_str()), &page_info)
 }
 
 /// `GET /events/{event_name}`.

@@ -7,7 +7,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use csms_model::Operation;
+use csms_model::{Operation, PageInfo};
 use csms_store::{Clock, EventStore, Stored};
 use csms_validate::Violations;
 use http::header::{ETAG, HeaderValue};
@@ -143,6 +143,35 @@ impl<T: Serialize> IntoResponse for Json<T> {
 /// A JSON body already written, with status 200.
 pub(crate) struct RawJson(pub(crate) String);
 
+impl RawJson {
+    /// A page of stored documents: `{"<member>":[documents],"page_info":{..}}`, the body the page's
+    /// response type serialises to (its members in that order), written around the documents as stored
+    /// (each checked by the store) instead of decoding and encoding each again.
+    pub(crate) fn page<'a>(
+        member: &str,
+        documents: impl Iterator<Item = &'a str> + Clone,
+        page_info: &PageInfo,
+    ) -> Result<Self, ApiError> {
+        let page_info = serde_json::to_string(page_info).map_err(ApiError::internal)?;
+        let size =
+            documents.clone().map(|d| d.len() + 1).sum::<usize>() + member.len() + page_info.len() + 20;
+        let mut body = String::with_capacity(size);
+        body.push_str("{\"");
+        body.push_str(member);
+        body.push_str("\":[");
+        for (i, document) in documents.enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(document);
+        }
+        body.push_str("],\"page_info\":");
+        body.push_str(&page_info);
+        body.push('}');
+        Ok(RawJson(body))
+    }
+}
+
 impl IntoResponse for RawJson {
     fn into_response(self) -> Response<ResponseBody> {
         raw_json(StatusCode::OK, self.0)
@@ -258,4 +287,36 @@ async fn health(state: &State) -> Response<ResponseBody> {
         }
     };
     raw_json(status, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page written around stored documents is byte for byte what its response type serialises to.
+    #[test]
+    fn a_page_of_documents_is_the_response_as_serialised() {
+        let events: Vec<csms_model::Event> = ["a", "b"]
+            .iter()
+            .map(|name| {
+                serde_json::from_value(serde_json::json!({
+                    "name": name, "event_id": "bb6a3d22-dc93-47ac-b5bd-88df7ad35f1e",
+                    "event_types": ["SECRET_ROTATED"], "state": "ENABLED", "create_time": 1, "update_time": 2,
+                    "notification": {"target_type": "SMN", "target_id": "urn:smn:r:p:t", "target_name": "t"}
+                }))
+                .unwrap()
+            })
+            .collect();
+        let page_info =
+            PageInfo { next_marker: Some("b".into()), previous_marker: Some("a".into()), current_count: 2 };
+        let documents: Vec<String> = events.iter().map(|e| serde_json::to_string(e).unwrap()).collect();
+        let page = RawJson::page("events", documents.iter().map(String::as_str), &page_info).unwrap();
+        let typed = csms_model::ListSecretEventsResponse { events, page_info: page_info.clone() };
+        assert_eq!(page.0, serde_json::to_string(&typed).unwrap());
+
+        let empty = PageInfo { current_count: 0, ..PageInfo::default() };
+        let page = RawJson::page("records", std::iter::empty(), &empty).unwrap();
+        let typed = csms_model::ListNotificationRecordsResponse { records: Vec::new(), page_info: empty };
+        assert_eq!(page.0, serde_json::to_string(&typed).unwrap());
+    }
 }

@@ -20,20 +20,12 @@ impl Input for ListRecords {
 
 /// The records of the last [`RECORD_RETENTION_DAYS`] days, newest first, at most [`RECORDS_MAX`].
 ///
-/// The stored documents are the records as `Record` serialises them (checked by the store): the answer
-/// is `ListNotificationRecordsResponse` written around them, not decoded and encoded again.
+/// The stored documents are the records as `Record` serialises them: the answer is
+/// `ListNotificationRecordsResponse` written around them.
 pub(crate) async fn list(state: &State, input: ListRecords) -> Result<RawJson, ApiError> {
     let since = state.clock.now_ms() - RECORD_RETENTION_DAYS * MS_PER_DAY;
     let records =
         state.store.record_documents(&input.project, since, RECORDS_MAX).await.map_err(ApiError::internal)?;
     let page_info = PageInfo { current_count: records.len() as i32, ..PageInfo::default() };
-    let page_info = serde_json::to_string(&page_info).map_err(ApiError::internal)?;
-    let mut body =
-        String::with_capacity(records.iter().map(|r| r.len() + 1).sum::<usize>() + page_info.len() + 32);
-    body.push_str(r#"{"records":["#);
-    body.push_str(&records.join(","));
-    body.push_str(r#"],"page_info":"#);
-    body.push_str(&page_info);
-    body.push('}');
-    Ok(RawJson(body))
+    RawJson::page("records", records.iter().map(String::as_str), &page_info)
 }
