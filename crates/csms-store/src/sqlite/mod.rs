@@ -225,15 +225,16 @@ fn encode(event: &Event) -> StoreResult<String> {
     Ok(serde_json::to_string(event)?)
 }
 
-/// One event's row.
-const LOAD_SQL: &str = "SELECT version, doc FROM events WHERE project = ?1 AND name = ?2";
+/// One event's row `(version, document)`, if the event exists.
+fn event_row(conn: &Connection, project: &str, name: &str) -> StoreResult<Option<(i64, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT version, doc FROM events WHERE project = ?1 AND name = ?2")?
+        .query_row(params![project, name], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
 
 fn load(conn: &Connection, project: &str, name: &str) -> StoreResult<Option<Stored>> {
-    let row = conn
-        .prepare_cached(LOAD_SQL)?
-        .query_row(params![project, name], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-        .optional()?;
-    row.map(|(v, doc)| decode(v, &doc)).transpose()
+    event_row(conn, project, name)?.map(|(v, doc)| decode(v, &doc)).transpose()
 }
 
 /// The next `wanted` event rows `(name, version, document)` of a project after `after`, by [`LIST_SQL`]: a
@@ -297,15 +298,12 @@ impl EventStore for SqliteStore {
     async fn get_document(&self, project: &str, name: &str) -> StoreResult<Option<StoredDocument>> {
         let (project, name) = (project.to_owned(), name.to_owned());
         self.read(move |conn| {
-            let row = conn
-                .prepare_cached(LOAD_SQL)?
-                .query_row(params![project, name], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-                .optional()?;
-            row.map(|(version, json)| {
-                let event_id = check_document(&json)?;
-                Ok(StoredDocument { json, revision: Revision { event_id, version: version as u64 } })
-            })
-            .transpose()
+            event_row(conn, &project, &name)?
+                .map(|(version, json)| {
+                    let event_id = check_document(&json)?;
+                    Ok(StoredDocument { json, revision: Revision { event_id, version: version as u64 } })
+                })
+                .transpose()
         })
         .await
     }
