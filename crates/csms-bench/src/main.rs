@@ -23,7 +23,7 @@ use csms_model::{
     Event, EventState, EventType, Notification, NotificationStatus, Record, Secret, SecretState, SecretType,
     TargetType,
 };
-use csms_store::{Cipher, EventStore, Origin, Payload, PostgresStore, SqliteStore, StoreError};
+use csms_store::{Cipher, Origin, Payload, Store, StoreError};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
 use http::{HeaderName, HeaderValue, Method, Request, Response, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
@@ -176,12 +176,12 @@ fn event_name(i: usize) -> String {
 }
 
 /// Creates the events `ev-0000000`.. up to `to` (from `from`), the secrets and the records.
-async fn fill(store: Arc<dyn EventStore>, from: usize, to: usize) -> anyhow::Result<()> {
+async fn fill(store: Store, from: usize, to: usize) -> anyhow::Result<()> {
     let started = Instant::now();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(from));
     let workers: Vec<_> = (0..256)
         .map(|_| {
-            let (store, next) = (Arc::clone(&store), Arc::clone(&next));
+            let (store, next) = (store.clone(), Arc::clone(&next));
             tokio::spawn(async move {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -359,11 +359,11 @@ fn signed_headers(method: &Method, path: &str, body: &[u8], addr: &str) -> Vec<(
     headers.insert(HOST, HeaderValue::from_str(addr).expect("an address"));
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(
-        HeaderName::from_static(csms_http::auth::signing::DATE_HEADER),
-        csms_http::auth::signing::sdk_date(time::OffsetDateTime::now_utc()),
+        HeaderName::from_static(csms_sign::DATE_HEADER),
+        csms_sign::sdk_date(time::OffsetDateTime::now_utc()),
     );
     let uri: Uri = path.parse().expect("a path");
-    let authorization = csms_http::auth::signing::sign(method, &uri, &headers, body, AK, SK);
+    let authorization = csms_sign::sign(method, &uri, &headers, body, AK, SK);
     headers.insert(http::header::AUTHORIZATION, HeaderValue::from_str(&authorization).expect("ASCII"));
     headers.into_iter().filter_map(|(k, v)| k.map(|k| (k, v))).collect()
 }
@@ -681,11 +681,11 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     for &scale in &scales {
         // Fill through the store, then hand the data to the server.
         runtime.block_on(async {
-            let store: Arc<dyn EventStore> = match args.store {
-                StoreKind::Sqlite => Arc::new(SqliteStore::open(work.join("events.db"), cipher.clone())?),
+            let store = match args.store {
+                StoreKind::Sqlite => Store::sqlite(work.join("events.db"), cipher.clone())?,
                 StoreKind::Postgres => {
                     let url = args.database_url.as_deref().unwrap_or_default();
-                    Arc::new(PostgresStore::connect(url, 16, cipher.clone()).await?)
+                    Store::postgres(url, 16, cipher.clone()).await?
                 }
             };
             fill(store, filled, scale).await

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use csms_http::CsmsService;
 use csms_http::auth::{ProjectScope, StaticCredentials};
-use csms_store::MemoryStore;
+use csms_store::Store;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const TOKEN: &str = "example-token-0123456789";
@@ -23,7 +23,7 @@ const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let credentials = StaticCredentials::new().with_token(TOKEN, ProjectScope::All);
-    let csms = CsmsService::new(Arc::new(MemoryStore::new()), Arc::new(credentials));
+    let csms = CsmsService::new(Store::memory(), Arc::new(credentials));
 
     // Your own layer, outside the service's: it sees every request, the service's answers included.
     let counts: Arc<Mutex<BTreeMap<String, u64>>> = Arc::default();

@@ -4,7 +4,7 @@
 //! layers (request id, trace span, panic catching, routing, body limit, authentication, content type) in
 //! front of the operations, one module per resource. Mount it in your own hyper or axum server, or wrap it
 //! in layers of your own and run it with [`serve`] (HTTP/1.1 and HTTP/2, graceful shutdown; see
-//! `examples/embed.rs`). Storage is any [`csms_store::EventStore`]; authentication is any
+//! `examples/embed.rs`). Storage is a [`csms_store::Store`] on any backend; authentication is any
 //! [`auth::Authenticator`] ([`auth::StaticCredentials`] provides tokens and AK/SK signatures).
 //!
 //! The service runs on Tokio, with timers enabled (the body timeout uses them).
@@ -16,13 +16,13 @@
 //! ```
 //! use std::sync::Arc;
 //! use csms_http::{CsmsService, ResponseBody, auth::{ProjectScope, StaticCredentials}};
-//! use csms_store::MemoryStore;
+//! use csms_store::Store;
 //! use http::Request;
 //! use http_body_util::{BodyExt, Full};
 //!
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 //! let credentials = StaticCredentials::new().with_token("secret-token", ProjectScope::All);
-//! let service = CsmsService::new(Arc::new(MemoryStore::new()), Arc::new(credentials));
+//! let service = CsmsService::new(Store::memory(), Arc::new(credentials));
 //!
 //! let request = Request::post("/v1/0123456789abcdef0123456789abcdef/csms/events")
 //!     .header("x-auth-token", "secret-token")
@@ -48,7 +48,6 @@ mod envelope_io;
 mod error;
 mod etag;
 mod layers;
-pub mod notify;
 mod ops;
 mod router;
 mod serve;

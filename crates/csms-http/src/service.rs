@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use csms_model::limits::{DEFAULT_EVENT_QUOTA, DEFAULT_SECRET_QUOTA, MAX_BODY_BYTES};
-use csms_store::{Clock, EventStore, SystemClock};
+use csms_store::{Clock, Store, SystemClock};
 use http::{HeaderName, Request, Response};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -45,13 +45,12 @@ type BoxFuture = Pin<Box<dyn Future<Output = Result<Response<ResponseBody>, Infa
 
 #[derive(Clone)]
 struct Config {
-    store: Arc<dyn EventStore>,
+    store: Store,
     auth: Arc<dyn Authenticator>,
     clock: Arc<dyn Clock>,
     event_quota: u64,
     secret_quota: u64,
     body_timeout: Duration,
-    wake: Option<Arc<tokio::sync::Notify>>,
     rotate_common: bool,
 }
 
@@ -60,7 +59,7 @@ pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl CsmsService {
     /// A service over `store`, admitting the callers `auth` accepts.
-    pub fn new(store: Arc<dyn EventStore>, auth: Arc<dyn Authenticator>) -> Self {
+    pub fn new(store: Store, auth: Arc<dyn Authenticator>) -> Self {
         let clock = Arc::new(SystemClock);
         Self::build(Config {
             store,
@@ -68,7 +67,6 @@ impl CsmsService {
             clock,
             event_quota: DEFAULT_EVENT_QUOTA,
             secret_quota: DEFAULT_SECRET_QUOTA,
-            wake: None,
             rotate_common: false,
             body_timeout: DEFAULT_BODY_TIMEOUT,
         })
@@ -86,14 +84,10 @@ impl CsmsService {
         Self::build(Config { secret_quota: quota, ..(*self.config).clone() })
     }
 
-    /// Wakes `notifier`'s worker after every change that may fire an event, so notifications go out at
-    /// once; RotateSecret accepts COMMON secrets when the worker can rotate them.
-    pub fn with_notifier(self, notifier: &crate::notify::Notifier) -> Self {
-        Self::build(Config {
-            wake: Some(notifier.waker()),
-            rotate_common: notifier.rotates(&csms_model::SecretType::Common),
-            ..(*self.config).clone()
-        })
+    /// Makes RotateSecret accept COMMON secrets (upstream refuses them: 400 `CSMS.0002`): give it when the
+    /// worker beside the service has a rotator for them.
+    pub fn with_rotate_common(self, rotate_common: bool) -> Self {
+        Self::build(Config { rotate_common, ..(*self.config).clone() })
     }
 
     /// Sets the clock the service reads (default: the system clock), for tests that move time.
@@ -117,11 +111,10 @@ impl CsmsService {
     )]
     fn build(config: Config) -> Self {
         let state = Arc::new(State {
-            store: Arc::clone(&config.store),
+            store: config.store.clone(),
             clock: Arc::clone(&config.clock),
             event_quota: config.event_quota,
             secret_quota: config.secret_quota,
-            wake: config.wake.clone(),
             rotate_common: config.rotate_common,
         });
         let router = Arc::new(Router::new());

@@ -71,6 +71,9 @@ error_codes! {
     SecretPendingDeletion => ("CSMS.0107", 400, "The secret is in schedule delete state."),
     /// A restore of a secret whose deletion is not scheduled.
     SecretNotPendingDeletion => ("CSMS.0108", 400, "The secret is not in schedule delete state."),
+    /// A rotation of a secret type this server has no rotator for: a failed rotation task's
+    /// `task_error_code`.
+    NoRotator => ("CSMS.0405", 400, "No rotator is configured for this secret type on this server."),
     /// No route for this method and path.
     RouteNotFound => ("APIGW.0101", 404, "The API does not exist or has not been published."),
     /// Missing or invalid token, bad or expired signature, unknown access key.

@@ -117,6 +117,7 @@ fn error_table_is_complete_and_consistent() {
             ("CSMS.0202", 400),
             ("CSMS.0107", 400),
             ("CSMS.0108", 400),
+            ("CSMS.0405", 400),
             ("APIGW.0101", 404),
             ("APIGW.0301", 401),
             ("APIGW.0302", 403),

@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use csms_http::notify::{Endpoint, Notifier, RandomValue, Target};
 use csms_http::{CsmsService, Limits};
 use csms_model::SecretType;
-use csms_store::{Cipher, EventStore, KeySource, PostgresStore, SqliteStore};
+use csms_store::{Cipher, KeySource, Store};
+use csms_worker::{Endpoint, HttpClient, LogTarget, RandomValue, Smn, Target, Webhook, Worker};
 
 mod credentials;
 mod log_writer;
@@ -63,12 +63,13 @@ struct Args {
     #[arg(long, env = "CSMS_MASTER_KEY_FILE")]
     master_key_file: Option<PathBuf>,
 
-    /// Deliver notifications to this URL (http://), in the shape an SMN HTTP subscription receives.
+    /// Deliver notifications to this URL (http:// or https://), in the shape an SMN HTTP subscription
+    /// receives.
     #[arg(long, env = "CSMS_NOTIFY_WEBHOOK", conflicts_with = "smn_endpoint")]
     notify_webhook: Option<String>,
 
-    /// Publish notifications to this SMN endpoint (http://), signed with --smn-ak and --smn-sk. Without it
-    /// and without --notify-webhook, notifications are written to the log.
+    /// Publish notifications to this SMN endpoint (http:// or https://), signed with --smn-ak and
+    /// --smn-sk. Without it and without --notify-webhook, notifications are written to the log.
     #[arg(long, env = "CSMS_SMN_ENDPOINT", requires_all = ["smn_ak", "smn_sk"])]
     smn_endpoint: Option<String>,
 
@@ -79,6 +80,11 @@ struct Args {
     /// The secret key SMN publications are signed with.
     #[arg(long, env = "CSMS_SMN_SK", hide_env_values = true)]
     smn_sk: Option<String>,
+
+    /// PEM file of certificate authorities to trust for https:// targets, besides the Mozilla roots
+    /// (a private endpoint's, or a test CA).
+    #[arg(long, env = "CSMS_CA_BUNDLE")]
+    ca_bundle: Option<PathBuf>,
 
     /// Rotate COMMON secrets with random values (upstream refuses to rotate them: 400 CSMS.0002 without it).
     #[arg(long, env = "CSMS_ROTATE_COMMON")]
@@ -170,18 +176,15 @@ fn master_key(args: &Args) -> anyhow::Result<(Cipher, PathBuf, KeySource)> {
     }
 }
 
-async fn open_store(args: &Args) -> anyhow::Result<Arc<dyn EventStore>> {
+async fn open_store(args: &Args) -> anyhow::Result<Store> {
     let (cipher, key_path, source) = master_key(args)?;
-    let opened: anyhow::Result<Arc<dyn EventStore>> = match &args.database_url {
-        Some(url) => PostgresStore::connect(url, args.database_max_connections, cipher)
+    let opened = match &args.database_url {
+        Some(url) => Store::postgres(url, args.database_max_connections, cipher)
             .await
-            .map(|s| Arc::new(s) as Arc<dyn EventStore>)
             .context("connecting to PostgreSQL (--database-url)"),
         None => {
             let path = args.data_dir.join("events.db");
-            SqliteStore::open(&path, cipher)
-                .map(|s| Arc::new(s) as Arc<dyn EventStore>)
-                .with_context(|| format!("opening {}", path.display()))
+            Store::sqlite(&path, cipher).with_context(|| format!("opening {}", path.display()))
         }
     };
     match (opened, source) {
@@ -207,12 +210,22 @@ async fn open_store(args: &Args) -> anyhow::Result<Arc<dyn EventStore>> {
     }
 }
 
-fn describe_target(target: &Target) -> String {
-    match target {
-        Target::Log => "the log (no --notify-webhook or --smn-endpoint)".to_owned(),
-        Target::Webhook(endpoint) => format!("webhook {endpoint:?}"),
-        Target::Smn { endpoint, ak, .. } => format!("SMN {endpoint:?} as {ak}"),
-    }
+/// Where notifications go, from the flags: a webhook, SMN, or the log.
+fn target(args: &Args) -> anyhow::Result<Arc<dyn Target>> {
+    let client =
+        || HttpClient::new(args.ca_bundle.as_deref()).map_err(anyhow::Error::msg).context("--ca-bundle");
+    let endpoint =
+        |url: &str, flag: &str| Endpoint::parse(url).map_err(anyhow::Error::msg).context(flag.to_owned());
+    Ok(match (&args.notify_webhook, &args.smn_endpoint) {
+        (Some(url), _) => Arc::new(Webhook::new(endpoint(url, "--notify-webhook")?, client()?)),
+        (None, Some(url)) => Arc::new(Smn::new(
+            endpoint(url, "--smn-endpoint")?,
+            args.smn_ak.clone().unwrap_or_default(),
+            args.smn_sk.clone().unwrap_or_default(),
+            client()?,
+        )),
+        (None, None) => Arc::new(LogTarget),
+    })
 }
 
 /// Resolves on SIGINT or SIGTERM. The handlers are installed when this is called, not when the future is
@@ -298,19 +311,9 @@ async fn main() -> anyhow::Result<()> {
     let store = open_store(&args).await?;
     tracing::info!(store = %store.describe(), "store opened");
 
-    let target = match (&args.notify_webhook, &args.smn_endpoint) {
-        (Some(url), _) => {
-            Target::Webhook(Endpoint::parse(url).map_err(anyhow::Error::msg).context("--notify-webhook")?)
-        }
-        (None, Some(url)) => Target::Smn {
-            endpoint: Endpoint::parse(url).map_err(anyhow::Error::msg).context("--smn-endpoint")?,
-            ak: args.smn_ak.clone().unwrap_or_default(),
-            sk: args.smn_sk.clone().unwrap_or_default(),
-        },
-        (None, None) => Target::Log,
-    };
-    tracing::info!(target = ?describe_target(&target), "notifications");
-    let mut notifier = Notifier::new(Arc::clone(&store), target)
+    let target = target(&args)?;
+    tracing::info!(target = %target.describe(), "notifications");
+    let mut notifier = Worker::new(store.clone(), target)
         .with_scan_interval(Duration::from_secs(args.scan_interval.max(1)))
         .with_lease(Duration::from_secs(args.delivery_lease.max(1)));
     if args.rotate_common {
@@ -318,7 +321,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let notifier = Arc::new(notifier);
     let service = CsmsService::new(store, Arc::new(credentials.to_static()))
-        .with_notifier(&notifier)
+        .with_rotate_common(notifier.rotates(&SecretType::Common))
         .with_event_quota(args.event_quota)
         .with_secret_quota(args.secret_quota)
         .with_body_timeout(Duration::from_secs(args.body_timeout));

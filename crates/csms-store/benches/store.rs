@@ -8,7 +8,6 @@
 //!
 //! Run: `cargo bench -p csms-store` (PostgreSQL too when CSMS_TEST_DATABASE_URL is set).
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use csms_model::*;
@@ -37,17 +36,11 @@ fn event(name: String) -> Event {
 }
 
 /// Creates `count` events named `prefix-{i:06}` in `project` from `clients` concurrent tasks.
-async fn fill(
-    store: &Arc<dyn EventStore>,
-    project: &str,
-    prefix: &str,
-    count: usize,
-    clients: usize,
-) -> Duration {
+async fn fill(store: &Store, project: &str, prefix: &str, count: usize, clients: usize) -> Duration {
     let started = Instant::now();
     let tasks: Vec<_> = (0..clients)
         .map(|c| {
-            let (store, project, prefix) = (Arc::clone(store), project.to_owned(), prefix.to_owned());
+            let (store, project, prefix) = (store.clone(), project.to_owned(), prefix.to_owned());
             tokio::spawn(async move {
                 for i in (c..count).step_by(clients) {
                     store.create(&project, event(format!("{prefix}-{i:06}")), u64::MAX).await.unwrap();
@@ -62,7 +55,7 @@ async fn fill(
 }
 
 /// Median time of one page of 50 after a pseudo-random marker.
-async fn list_median(store: &Arc<dyn EventStore>, project: &str, size: usize) -> Duration {
+async fn list_median(store: &Store, project: &str, size: usize) -> Duration {
     let mut times = Vec::with_capacity(LIST_CALLS);
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     for _ in 0..LIST_CALLS {
@@ -79,7 +72,7 @@ async fn list_median(store: &Arc<dyn EventStore>, project: &str, size: usize) ->
     times[times.len() / 2]
 }
 
-async fn bench(name: &str, store: Arc<dyn EventStore>) {
+async fn bench(name: &str, store: Store) {
     let run = std::process::id();
     let (small, large) = (format!("bench-small-{run}"), format!("bench-large-{run}"));
     fill(&store, &small, "e", SMALL, WRITERS).await;
@@ -111,16 +104,12 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap();
-        let sqlite = SqliteStore::open(dir.path().join("bench.db"), Cipher::ephemeral()).unwrap();
-        bench("sqlite", Arc::new(sqlite)).await;
+        let sqlite = Store::sqlite(dir.path().join("bench.db"), Cipher::ephemeral()).unwrap();
+        bench("sqlite", sqlite).await;
         #[cfg(feature = "postgres")]
         match std::env::var("CSMS_TEST_DATABASE_URL") {
             Ok(url) => {
-                bench(
-                    "postgres",
-                    Arc::new(PostgresStore::connect(&url, 32, Cipher::new([0x42; 32])).await.unwrap()),
-                )
-                .await
+                bench("postgres", Store::postgres(&url, 32, Cipher::new([0x42; 32])).await.unwrap()).await
             }
             Err(_) => println!("postgres: skipped (set CSMS_TEST_DATABASE_URL)"),
         }

@@ -1,11 +1,11 @@
-//! Rows of the durable backends as read: documents decoded and checked, damaged rows logged and skipped,
-//! and the one paging step of every listing.
+//! Rows as read: documents decoded and checked, damaged rows logged and skipped, and the one paging
+//! step of every listing.
 
 use csms_model::{Event, Record, Secret};
 
 use crate::{StoreError, StoreResult, Stored};
 
-/// An event row of a durable backend: its version and its JSON document. A document that does not parse,
+/// An event row: its version and its JSON document. A document that does not parse,
 /// or holds enum values the service does not know (it only ever writes known ones: the row was damaged
 /// or tampered with), is an error, never served as stored.
 pub(crate) fn decode(version: i64, doc: &str) -> StoreResult<Stored> {
@@ -26,7 +26,6 @@ pub(crate) fn decode(version: i64, doc: &str) -> StoreResult<Stored> {
 /// Whether a stored event document is exactly what this service writes: every member of `Event` and no
 /// other, of the right types, with known enum values; if so, the event's id. It is parsed without
 /// copying its strings.
-#[cfg(feature = "sqlite")]
 pub(crate) fn check_document(doc: &str) -> StoreResult<String> {
     use std::borrow::Cow;
 
@@ -74,44 +73,6 @@ pub(crate) fn check_document(doc: &str) -> StoreResult<String> {
     }
 }
 
-/// A page of event rows `(name, version, document)` as read: the readable ones are added to `out`, a row
-/// that cannot be read is logged and skipped, so that one damaged row never stops a client paging past it.
-/// Returns the last name read, from where the next fetch goes on, when the page was full.
-#[cfg(feature = "postgres")]
-pub(crate) fn readable_rows(
-    project: &str,
-    rows: Vec<(String, i64, String)>,
-    wanted: usize,
-    out: &mut Vec<Stored>,
-) -> Option<String> {
-    let rows = rows.into_iter().map(|(name, version, doc)| (name, decode(version, &doc)));
-    readable_page(project, "event", rows, wanted, out)
-}
-
-/// Up to `limit` rows after the marker `after`, read page by page: `fetch(after, wanted)` reads the next
-/// `wanted` rows in order, each `(name, decoded row)`. Unreadable rows are logged and skipped (see
-/// [`readable_page`]) and the next fetch goes on past them, until `limit` rows are read or the rows end:
-/// the one listing loop of a backend that reads synchronously.
-#[cfg(feature = "sqlite")]
-pub(crate) fn read_pages<T>(
-    project: &str,
-    what: &str,
-    after: Option<String>,
-    limit: usize,
-    mut fetch: impl FnMut(&str, usize) -> StoreResult<Vec<(String, StoreResult<T>)>>,
-) -> StoreResult<Vec<T>> {
-    let (mut out, mut after) = (Vec::with_capacity(limit), after.unwrap_or_default());
-    while out.len() < limit {
-        let wanted = limit - out.len();
-        let rows = fetch(&after, wanted)?;
-        match readable_page(project, what, rows.into_iter(), wanted, &mut out) {
-            Some(last) => after = last,
-            None => break,
-        }
-    }
-    Ok(out)
-}
-
 /// A page of rows `(name, decoded row)` as read, of which `wanted` were asked for: the readable ones are
 /// added to `out`, one that cannot be read is logged and skipped. Returns the last name read, from where
 /// the next fetch goes on, when the page was full: the one paging step of every listing.
@@ -151,7 +112,6 @@ pub(crate) fn decode_secret(doc: &str) -> StoreResult<Secret> {
 
 /// A record document as stored, or `None` (logged, as [`readable_record`] does) when it is not exactly
 /// what this service writes.
-#[cfg(feature = "sqlite")]
 pub(crate) fn readable_record_document(project: &str, doc: String) -> Option<String> {
     check_record_document(&doc).map(|()| doc).inspect_err(|error| unreadable_record(project, error)).ok()
 }
@@ -162,7 +122,6 @@ fn unreadable_record(project: &str, error: &dyn std::fmt::Display) {
 
 /// Whether a stored record document is exactly what this service writes: every member of `Record` and
 /// no other, of the right types. Strings without escapes are not copied.
-#[cfg(feature = "sqlite")]
 fn check_record_document(doc: &str) -> StoreResult<()> {
     use std::borrow::Cow;
 

@@ -4,7 +4,6 @@
 //! CI (`CI` set) a missing URL fails the tests instead.
 
 use std::any::Any;
-use std::sync::Arc;
 
 use csms_model::*;
 use csms_store::*;
@@ -97,7 +96,7 @@ fn names(page: &[Stored]) -> Vec<&str> {
 mod suite {
     use super::*;
 
-    pub(crate) async fn create_and_get(s: Arc<dyn EventStore>) {
+    pub(crate) async fn create_and_get(s: Store) {
         let (p, q) = (project(), project());
         let created = s.create(&p, event("alpha", 1), 100).await.unwrap();
         assert_eq!(created.version, 1);
@@ -112,7 +111,7 @@ mod suite {
         assert_eq!(s.get(&q, "alpha").await.unwrap().unwrap().event.create_time, 3);
     }
 
-    pub(crate) async fn list_is_byte_ordered_with_exclusive_marker(s: Arc<dyn EventStore>) {
+    pub(crate) async fn list_is_byte_ordered_with_exclusive_marker(s: Store) {
         let p = project();
         for n in ["b", "a", "_x", "-x", "0", "Z", "ab"] {
             s.create(&p, event(n, 1), 100).await.unwrap();
@@ -127,7 +126,7 @@ mod suite {
         assert!(s.list(&project(), None, 10).await.unwrap().is_empty());
     }
 
-    pub(crate) async fn documents_are_the_events_as_serialised(s: Arc<dyn EventStore>) {
+    pub(crate) async fn documents_are_the_events_as_serialised(s: Store) {
         let p = project();
         for n in ["a", "b", "c"] {
             s.create(&p, event(n, 7), 100).await.unwrap();
@@ -150,7 +149,7 @@ mod suite {
         assert_eq!(s.get_document(&p, "zz").await.unwrap(), None);
     }
 
-    pub(crate) async fn partial_update(s: Arc<dyn EventStore>) {
+    pub(crate) async fn partial_update(s: Store) {
         let p = project();
         let created = s.create(&p, event("e", 10), 100).await.unwrap();
         let patch = UpdateSecretEventRequestBody { state: Some(EventState::Disabled), ..Default::default() };
@@ -175,7 +174,7 @@ mod suite {
         assert!(matches!(missing, Err(StoreError::NotFound)));
     }
 
-    pub(crate) async fn preconditions(s: Arc<dyn EventStore>) {
+    pub(crate) async fn preconditions(s: Store) {
         let p = project();
         let v1 = s.create(&p, event("e", 1), 100).await.unwrap();
         let patch =
@@ -210,7 +209,7 @@ mod suite {
         assert!(!v1.revision().is(&again), "a re-created event never matches an old revision");
     }
 
-    pub(crate) async fn quota(s: Arc<dyn EventStore>) {
+    pub(crate) async fn quota(s: Store) {
         let p = project();
         s.create(&p, event("a", 1), 2).await.unwrap();
         s.create(&p, event("b", 1), 2).await.unwrap();
@@ -222,11 +221,11 @@ mod suite {
         assert_eq!(names(&s.list(&p, None, 10).await.unwrap()), ["b", "c"]);
     }
 
-    pub(crate) async fn concurrent_creates_of_one_name(s: Arc<dyn EventStore>) {
+    pub(crate) async fn concurrent_creates_of_one_name(s: Store) {
         let p = project();
         let tasks: Vec<_> = (0..8)
             .map(|i| {
-                let (s, p) = (Arc::clone(&s), p.clone());
+                let (s, p) = (s.clone(), p.clone());
                 tokio::spawn(async move { s.create(&p, event("race", i), 100).await })
             })
             .collect();
@@ -242,11 +241,11 @@ mod suite {
         assert_eq!(s.list(&p, None, 10).await.unwrap().len(), 1);
     }
 
-    pub(crate) async fn concurrent_creates_respect_the_quota(s: Arc<dyn EventStore>) {
+    pub(crate) async fn concurrent_creates_respect_the_quota(s: Store) {
         let p = project();
         let tasks: Vec<_> = (0..16)
             .map(|i| {
-                let (s, p) = (Arc::clone(&s), p.clone());
+                let (s, p) = (s.clone(), p.clone());
                 tokio::spawn(async move { s.create(&p, event(&format!("e{i:02}"), i), 5).await })
             })
             .collect();
@@ -262,12 +261,12 @@ mod suite {
         assert_eq!(s.list(&p, None, 100).await.unwrap().len(), 5);
     }
 
-    pub(crate) async fn concurrent_updates_are_not_lost(s: Arc<dyn EventStore>) {
+    pub(crate) async fn concurrent_updates_are_not_lost(s: Store) {
         let p = project();
         s.create(&p, event("e", 1), 100).await.unwrap();
         let tasks: Vec<_> = (0..16)
             .map(|i| {
-                let (s, p) = (Arc::clone(&s), p.clone());
+                let (s, p) = (s.clone(), p.clone());
                 tokio::spawn(async move {
                     let state = if i % 2 == 0 { EventState::Disabled } else { EventState::Enabled };
                     let patch = UpdateSecretEventRequestBody { state: Some(state), ..Default::default() };
@@ -281,7 +280,7 @@ mod suite {
         assert_eq!(s.get(&p, "e").await.unwrap().unwrap().version, 17);
     }
 
-    pub(crate) async fn records_newest_first(s: Arc<dyn EventStore>) {
+    pub(crate) async fn records_newest_first(s: Store) {
         let p = project();
         assert!(s.records(&p, 0, 10).await.unwrap().is_empty());
         for (name, t) in [("old", 100), ("newest", 300), ("middle", 200), ("ancient", 10)] {
@@ -300,7 +299,7 @@ mod suite {
         assert_eq!(s.record_documents(&p, 0, 2).await.unwrap().len(), 2);
     }
 
-    pub(crate) async fn secrets_and_their_versions(s: Arc<dyn EventStore>) {
+    pub(crate) async fn secrets_and_their_versions(s: Store) {
         let p = project();
         s.create(&p, event("alerts", 1), 10).await.unwrap();
         let created =
@@ -345,7 +344,7 @@ mod suite {
             (vec!["other".to_owned()], 5_000)
         );
         let by = |e: &'static str| {
-            let s = Arc::clone(&s);
+            let s = s.clone();
             let p = p.clone();
             async move {
                 s.list_secrets(&p, None, 10, Some(e))
@@ -402,7 +401,7 @@ mod suite {
         s.delete(&p, "alerts", Precondition::None).await.unwrap();
     }
 
-    pub(crate) async fn secret_rules_change_nothing_when_they_refuse(s: Arc<dyn EventStore>) {
+    pub(crate) async fn secret_rules_change_nothing_when_they_refuse(s: Store) {
         let p = project();
         s.create(&p, event("e", 1), 10).await.unwrap();
         s.create_secret(&p, secret("a", 1, &["e"]), text("x"), 2, o(0)).await.unwrap();
@@ -422,7 +421,7 @@ mod suite {
         assert!(s.get(&p, "e").await.unwrap().is_some());
     }
 
-    pub(crate) async fn versions_beyond_twenty_are_pruned(s: Arc<dyn EventStore>) {
+    pub(crate) async fn versions_beyond_twenty_are_pruned(s: Store) {
         let p = project();
         s.create_secret(&p, secret("s", 1, &[]), text("v1"), 10, o(0)).await.unwrap();
         for n in 2..=25 {
@@ -448,13 +447,13 @@ mod suite {
         e
     }
 
-    async fn claim_all(s: &Arc<dyn EventStore>, owner: &str, now: i64) -> Vec<Notice> {
+    async fn claim_all(s: &Store, owner: &str, now: i64) -> Vec<Notice> {
         s.claim_notices(owner, now, 30_000, 1000).await.unwrap()
     }
 
     /// Claims every due notice of every project and keeps those of `p`, settling them all as delivered
     /// (other tests' notices too: they share the database, and settle them themselves if they look).
-    async fn drain(s: &Arc<dyn EventStore>, p: &str, now: i64) -> Vec<Notice> {
+    async fn drain(s: &Store, p: &str, now: i64) -> Vec<Notice> {
         let owner = format!("drain-{p}");
         let claimed = claim_all(s, &owner, now).await;
         let mut ours = Vec::new();
@@ -474,7 +473,7 @@ mod suite {
         notices.iter().map(|n| (n.record.secret_name.clone(), n.record.trigger_event_type.clone())).collect()
     }
 
-    pub(crate) async fn happenings_fire_only_for_enabled_events_with_the_type(s: Arc<dyn EventStore>) {
+    pub(crate) async fn happenings_fire_only_for_enabled_events_with_the_type(s: Store) {
         let _one_at_a_time = OUTBOX.lock().await;
         let p = project();
         use EventType::*;
@@ -521,7 +520,7 @@ mod suite {
         assert!(content["data"].get("versionId").is_none(), "{content}");
     }
 
-    pub(crate) async fn expiries_fire_once_per_expire_time(s: Arc<dyn EventStore>) {
+    pub(crate) async fn expiries_fire_once_per_expire_time(s: Store) {
         let _one_at_a_time = OUTBOX.lock().await;
         let p = project();
         s.create(&p, firing_event("exp", &[EventType::SecretVersionExpired], EventState::Enabled), 10)
@@ -547,7 +546,7 @@ mod suite {
         assert_eq!(drain(&s, &p, at + 80_000).await.len(), 1);
     }
 
-    pub(crate) async fn scheduled_deletions_execute_when_due(s: Arc<dyn EventStore>) {
+    pub(crate) async fn scheduled_deletions_execute_when_due(s: Store) {
         let _one_at_a_time = OUTBOX.lock().await;
         let p = project();
         s.create(&p, firing_event("del", &[EventType::SecretDeleted], EventState::Enabled), 10)
@@ -568,7 +567,7 @@ mod suite {
         assert_eq!(kinds(&drain(&s, &p, 50_000).await), [("gone".into(), EventType::SecretDeleted)]);
     }
 
-    pub(crate) async fn claims_are_exclusive_until_their_lease_lapses(s: Arc<dyn EventStore>) {
+    pub(crate) async fn claims_are_exclusive_until_their_lease_lapses(s: Store) {
         let _one_at_a_time = OUTBOX.lock().await;
         let p = project();
         s.create(&p, firing_event("e", &[EventType::SecretVersionCreated], EventState::Enabled), 10)
@@ -600,7 +599,7 @@ mod suite {
         assert!(s.records(&p, 0, 10).await.unwrap().is_empty());
     }
 
-    pub(crate) async fn rotation_tasks_end_in_a_version_or_a_failure(s: Arc<dyn EventStore>) {
+    pub(crate) async fn rotation_tasks_end_in_a_version_or_a_failure(s: Store) {
         let _one_at_a_time = OUTBOX.lock().await;
         let p = project();
         use EventType::*;
@@ -639,7 +638,12 @@ mod suite {
         let (failing, _) =
             s.create_task(&p, "s", "00000000-0000-4000-8000-00000000000b".into(), o(4_000)).await.unwrap();
         let failed = s
-            .finish_task(&p, &failing.task_id, Err(("CSMS.0405".into(), "no rotator".into())), 5_000)
+            .finish_task(
+                &p,
+                &failing.task_id,
+                Err(RotationError::new(ErrorCode::NoRotator, "no rotator")),
+                5_000,
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -664,7 +668,7 @@ mod suite {
 
     /// 32 subscribes race one DeleteSecretEvent: whatever order they commit in, no secret is left
     /// subscribed to an event that does not exist.
-    pub(crate) async fn subscribing_races_deleting_the_event(s: Arc<dyn EventStore>) {
+    pub(crate) async fn subscribing_races_deleting_the_event(s: Store) {
         for round in 0..4 {
             let p = project();
             s.create(&p, event("e", 1), 10).await.unwrap();
@@ -673,7 +677,7 @@ mod suite {
             }
             let mut tasks = Vec::new();
             for n in 0..32 {
-                let (store, proj) = (Arc::clone(&s), p.clone());
+                let (store, proj) = (s.clone(), p.clone());
                 tasks.push(tokio::spawn(async move {
                     match store.update_secret(&proj, &format!("s{n}"), subscribe(&["e"]), 2).await {
                         Ok(_) | Err(StoreError::UnknownEvent(_)) => {}
@@ -681,7 +685,7 @@ mod suite {
                     }
                 }));
                 if n == 16 - round * 4 {
-                    let (store, proj) = (Arc::clone(&s), p.clone());
+                    let (store, proj) = (s.clone(), p.clone());
                     tasks.push(tokio::spawn(async move {
                         match store.delete(&proj, "e", Precondition::None).await {
                             Ok(()) | Err(StoreError::InUse) => {}
@@ -708,7 +712,7 @@ macro_rules! contract_suite {
         mod $backend {
             use super::*;
 
-            async fn store() -> Option<(Arc<dyn EventStore>, Guard)> {
+            async fn store() -> Option<(Store, Guard)> {
                 $make
             }
 
@@ -733,12 +737,12 @@ macro_rules! contract_suite {
     )+};
 }
 
-contract_suite!(memory, Some((Arc::new(MemoryStore::new()) as Arc<dyn EventStore>, Box::new(()) as Guard)));
+contract_suite!(memory, Some((Store::memory(), Box::new(()) as Guard)));
 
 contract_suite!(sqlite, {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path().join("events.db"), Cipher::ephemeral()).unwrap();
-    Some((Arc::new(store) as Arc<dyn EventStore>, Box::new(dir) as Guard))
+    let store = Store::sqlite(dir.path().join("events.db"), Cipher::ephemeral()).unwrap();
+    Some((store, Box::new(dir) as Guard))
 });
 
 #[cfg(feature = "postgres")]
@@ -746,8 +750,8 @@ contract_suite!(postgres, {
     match std::env::var("CSMS_TEST_DATABASE_URL") {
         Ok(url) => {
             let store =
-                PostgresStore::connect(&url, 8, test_key()).await.expect("connect to CSMS_TEST_DATABASE_URL");
-            Some((Arc::new(store) as Arc<dyn EventStore>, Box::new(()) as Guard))
+                Store::postgres(&url, 8, test_key()).await.expect("connect to CSMS_TEST_DATABASE_URL");
+            Some((store, Box::new(()) as Guard))
         }
         Err(_) if std::env::var_os("CI").is_some() => {
             panic!("CSMS_TEST_DATABASE_URL is not set: CI must run the PostgreSQL contract tests")
@@ -776,7 +780,7 @@ async fn sqlite_keeps_everything_across_a_reopen() {
     let p = project();
     let key = Cipher::ephemeral();
     {
-        let s = SqliteStore::open(&path, key.clone()).unwrap();
+        let s = Store::sqlite(&path, key.clone()).unwrap();
         s.create(&p, event("kept", 1), 10).await.unwrap();
         let patch = UpdateSecretEventRequestBody { state: Some(EventState::Disabled), ..Default::default() };
         s.update(&p, "kept", patch, Precondition::None, 2).await.unwrap();
@@ -785,10 +789,9 @@ async fn sqlite_keeps_everything_across_a_reopen() {
         s.create_secret(&p, secret("kept-secret", 1, &["kept"]), text("the value"), 10, o(0)).await.unwrap();
     }
     // Another key is refused at open, with a clear error, before anything is read.
-    let error =
-        SqliteStore::open(&path, Cipher::ephemeral()).err().expect("a wrong key is refused").to_string();
+    let error = Store::sqlite(&path, Cipher::ephemeral()).expect_err("a wrong key is refused").to_string();
     assert!(error.contains("master key is not the one"), "{error}");
-    let s = SqliteStore::open(&path, key).unwrap();
+    let s = Store::sqlite(&path, key).unwrap();
     assert_eq!(
         s.version(&p, "kept-secret", "v1").await.unwrap().secret_string.unwrap().expose(),
         "the value"
@@ -808,7 +811,7 @@ async fn sqlite_values_are_sealed_to_their_row() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");
     let p = project();
-    let s = SqliteStore::open(&path, Cipher::ephemeral()).unwrap();
+    let s = Store::sqlite(&path, Cipher::ephemeral()).unwrap();
     let value = "plaintext-marker-8d1f2c";
     s.create_secret(&p, secret("a", 1, &[]), text(value), 10, o(0)).await.unwrap();
     s.create_version(&p, "a", text("other"), NewVersion::default(), o(2)).await.unwrap();

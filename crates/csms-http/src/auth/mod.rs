@@ -7,10 +7,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use async_trait::async_trait;
-use http::{HeaderMap, Method, Uri};
+use http::HeaderMap;
 use subtle::ConstantTimeEq;
 
-pub mod signing;
+pub use csms_sign as signing;
 
 /// The projects a credential may use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,18 +50,9 @@ pub struct Principal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthError(pub String);
 
-/// What an [`Authenticator`] sees of a request: everything needed to check a signature.
-#[derive(Debug)]
-pub struct AuthRequest<'a> {
-    /// The method.
-    pub method: &'a Method,
-    /// The request target as received (path and query still percent-encoded).
-    pub uri: &'a Uri,
-    /// The headers.
-    pub headers: &'a HeaderMap,
-    /// The body bytes as received.
-    pub body: &'a [u8],
-}
+/// What an [`Authenticator`] sees of a request: everything needed to check a signature (the method, the
+/// target as received, the headers and the body).
+pub type AuthRequest<'a> = csms_sign::SignedRequest<'a>;
 
 /// Checks a request's credentials.
 #[async_trait]
@@ -165,5 +156,6 @@ impl Authenticator for StaticCredentials {
         signing::verify(request, now, |ak| {
             self.access_keys.get(ak).map(|k| (k.secret.as_str(), &k.principal))
         })
+        .map_err(|e| AuthError(e.0))
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use csms_model::{Operation, PageInfo};
-use csms_store::{Clock, EventStore, Stored};
+use csms_store::{Clock, Store, Stored};
 use csms_validate::Violations;
 use http::header::{ETAG, HeaderValue};
 use http::request::Parts;
@@ -27,12 +27,10 @@ pub(crate) mod secrets;
 
 /// What every operation shares: the store, the clock and the limits.
 pub(crate) struct State {
-    pub(crate) store: Arc<dyn EventStore>,
+    pub(crate) store: Store,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) event_quota: u64,
     pub(crate) secret_quota: u64,
-    /// Wakes the notification worker after a change that may have fired.
-    pub(crate) wake: Option<Arc<tokio::sync::Notify>>,
     /// Whether RotateSecret accepts COMMON secrets.
     pub(crate) rotate_common: bool,
 }
@@ -41,13 +39,6 @@ impl State {
     /// A change now, made by the request `request_id`.
     pub(crate) fn origin(&self, request_id: Option<String>) -> csms_store::Origin {
         csms_store::Origin::new(self.clock.now_ms(), request_id)
-    }
-
-    /// Tells the worker that notifications or tasks may be waiting.
-    pub(crate) fn wake(&self) {
-        if let Some(wake) = &self.wake {
-            wake.notify_one();
-        }
     }
 }
 

@@ -112,7 +112,6 @@ pub(crate) async fn create(state: &State, input: CreateSecret) -> Result<Json<Se
         )
         .await
         .map_err(|e| ApiError::secret(e, &name, None))?;
-    state.wake();
     Ok(secret(created))
 }
 
@@ -183,7 +182,6 @@ pub(crate) async fn delete(state: &State, input: OnSecret) -> Result<NoContent, 
         .delete_secret(&input.project, &input.name, state.origin(input.request_id))
         .await
         .map_err(|e| ApiError::secret(e, &input.name, None))?;
-    state.wake();
     Ok(NoContent)
 }
 
@@ -255,7 +253,6 @@ pub(crate) async fn create_version(
         )
         .await;
     let created = created.map_err(|e| ApiError::secret(e, &on.name, None))?;
-    state.wake();
     Ok(version_metadata(created))
 }
 
@@ -377,7 +374,6 @@ pub(crate) async fn rotate(state: &State, input: OnSecret) -> Result<Json<Rotate
         .create_task(&input.project, &input.name, task_id, state.origin(input.request_id))
         .await
         .map_err(|e| ApiError::secret(e, &input.name, None))?;
-    state.wake();
     Ok(Json(RotateSecretResponse {
         version_id,
         secret_name: task.secret_name,

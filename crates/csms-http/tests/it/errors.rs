@@ -3,14 +3,8 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use csms_model::{
-    ErrorCode, Event, NotificationStatus, Record, Secret, SecretTask, UpdateSecretEventRequestBody,
-    UpdateSecretRequestBody, Version, VersionMetadata,
-};
-use csms_store::{
-    ClaimedTask, EventStore, MemoryStore, NewVersion, Notice, Origin, Payload, Precondition, RotationOutcome,
-    StoreError, StoreResult, Stored, TaskFilter,
-};
+use csms_model::ErrorCode;
+use csms_store::{Backend, Cipher, Store, StoreError, StoreResult, backend};
 use serde_json::json;
 
 use crate::harness::*;
@@ -155,8 +149,8 @@ async fn duplicate_name_csms_9001() {
 
 #[tokio::test]
 async fn quota_csms_9003() {
-    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
-    let mut h = Harness::with_store(Arc::clone(&store));
+    let store = Store::memory();
+    let mut h = Harness::with_store(store.clone());
     h.service = h.service.clone().with_event_quota(2);
     h.create("one").await;
     h.create("two").await;
@@ -217,130 +211,16 @@ async fn unsupported_content_type_csms_9005() {
     assert_eq!(reply.status, 200);
 }
 
-/// A store whose every operation fails like a broken disk.
-struct BrokenStore;
+/// A backend whose every write fails like a broken disk, and whose every read panics like a bug.
+struct BrokenBackend;
 
 #[async_trait]
-impl EventStore for BrokenStore {
-    async fn create(&self, _: &str, _: Event, _: u64) -> StoreResult<Stored> {
+impl Backend for BrokenBackend {
+    async fn write(&self, _: backend::Job) -> StoreResult<backend::Output> {
         Err(StoreError::Backend("disk /dev/sda1 on fire: secret internals".into()))
     }
-    async fn get(&self, _: &str, _: &str) -> StoreResult<Option<Stored>> {
+    async fn read(&self, _: backend::Job) -> StoreResult<backend::Output> {
         panic!("a bug in the store")
-    }
-    async fn update(
-        &self,
-        _: &str,
-        _: &str,
-        _: UpdateSecretEventRequestBody,
-        _: Precondition,
-        _: i64,
-    ) -> StoreResult<Stored> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn delete(&self, _: &str, _: &str, _: Precondition) -> StoreResult<()> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn list(&self, _: &str, _: Option<&str>, _: usize) -> StoreResult<Vec<Stored>> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn append_record(&self, _: &str, _: Record) -> StoreResult<()> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn records(&self, _: &str, _: i64, _: usize) -> StoreResult<Vec<Record>> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn create_secret(&self, _: &str, _: Secret, _: Payload, _: u64, _: Origin) -> StoreResult<Secret> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn secret(&self, _: &str, _: &str) -> StoreResult<Secret> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn list_secrets(
-        &self,
-        _: &str,
-        _: Option<&str>,
-        _: usize,
-        _: Option<&str>,
-    ) -> StoreResult<Vec<Secret>> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn update_secret(
-        &self,
-        _: &str,
-        _: &str,
-        _: UpdateSecretRequestBody,
-        _: i64,
-    ) -> StoreResult<Secret> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn delete_secret(&self, _: &str, _: &str, _: Origin) -> StoreResult<Secret> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn schedule_secret_deletion(&self, _: &str, _: &str, _: i64, _: i64) -> StoreResult<Secret> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn restore_secret(&self, _: &str, _: &str, _: i64) -> StoreResult<Secret> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn create_version(
-        &self,
-        _: &str,
-        _: &str,
-        _: Payload,
-        _: NewVersion,
-        _: Origin,
-    ) -> StoreResult<VersionMetadata> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn list_versions(
-        &self,
-        _: &str,
-        _: &str,
-        _: Option<i64>,
-        _: usize,
-    ) -> StoreResult<Vec<VersionMetadata>> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn version(&self, _: &str, _: &str, _: &str) -> StoreResult<Version> {
-        Err(StoreError::Backend("a stored value does not decrypt".into()))
-    }
-    async fn update_version(
-        &self,
-        _: &str,
-        _: &str,
-        _: &str,
-        _: i64,
-        _: Origin,
-    ) -> StoreResult<VersionMetadata> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn claim_notices(&self, _: &str, _: i64, _: i64, _: usize) -> StoreResult<Vec<Notice>> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn settle_notice(&self, _: &str, _: &Notice, _: NotificationStatus) -> StoreResult<()> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn retry_notice(&self, _: &str, _: i64, _: u32, _: i64) -> StoreResult<()> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn run_due(&self, _: i64, _: usize) -> StoreResult<usize> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn purge_records(&self, _: i64) -> StoreResult<u64> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn create_task(&self, _: &str, _: &str, _: String, _: Origin) -> StoreResult<(SecretTask, String)> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn claim_tasks(&self, _: &str, _: i64, _: i64, _: usize) -> StoreResult<Vec<ClaimedTask>> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn finish_task(&self, _: &str, _: &str, _: RotationOutcome, _: i64) -> StoreResult<SecretTask> {
-        Err(StoreError::Backend("boom".into()))
-    }
-    async fn tasks(&self, _: &str, _: TaskFilter, _: usize) -> StoreResult<(Vec<SecretTask>, u64)> {
-        Err(StoreError::Backend("boom".into()))
     }
     fn describe(&self) -> String {
         "broken".into()
@@ -352,7 +232,7 @@ impl EventStore for BrokenStore {
 
 #[tokio::test]
 async fn unexpected_failures_csms_9500_without_internals() {
-    let h = Harness::with_store(Arc::new(BrokenStore));
+    let h = Harness::with_store(Store::new(BrokenBackend, Cipher::ephemeral()));
     let msg = h.call("POST", &events(), Some(&create_body("e"))).await.error(500, "CSMS.9500");
     assert_eq!(msg, ErrorCode::Internal.default_message());
     // A panic inside the handler is a 500 too, not a dropped connection.
@@ -401,7 +281,7 @@ pub(crate) fn captured_logs() -> &'static Arc<std::sync::Mutex<Vec<u8>>> {
 #[tokio::test]
 async fn log_lines_of_a_request_carry_its_request_id() {
     let captured = captured_logs();
-    let h = Harness::with_store(Arc::new(BrokenStore));
+    let h = Harness::with_store(Store::new(BrokenBackend, Cipher::ephemeral()));
     let reply = h.call("POST", &events(), Some(&create_body("e"))).await;
     reply.error(500, "CSMS.9500");
     let id = reply.headers["x-request-id"].to_str().unwrap().to_owned();
@@ -444,6 +324,7 @@ fn every_error_code_is_exercised_here_or_noted() {
         "CSMS.0107",
         "CSMS.0108",
         "CSMS.0202",
+        "CSMS.0405",
         "CSMS.9002",
         "CSMS.0004",
         "CSMS.0005",
@@ -464,7 +345,8 @@ fn every_error_code_is_exercised_here_or_noted() {
     let source = include_str!("errors.rs").to_owned()
         + include_str!("api.rs")
         + include_str!("hostile.rs")
-        + include_str!("secrets.rs");
+        + include_str!("secrets.rs")
+        + include_str!("notify.rs");
     for code in ErrorCode::ALL.iter().map(|c| c.code()).filter(|c| *c != "CSMS.9009") {
         assert!(tested.contains(&code), "{code} has no test");
         assert!(source.matches(code).count() >= 2, "{code} is asserted somewhere");

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use csms_http::CsmsService;
 use csms_http::auth::{ProjectScope, StaticCredentials};
-use csms_store::{EventStore, ManualClock, MemoryStore};
+use csms_store::{ManualClock, Store};
 use http::{HeaderMap, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
@@ -22,7 +22,7 @@ pub(crate) const START_MS: i64 = 1_700_000_000_000;
 
 pub(crate) struct Harness {
     pub(crate) service: CsmsService,
-    pub(crate) store: Arc<dyn EventStore>,
+    pub(crate) store: Store,
     /// The service's clock, moved by the tests.
     pub(crate) clock: Arc<ManualClock>,
 }
@@ -59,12 +59,12 @@ pub(crate) fn credentials() -> StaticCredentials {
 
 impl Harness {
     pub(crate) fn new() -> Self {
-        Self::with_store(Arc::new(MemoryStore::new()))
+        Self::with_store(Store::memory())
     }
 
-    pub(crate) fn with_store(store: Arc<dyn EventStore>) -> Self {
+    pub(crate) fn with_store(store: Store) -> Self {
         let clock = Arc::new(ManualClock::new(START_MS));
-        let service = CsmsService::new(Arc::clone(&store), Arc::new(credentials())).with_clock(clock.clone());
+        let service = CsmsService::new(store.clone(), Arc::new(credentials())).with_clock(clock.clone());
         Harness { service, store, clock }
     }
 

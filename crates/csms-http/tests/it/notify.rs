@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use csms_http::auth::{AuthRequest, Principal, ProjectScope};
-use csms_http::notify::{Endpoint, Notifier, RandomValue, Target};
 use csms_model::SecretType;
+use csms_worker::{Endpoint, HttpClient, LogTarget, RandomValue, Smn, Target, Webhook, Worker};
 use http::{HeaderMap, Request, Response, Uri};
 use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
@@ -91,13 +91,18 @@ impl Receiver {
     }
 }
 
+/// A webhook target POSTing to `receiver`.
+fn webhook_to(receiver: &Receiver) -> Arc<dyn Target> {
+    Arc::new(Webhook::new(Endpoint::parse(&receiver.url()).unwrap(), HttpClient::new(None).unwrap()))
+}
+
 /// The harness with a worker delivering to `target`, on the harness's clock.
-fn with_worker(target: Target, configure: impl FnOnce(Notifier) -> Notifier) -> (Harness, Arc<Notifier>) {
+fn with_worker(target: Arc<dyn Target>, configure: impl FnOnce(Worker) -> Worker) -> (Harness, Arc<Worker>) {
     let mut h = Harness::new();
-    let notifier = Notifier::new(Arc::clone(&h.store), target).with_clock(h.clock.clone());
-    let notifier = Arc::new(configure(notifier));
-    h.service = h.service.clone().with_notifier(&notifier);
-    (h, notifier)
+    let worker = Worker::new(h.store.clone(), target).with_clock(h.clock.clone());
+    let worker = Arc::new(configure(worker));
+    h.service = h.service.clone().with_rotate_common(worker.rotates(&SecretType::Common));
+    (h, worker)
 }
 
 fn event_body(name: &str, target_id: &str) -> Value {
@@ -132,7 +137,7 @@ async fn setup(h: &Harness, target_id: &str) -> String {
 #[tokio::test]
 async fn a_new_version_reaches_the_webhook_in_the_smn_shape_and_is_recorded() {
     let webhook = Receiver::start().await;
-    let (h, notifier) = with_worker(Target::Webhook(Endpoint::parse(&webhook.url()).unwrap()), |n| n);
+    let (h, notifier) = with_worker(webhook_to(&webhook), |n| n);
     let request_id = setup(&h, URN).await;
     assert_eq!(notifier.deliver_due().await.unwrap(), 1);
 
@@ -169,7 +174,7 @@ async fn a_new_version_reaches_the_webhook_in_the_smn_shape_and_is_recorded() {
 async fn failures_are_retried_on_schedule_then_fail() {
     let webhook = Receiver::start().await;
     webhook.status.store(503, Ordering::SeqCst);
-    let (h, notifier) = with_worker(Target::Webhook(Endpoint::parse(&webhook.url()).unwrap()), |n| n);
+    let (h, notifier) = with_worker(webhook_to(&webhook), |n| n);
     setup(&h, URN).await;
     assert_eq!(notifier.deliver_due().await.unwrap(), 1);
     // Not again before its time.
@@ -195,7 +200,7 @@ async fn failures_are_retried_on_schedule_then_fail() {
 #[tokio::test]
 async fn an_unusable_target_is_invalid_at_once() {
     let webhook = Receiver::start().await;
-    let (h, notifier) = with_worker(Target::Webhook(Endpoint::parse(&webhook.url()).unwrap()), |n| n);
+    let (h, notifier) = with_worker(webhook_to(&webhook), |n| n);
     // Not a topic URN: nothing is sent.
     setup(&h, "demo-smn-id").await;
     notifier.deliver_due().await.unwrap();
@@ -224,7 +229,7 @@ async fn an_unusable_target_is_invalid_at_once() {
 #[tokio::test]
 async fn a_disabled_event_sends_and_records_nothing() {
     let webhook = Receiver::start().await;
-    let (h, notifier) = with_worker(Target::Webhook(Endpoint::parse(&webhook.url()).unwrap()), |n| n);
+    let (h, notifier) = with_worker(webhook_to(&webhook), |n| n);
     let mut body = event_body("quiet", URN);
     body["state"] = json!("DISABLED");
     ok(h.call("POST", &events(), Some(&body)).await).await;
@@ -239,11 +244,12 @@ async fn a_disabled_event_sends_and_records_nothing() {
 #[tokio::test]
 async fn smn_publications_are_signed_as_the_sdks_sign() {
     let smn = Receiver::start().await;
-    let target = Target::Smn {
-        endpoint: Endpoint::parse(&format!("http://{}", smn.addr)).unwrap(),
-        ak: "SMNPUBLISHERAK0000001".into(),
-        sk: "smn-publisher-secret-key-0123456789".into(),
-    };
+    let target = Arc::new(Smn::new(
+        Endpoint::parse(&format!("http://{}", smn.addr)).unwrap(),
+        "SMNPUBLISHERAK0000001".into(),
+        "smn-publisher-secret-key-0123456789".into(),
+        HttpClient::new(None).unwrap(),
+    ));
     let (h, notifier) = with_worker(target, |n| n);
     setup(&h, URN).await;
     notifier.deliver_due().await.unwrap();
@@ -279,7 +285,7 @@ async fn smn_publications_are_signed_as_the_sdks_sign() {
 #[tokio::test]
 async fn expiries_and_scheduled_deletions_fire_from_the_scan() {
     let webhook = Receiver::start().await;
-    let (h, notifier) = with_worker(Target::Webhook(Endpoint::parse(&webhook.url()).unwrap()), |n| n);
+    let (h, notifier) = with_worker(webhook_to(&webhook), |n| n);
     setup(&h, URN).await;
     let versions = format!("/v1/{P}/secrets/db/versions");
     ok(h.call("PUT", &format!("{versions}/v1"), Some(&json!({"expire_time": START_MS + 60_000}))).await)
@@ -304,9 +310,8 @@ async fn expiries_and_scheduled_deletions_fire_from_the_scan() {
 #[tokio::test]
 async fn rotation_tasks_run_and_fire() {
     let webhook = Receiver::start().await;
-    let endpoint = Endpoint::parse(&webhook.url()).unwrap();
     let (h, notifier) =
-        with_worker(Target::Webhook(endpoint), |n| n.with_rotator(SecretType::Common, Arc::new(RandomValue)));
+        with_worker(webhook_to(&webhook), |n| n.with_rotator(SecretType::Common, Arc::new(RandomValue)));
     setup(&h, URN).await;
     let started = ok(h.call("POST", &format!("/v1/{P}/secrets/db/rotate"), None).await).await;
     assert_eq!(started["version_id"], "v2");
@@ -331,6 +336,7 @@ async fn rotation_tasks_run_and_fire() {
     let id = failing["rotation_task_id"].as_str().unwrap();
     let failed = ok(h.call("GET", &format!("/v1/{P}/csms/tasks?task_id={id}"), None).await).await;
     assert_eq!(failed["tasks"][0]["task_status"], "FAILED");
+    assert_eq!(failed["tasks"][0]["task_error_code"], "CSMS.0405");
     assert!(failed["tasks"][0]["task_error_msg"].as_str().unwrap().contains("RDS-FG"));
     let by_status = ok(h.call("GET", &format!("/v1/{P}/csms/tasks?status=FAILED"), None).await).await;
     assert_eq!(by_status["total"], 1);
@@ -353,7 +359,7 @@ async fn rotation_tasks_run_and_fire() {
 
 #[tokio::test]
 async fn common_secrets_are_not_rotated_without_a_rotator() {
-    let (h, _notifier) = with_worker(Target::Log, |n| n);
+    let (h, _notifier) = with_worker(Arc::new(LogTarget), |n| n);
     let body = json!({"name": "db", "secret_string": "x"});
     ok(h.call("POST", &format!("/v1/{P}/secrets"), Some(&body)).await).await;
     let msg = h.call("POST", &format!("/v1/{P}/secrets/db/rotate"), None).await.error(400, "CSMS.0002");
@@ -368,7 +374,7 @@ async fn common_secrets_are_not_rotated_without_a_rotator() {
 async fn a_stalled_target_never_holds_a_request() {
     let webhook = Receiver::start().await;
     let _held = webhook.hold.acquire_many(HOLD_PERMITS).await.unwrap();
-    let (h, notifier) = with_worker(Target::Webhook(Endpoint::parse(&webhook.url()).unwrap()), |n| n);
+    let (h, notifier) = with_worker(webhook_to(&webhook), |n| n);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(Arc::clone(&notifier).run(async move {
         let _ = stopped.await;
@@ -403,7 +409,7 @@ async fn a_stalled_target_never_holds_a_request() {
 #[tokio::test]
 async fn delivery_log_lines_carry_the_causing_request_id() {
     let captured = crate::errors::captured_logs();
-    let (h, notifier) = with_worker(Target::Log, |n| n);
+    let (h, notifier) = with_worker(Arc::new(LogTarget), |n| n);
     let request_id = setup(&h, URN).await;
     notifier.deliver_due().await.unwrap();
     let logs = String::from_utf8(captured.lock().unwrap().clone()).unwrap();

@@ -1,9 +1,7 @@
 //! The secrets and their versions through the service: the walk a user takes, and every error case of
 //! part 2 of the contract.
 
-use std::sync::Arc;
-
-use csms_store::MemoryStore;
+use csms_store::Store;
 use serde_json::{Value, json};
 
 use crate::harness::*;
@@ -124,7 +122,7 @@ async fn a_secret_subscribes_gets_versions_and_is_deleted() {
 
 #[tokio::test]
 async fn secret_errors_in_the_documented_shape() {
-    let h = Harness::with_store(Arc::new(MemoryStore::new()));
+    let h = Harness::with_store(Store::memory());
     let body = |name: &str| json!({"name": name, "secret_string": "s3cr3t-value"});
     ok(&h.call("POST", &secrets(), Some(&body("a"))).await);
     h.call("POST", &secrets(), Some(&body("a"))).await.error(409, "CSMS.9001");
@@ -172,7 +170,7 @@ async fn secret_errors_in_the_documented_shape() {
 
 #[tokio::test]
 async fn the_secret_quota_csms_0202() {
-    let store = Arc::new(MemoryStore::new());
+    let store = Store::memory();
     let mut h = Harness::with_store(store);
     h.service = h.service.clone().with_secret_quota(2);
     for name in ["a", "b"] {

@@ -1,7 +1,13 @@
 //! The SQLite store's own tests: its file checks, its query plans and its read path.
 
+use csms_model::Event;
+
 use super::schema::APPLICATION_ID;
+use super::tx::{
+    DUE_DELETIONS_SQL, DUE_EXPIRIES_SQL, LIST_SQL, RECORDS_SQL, SECRETS_BY_EVENT_SQL, SECRETS_SQL,
+};
 use super::*;
+use crate::{Store, Stored};
 
 fn plan(conn: &Connection, sql: &str) -> String {
     let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
@@ -25,23 +31,20 @@ fn a_file_that_is_not_ours_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.db");
     std::fs::write(&empty, b"").unwrap();
-    let error =
-        SqliteStore::open(&empty, Cipher::ephemeral()).err().expect("an empty file is refused").to_string();
+    let error = Store::sqlite(&empty, Cipher::ephemeral()).expect_err("an empty file is refused").to_string();
     assert!(error.contains("empty (0 bytes)"), "{error}");
 
     let foreign = dir.path().join("foreign.db");
     Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE customers (id INTEGER)").unwrap();
-    let error = SqliteStore::open(&foreign, Cipher::ephemeral())
-        .err()
-        .expect("a foreign database is refused")
-        .to_string();
+    let error =
+        Store::sqlite(&foreign, Cipher::ephemeral()).expect_err("a foreign database is refused").to_string();
     assert!(error.contains("not a database of this service"), "{error}");
 
     // Ours opens again, marked; a fresh file is created and marked.
     let ours = dir.path().join("events.db");
     let key = Cipher::ephemeral();
-    drop(SqliteStore::open(&ours, key.clone()).unwrap());
-    drop(SqliteStore::open(&ours, key).unwrap());
+    drop(Store::sqlite(&ours, key.clone()).unwrap());
+    drop(Store::sqlite(&ours, key).unwrap());
     let id: i32 =
         Connection::open(&ours).unwrap().pragma_query_value(None, "application_id", |r| r.get(0)).unwrap();
     assert_eq!(id, APPLICATION_ID);
@@ -52,7 +55,7 @@ fn a_file_that_is_not_ours_is_refused() {
 async fn no_write_is_acknowledged_once_the_file_is_gone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");
-    let store = SqliteStore::open(&path, Cipher::ephemeral()).unwrap();
+    let store = Store::sqlite(&path, Cipher::ephemeral()).unwrap();
     store.create("p", event("kept"), 10).await.unwrap();
     assert!(store.health().await.is_ok());
     std::fs::remove_file(&path).unwrap();
@@ -70,7 +73,7 @@ async fn no_write_is_acknowledged_once_the_file_is_gone() {
 async fn damaged_rows_never_stop_paging() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");
-    let store = SqliteStore::open(&path, Cipher::ephemeral()).unwrap();
+    let store = Store::sqlite(&path, Cipher::ephemeral()).unwrap();
     for name in ["a", "b", "c", "d", "e"] {
         store.create("p", event(name), 10).await.unwrap();
     }
@@ -108,7 +111,7 @@ async fn damaged_rows_never_stop_paging() {
 async fn damaged_record_documents_are_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");
-    let store = SqliteStore::open(&path, Cipher::ephemeral()).unwrap();
+    let store = Store::sqlite(&path, Cipher::ephemeral()).unwrap();
     for (i, name) in ["a", "b", "c", "d"].into_iter().enumerate() {
         let record: csms_model::Record = serde_json::from_value(serde_json::json!({
             "event_name": name, "trigger_event_type": "SECRET_ROTATED", "create_time": 10 + i,
@@ -149,12 +152,12 @@ fn threads() -> usize {
 fn concurrent_reads_are_bounded() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(SqliteStore::open(dir.path().join("events.db"), Cipher::ephemeral()).unwrap());
+    let store = Store::sqlite(dir.path().join("events.db"), Cipher::ephemeral()).unwrap();
     runtime.block_on(store.create("p", event("a"), 10)).unwrap();
     let before = threads();
     let reads: Vec<_> = (0..400)
         .map(|_| {
-            let store = Arc::clone(&store);
+            let store = store.clone();
             runtime.spawn(async move { store.list("p", None, 50).await.unwrap().len() })
         })
         .collect();
@@ -170,7 +173,7 @@ fn concurrent_reads_are_bounded() {
 fn listing_and_records_are_index_range_scans() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");
-    drop(SqliteStore::open(&path, Cipher::ephemeral()).unwrap());
+    drop(Store::sqlite(&path, Cipher::ephemeral()).unwrap());
     // As the store's connections plan: with the stability guarantee on (see `connect`).
     let conn = connect(&path, OpenFlags::default()).unwrap();
     let list = plan(&conn, LIST_SQL);
@@ -191,9 +194,9 @@ fn listing_and_records_are_index_range_scans() {
 fn listing_statements_are_not_prepared_again_per_page() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");
-    drop(SqliteStore::open(&path, Cipher::ephemeral()).unwrap());
+    drop(Store::sqlite(&path, Cipher::ephemeral()).unwrap());
     let conn = connect(&path, OpenFlags::default()).unwrap();
-    for sql in [LIST_SQL, RECORDS_SQL, secrets::LIST_SQL, secrets::LIST_BY_EVENT_SQL] {
+    for sql in [LIST_SQL, RECORDS_SQL, SECRETS_SQL, SECRETS_BY_EVENT_SQL] {
         for page in 0..3_i64 {
             let mut stmt = conn.prepare_cached(sql).unwrap();
             let values: [&dyn rusqlite::ToSql; 4] = [&"p", &format!("m{page}"), &(50 + page), &"e"];

@@ -10,13 +10,13 @@ use super::files::Files;
 /// Most writes committed together.
 pub(super) const MAX_BATCH: usize = 256;
 pub(super) type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
-pub(super) type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
+pub(super) type Job = Box<dyn FnOnce(&mut Connection) -> (bool, Reply) + Send>;
 
 /// Commits between two checkpoint requests.
 const COMMITS_PER_CHECKPOINT: u32 = 64;
 
 pub(super) fn write_loop(
-    conn: Connection,
+    mut conn: Connection,
     jobs: mpsc::Receiver<Job>,
     files: &Files,
     checkpoint: &mpsc::SyncSender<()>,
@@ -40,7 +40,7 @@ pub(super) fn write_loop(
             run(&conn, "BEGIN IMMEDIATE")?;
             for job in batch.drain(..) {
                 run(&conn, "SAVEPOINT job")?;
-                let (ok, reply) = job(&conn);
+                let (ok, reply) = job(&mut conn);
                 replies.push(reply);
                 if !ok {
                     run(&conn, "ROLLBACK TO job")?;

@@ -9,10 +9,12 @@
 //!
 //! The canonical URI is the decoded path with each segment re-encoded and a trailing `/`; the canonical
 //! query is the decoded pairs sorted by key then value, re-encoded; only the headers named in
-//! SignedHeaders are used. [`sign`] is the client side, for Rust callers and tests.
+//! SignedHeaders are used. [`sign`] is the client side (the notification worker's SMN target, the
+//! benchmark, Rust callers); [`verify`] the server side. Both live here, apart from the HTTP service
+//! and the worker, so that each reaches them without depending on the other.
 //!
 //! ```
-//! use csms_http::auth::signing;
+//! use csms_sign as signing;
 //! use http::{HeaderMap, HeaderValue, Method, Uri};
 //!
 //! let uri: Uri = "/v1/0123/csms/events?limit=10".parse().unwrap();
@@ -22,6 +24,8 @@
 //! assert!(authorization.starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=x-sdk-date, Signature="));
 //! ```
 
+#![warn(missing_docs)]
+
 use hmac::{Hmac, Mac};
 use http::{HeaderMap, HeaderValue, Method, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, percent_encode};
@@ -30,7 +34,30 @@ use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::{AuthError, AuthRequest, Principal};
+/// Why a signature was refused: the message says which check failed, never what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureError(pub String);
+
+impl std::fmt::Display for SignatureError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SignatureError {}
+
+/// What a signature is checked against: the request as received.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedRequest<'a> {
+    /// The method.
+    pub method: &'a Method,
+    /// The request target as received (path and query still percent-encoded).
+    pub uri: &'a Uri,
+    /// The headers.
+    pub headers: &'a HeaderMap,
+    /// The body, whole.
+    pub body: &'a [u8],
+}
 
 /// The only algorithm accepted.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -102,7 +129,7 @@ fn trim(bytes: &[u8]) -> &[u8] {
 }
 
 /// `name:value\n` for each signed header; a repeated header gives one line per value, sorted.
-fn canonical_headers(headers: &HeaderMap, uri: &Uri, signed: &[&str]) -> Result<Vec<u8>, AuthError> {
+fn canonical_headers(headers: &HeaderMap, uri: &Uri, signed: &[&str]) -> Result<Vec<u8>, SignatureError> {
     let mut out = Vec::new();
     for name in signed {
         let mut values: Vec<&[u8]> = headers.get_all(*name).iter().map(|v| trim(v.as_bytes())).collect();
@@ -111,7 +138,7 @@ fn canonical_headers(headers: &HeaderMap, uri: &Uri, signed: &[&str]) -> Result<
             values.extend(uri.authority().map(|a| a.as_str().as_bytes()));
         }
         if values.is_empty() {
-            return Err(AuthError(format!("The signed header '{name}' is missing from the request.")));
+            return Err(SignatureError(format!("The signed header '{name}' is missing from the request.")));
         }
         if values.len() > 1 {
             values.sort();
@@ -198,15 +225,15 @@ struct Authorization<'a> {
     signature: &'a str,
 }
 
-fn parse_authorization(value: &str) -> Result<Authorization<'_>, AuthError> {
+fn parse_authorization(value: &str) -> Result<Authorization<'_>, SignatureError> {
     let malformed = || {
-        AuthError(format!(
+        SignatureError(format!(
             "The Authorization header is malformed; expected '{ALGORITHM} Access=..., SignedHeaders=..., Signature=...'."
         ))
     };
     let (algorithm, rest) = value.trim().split_once(' ').ok_or_else(malformed)?;
     if algorithm != ALGORITHM {
-        return Err(AuthError(format!(
+        return Err(SignatureError(format!(
             "The signing algorithm '{algorithm}' is not supported; use {ALGORITHM}."
         )));
     }
@@ -255,44 +282,44 @@ fn parse_date(value: &str) -> Option<OffsetDateTime> {
 
 /// Verifies the signature of `request` at time `now`; `secret_of` finds the secret key and principal of
 /// an access key. Every failure says which check failed, never what the expected signature was.
-pub fn verify<'k>(
-    request: &AuthRequest<'_>,
+pub fn verify<'k, P: Clone + 'k>(
+    request: &SignedRequest<'_>,
     now: OffsetDateTime,
-    secret_of: impl FnOnce(&str) -> Option<(&'k str, &'k Principal)>,
-) -> Result<Principal, AuthError> {
+    secret_of: impl FnOnce(&str) -> Option<(&'k str, &'k P)>,
+) -> Result<P, SignatureError> {
     let authorization = request
         .headers
         .get(http::header::AUTHORIZATION)
-        .ok_or_else(|| AuthError("The Authorization header is missing.".into()))?
+        .ok_or_else(|| SignatureError("The Authorization header is missing.".into()))?
         .to_str()
-        .map_err(|_| AuthError("The Authorization header is not valid ASCII.".into()))
+        .map_err(|_| SignatureError("The Authorization header is not valid ASCII.".into()))
         .and_then(parse_authorization)?;
 
     let signed: Vec<&str> = authorization.signed_headers.split(';').collect();
     if !signed.contains(&DATE_HEADER) {
-        return Err(AuthError("SignedHeaders must include x-sdk-date.".into()));
+        return Err(SignatureError("SignedHeaders must include x-sdk-date.".into()));
     }
     if signed.iter().any(|h| h.is_empty() || h.bytes().any(|b| b.is_ascii_uppercase())) {
-        return Err(AuthError("SignedHeaders must be lower-case header names separated by ';'.".into()));
+        return Err(SignatureError("SignedHeaders must be lower-case header names separated by ';'.".into()));
     }
     let date_text = request
         .headers
         .get(DATE_HEADER)
-        .ok_or_else(|| AuthError("The X-Sdk-Date header is missing.".into()))?
+        .ok_or_else(|| SignatureError("The X-Sdk-Date header is missing.".into()))?
         .to_str()
         .unwrap_or_default();
     let date = parse_date(date_text).ok_or_else(|| {
-        AuthError("The X-Sdk-Date header is malformed; expected YYYYMMDDTHHMMSSZ (UTC).".into())
+        SignatureError("The X-Sdk-Date header is malformed; expected YYYYMMDDTHHMMSSZ (UTC).".into())
     })?;
     if (now - date).abs() > MAX_CLOCK_SKEW {
-        return Err(AuthError(format!(
+        return Err(SignatureError(format!(
             "The X-Sdk-Date '{date_text}' is more than {} minutes from the server time; the signature has expired.",
             MAX_CLOCK_SKEW.whole_minutes()
         )));
     }
 
     let (secret, principal) = secret_of(authorization.access)
-        .ok_or_else(|| AuthError("The access key (AK) does not exist.".into()))?;
+        .ok_or_else(|| SignatureError("The access key (AK) does not exist.".into()))?;
 
     let payload_hash = if request.body.is_empty() {
         EMPTY_BODY_HASH.to_owned()
@@ -300,10 +327,10 @@ pub fn verify<'k>(
         let actual = hex_sha256(request.body);
         if let Some(declared) = request.headers.get(CONTENT_HASH_HEADER) {
             if declared.as_bytes() == b"UNSIGNED-PAYLOAD" {
-                return Err(AuthError("Unsigned payloads are not accepted; sign the body.".into()));
+                return Err(SignatureError("Unsigned payloads are not accepted; sign the body.".into()));
             }
             if !declared.as_bytes().eq_ignore_ascii_case(actual.as_bytes()) {
-                return Err(AuthError("The body does not match X-Sdk-Content-Sha256.".into()));
+                return Err(SignatureError("The body does not match X-Sdk-Content-Sha256.".into()));
             }
         }
         actual
@@ -323,7 +350,7 @@ pub fn verify<'k>(
     if decoded && bool::from(given.ct_eq(&expected)) {
         Ok(principal.clone())
     } else {
-        Err(AuthError(
+        Err(SignatureError(
             "The signature does not match: the request (method, path, query, signed headers or body) \
              differs from what was signed, or the secret key (SK) is wrong."
                 .into(),

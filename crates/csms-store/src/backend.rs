@@ -1,0 +1,236 @@
+//! The narrow seam between the rules and a database: a [`Backend`] runs jobs in its transactions, and a
+//! [`Tx`] is what one transaction offers, primitive reads and writes of rows and their JSON documents.
+//!
+//! A backend knows no rule: no quota, no precondition, no stage, no notification. Every rule is written
+//! once in the crate's rules layer, as jobs over a [`Tx`], and runs unchanged on every backend. So a
+//! backend is its transaction runner, these primitives and its lease queries, nothing more:
+//! [`crate::MemoryBackend`], and behind their features `SqliteBackend` and `PostgresBackend`.
+//!
+//! Writes of a job are one transaction: they all happen or none does. A backend that cannot roll back
+//! (the memory backend) relies on the rule every job keeps: all its checks come before its first write.
+
+use std::any::Any;
+use std::future::Future;
+use std::pin::Pin;
+
+use async_trait::async_trait;
+
+use crate::StoreResult;
+
+/// What a job answers: any value, boxed; the store unboxes it as the type its job made.
+pub type Output = Box<dyn Any + Send>;
+
+/// The future of one job, borrowing its transaction.
+pub type JobFuture<'t> = Pin<Box<dyn Future<Output = StoreResult<Output>> + Send + 't>>;
+
+/// Work to run inside one transaction.
+pub type Job = Box<dyn for<'t> FnOnce(&'t mut dyn Tx) -> JobFuture<'t> + Send>;
+
+/// A database the store runs on.
+#[async_trait]
+pub trait Backend: Send + Sync + 'static {
+    /// Runs `job` in one write transaction and commits it if the job succeeds; resolves only once the
+    /// commit is durable. A job that fails changes nothing.
+    async fn write(&self, job: Job) -> StoreResult<Output>;
+
+    /// Runs `job` on a consistent view of committed data; it writes nothing.
+    async fn read(&self, job: Job) -> StoreResult<Output>;
+
+    /// A short description for logs: the backend and where its data lives.
+    fn describe(&self) -> String;
+
+    /// Whether the backend can serve: `Err` says why not (its file was removed, the database does not
+    /// answer).
+    async fn health(&self) -> StoreResult<()> {
+        Ok(())
+    }
+}
+
+/// An event's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    /// The event's name, its key in the project.
+    pub name: String,
+    /// Its version (1 at creation).
+    pub version: i64,
+    /// The event as JSON.
+    pub doc: String,
+}
+
+/// A secret's row, with the columns the indexes read.
+#[derive(Debug, Clone, Copy)]
+pub struct SecretRow<'a> {
+    /// The secret's name, its key in the project.
+    pub name: &'a str,
+    /// The event it subscribes to (for ListSecrets by event and the event-in-use check).
+    pub event_name: Option<&'a str>,
+    /// When its scheduled deletion is due (for the scan).
+    pub delete_at: Option<i64>,
+    /// The secret as JSON.
+    pub doc: &'a str,
+}
+
+/// A version's row, without its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRecord {
+    /// `n` of the id `vn`: the creation order, its key in the secret.
+    pub seq: i64,
+    /// When its expiry is due and has not fired (for the scan).
+    pub expire_at: Option<i64>,
+    /// The version's metadata as JSON.
+    pub doc: String,
+}
+
+/// A rotation task's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRow {
+    /// The task's id, its key in the project.
+    pub id: String,
+    /// Its status (`PENDING` tasks are claimed).
+    pub status: String,
+    /// The request that created it.
+    pub request_id: Option<String>,
+    /// The task as JSON.
+    pub doc: String,
+}
+
+/// A claimed outbox row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeRow {
+    /// The row's id.
+    pub id: i64,
+    /// The project whose event fired.
+    pub project: String,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// The notification as JSON.
+    pub doc: String,
+}
+
+/// A claimed task row, with its project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedTaskRow {
+    /// The task's project.
+    pub project: String,
+    /// The task.
+    pub row: TaskRow,
+}
+
+/// What the scan finds due.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Due {
+    /// Versions whose expiry is due: `(project, secret, seq)`.
+    pub expiries: Vec<(String, String, i64)>,
+    /// Secrets whose scheduled deletion is due: `(project, name)`.
+    pub deletions: Vec<(String, String)>,
+}
+
+/// The primitive reads and writes of one transaction. In a write transaction, a read of a row the job
+/// may write locks it where the backend locks rows; names compare byte by byte.
+#[async_trait]
+pub trait Tx: Send {
+    // Events.
+    /// The event of that name.
+    async fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<EventRow>>;
+    /// Up to `limit` events of the project with names after `after`, in name order.
+    async fn events(&mut self, project: &str, after: &str, limit: usize) -> StoreResult<Vec<EventRow>>;
+    /// How many events the project holds. In a write, creates and deletes of the project's events
+    /// serialise on it.
+    async fn event_count(&mut self, project: &str) -> StoreResult<u64>;
+    /// Adds `delta` to the project's event count.
+    async fn add_event_count(&mut self, project: &str, delta: i64) -> StoreResult<()>;
+    /// Inserts (`new`) or replaces an event.
+    async fn put_event(&mut self, project: &str, row: &EventRow, new: bool) -> StoreResult<()>;
+    /// Removes an event.
+    async fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()>;
+    /// Whether the project has an event of that name; in a write, it cannot be deleted until the end.
+    async fn event_exists(&mut self, project: &str, name: &str) -> StoreResult<bool>;
+    /// Whether any secret of the project subscribes to `event`.
+    async fn subscribed(&mut self, project: &str, event: &str) -> StoreResult<bool>;
+
+    // Records.
+    /// Appends a notification record.
+    async fn put_record(&mut self, project: &str, create_time: i64, doc: &str) -> StoreResult<()>;
+    /// Up to `limit` record documents of the project created at or after `since`, newest first (among
+    /// equal times, the later append first).
+    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>>;
+    /// Removes every record created before `before`; returns how many.
+    async fn purge_records(&mut self, before: i64) -> StoreResult<u64>;
+
+    // Secrets and versions.
+    /// The secret of that name, as JSON.
+    async fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>>;
+    /// Up to `limit` secrets `(name, document)` of the project with names after `after`, in name order;
+    /// with `event`, only those subscribed to it.
+    async fn secrets(
+        &mut self,
+        project: &str,
+        after: &str,
+        limit: usize,
+        event: Option<&str>,
+    ) -> StoreResult<Vec<(String, String)>>;
+    /// How many secrets the project holds; in a write, creates of the project's secrets serialise on it.
+    async fn secret_count(&mut self, project: &str) -> StoreResult<u64>;
+    /// Inserts (`new`) or replaces a secret.
+    async fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()>;
+    /// Removes a secret and all its versions.
+    async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()>;
+    /// Every version of the secret, oldest first.
+    async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>>;
+    /// The sealed value of one version.
+    async fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>>;
+    /// Inserts a version with its sealed value (`Some`), or replaces a version's row (`None`).
+    async fn put_version(
+        &mut self,
+        project: &str,
+        secret: &str,
+        row: &VersionRecord,
+        sealed: Option<&[u8]>,
+    ) -> StoreResult<()>;
+    /// Removes one version.
+    async fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()>;
+
+    // The outbox.
+    /// Adds a notification to the outbox, to deliver from `next_at`.
+    async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()>;
+    /// Claims up to `limit` notifications due at `now` for `owner` until `now + lease_ms`: unclaimed ones,
+    /// and those whose claim has lapsed; in id order. Concurrent claims take different rows.
+    async fn claim_notices(
+        &mut self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<NoticeRow>>;
+    /// Removes notification `id` if `owner` holds its claim; whether it did.
+    async fn dequeue(&mut self, owner: &str, id: i64) -> StoreResult<bool>;
+    /// Puts notification `id` back, unclaimed, after `attempts` attempts, due at `next_at`, if `owner`
+    /// holds its claim.
+    async fn requeue(&mut self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()>;
+
+    // Rotation tasks.
+    /// The task of that id.
+    async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>>;
+    /// Every task of the project, in id order.
+    async fn tasks(&mut self, project: &str) -> StoreResult<Vec<String>>;
+    /// Inserts (`new`) or replaces a task (its status and document).
+    async fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()>;
+    /// Claims up to `limit` `PENDING` tasks for `owner` until `now + lease_ms`, as [`Tx::claim_notices`].
+    async fn claim_tasks(
+        &mut self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ClaimedTaskRow>>;
+
+    // The scan.
+    /// Up to `limit` each of the expiries and scheduled deletions due at `now`.
+    async fn due(&mut self, now: i64, limit: usize) -> StoreResult<Due>;
+
+    // The store's own settings.
+    /// A setting of the store (the master key's check).
+    async fn meta(&mut self, name: &str) -> StoreResult<Option<Vec<u8>>>;
+    /// Sets a setting unless it is set.
+    async fn init_meta(&mut self, name: &str, value: &[u8]) -> StoreResult<()>;
+}

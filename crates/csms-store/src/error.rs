@@ -1,0 +1,136 @@
+//! Why a store operation failed.
+
+use std::fmt;
+
+/// Why a store operation failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// No event (or secret) of that name in the project.
+    NotFound,
+    /// An event (or secret) of that name already exists in the project.
+    AlreadyExists,
+    /// The project holds as many events as the quota allows.
+    QuotaExceeded,
+    /// The precondition does not hold; nothing was changed.
+    PreconditionFailed,
+    /// The event is subscribed by a secret, so it cannot be deleted; nothing was changed.
+    InUse,
+    /// The project holds as many secrets as the quota allows.
+    SecretQuotaExceeded,
+    /// The secret's deletion is scheduled: it cannot be changed or read until it is restored.
+    PendingDeletion,
+    /// A restore of a secret whose deletion is not scheduled.
+    NotPendingDeletion,
+    /// A subscription names an event the project does not have.
+    UnknownEvent(String),
+    /// The secret exists but has no such version.
+    VersionNotFound,
+    /// The request breaks a rule of the stored state (the message says which); nothing was changed.
+    Invalid(String),
+    /// The backend failed (I/O, connection, corruption); the write may not have happened.
+    Backend(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    /// A backend failure from any error.
+    pub fn backend(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        StoreError::Backend(e.into())
+    }
+}
+
+/// Backend errors convert with `?`; a failure a caller must tell apart (a unique violation, say) is matched
+/// before the conversion.
+macro_rules! backend_errors {
+    ($($(#[$cfg:meta])* $error:ty,)+) => {$(
+        $(#[$cfg])*
+        impl From<$error> for StoreError {
+            fn from(e: $error) -> Self {
+                StoreError::backend(e)
+            }
+        }
+    )+};
+}
+
+backend_errors! {
+    serde_json::Error,
+    #[cfg(feature = "sqlite")]
+    rusqlite::Error,
+    #[cfg(feature = "postgres")]
+    tokio_postgres::Error,
+    #[cfg(feature = "postgres")]
+    deadpool_postgres::PoolError,
+    #[cfg(feature = "postgres")]
+    deadpool_postgres::BuildError,
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::NotFound => f.write_str("not found"),
+            StoreError::AlreadyExists => f.write_str("already exists"),
+            StoreError::QuotaExceeded => f.write_str("event quota reached"),
+            StoreError::PreconditionFailed => f.write_str("precondition failed"),
+            StoreError::InUse => f.write_str("the event is subscribed by a secret"),
+            StoreError::SecretQuotaExceeded => f.write_str("secret quota reached"),
+            StoreError::PendingDeletion => f.write_str("the secret's deletion is scheduled"),
+            StoreError::NotPendingDeletion => f.write_str("the secret's deletion is not scheduled"),
+            StoreError::UnknownEvent(name) => write!(f, "no event named '{name}'"),
+            StoreError::VersionNotFound => f.write_str("version not found"),
+            StoreError::Invalid(message) => f.write_str(message),
+            StoreError::Backend(e) => write!(f, "storage backend failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {
+    /// A backend failure's message already holds its cause's (see `Display`): the chain goes on from the
+    /// cause's own source, so that a report of the chain names each cause once.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::Backend(e) => e.source(),
+            _ => None,
+        }
+    }
+}
+
+/// The result of a store operation.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A report of a backend failure's chain (as anyhow prints it) names the cause once.
+    #[test]
+    fn a_backend_failure_names_its_cause_once_in_its_chain() {
+        #[derive(Debug)]
+        struct Root;
+        impl std::fmt::Display for Root {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("disk on fire")
+            }
+        }
+        impl std::error::Error for Root {}
+        #[derive(Debug)]
+        struct Cause(Root);
+        impl std::fmt::Display for Cause {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("the file is locked")
+            }
+        }
+        impl std::error::Error for Cause {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let error = StoreError::backend(Cause(Root));
+        let mut chain = vec![error.to_string()];
+        let mut next = std::error::Error::source(&error);
+        while let Some(e) = next {
+            chain.push(e.to_string());
+            next = e.source();
+        }
+        assert_eq!(chain, ["storage backend failed: the file is locked", "disk on fire"]);
+    }
+}

@@ -1,0 +1,398 @@
+//! The PostgreSQL side of a transaction: the primitive reads and writes the rules run on. In a write, the
+//! rows read to be written are locked (`FOR UPDATE`), an event a subscription names is held shared
+//! (`FOR SHARE`), and the creates and deletes of a project serialise on its row in `project_counts`.
+
+use async_trait::async_trait;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{GenericClient, Row};
+
+use crate::backend::{ClaimedTaskRow, Due, EventRow, NoticeRow, SecretRow, TaskRow, Tx, VersionRecord};
+use crate::{StoreError, StoreResult};
+
+/// A transaction (`lock`: a write's, whose reads lock what they read) or a pooled connection (a read's).
+pub(super) struct PostgresTx<'a, C> {
+    conn: &'a C,
+    lock: bool,
+}
+
+impl<'a> PostgresTx<'a, tokio_postgres::Transaction<'a>> {
+    /// The primitives of a write transaction.
+    pub(super) fn write(tx: &'a tokio_postgres::Transaction<'a>) -> Self {
+        PostgresTx { conn: tx, lock: true }
+    }
+}
+
+impl<'a> PostgresTx<'a, tokio_postgres::Client> {
+    /// The primitives of a read, one statement at a time.
+    pub(super) fn read(client: &'a tokio_postgres::Client) -> Self {
+        PostgresTx { conn: client, lock: false }
+    }
+}
+
+type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
+
+/// A name already taken is a refusal, not a failure of the backend.
+fn taken(e: tokio_postgres::Error) -> StoreError {
+    match e.code() {
+        Some(&SqlState::UNIQUE_VIOLATION) => StoreError::AlreadyExists,
+        _ => e.into(),
+    }
+}
+
+impl<C: GenericClient + Sync> PostgresTx<'_, C> {
+    /// `sql`, with ` FOR UPDATE` in a write.
+    fn locked<'s>(&self, sql: &'s str, locked: &'s str) -> &'s str {
+        if self.lock { locked } else { sql }
+    }
+
+    async fn execute(&self, sql: &str, params: Params<'_>) -> StoreResult<u64> {
+        Ok(self.conn.execute(sql, params).await?)
+    }
+
+    async fn query(&self, sql: &str, params: Params<'_>) -> StoreResult<Vec<Row>> {
+        Ok(self.conn.query(sql, params).await?)
+    }
+
+    async fn query_opt(&self, sql: &str, params: Params<'_>) -> StoreResult<Option<Row>> {
+        Ok(self.conn.query_opt(sql, params).await?)
+    }
+
+    /// Locks the project's count row (creating it) in a write; its count of events.
+    async fn lock_count(&self, project: &str) -> StoreResult<i64> {
+        if self.lock {
+            self.execute(
+                "INSERT INTO project_counts (project, events) VALUES ($1, 0) ON CONFLICT (project) DO NOTHING",
+                &[&project],
+            )
+            .await?;
+        }
+        let sql = self.locked(
+            "SELECT events FROM project_counts WHERE project = $1",
+            "SELECT events FROM project_counts WHERE project = $1 FOR UPDATE",
+        );
+        Ok(self.query_opt(sql, &[&project]).await?.map_or(0, |r| r.get(0)))
+    }
+}
+
+#[async_trait]
+impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
+    async fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<EventRow>> {
+        let sql = self.locked(
+            "SELECT version, doc FROM events WHERE project = $1 AND name = $2",
+            "SELECT version, doc FROM events WHERE project = $1 AND name = $2 FOR UPDATE",
+        );
+        let row = self.query_opt(sql, &[&project, &name]).await?;
+        Ok(row.map(|r| EventRow { name: name.to_owned(), version: r.get(0), doc: r.get(1) }))
+    }
+    async fn events(&mut self, project: &str, after: &str, limit: usize) -> StoreResult<Vec<EventRow>> {
+        let rows = self
+            .query(
+                "SELECT name, version, doc FROM events WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3",
+                &[&project, &after, &(limit as i64)],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| EventRow { name: r.get(0), version: r.get(1), doc: r.get(2) }).collect())
+    }
+    async fn event_count(&mut self, project: &str) -> StoreResult<u64> {
+        Ok(self.lock_count(project).await? as u64)
+    }
+    async fn add_event_count(&mut self, project: &str, delta: i64) -> StoreResult<()> {
+        self.execute(
+            "UPDATE project_counts SET events = events + $2 WHERE project = $1",
+            &[&project, &delta],
+        )
+        .await?;
+        Ok(())
+    }
+    async fn put_event(&mut self, project: &str, row: &EventRow, new: bool) -> StoreResult<()> {
+        let sql = if new {
+            "INSERT INTO events (project, name, version, doc) VALUES ($1, $2, $3, $4)"
+        } else {
+            "UPDATE events SET version = $3, doc = $4 WHERE project = $1 AND name = $2"
+        };
+        self.conn.execute(sql, &[&project, &row.name, &row.version, &row.doc]).await.map_err(taken)?;
+        Ok(())
+    }
+    async fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()> {
+        self.execute("DELETE FROM events WHERE project = $1 AND name = $2", &[&project, &name]).await?;
+        Ok(())
+    }
+    async fn event_exists(&mut self, project: &str, name: &str) -> StoreResult<bool> {
+        // FOR SHARE: a concurrent DeleteSecretEvent (FOR UPDATE) waits for this transaction, and then sees
+        // its subscription; or it deleted first, and the row is not found here.
+        let sql = self.locked(
+            "SELECT 1 FROM events WHERE project = $1 AND name = $2",
+            "SELECT 1 FROM events WHERE project = $1 AND name = $2 FOR SHARE",
+        );
+        Ok(self.query_opt(sql, &[&project, &name]).await?.is_some())
+    }
+    async fn subscribed(&mut self, project: &str, event: &str) -> StoreResult<bool> {
+        let sql = "SELECT 1 FROM secrets WHERE project = $1 AND event_name = $2 LIMIT 1";
+        Ok(self.query_opt(sql, &[&project, &event]).await?.is_some())
+    }
+
+    async fn put_record(&mut self, project: &str, create_time: i64, doc: &str) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO records (project, create_time, doc) VALUES ($1, $2, $3)",
+            &[&project, &create_time, &doc],
+        )
+        .await?;
+        Ok(())
+    }
+    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
+        let rows = self
+            .query(
+                "SELECT doc FROM records WHERE project = $1 AND create_time >= $2
+                 ORDER BY create_time DESC, id DESC LIMIT $3",
+                &[&project, &since, &(limit as i64)],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+    async fn purge_records(&mut self, before: i64) -> StoreResult<u64> {
+        self.execute("DELETE FROM records WHERE create_time < $1", &[&before]).await
+    }
+
+    async fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>> {
+        let sql = self.locked(
+            "SELECT doc FROM secrets WHERE project = $1 AND name = $2",
+            "SELECT doc FROM secrets WHERE project = $1 AND name = $2 FOR UPDATE",
+        );
+        Ok(self.query_opt(sql, &[&project, &name]).await?.map(|r| r.get(0)))
+    }
+    async fn secrets(
+        &mut self,
+        project: &str,
+        after: &str,
+        limit: usize,
+        event: Option<&str>,
+    ) -> StoreResult<Vec<(String, String)>> {
+        let limit = limit as i64;
+        let rows = match event {
+            Some(event) => {
+                self.query(
+                    "SELECT name, doc FROM secrets WHERE project = $1 AND event_name = $4 AND name > $2
+                     ORDER BY name LIMIT $3",
+                    &[&project, &after, &limit, &event],
+                )
+                .await?
+            }
+            None => {
+                self.query(
+                    "SELECT name, doc FROM secrets WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3",
+                    &[&project, &after, &limit],
+                )
+                .await?
+            }
+        };
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+    async fn secret_count(&mut self, project: &str) -> StoreResult<u64> {
+        // Creates of the project serialise on its count row.
+        self.lock_count(project).await?;
+        let row = self.query_opt("SELECT count(*) FROM secrets WHERE project = $1", &[&project]).await?;
+        Ok(row.map_or(0, |r| r.get::<_, i64>(0)) as u64)
+    }
+    async fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()> {
+        let sql = if new {
+            "INSERT INTO secrets (project, name, event_name, doc, delete_at) VALUES ($1, $2, $3, $4, $5)"
+        } else {
+            "UPDATE secrets SET event_name = $3, doc = $4, delete_at = $5 WHERE project = $1 AND name = $2"
+        };
+        let params: Params<'_> = &[&project, &row.name, &row.event_name, &row.doc, &row.delete_at];
+        self.conn.execute(sql, params).await.map_err(taken)?;
+        Ok(())
+    }
+    async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
+        self.execute("DELETE FROM secrets WHERE project = $1 AND name = $2", &[&project, &name]).await?;
+        self.execute("DELETE FROM secret_versions WHERE project = $1 AND secret = $2", &[&project, &name])
+            .await?;
+        Ok(())
+    }
+    async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>> {
+        let rows = self
+            .query(
+                "SELECT seq, expire_at, doc FROM secret_versions WHERE project = $1 AND secret = $2 ORDER BY seq",
+                &[&project, &secret],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| VersionRecord { seq: r.get(0), expire_at: r.get(1), doc: r.get(2) }).collect())
+    }
+    async fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
+        let sql = "SELECT value FROM secret_versions WHERE project = $1 AND secret = $2 AND seq = $3";
+        Ok(self.query_opt(sql, &[&project, &secret, &seq]).await?.map(|r| r.get(0)))
+    }
+    async fn put_version(
+        &mut self,
+        project: &str,
+        secret: &str,
+        row: &VersionRecord,
+        sealed: Option<&[u8]>,
+    ) -> StoreResult<()> {
+        match sealed {
+            Some(sealed) => {
+                self.execute(
+                    "INSERT INTO secret_versions (project, secret, seq, doc, value, expire_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    &[&project, &secret, &row.seq, &row.doc, &sealed, &row.expire_at],
+                )
+                .await?
+            }
+            None => {
+                self.execute(
+                    "UPDATE secret_versions SET doc = $4, expire_at = $5
+                     WHERE project = $1 AND secret = $2 AND seq = $3",
+                    &[&project, &secret, &row.seq, &row.doc, &row.expire_at],
+                )
+                .await?
+            }
+        };
+        Ok(())
+    }
+    async fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()> {
+        self.execute(
+            "DELETE FROM secret_versions WHERE project = $1 AND secret = $2 AND seq = $3",
+            &[&project, &secret, &seq],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO outbox (project, doc, next_at) VALUES ($1, $2, $3)",
+            &[&project, &doc, &next_at],
+        )
+        .await?;
+        Ok(())
+    }
+    async fn claim_notices(
+        &mut self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<NoticeRow>> {
+        // SKIP LOCKED: instances claiming at once take different rows; a lapsed claim is taken over.
+        let rows = self
+            .query(
+                "UPDATE outbox SET claim_owner = $1, claim_until = $2 + $3
+                 WHERE id IN (SELECT id FROM outbox WHERE next_at <= $2
+                              AND (claim_until IS NULL OR claim_until < $2)
+                              ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
+                 RETURNING id, project, attempts, doc",
+                &[&owner, &now, &lease_ms, &(limit as i64)],
+            )
+            .await?;
+        let mut rows: Vec<NoticeRow> = rows
+            .iter()
+            .map(|r| NoticeRow {
+                id: r.get(0),
+                project: r.get(1),
+                attempts: r.get::<_, i32>(2) as u32,
+                doc: r.get(3),
+            })
+            .collect();
+        rows.sort_by_key(|n| n.id);
+        Ok(rows)
+    }
+    async fn dequeue(&mut self, owner: &str, id: i64) -> StoreResult<bool> {
+        Ok(self.execute("DELETE FROM outbox WHERE id = $1 AND claim_owner = $2", &[&id, &owner]).await? == 1)
+    }
+    async fn requeue(&mut self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
+        self.execute(
+            "UPDATE outbox SET attempts = $3, next_at = $4, claim_owner = NULL, claim_until = NULL
+             WHERE id = $1 AND claim_owner = $2",
+            &[&id, &owner, &(attempts as i32), &next_at],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>> {
+        let sql = self.locked(
+            "SELECT status, request_id, doc FROM tasks WHERE project = $1 AND id = $2",
+            "SELECT status, request_id, doc FROM tasks WHERE project = $1 AND id = $2 FOR UPDATE",
+        );
+        let row = self.query_opt(sql, &[&project, &id]).await?;
+        Ok(row.map(|r| TaskRow { id: id.to_owned(), status: r.get(0), request_id: r.get(1), doc: r.get(2) }))
+    }
+    async fn tasks(&mut self, project: &str) -> StoreResult<Vec<String>> {
+        let rows = self.query("SELECT doc FROM tasks WHERE project = $1 ORDER BY id", &[&project]).await?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+    async fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()> {
+        if new {
+            self.execute(
+                "INSERT INTO tasks (project, id, status, request_id, doc) VALUES ($1, $2, $3, $4, $5)",
+                &[&project, &row.id, &row.status, &row.request_id, &row.doc],
+            )
+            .await?;
+        } else {
+            self.execute(
+                "UPDATE tasks SET status = $3, doc = $4 WHERE project = $1 AND id = $2",
+                &[&project, &row.id, &row.status, &row.doc],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+    async fn claim_tasks(
+        &mut self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ClaimedTaskRow>> {
+        let rows = self
+            .query(
+                "UPDATE tasks SET claim_owner = $1, claim_until = $2 + $3
+                 WHERE (project, id) IN (SELECT project, id FROM tasks WHERE status = 'PENDING'
+                                         AND (claim_until IS NULL OR claim_until < $2)
+                                         LIMIT $4 FOR UPDATE SKIP LOCKED)
+                 RETURNING project, id, status, request_id, doc",
+                &[&owner, &now, &lease_ms, &(limit as i64)],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| ClaimedTaskRow {
+                project: r.get(0),
+                row: TaskRow { id: r.get(1), status: r.get(2), request_id: r.get(3), doc: r.get(4) },
+            })
+            .collect())
+    }
+
+    async fn due(&mut self, now: i64, limit: usize) -> StoreResult<Due> {
+        let limit = limit as i64;
+        let expiries = self
+            .query(
+                "SELECT project, secret, seq FROM secret_versions WHERE expire_at IS NOT NULL AND expire_at <= $1 LIMIT $2",
+                &[&now, &limit],
+            )
+            .await?;
+        let deletions = self
+            .query(
+                "SELECT project, name FROM secrets WHERE delete_at IS NOT NULL AND delete_at <= $1 LIMIT $2",
+                &[&now, &limit],
+            )
+            .await?;
+        Ok(Due {
+            expiries: expiries.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect(),
+            deletions: deletions.iter().map(|r| (r.get(0), r.get(1))).collect(),
+        })
+    }
+
+    async fn meta(&mut self, name: &str) -> StoreResult<Option<Vec<u8>>> {
+        Ok(self.query_opt("SELECT value FROM store_meta WHERE name = $1", &[&name]).await?.map(|r| r.get(0)))
+    }
+    async fn init_meta(&mut self, name: &str, value: &[u8]) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO store_meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            &[&name, &value],
+        )
+        .await?;
+        Ok(())
+    }
+}

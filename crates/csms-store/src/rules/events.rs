@@ -1,0 +1,193 @@
+//! Events: create under the project's quota, partial update and delete under a precondition, and the
+//! in-use check that keeps a subscribed event from being deleted.
+
+use csms_model::{Event, UpdateSecretEventRequestBody};
+
+use super::Pager;
+use crate::backend::{EventRow, Tx};
+use crate::rows::{check_document, decode};
+use crate::{EventDocument, Precondition, Revision, Store, StoreError, StoreResult, Stored, StoredDocument};
+
+/// Applies a partial update to `current`, the one definition of its semantics.
+///
+/// An absent field is left as it is; a present `event_types` or `notification` replaces the whole stored
+/// value. An empty patch changes nothing (not even `update_time` or the version); any present field sets
+/// `update_time` to `now` and increments the version. Returns whether anything was written.
+pub fn apply_update(current: &mut Stored, patch: UpdateSecretEventRequestBody, now: i64) -> bool {
+    if patch.is_empty() {
+        return false;
+    }
+    let event = &mut current.event;
+    if let Some(state) = patch.state {
+        event.state = state;
+    }
+    if let Some(types) = patch.event_types {
+        event.event_types = types;
+    }
+    if let Some(notification) = patch.notification {
+        event.notification = notification;
+    }
+    event.update_time = now;
+    current.version += 1;
+    true
+}
+
+fn row(stored: &Stored) -> StoreResult<EventRow> {
+    Ok(EventRow {
+        name: stored.event.name.clone(),
+        version: stored.version as i64,
+        doc: serde_json::to_string(&stored.event)?,
+    })
+}
+
+/// An event's row as its checked document, for a page of documents.
+fn document(r: EventRow) -> (String, StoreResult<EventDocument>) {
+    let checked = check_document(&r.doc).map(|_| EventDocument { name: r.name.clone(), json: r.doc });
+    (r.name, checked)
+}
+
+/// The event as read inside the transaction, checked against the precondition.
+async fn current(
+    tx: &mut dyn Tx,
+    project: &str,
+    name: &str,
+    precondition: &Precondition,
+) -> StoreResult<Stored> {
+    let row = tx.event(project, name).await?.ok_or(StoreError::NotFound)?;
+    let current = decode(row.version, &row.doc)?;
+    if precondition.holds(&current) { Ok(current) } else { Err(StoreError::PreconditionFailed) }
+}
+
+impl Store {
+    /// Stores a new event unless one of that name exists in the project ([`StoreError::AlreadyExists`])
+    /// or the project already holds `quota` events ([`StoreError::QuotaExceeded`]).
+    pub async fn create(&self, project: &str, event: Event, quota: u64) -> StoreResult<Stored> {
+        let project = project.to_owned();
+        self.write(move |cx| {
+            Box::pin(async move {
+                let tx = &mut *cx.tx;
+                let count = tx.event_count(&project).await?;
+                if tx.event(&project, &event.name).await?.is_some() {
+                    return Err(StoreError::AlreadyExists);
+                }
+                if count >= quota {
+                    return Err(StoreError::QuotaExceeded);
+                }
+                let stored = Stored { event, version: 1 };
+                tx.put_event(&project, &row(&stored)?, true).await?;
+                tx.add_event_count(&project, 1).await?;
+                Ok(stored)
+            })
+        })
+        .await
+    }
+
+    /// The event of that name, if any.
+    pub async fn get(&self, project: &str, name: &str) -> StoreResult<Option<Stored>> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.read(move |cx| {
+            Box::pin(async move {
+                let row = cx.tx.event(&project, &name).await?;
+                row.map(|row| decode(row.version, &row.doc)).transpose()
+            })
+        })
+        .await
+    }
+
+    /// The event [`Store::get`] reads, as its JSON document (exactly what `Event` serialises to, checked
+    /// to be exactly what the service writes), for answering without decoding and encoding it again.
+    pub async fn get_document(&self, project: &str, name: &str) -> StoreResult<Option<StoredDocument>> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.read(move |cx| {
+            Box::pin(async move {
+                let Some(row) = cx.tx.event(&project, &name).await? else { return Ok(None) };
+                let event_id = check_document(&row.doc)?;
+                let revision = Revision { event_id, version: row.version as u64 };
+                Ok(Some(StoredDocument { json: row.doc, revision }))
+            })
+        })
+        .await
+    }
+
+    /// Applies a partial update (see [`apply_update`]) if `precondition` holds, atomically.
+    pub async fn update(
+        &self,
+        project: &str,
+        name: &str,
+        patch: UpdateSecretEventRequestBody,
+        precondition: Precondition,
+        now: i64,
+    ) -> StoreResult<Stored> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.write(move |cx| {
+            Box::pin(async move {
+                let mut stored = current(cx.tx, &project, &name, &precondition).await?;
+                if apply_update(&mut stored, patch, now) {
+                    cx.tx.put_event(&project, &row(&stored)?, false).await?;
+                }
+                Ok(stored)
+            })
+        })
+        .await
+    }
+
+    /// Deletes the event if `precondition` holds and no secret subscribes to it ([`StoreError::InUse`]).
+    pub async fn delete(&self, project: &str, name: &str, precondition: Precondition) -> StoreResult<()> {
+        let (project, name) = (project.to_owned(), name.to_owned());
+        self.write(move |cx| {
+            Box::pin(async move {
+                let tx = &mut *cx.tx;
+                // Creates and deletes of the project serialise here; the event's row is locked next, so a
+                // subscription that has not committed yet (it holds the row shared) is waited for.
+                tx.event_count(&project).await?;
+                current(tx, &project, &name, &precondition).await?;
+                if tx.subscribed(&project, &name).await? {
+                    return Err(StoreError::InUse);
+                }
+                tx.remove_event(&project, &name).await?;
+                tx.add_event_count(&project, -1).await
+            })
+        })
+        .await
+    }
+
+    /// Up to `limit` events of the project with names strictly after `after`, in ascending byte order. A
+    /// row that cannot be read is logged and skipped.
+    pub async fn list(&self, project: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<Stored>> {
+        let (project, after) = (project.to_owned(), after.map(str::to_owned));
+        self.read(move |cx| {
+            Box::pin(async move {
+                let mut pager = Pager::new(&project, "event", after, limit);
+                while let Some(wanted) = pager.wanted() {
+                    let rows = cx.tx.events(&project, pager.after(), wanted).await?;
+                    pager.take(wanted, rows.into_iter().map(|r| (r.name, decode(r.version, &r.doc))));
+                }
+                Ok(pager.rows())
+            })
+        })
+        .await
+    }
+
+    /// The page [`Store::list`] reads, each event as its JSON document (exactly what `Event` serialises
+    /// to, checked as [`Store::get_document`] checks), for answering a page without decoding and encoding
+    /// every event again.
+    pub async fn list_documents(
+        &self,
+        project: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<EventDocument>> {
+        let (project, after) = (project.to_owned(), after.map(str::to_owned));
+        self.read(move |cx| {
+            Box::pin(async move {
+                let mut pager = Pager::new(&project, "event", after, limit);
+                while let Some(wanted) = pager.wanted() {
+                    let rows = cx.tx.events(&project, pager.after(), wanted).await?;
+                    pager.take(wanted, rows.into_iter().map(document));
+                }
+                Ok(pager.rows())
+            })
+        })
+        .await
+    }
+}

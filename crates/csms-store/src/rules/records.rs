@@ -1,0 +1,50 @@
+//! Notification records: what became of each notification, newest first, kept for a retention period.
+
+use csms_model::Record;
+
+use crate::rows::{readable_record, readable_record_document};
+use crate::{Store, StoreResult};
+
+impl Store {
+    /// Appends a notification record.
+    pub async fn append_record(&self, project: &str, record: Record) -> StoreResult<()> {
+        let project = project.to_owned();
+        self.write(move |cx| {
+            Box::pin(async move {
+                let doc = serde_json::to_string(&record)?;
+                cx.tx.put_record(&project, record.create_time, &doc).await
+            })
+        })
+        .await
+    }
+
+    /// Up to `limit` records of the project created at or after `since` (epoch ms), newest first. A record
+    /// that cannot be read is logged and skipped.
+    pub async fn records(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<Record>> {
+        let docs = self.record_rows(project, since, limit).await?;
+        Ok(docs.iter().filter_map(|doc| readable_record(project, doc)).collect())
+    }
+
+    /// The records [`Store::records`] reads, each as its JSON document (exactly what `Record` serialises
+    /// to, checked to be exactly what the service writes), for answering without decoding and encoding
+    /// each again.
+    pub async fn record_documents(
+        &self,
+        project: &str,
+        since: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<String>> {
+        let docs = self.record_rows(project, since, limit).await?;
+        Ok(docs.into_iter().filter_map(|doc| readable_record_document(project, doc)).collect())
+    }
+
+    async fn record_rows(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
+        let project = project.to_owned();
+        self.read(move |cx| Box::pin(async move { cx.tx.records(&project, since, limit).await })).await
+    }
+
+    /// Removes the records created before `before`; returns how many.
+    pub async fn purge_records(&self, before: i64) -> StoreResult<u64> {
+        self.write(move |cx| Box::pin(async move { cx.tx.purge_records(before).await })).await
+    }
+}

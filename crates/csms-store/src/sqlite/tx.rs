@@ -1,0 +1,307 @@
+//! The SQLite side of a transaction: the primitive reads and writes the rules run on, in the writer's
+//! savepoint or on a read connection. Nothing here waits: the rules' futures complete in one poll.
+
+use async_trait::async_trait;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::StoreResult;
+use crate::backend::{ClaimedTaskRow, Due, EventRow, NoticeRow, SecretRow, TaskRow, Tx, VersionRecord};
+
+/// One page of a project's events after a marker: a range scan of the primary key.
+pub(super) const LIST_SQL: &str =
+    "SELECT name, version, doc FROM events WHERE project = ?1 AND name > ?2 ORDER BY name LIMIT ?3";
+/// A page of a project's secrets after a marker: a range scan of the primary key.
+pub(super) const SECRETS_SQL: &str =
+    "SELECT name, doc FROM secrets WHERE project = ?1 AND name > ?2 ORDER BY name LIMIT ?3";
+/// A page of the secrets subscribed to one event: a range scan of `secrets_by_event`.
+pub(super) const SECRETS_BY_EVENT_SQL: &str = "SELECT name, doc FROM secrets
+     WHERE project = ?1 AND event_name = ?4 AND name > ?2 ORDER BY name LIMIT ?3";
+/// Versions whose expiry is due: a range scan of the partial index `versions_due_expiry`.
+pub(super) const DUE_EXPIRIES_SQL: &str = "SELECT project, secret, seq FROM secret_versions
+                                WHERE expire_at IS NOT NULL AND expire_at <= ?1 LIMIT ?2";
+/// Secrets whose scheduled deletion is due: a range scan of the partial index `secrets_due_deletion`.
+pub(super) const DUE_DELETIONS_SQL: &str =
+    "SELECT project, name FROM secrets WHERE delete_at IS NOT NULL AND delete_at <= ?1 LIMIT ?2";
+/// The newest records of a project since a time: a range scan of `records_by_time`.
+pub(super) const RECORDS_SQL: &str = "SELECT doc FROM records WHERE project = ?1 AND create_time >= ?2
+                           ORDER BY create_time DESC, id DESC LIMIT ?3";
+
+/// One connection, inside the writer's savepoint or on a read-only connection.
+pub(super) struct SqliteTx<'a>(pub(super) &'a mut Connection);
+
+impl SqliteTx<'_> {
+    /// Runs a cached statement that writes; how many rows it changed.
+    fn execute(&self, sql: &str, params: impl rusqlite::Params) -> StoreResult<usize> {
+        Ok(self.0.prepare_cached(sql)?.execute(params)?)
+    }
+
+    /// The rows of a cached query, each mapped by `f`.
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> StoreResult<Vec<T>> {
+        let mut stmt = self.0.prepare_cached(sql)?;
+        let rows = stmt.query_map(params, f)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The one row of a cached query, if any.
+    fn row<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> StoreResult<Option<T>> {
+        Ok(self.0.prepare_cached(sql)?.query_row(params, f).optional()?)
+    }
+}
+
+#[async_trait]
+impl Tx for SqliteTx<'_> {
+    async fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<EventRow>> {
+        self.row(
+            "SELECT version, doc FROM events WHERE project = ?1 AND name = ?2",
+            params![project, name],
+            |r| Ok(EventRow { name: name.to_owned(), version: r.get(0)?, doc: r.get(1)? }),
+        )
+    }
+    async fn events(&mut self, project: &str, after: &str, limit: usize) -> StoreResult<Vec<EventRow>> {
+        self.rows(LIST_SQL, params![project, after, limit as i64], |r| {
+            Ok(EventRow { name: r.get(0)?, version: r.get(1)?, doc: r.get(2)? })
+        })
+    }
+    async fn event_count(&mut self, project: &str) -> StoreResult<u64> {
+        let count =
+            self.row("SELECT events FROM project_counts WHERE project = ?1", [project], |r| r.get(0))?;
+        Ok(count.unwrap_or(0_i64) as u64)
+    }
+    async fn add_event_count(&mut self, project: &str, delta: i64) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO project_counts (project, events) VALUES (?1, ?2)
+             ON CONFLICT (project) DO UPDATE SET events = events + excluded.events",
+            params![project, delta],
+        )?;
+        Ok(())
+    }
+    async fn put_event(&mut self, project: &str, row: &EventRow, new: bool) -> StoreResult<()> {
+        let sql = if new {
+            "INSERT INTO events (project, name, version, doc) VALUES (?1, ?2, ?3, ?4)"
+        } else {
+            "UPDATE events SET version = ?3, doc = ?4 WHERE project = ?1 AND name = ?2"
+        };
+        self.execute(sql, params![project, row.name, row.version, row.doc])?;
+        Ok(())
+    }
+    async fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()> {
+        self.execute("DELETE FROM events WHERE project = ?1 AND name = ?2", params![project, name])?;
+        Ok(())
+    }
+    async fn event_exists(&mut self, project: &str, name: &str) -> StoreResult<bool> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT 1 FROM events WHERE project = ?1 AND name = ?2")?
+            .exists(params![project, name])?)
+    }
+    async fn subscribed(&mut self, project: &str, event: &str) -> StoreResult<bool> {
+        let sql = "SELECT 1 FROM secrets WHERE project = ?1 AND event_name = ?2 LIMIT 1";
+        Ok(self.0.prepare_cached(sql)?.exists(params![project, event])?)
+    }
+
+    async fn put_record(&mut self, project: &str, create_time: i64, doc: &str) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO records (project, create_time, doc) VALUES (?1, ?2, ?3)",
+            params![project, create_time, doc],
+        )?;
+        Ok(())
+    }
+    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
+        self.rows(RECORDS_SQL, params![project, since, limit as i64], |r| r.get(0))
+    }
+    async fn purge_records(&mut self, before: i64) -> StoreResult<u64> {
+        Ok(self.execute("DELETE FROM records WHERE create_time < ?1", [before])? as u64)
+    }
+
+    async fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>> {
+        self.row("SELECT doc FROM secrets WHERE project = ?1 AND name = ?2", params![project, name], |r| {
+            r.get(0)
+        })
+    }
+    async fn secrets(
+        &mut self,
+        project: &str,
+        after: &str,
+        limit: usize,
+        event: Option<&str>,
+    ) -> StoreResult<Vec<(String, String)>> {
+        let map = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?));
+        match event {
+            Some(event) => self.rows(SECRETS_BY_EVENT_SQL, params![project, after, limit as i64, event], map),
+            None => self.rows(SECRETS_SQL, params![project, after, limit as i64], map),
+        }
+    }
+    async fn secret_count(&mut self, project: &str) -> StoreResult<u64> {
+        let count = self.row("SELECT count(*) FROM secrets WHERE project = ?1", [project], |r| r.get(0))?;
+        Ok(count.unwrap_or(0_i64) as u64)
+    }
+    async fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()> {
+        let sql = if new {
+            "INSERT INTO secrets (project, name, event_name, doc, delete_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+        } else {
+            "UPDATE secrets SET event_name = ?3, doc = ?4, delete_at = ?5 WHERE project = ?1 AND name = ?2"
+        };
+        self.execute(sql, params![project, row.name, row.event_name, row.doc, row.delete_at])?;
+        Ok(())
+    }
+    async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
+        self.execute("DELETE FROM secrets WHERE project = ?1 AND name = ?2", params![project, name])?;
+        self.execute(
+            "DELETE FROM secret_versions WHERE project = ?1 AND secret = ?2",
+            params![project, name],
+        )?;
+        Ok(())
+    }
+    async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>> {
+        self.rows(
+            "SELECT seq, expire_at, doc FROM secret_versions WHERE project = ?1 AND secret = ?2 ORDER BY seq",
+            params![project, secret],
+            |r| Ok(VersionRecord { seq: r.get(0)?, expire_at: r.get(1)?, doc: r.get(2)? }),
+        )
+    }
+    async fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
+        self.row(
+            "SELECT value FROM secret_versions WHERE project = ?1 AND secret = ?2 AND seq = ?3",
+            params![project, secret, seq],
+            |r| r.get(0),
+        )
+    }
+    async fn put_version(
+        &mut self,
+        project: &str,
+        secret: &str,
+        row: &VersionRecord,
+        sealed: Option<&[u8]>,
+    ) -> StoreResult<()> {
+        match sealed {
+            Some(sealed) => self.execute(
+                "INSERT INTO secret_versions (project, secret, seq, doc, value, expire_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![project, secret, row.seq, row.doc, sealed, row.expire_at],
+            )?,
+            None => self.execute(
+                "UPDATE secret_versions SET doc = ?4, expire_at = ?5 WHERE project = ?1 AND secret = ?2 AND seq = ?3",
+                params![project, secret, row.seq, row.doc, row.expire_at],
+            )?,
+        };
+        Ok(())
+    }
+    async fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()> {
+        self.execute(
+            "DELETE FROM secret_versions WHERE project = ?1 AND secret = ?2 AND seq = ?3",
+            params![project, secret, seq],
+        )?;
+        Ok(())
+    }
+
+    async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO outbox (project, doc, next_at) VALUES (?1, ?2, ?3)",
+            params![project, doc, next_at],
+        )?;
+        Ok(())
+    }
+    async fn claim_notices(
+        &mut self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<NoticeRow>> {
+        let mut rows = self.rows(
+            "UPDATE outbox SET claim_owner = ?1, claim_until = ?2 + ?3
+             WHERE id IN (SELECT id FROM outbox WHERE next_at <= ?2
+                          AND (claim_until IS NULL OR claim_until < ?2) ORDER BY id LIMIT ?4)
+             RETURNING id, project, attempts, doc",
+            params![owner, now, lease_ms, limit as i64],
+            |r| Ok(NoticeRow { id: r.get(0)?, project: r.get(1)?, attempts: r.get(2)?, doc: r.get(3)? }),
+        )?;
+        rows.sort_by_key(|n| n.id);
+        Ok(rows)
+    }
+    async fn dequeue(&mut self, owner: &str, id: i64) -> StoreResult<bool> {
+        Ok(self.execute("DELETE FROM outbox WHERE id = ?1 AND claim_owner = ?2", params![id, owner])? == 1)
+    }
+    async fn requeue(&mut self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
+        self.execute(
+            "UPDATE outbox SET attempts = ?3, next_at = ?4, claim_owner = NULL, claim_until = NULL
+             WHERE id = ?1 AND claim_owner = ?2",
+            params![id, owner, attempts, next_at],
+        )?;
+        Ok(())
+    }
+
+    async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>> {
+        self.row(
+            "SELECT status, request_id, doc FROM tasks WHERE project = ?1 AND id = ?2",
+            params![project, id],
+            |r| Ok(TaskRow { id: id.to_owned(), status: r.get(0)?, request_id: r.get(1)?, doc: r.get(2)? }),
+        )
+    }
+    async fn tasks(&mut self, project: &str) -> StoreResult<Vec<String>> {
+        self.rows("SELECT doc FROM tasks WHERE project = ?1 ORDER BY id", [project], |r| r.get(0))
+    }
+    async fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()> {
+        if new {
+            self.execute(
+                "INSERT INTO tasks (project, id, status, request_id, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![project, row.id, row.status, row.request_id, row.doc],
+            )?;
+        } else {
+            self.execute(
+                "UPDATE tasks SET status = ?3, doc = ?4 WHERE project = ?1 AND id = ?2",
+                params![project, row.id, row.status, row.doc],
+            )?;
+        }
+        Ok(())
+    }
+    async fn claim_tasks(
+        &mut self,
+        owner: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ClaimedTaskRow>> {
+        self.rows(
+            "UPDATE tasks SET claim_owner = ?1, claim_until = ?2 + ?3
+             WHERE status = 'PENDING' AND (claim_until IS NULL OR claim_until < ?2)
+               AND rowid IN (SELECT rowid FROM tasks WHERE status = 'PENDING'
+                             AND (claim_until IS NULL OR claim_until < ?2) LIMIT ?4)
+             RETURNING project, id, status, request_id, doc",
+            params![owner, now, lease_ms, limit as i64],
+            |r| {
+                let row = TaskRow { id: r.get(1)?, status: r.get(2)?, request_id: r.get(3)?, doc: r.get(4)? };
+                Ok(ClaimedTaskRow { project: r.get(0)?, row })
+            },
+        )
+    }
+
+    async fn due(&mut self, now: i64, limit: usize) -> StoreResult<Due> {
+        let expiries = self
+            .rows(DUE_EXPIRIES_SQL, params![now, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let deletions =
+            self.rows(DUE_DELETIONS_SQL, params![now, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(Due { expiries, deletions })
+    }
+
+    async fn meta(&mut self, name: &str) -> StoreResult<Option<Vec<u8>>> {
+        self.row("SELECT value FROM store_meta WHERE name = ?1", [name], |r| r.get(0))
+    }
+    async fn init_meta(&mut self, name: &str, value: &[u8]) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO store_meta (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+            params![name, value],
+        )?;
+        Ok(())
+    }
+}

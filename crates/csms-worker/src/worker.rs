@@ -1,0 +1,325 @@
+//! [`Worker`]: the outbox step and its leases, rotation tasks, and the scan.
+//!
+//! A notification's outcome:
+//! - accepted (2xx): `SUCCESS`;
+//! - a `target_id` that is not an SMN topic URN, or a target answering 403 or 404: `INVALID`, at once;
+//! - anything else (a refused connection, a timeout, 429, 5xx, another status): tried again on a fixed
+//!   schedule, at most [`DELIVERY_MAX_ATTEMPTS`] attempts, all started within
+//!   [`DELIVERY_WINDOW_SECONDS`] of the happening; then `FAIL`.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use csms_model::limits::{DELIVERY_MAX_ATTEMPTS, DELIVERY_WINDOW_SECONDS, MS_PER_DAY, RECORD_RETENTION_DAYS};
+use csms_model::{ErrorCode, NotificationStatus, SecretType, StringEnum};
+use csms_store::{Clock, Notice, RotationError, RotationOutcome, Store, StoreResult, SystemClock};
+use tokio::sync::Semaphore;
+
+use crate::rotate::Rotator;
+use crate::target::{Attempt, Delivery, Target};
+
+/// When each attempt of a notification may start, in seconds after the happening: five attempts within
+/// the two-minute window.
+const ATTEMPT_OFFSETS_SECONDS: [u64; DELIVERY_MAX_ATTEMPTS as usize] = [0, 2, 10, 40, 110];
+const _: () = assert!(ATTEMPT_OFFSETS_SECONDS[DELIVERY_MAX_ATTEMPTS as usize - 1] < DELIVERY_WINDOW_SECONDS);
+
+/// How long one delivery attempt may take (and at most half the lease, so that a claim always outlives
+/// the attempt made under it).
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Most deliveries in flight in one instance.
+const MAX_IN_FLIGHT: usize = 64;
+/// Most expiries and deletions one scan step runs.
+const SCAN_BATCH: usize = 500;
+
+/// The worker of one instance: delivers the outbox, runs rotation tasks and the scan. Run it with
+/// [`Worker::run`]; tests call its steps ([`Worker::deliver_due`], [`Worker::run_tasks`],
+/// [`Worker::scan`]) with a clock they move.
+pub struct Worker {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    target: Arc<dyn Target>,
+    rotators: HashMap<String, Arc<dyn Rotator>>,
+    owner: String,
+    lease: Duration,
+    scan_interval: Duration,
+    poll: Duration,
+    in_flight: Arc<Semaphore>,
+}
+
+impl Worker {
+    /// A worker over `store`, delivering to `target`, on the system clock, scanning every minute.
+    pub fn new(store: Store, target: Arc<dyn Target>) -> Self {
+        Worker {
+            store,
+            clock: Arc::new(SystemClock),
+            target,
+            rotators: HashMap::new(),
+            owner: uuid::Uuid::new_v4().simple().to_string(),
+            lease: Duration::from_secs(30),
+            scan_interval: Duration::from_secs(csms_model::limits::DEFAULT_SCAN_INTERVAL_SECONDS),
+            poll: Duration::from_millis(250),
+            in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+        }
+    }
+
+    /// Reads `clock` (a test's, moved by hand) instead of the system clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Rotates secrets of `kind` with `rotator`; a kind without one fails its tasks.
+    pub fn with_rotator(mut self, kind: SecretType, rotator: Arc<dyn Rotator>) -> Self {
+        self.rotators.insert(kind.as_str().to_owned(), rotator);
+        self
+    }
+
+    /// How long a claim lasts before another instance may take the work over (default 30 s). An attempt
+    /// may take at most half of it (and at most 10 s).
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// How often the expiry scan, the scheduled-deletion executor and the record purge run.
+    pub fn with_scan_interval(mut self, interval: Duration) -> Self {
+        self.scan_interval = interval;
+        self
+    }
+
+    /// How often the outbox and the tasks are polled besides being woken by the store (default 250 ms):
+    /// the delay before another instance's notifications, or a retry, are picked up.
+    pub fn with_poll(mut self, poll: Duration) -> Self {
+        self.poll = poll;
+        self
+    }
+
+    /// Whether secrets of `kind` can be rotated here.
+    pub fn rotates(&self, kind: &SecretType) -> bool {
+        self.rotators.contains_key(kind.as_str())
+    }
+
+    /// Where notifications go, for logs.
+    pub fn describe_target(&self) -> String {
+        self.target.describe()
+    }
+
+    /// This instance's name on its claims.
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    /// Claims the notifications due now and delivers them, each in its own task; resolves once all
+    /// are settled or put back for another attempt. Returns how many were handled.
+    pub async fn deliver_due(self: &Arc<Self>) -> StoreResult<usize> {
+        let handles = self.start_due().await?;
+        let handled = handles.len();
+        for handle in handles {
+            match handle.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "a delivery could not be settled"),
+                Err(e) => tracing::error!(error = %e, "a delivery task failed"),
+            }
+        }
+        Ok(handled)
+    }
+
+    /// Claims as many due notifications as there are free delivery slots and starts delivering each in
+    /// its own task. A claimed notification is nobody else's until its lease lapses, which is longer
+    /// than an attempt may take, so rounds never deliver one twice.
+    async fn start_due(self: &Arc<Self>) -> StoreResult<Vec<tokio::task::JoinHandle<StoreResult<()>>>> {
+        let mut handles = Vec::new();
+        loop {
+            let free = self.in_flight.available_permits();
+            if free == 0 {
+                break;
+            }
+            let now = self.clock.now_ms();
+            let claimed =
+                self.store.claim_notices(&self.owner, now, self.lease.as_millis() as i64, free).await?;
+            let full = claimed.len() == free;
+            for notice in claimed {
+                let permit = Arc::clone(&self.in_flight).acquire_owned().await.expect("never closed");
+                let this = Arc::clone(self);
+                handles.push(tokio::spawn(async move {
+                    let _permit = permit;
+                    this.deliver(notice).await
+                }));
+            }
+            if !full {
+                break;
+            }
+        }
+        Ok(handles)
+    }
+
+    async fn deliver(&self, notice: Notice) -> StoreResult<()> {
+        let started = Instant::now();
+        let attempts = notice.attempts + 1;
+        let outcome = match topic_project(&notice.record.notification_target_id) {
+            None => Attempt::Unusable(
+                "the target id is not an SMN topic URN (urn:smn:region:project:topic)".into(),
+            ),
+            Some(topic_project) => {
+                let delivery = Delivery {
+                    notice: &notice,
+                    topic_project,
+                    message_id: format!("{:032x}", notice.id),
+                    now: self.clock.now_ms(),
+                };
+                match tokio::time::timeout(ATTEMPT_TIMEOUT, self.target.deliver(&delivery)).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => Attempt::Failed(format!("no answer within {} s", ATTEMPT_TIMEOUT.as_secs())),
+                }
+            }
+        };
+        let record = &notice.record;
+        let status = match &outcome {
+            Attempt::Delivered => Some(NotificationStatus::Success),
+            Attempt::Unusable(_) => Some(NotificationStatus::Invalid),
+            Attempt::Failed(_) if attempts >= DELIVERY_MAX_ATTEMPTS => Some(NotificationStatus::Fail),
+            Attempt::Failed(_) => None,
+        };
+        let reason = match &outcome {
+            Attempt::Delivered => "",
+            Attempt::Unusable(r) | Attempt::Failed(r) => r,
+        };
+        tracing::info!(
+            request_id = notice.request_id.as_deref().unwrap_or("-"),
+            project = %notice.project,
+            event = %record.event_name,
+            secret = %record.secret_name,
+            r#type = record.trigger_event_type.as_str(),
+            target = %record.notification_target_id,
+            status = status.as_ref().map_or("RETRY", |s| s.as_str()),
+            attempts,
+            latency_ms = started.elapsed().as_millis() as u64,
+            reason,
+            "notification delivery"
+        );
+        match status {
+            Some(status) => self.store.settle_notice(&self.owner, &notice, status).await,
+            None => {
+                let offset = ATTEMPT_OFFSETS_SECONDS[attempts as usize] as i64 * 1000;
+                let next_at = (record.create_time + offset).max(self.clock.now_ms());
+                self.store.retry_notice(&self.owner, notice.id, attempts, next_at).await
+            }
+        }
+    }
+
+    /// Runs the rotation tasks waiting now, each to its end (SUCCESS or FAILED). Returns how many ran.
+    pub async fn run_tasks(&self) -> StoreResult<usize> {
+        let now = self.clock.now_ms();
+        let claimed = self.store.claim_tasks(&self.owner, now, self.lease.as_millis() as i64, 16).await?;
+        let ran = claimed.len();
+        for claimed in claimed {
+            let (project, task) = (&claimed.project, &claimed.task);
+            let outcome = self.rotate(project, &task.secret_name).await;
+            let finished =
+                self.store.finish_task(project, &task.task_id, outcome, self.clock.now_ms()).await?;
+            tracing::info!(
+                request_id = claimed.request_id.as_deref().unwrap_or("-"),
+                project,
+                secret = %task.secret_name,
+                task = %task.task_id,
+                status = finished.task_status.as_str(),
+                "rotation task finished"
+            );
+        }
+        Ok(ran)
+    }
+
+    async fn rotate(&self, project: &str, name: &str) -> RotationOutcome {
+        let gone = |e: csms_store::StoreError| RotationError::new(ErrorCode::NotFound, e.to_string());
+        let secret = self.store.secret(project, name).await.map_err(gone)?;
+        let Some(rotator) = self.rotators.get(secret.secret_type.as_str()) else {
+            let kind = secret.secret_type.as_str();
+            return Err(RotationError::new(
+                ErrorCode::NoRotator,
+                format!("No rotator is configured for {kind} secrets on this server."),
+            ));
+        };
+        let current = self.store.version(project, name, csms_model::LATEST).await.map_err(gone)?;
+        rotator.rotate(&secret, &current).await
+    }
+
+    /// Fires what is due now (expiries, scheduled deletions) and purges records past their retention.
+    /// Returns how many happenings ran.
+    pub async fn scan(&self) -> StoreResult<usize> {
+        let now = self.clock.now_ms();
+        let mut ran = 0;
+        loop {
+            let batch = self.store.run_due(now, SCAN_BATCH).await?;
+            ran += batch;
+            if batch < SCAN_BATCH {
+                break;
+            }
+        }
+        let purged = self.store.purge_records(now - RECORD_RETENTION_DAYS * MS_PER_DAY).await?;
+        if ran > 0 || purged > 0 {
+            tracing::info!(happenings = ran, purged_records = purged, "scan");
+        }
+        Ok(ran)
+    }
+
+    /// Runs the worker until `shutdown` resolves: deliveries and tasks when the store says work was
+    /// queued, or at each poll; the scan every scan interval. Deliveries run in their own tasks, so a
+    /// slow target holds only its own.
+    pub async fn run(self: Arc<Self>, shutdown: impl Future<Output = ()>) {
+        let mut shutdown = std::pin::pin!(shutdown);
+        let mut last_scan: Option<Instant> = None;
+        loop {
+            if last_scan.is_none_or(|t| t.elapsed() >= self.scan_interval) {
+                last_scan = Some(Instant::now());
+                if let Err(e) = self.scan().await {
+                    tracing::error!(error = %e, "the scan failed");
+                }
+            }
+            if let Err(e) = self.run_tasks().await {
+                tracing::error!(error = %e, "running rotation tasks failed");
+            }
+            // The deliveries run on by themselves; their outcomes are logged by each.
+            if let Err(e) = self.start_due().await {
+                tracing::error!(error = %e, "claiming notifications failed");
+            }
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = self.store.work_queued() => {}
+                _ = tokio::time::sleep(self.poll) => {}
+            }
+        }
+    }
+}
+
+/// The project of an SMN topic URN `urn:smn:{region}:{project}:{topic}`, if `urn` is one.
+fn topic_project(urn: &str) -> Option<&str> {
+    let parts: Vec<&str> = urn.split(':').collect();
+    let [urn_, smn, region, project, topic] = parts.as_slice() else { return None };
+    let name_ok = topic.len() <= 255
+        && topic.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && topic.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    (*urn_ == "urn" && *smn == "smn" && !region.is_empty() && !project.is_empty() && name_ok)
+        .then_some(project)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topic_urns() {
+        assert_eq!(topic_project("urn:smn:cn-north-4:0123abc:topic-1"), Some("0123abc"));
+        for bad in [
+            "demo-smn-id",
+            "urn:smn:r:p",
+            "urn:smn:r:p:t:x",
+            "urn:sns:r:p:t",
+            "urn:smn::p:t",
+            "urn:smn:r:p:-t",
+        ] {
+            assert_eq!(topic_project(bad), None, "{bad}");
+        }
+    }
+}
