@@ -170,7 +170,7 @@ fn secret_docs(
             errors(&[NotFound], false),
         ),
         doc(
-            Operation::CreateSecretForScheduleDeletion,
+            Operation::DeleteSecretForSchedule,
             "Schedule a secret's deletion",
             "Marks the secret PENDING_DELETE; it is deleted after `recovery_window_in_days` unless restored.",
             &on_secret,
@@ -182,7 +182,7 @@ fn secret_docs(
             errors(&pending, true),
         ),
         doc(
-            Operation::RestoreSecretFromScheduleDeletion,
+            Operation::RestoreSecret,
             "Cancel a scheduled deletion",
             "The secret is ENABLED again. A body, if any, is not read.",
             &on_secret,

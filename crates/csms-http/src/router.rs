@@ -117,7 +117,7 @@ mod tests {
         assert_eq!(op(Method::GET, "/v1/p/secrets/s/versions/latest"), api(Operation::ShowSecretVersion));
         assert_eq!(
             op(Method::POST, "/v1/p/secrets/s/scheduled-deleted-tasks/cancel"),
-            api(Operation::RestoreSecretFromScheduleDeletion)
+            api(Operation::RestoreSecret)
         );
         let route = router.route(&Method::PUT, "/v1/p/secrets/a%2Db/versions/v2").unwrap();
         assert_eq!((route.secret_name.as_deref(), route.version_id.as_deref()), (Some("a-b"), Some("v2")));

@@ -63,9 +63,9 @@ operations! {
     /// Deletes a secret and every version at once.
     DeleteSecret => ("DELETE", "/v1/{project_id}/secrets/{secret_name}"),
     /// Schedules a secret's deletion after a recovery window.
-    CreateSecretForScheduleDeletion => ("POST", "/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/create"),
+    DeleteSecretForSchedule => ("POST", "/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/create"),
     /// Cancels a scheduled deletion.
-    RestoreSecretFromScheduleDeletion => ("POST", "/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/cancel"),
+    RestoreSecret => ("POST", "/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/cancel"),
     /// Adds a version to a secret.
     CreateSecretVersion => ("POST", "/v1/{project_id}/secrets/{secret_name}/versions"),
     /// Lists a secret's versions (never their values), oldest first.

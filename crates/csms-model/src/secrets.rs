@@ -287,7 +287,7 @@ pub struct UpdateVersionRequestBody {
     pub expire_time: Option<i64>,
 }
 
-/// Body of CreateSecretForScheduleDeletion (`POST .../scheduled-deleted-tasks/create`).
+/// Body of DeleteSecretForSchedule (`POST .../scheduled-deleted-tasks/create`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeleteSecretForScheduleRequestBody {
