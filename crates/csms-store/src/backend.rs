@@ -70,7 +70,7 @@ pub struct SecretRow<'a> {
     pub doc: &'a str,
 }
 
-/// A version's row, without its value.
+/// A version's row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionRecord {
     /// `n` of the id `vn`: the creation order, its key in the secret.
@@ -79,6 +79,33 @@ pub struct VersionRecord {
     pub expire_at: Option<i64>,
     /// The version's metadata as JSON.
     pub doc: String,
+    /// The sealed value: given when a version is inserted with it; `None` when a row is read (see
+    /// [`Tx::sealed_value`]) or its metadata replaced.
+    pub sealed: Option<Vec<u8>>,
+}
+
+/// One page of a listing: up to `limit` rows of the project with names after `after`, in name order.
+#[derive(Debug, Clone, Copy)]
+pub struct Page<'a> {
+    /// The project listed.
+    pub project: &'a str,
+    /// The exclusive marker: the last name of the page before (`""` for the first page).
+    pub after: &'a str,
+    /// Most rows.
+    pub limit: usize,
+    /// Secrets only: just those subscribed to this event.
+    pub event: Option<&'a str>,
+}
+
+/// A claim: who takes work, when, and until when nobody else may.
+#[derive(Debug, Clone, Copy)]
+pub struct Lease<'a> {
+    /// The claiming instance.
+    pub owner: &'a str,
+    /// Now, epoch milliseconds: work due by then, and claims lapsed by then, are taken.
+    pub now: i64,
+    /// When the claim lapses.
+    pub until: i64,
 }
 
 /// A rotation task's row.
@@ -132,8 +159,8 @@ pub trait Tx: Send {
     // Events.
     /// The event of that name.
     async fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<EventRow>>;
-    /// Up to `limit` events of the project with names after `after`, in name order.
-    async fn events(&mut self, project: &str, after: &str, limit: usize) -> StoreResult<Vec<EventRow>>;
+    /// A page of the project's events.
+    async fn events(&mut self, page: Page<'_>) -> StoreResult<Vec<EventRow>>;
     /// How many events the project holds. In a write, creates and deletes of the project's events
     /// serialise on it.
     async fn event_count(&mut self, project: &str) -> StoreResult<u64>;
@@ -160,48 +187,30 @@ pub trait Tx: Send {
     // Secrets and versions.
     /// The secret of that name, as JSON.
     async fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>>;
-    /// Up to `limit` secrets `(name, document)` of the project with names after `after`, in name order;
-    /// with `event`, only those subscribed to it.
-    async fn secrets(
-        &mut self,
-        project: &str,
-        after: &str,
-        limit: usize,
-        event: Option<&str>,
-    ) -> StoreResult<Vec<(String, String)>>;
+    /// A page of the project's secrets `(name, document)`; with `page.event`, only those subscribed to it.
+    async fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>>;
     /// How many secrets the project holds; in a write, creates of the project's secrets serialise on it.
     async fn secret_count(&mut self, project: &str) -> StoreResult<u64>;
     /// Inserts (`new`) or replaces a secret.
     async fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()>;
     /// Removes a secret and all its versions.
     async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()>;
-    /// Every version of the secret, oldest first.
+    /// Every version of the secret, oldest first, without their values.
     async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>>;
     /// The sealed value of one version.
     async fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>>;
-    /// Inserts a version with its sealed value (`Some`), or replaces a version's row (`None`).
-    async fn put_version(
-        &mut self,
-        project: &str,
-        secret: &str,
-        row: &VersionRecord,
-        sealed: Option<&[u8]>,
-    ) -> StoreResult<()>;
+    /// Inserts a version with its sealed value (`row.sealed`), or replaces a version's row and keeps its
+    /// value (no `row.sealed`).
+    async fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()>;
     /// Removes one version.
     async fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()>;
 
     // The outbox.
     /// Adds a notification to the outbox, to deliver from `next_at`.
     async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()>;
-    /// Claims up to `limit` notifications due at `now` for `owner` until `now + lease_ms`: unclaimed ones,
-    /// and those whose claim has lapsed; in id order. Concurrent claims take different rows.
-    async fn claim_notices(
-        &mut self,
-        owner: &str,
-        now: i64,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<NoticeRow>>;
+    /// Claims up to `limit` notifications due at `lease.now`: unclaimed ones, and those whose claim has
+    /// lapsed; in id order. Concurrent claims take different rows.
+    async fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>>;
     /// Removes notification `id` if `owner` holds its claim; whether it did.
     async fn dequeue(&mut self, owner: &str, id: i64) -> StoreResult<bool>;
     /// Puts notification `id` back, unclaimed, after `attempts` attempts, due at `next_at`, if `owner`
@@ -215,14 +224,8 @@ pub trait Tx: Send {
     async fn tasks(&mut self, project: &str) -> StoreResult<Vec<String>>;
     /// Inserts (`new`) or replaces a task (its status and document).
     async fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()>;
-    /// Claims up to `limit` `PENDING` tasks for `owner` until `now + lease_ms`, as [`Tx::claim_notices`].
-    async fn claim_tasks(
-        &mut self,
-        owner: &str,
-        now: i64,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<ClaimedTaskRow>>;
+    /// Claims up to `limit` `PENDING` tasks, as [`Tx::claim_notices`] claims notifications.
+    async fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>>;
 
     // The scan.
     /// Up to `limit` each of the expiries and scheduled deletions due at `now`.

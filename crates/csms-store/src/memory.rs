@@ -7,7 +7,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use crate::backend::{
-    Backend, ClaimedTaskRow, Due, EventRow, Job, NoticeRow, Output, SecretRow, TaskRow, Tx, VersionRecord,
+    Backend, ClaimedTaskRow, Due, EventRow, Job, Lease, NoticeRow, Output, Page, SecretRow, TaskRow, Tx,
+    VersionRecord,
 };
 use crate::{StoreResult, ready};
 
@@ -101,35 +102,24 @@ impl Backend for MemoryBackend {
 /// The state, as one transaction.
 struct MemoryTx<'a>(&'a mut State);
 
-/// The entries of `map` with keys after `after`, at most `limit`.
-fn after<'m, V>(
-    map: &'m BTreeMap<String, V>,
-    after: &str,
-    limit: usize,
-) -> impl Iterator<Item = (&'m String, &'m V)> {
-    map.range::<str, _>((Bound::Excluded(after), Bound::Unbounded)).take(limit)
+/// The entries of `map` with keys after `after`, in key order.
+fn after<'m, V>(map: &'m BTreeMap<String, V>, after: &str) -> impl Iterator<Item = (&'m String, &'m V)> {
+    map.range::<str, _>((Bound::Excluded(after), Bound::Unbounded))
+}
+
+/// An event's row as stored.
+fn event_row(name: &str, (version, doc): &(i64, String)) -> EventRow {
+    EventRow { name: name.to_owned(), version: *version, doc: doc.clone() }
 }
 
 #[async_trait]
 impl Tx for MemoryTx<'_> {
     async fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<EventRow>> {
-        let found = self.0.project(project).events.get(name);
-        Ok(found.map(|(version, doc)| EventRow {
-            name: name.to_owned(),
-            version: *version,
-            doc: doc.clone(),
-        }))
+        Ok(self.0.project(project).events.get(name).map(|row| event_row(name, row)))
     }
-    async fn events(&mut self, project: &str, from: &str, limit: usize) -> StoreResult<Vec<EventRow>> {
-        let events = &self.0.project(project).events;
-        let page = after(events, from, limit);
-        Ok(page
-            .map(|(name, (version, doc))| EventRow {
-                name: name.clone(),
-                version: *version,
-                doc: doc.clone(),
-            })
-            .collect())
+    async fn events(&mut self, page: Page<'_>) -> StoreResult<Vec<EventRow>> {
+        let events = after(&self.0.project(page.project).events, page.after).take(page.limit);
+        Ok(events.map(|(name, row)| event_row(name, row)).collect())
     }
     async fn event_count(&mut self, project: &str) -> StoreResult<u64> {
         Ok(self.0.project(project).events.len() as u64)
@@ -178,17 +168,10 @@ impl Tx for MemoryTx<'_> {
     async fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>> {
         Ok(self.0.project(project).secrets.get(name).map(|s| s.doc.clone()))
     }
-    async fn secrets(
-        &mut self,
-        project: &str,
-        from: &str,
-        limit: usize,
-        event: Option<&str>,
-    ) -> StoreResult<Vec<(String, String)>> {
-        let secrets = &self.0.project(project).secrets;
-        let subscribed = |s: &&StoredSecret| event.is_none_or(|e| s.event_name.as_deref() == Some(e));
-        let page = secrets.range::<str, _>((Bound::Excluded(from), Bound::Unbounded));
-        Ok(page.filter(|(_, s)| subscribed(s)).take(limit).map(|(n, s)| (n.clone(), s.doc.clone())).collect())
+    async fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>> {
+        let subscribed = |s: &StoredSecret| page.event.is_none_or(|e| s.event_name.as_deref() == Some(e));
+        let secrets = after(&self.0.project(page.project).secrets, page.after).filter(|(_, s)| subscribed(s));
+        Ok(secrets.take(page.limit).map(|(n, s)| (n.clone(), s.doc.clone())).collect())
     }
     async fn secret_count(&mut self, project: &str) -> StoreResult<u64> {
         Ok(self.0.project(project).secrets.len() as u64)
@@ -216,21 +199,16 @@ impl Tx for MemoryTx<'_> {
         let versions = self.0.project(project).versions.get(secret);
         Ok(versions.and_then(|v| v.get(&seq)).map(|(_, sealed)| sealed.clone()))
     }
-    async fn put_version(
-        &mut self,
-        project: &str,
-        secret: &str,
-        row: &VersionRecord,
-        sealed: Option<&[u8]>,
-    ) -> StoreResult<()> {
+    async fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()> {
         let versions = self.0.project(project).versions.entry(secret.to_owned()).or_default();
-        match sealed {
+        let stored = VersionRecord { sealed: None, ..row.clone() };
+        match &row.sealed {
             Some(sealed) => {
-                versions.insert(row.seq, (row.clone(), sealed.to_vec()));
+                versions.insert(row.seq, (stored, sealed.clone()));
             }
             None => {
-                if let Some((stored, _)) = versions.get_mut(&row.seq) {
-                    *stored = row.clone();
+                if let Some((kept, _)) = versions.get_mut(&row.seq) {
+                    *kept = stored;
                 }
             }
         }
@@ -250,17 +228,11 @@ impl Tx for MemoryTx<'_> {
         self.0.project(project).outbox.insert(id, queued);
         Ok(())
     }
-    async fn claim_notices(
-        &mut self,
-        owner: &str,
-        now: i64,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<NoticeRow>> {
+    async fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>> {
         let mut due: Vec<(i64, &String, &mut Queued)> = Vec::new();
         for (project, p) in &mut self.0.projects {
             for (id, queued) in &mut p.outbox {
-                if queued.next_at <= now && claimable(&queued.claim, now) {
+                if queued.next_at <= lease.now && claimable(&queued.claim, lease.now) {
                     due.push((*id, project, queued));
                 }
             }
@@ -270,7 +242,7 @@ impl Tx for MemoryTx<'_> {
             .into_iter()
             .take(limit)
             .map(|(id, project, queued)| {
-                queued.claim = Some((owner.to_owned(), now + lease_ms));
+                queued.claim = Some((lease.owner.to_owned(), lease.until));
                 NoticeRow { id, project: project.clone(), attempts: queued.attempts, doc: queued.doc.clone() }
             })
             .collect())
@@ -311,18 +283,12 @@ impl Tx for MemoryTx<'_> {
         }
         Ok(())
     }
-    async fn claim_tasks(
-        &mut self,
-        owner: &str,
-        now: i64,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<ClaimedTaskRow>> {
+    async fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>> {
         let mut claimed = Vec::new();
         for (project, p) in &mut self.0.projects {
             for (row, claim) in p.tasks.values_mut() {
-                if claimed.len() < limit && row.status == "PENDING" && claimable(claim, now) {
-                    *claim = Some((owner.to_owned(), now + lease_ms));
+                if claimed.len() < limit && row.status == "PENDING" && claimable(claim, lease.now) {
+                    *claim = Some((lease.owner.to_owned(), lease.until));
                     claimed.push(ClaimedTaskRow { project: project.clone(), row: row.clone() });
                 }
             }

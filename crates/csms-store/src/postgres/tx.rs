@@ -7,7 +7,9 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 
-use crate::backend::{ClaimedTaskRow, Due, EventRow, NoticeRow, SecretRow, TaskRow, Tx, VersionRecord};
+use crate::backend::{
+    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, SecretRow, TaskRow, Tx, VersionRecord,
+};
 use crate::{StoreError, StoreResult};
 
 /// A transaction (`lock`: a write's, whose reads lock what they read) or a pooled connection (a read's).
@@ -85,11 +87,11 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         let row = self.query_opt(sql, &[&project, &name]).await?;
         Ok(row.map(|r| EventRow { name: name.to_owned(), version: r.get(0), doc: r.get(1) }))
     }
-    async fn events(&mut self, project: &str, after: &str, limit: usize) -> StoreResult<Vec<EventRow>> {
+    async fn events(&mut self, page: Page<'_>) -> StoreResult<Vec<EventRow>> {
         let rows = self
             .query(
                 "SELECT name, version, doc FROM events WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3",
-                &[&project, &after, &(limit as i64)],
+                &[&page.project, &page.after, &(page.limit as i64)],
             )
             .await?;
         Ok(rows.iter().map(|r| EventRow { name: r.get(0), version: r.get(1), doc: r.get(2) }).collect())
@@ -161,29 +163,19 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         );
         Ok(self.query_opt(sql, &[&project, &name]).await?.map(|r| r.get(0)))
     }
-    async fn secrets(
-        &mut self,
-        project: &str,
-        after: &str,
-        limit: usize,
-        event: Option<&str>,
-    ) -> StoreResult<Vec<(String, String)>> {
-        let limit = limit as i64;
-        let rows = match event {
-            Some(event) => {
-                self.query(
-                    "SELECT name, doc FROM secrets WHERE project = $1 AND event_name = $4 AND name > $2
-                     ORDER BY name LIMIT $3",
-                    &[&project, &after, &limit, &event],
-                )
-                .await?
+    async fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>> {
+        let values: [&(dyn ToSql + Sync); 4] =
+            [&page.project, &page.after, &(page.limit as i64), &page.event];
+        let rows = match page.event {
+            Some(_) => {
+                let sql = "SELECT name, doc FROM secrets WHERE project = $1 AND event_name = $4 AND name > $2
+                           ORDER BY name LIMIT $3";
+                self.query(sql, &values).await?
             }
             None => {
-                self.query(
-                    "SELECT name, doc FROM secrets WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3",
-                    &[&project, &after, &limit],
-                )
-                .await?
+                let sql =
+                    "SELECT name, doc FROM secrets WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3";
+                self.query(sql, &values[..3]).await?
             }
         };
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
@@ -217,35 +209,28 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
                 &[&project, &secret],
             )
             .await?;
-        Ok(rows.iter().map(|r| VersionRecord { seq: r.get(0), expire_at: r.get(1), doc: r.get(2) }).collect())
+        Ok(rows
+            .iter()
+            .map(|r| VersionRecord { seq: r.get(0), expire_at: r.get(1), doc: r.get(2), sealed: None })
+            .collect())
     }
     async fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
         let sql = "SELECT value FROM secret_versions WHERE project = $1 AND secret = $2 AND seq = $3";
         Ok(self.query_opt(sql, &[&project, &secret, &seq]).await?.map(|r| r.get(0)))
     }
-    async fn put_version(
-        &mut self,
-        project: &str,
-        secret: &str,
-        row: &VersionRecord,
-        sealed: Option<&[u8]>,
-    ) -> StoreResult<()> {
-        match sealed {
-            Some(sealed) => {
-                self.execute(
-                    "INSERT INTO secret_versions (project, secret, seq, doc, value, expire_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                    &[&project, &secret, &row.seq, &row.doc, &sealed, &row.expire_at],
-                )
-                .await?
+    async fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()> {
+        let values: [&(dyn ToSql + Sync); 6] =
+            [&project, &secret, &row.seq, &row.doc, &row.expire_at, &row.sealed];
+        match row.sealed {
+            Some(_) => {
+                let sql = "INSERT INTO secret_versions (project, secret, seq, doc, expire_at, value)
+                           VALUES ($1, $2, $3, $4, $5, $6)";
+                self.execute(sql, &values).await?
             }
             None => {
-                self.execute(
-                    "UPDATE secret_versions SET doc = $4, expire_at = $5
-                     WHERE project = $1 AND secret = $2 AND seq = $3",
-                    &[&project, &secret, &row.seq, &row.doc, &row.expire_at],
-                )
-                .await?
+                let sql = "UPDATE secret_versions SET doc = $4, expire_at = $5
+                           WHERE project = $1 AND secret = $2 AND seq = $3";
+                self.execute(sql, &values[..5]).await?
             }
         };
         Ok(())
@@ -267,22 +252,16 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         .await?;
         Ok(())
     }
-    async fn claim_notices(
-        &mut self,
-        owner: &str,
-        now: i64,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<NoticeRow>> {
+    async fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>> {
         // SKIP LOCKED: instances claiming at once take different rows; a lapsed claim is taken over.
         let rows = self
             .query(
-                "UPDATE outbox SET claim_owner = $1, claim_until = $2 + $3
+                "UPDATE outbox SET claim_owner = $1, claim_until = $3
                  WHERE id IN (SELECT id FROM outbox WHERE next_at <= $2
                               AND (claim_until IS NULL OR claim_until < $2)
                               ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
                  RETURNING id, project, attempts, doc",
-                &[&owner, &now, &lease_ms, &(limit as i64)],
+                &[&lease.owner, &lease.now, &lease.until, &(limit as i64)],
             )
             .await?;
         let mut rows: Vec<NoticeRow> = rows
@@ -338,21 +317,15 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         }
         Ok(())
     }
-    async fn claim_tasks(
-        &mut self,
-        owner: &str,
-        now: i64,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<ClaimedTaskRow>> {
+    async fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>> {
         let rows = self
             .query(
-                "UPDATE tasks SET claim_owner = $1, claim_until = $2 + $3
+                "UPDATE tasks SET claim_owner = $1, claim_until = $3
                  WHERE (project, id) IN (SELECT project, id FROM tasks WHERE status = 'PENDING'
                                          AND (claim_until IS NULL OR claim_until < $2)
                                          LIMIT $4 FOR UPDATE SKIP LOCKED)
                  RETURNING project, id, status, request_id, doc",
-                &[&owner, &now, &lease_ms, &(limit as i64)],
+                &[&lease.owner, &lease.now, &lease.until, &(limit as i64)],
             )
             .await?;
         Ok(rows

@@ -3,8 +3,8 @@
 
 use csms_model::{Event, UpdateSecretEventRequestBody};
 
-use super::Pager;
-use crate::backend::{EventRow, Tx};
+use super::paged;
+use crate::backend::{EventRow, Page, Tx};
 use crate::rows::{check_document, decode};
 use crate::{EventDocument, Precondition, Revision, Store, StoreError, StoreResult, Stored, StoredDocument};
 
@@ -157,12 +157,16 @@ impl Store {
         let (project, after) = (project.to_owned(), after.map(str::to_owned));
         self.read(move |cx| {
             Box::pin(async move {
-                let mut pager = Pager::new(&project, "event", after, limit);
-                while let Some(wanted) = pager.wanted() {
-                    let rows = cx.tx.events(&project, pager.after(), wanted).await?;
-                    pager.take(wanted, rows.into_iter().map(|r| (r.name, decode(r.version, &r.doc))));
-                }
-                Ok(pager.rows())
+                let page =
+                    Page { project: &project, after: after.as_deref().unwrap_or(""), limit, event: None };
+                paged(
+                    cx.tx,
+                    "event",
+                    page,
+                    |tx, page| tx.events(page),
+                    |r| (r.name, decode(r.version, &r.doc)),
+                )
+                .await
             })
         })
         .await
@@ -180,12 +184,9 @@ impl Store {
         let (project, after) = (project.to_owned(), after.map(str::to_owned));
         self.read(move |cx| {
             Box::pin(async move {
-                let mut pager = Pager::new(&project, "event", after, limit);
-                while let Some(wanted) = pager.wanted() {
-                    let rows = cx.tx.events(&project, pager.after(), wanted).await?;
-                    pager.take(wanted, rows.into_iter().map(document));
-                }
-                Ok(pager.rows())
+                let page =
+                    Page { project: &project, after: after.as_deref().unwrap_or(""), limit, event: None };
+                paged(cx.tx, "event", page, |tx, page| tx.events(page), document).await
             })
         })
         .await

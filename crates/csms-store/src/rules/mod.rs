@@ -14,52 +14,28 @@ pub use events::apply_update;
 pub(crate) use secrets::check_key;
 
 use crate::StoreResult;
+use crate::backend::{Page, Tx};
 use crate::rows::readable_page;
+use crate::store::Step;
 
-/// A listing of up to `limit` rows after a marker, read page by page: while [`Pager::wanted`] asks for
-/// more, fetch that many rows after [`Pager::after`] and give them, each `(name, decoded row)`, to
-/// [`Pager::take`]. Unreadable rows are logged and skipped, and the next fetch goes on past them, until
-/// `limit` rows are read or the rows end: the one listing loop of every listing.
-struct Pager<'p, T> {
-    project: &'p str,
-    what: &'static str,
-    after: String,
-    limit: usize,
-    out: Vec<T>,
-    done: bool,
-}
-
-impl<'p, T> Pager<'p, T> {
-    fn new(project: &'p str, what: &'static str, after: Option<String>, limit: usize) -> Self {
-        Pager {
-            project,
-            what,
-            after: after.unwrap_or_default(),
-            limit,
-            out: Vec::with_capacity(limit),
-            done: false,
+/// Up to `page.limit` rows after the marker `page.after`, fetched page by page with `fetch` and decoded
+/// with `decode` into `(name, row)`. Unreadable rows are logged and skipped, and the next fetch goes on
+/// past them, until `limit` rows are read or the rows end: the one listing loop of every listing.
+async fn paged<R, T>(
+    tx: &mut dyn Tx,
+    what: &str,
+    page: Page<'_>,
+    fetch: for<'a> fn(&'a mut dyn Tx, Page<'a>) -> Step<'a, Vec<R>>,
+    decode: fn(R) -> (String, StoreResult<T>),
+) -> StoreResult<Vec<T>> {
+    let (mut out, mut after) = (Vec::with_capacity(page.limit), page.after.to_owned());
+    while out.len() < page.limit {
+        let wanted = page.limit - out.len();
+        let rows = fetch(tx, Page { after: &after, limit: wanted, ..page }).await?;
+        match readable_page(page.project, what, rows.into_iter().map(decode), wanted, &mut out) {
+            Some(last) => after = last,
+            None => break,
         }
     }
-
-    /// How many rows the next fetch asks for, if one is needed.
-    fn wanted(&self) -> Option<usize> {
-        (!self.done && self.out.len() < self.limit).then(|| self.limit - self.out.len())
-    }
-
-    /// The marker the next fetch reads after.
-    fn after(&self) -> &str {
-        &self.after
-    }
-
-    /// Takes a fetched page of `wanted` rows asked for.
-    fn take(&mut self, wanted: usize, rows: impl ExactSizeIterator<Item = (String, StoreResult<T>)>) {
-        match readable_page(self.project, self.what, rows, wanted, &mut self.out) {
-            Some(last) => self.after = last,
-            None => self.done = true,
-        }
-    }
-
-    fn rows(self) -> Vec<T> {
-        self.out
-    }
+    Ok(out)
 }

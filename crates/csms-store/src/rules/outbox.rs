@@ -6,6 +6,7 @@ use csms_model::{
     StringEnum, VersionMetadata,
 };
 
+use crate::backend::{Lease, NoticeRow};
 use crate::rows::decode;
 use crate::store::Cx;
 use crate::{Notice, Origin, Store, StoreResult, iso_millis};
@@ -64,6 +65,12 @@ pub(super) async fn fire(
     Ok(())
 }
 
+/// A claimed outbox row as the notification it holds.
+fn notice(row: NoticeRow) -> StoreResult<Notice> {
+    let notice: Notice = serde_json::from_str(&row.doc)?;
+    Ok(Notice { id: row.id, project: row.project, attempts: row.attempts, ..notice })
+}
+
 impl Store {
     /// Claims up to `limit` notifications due at `now` for `owner`, for `lease_ms`: unclaimed ones, and
     /// those whose claim has lapsed (their owner died); in the order they were queued.
@@ -77,13 +84,8 @@ impl Store {
         let owner = owner.to_owned();
         self.write(move |cx| {
             Box::pin(async move {
-                let rows = cx.tx.claim_notices(&owner, now, lease_ms, limit).await?;
-                rows.into_iter()
-                    .map(|row| {
-                        let notice: Notice = serde_json::from_str(&row.doc)?;
-                        Ok(Notice { id: row.id, project: row.project, attempts: row.attempts, ..notice })
-                    })
-                    .collect()
+                let lease = Lease { owner: &owner, now, until: now + lease_ms };
+                cx.tx.claim_notices(lease, limit).await?.into_iter().map(notice).collect()
             })
         })
         .await

@@ -8,9 +8,9 @@ use csms_model::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::Pager;
 use super::outbox::fire;
-use crate::backend::{SecretRow, Tx, VersionRecord};
+use super::paged;
+use crate::backend::{Page, SecretRow, Tx, VersionRecord};
 use crate::cipher::value_aad;
 use crate::rows::decode_secret;
 use crate::store::Cx;
@@ -40,8 +40,14 @@ impl VersionRow {
         self.meta.expire_time.filter(|_| !self.expiry_fired)
     }
 
-    fn record(&self) -> StoreResult<VersionRecord> {
-        Ok(VersionRecord { seq: self.seq, expire_at: self.expiry_due(), doc: serde_json::to_string(self)? })
+    /// The row, with its sealed value when it is inserted.
+    fn record(&self, sealed: Option<Vec<u8>>) -> StoreResult<VersionRecord> {
+        Ok(VersionRecord {
+            seq: self.seq,
+            expire_at: self.expiry_due(),
+            doc: serde_json::to_string(self)?,
+            sealed,
+        })
     }
 
     fn decode(record: VersionRecord) -> StoreResult<Self> {
@@ -108,14 +114,15 @@ pub(super) async fn versions(tx: &mut dyn Tx, project: &str, name: &str) -> Stor
     tx.versions(project, name).await?.into_iter().map(VersionRow::decode).collect()
 }
 
+/// Inserts `row` with its sealed value, or replaces its metadata (`sealed` is `None`).
 async fn put_version(
     tx: &mut dyn Tx,
     project: &str,
     name: &str,
     row: &VersionRow,
-    sealed: Option<&[u8]>,
+    sealed: Option<Vec<u8>>,
 ) -> StoreResult<()> {
-    tx.put_version(project, name, &row.record()?, sealed).await
+    tx.put_version(project, name, &row.record(sealed)?).await
 }
 
 async fn check_subscriptions(tx: &mut dyn Tx, project: &str, events: &[String]) -> StoreResult<()> {
@@ -163,7 +170,7 @@ async fn create_secret(
     };
     let sealed = seal(cx.cipher, project, &secret, &first, &payload);
     put(cx.tx, project, &secret, true).await?;
-    put_version(cx.tx, project, &secret.name, &first, Some(&sealed)).await?;
+    put_version(cx.tx, project, &secret.name, &first, Some(sealed)).await?;
     fire(cx, origin, project, &secret, EventType::SecretVersionCreated, Some(&first.meta)).await?;
     Ok(secret)
 }
@@ -358,7 +365,7 @@ pub(super) async fn create_version(
     for &i in changed.iter().filter(|i| !pruned.contains(i)) {
         put_version(cx.tx, project, name, &versions[i], None).await?;
     }
-    put_version(cx.tx, project, name, &row, Some(&sealed)).await?;
+    put_version(cx.tx, project, name, &row, Some(sealed)).await?;
     secret.update_time = now;
     put(cx.tx, project, &secret, false).await?;
     fire(cx, origin, project, &secret, EventType::SecretVersionCreated, Some(&row.meta)).await?;
@@ -444,12 +451,16 @@ impl Store {
             (project.to_owned(), after.map(str::to_owned), event.map(str::to_owned));
         self.read(move |cx| {
             Box::pin(async move {
-                let mut pager = Pager::new(&project, "secret", after, limit);
-                while let Some(wanted) = pager.wanted() {
-                    let rows = cx.tx.secrets(&project, pager.after(), wanted, event.as_deref()).await?;
-                    pager.take(wanted, rows.into_iter().map(|(name, doc)| (name, decode_secret(&doc))));
-                }
-                Ok(pager.rows())
+                let after = after.as_deref().unwrap_or("");
+                let page = Page { project: &project, after, limit, event: event.as_deref() };
+                paged(
+                    cx.tx,
+                    "secret",
+                    page,
+                    |tx, page| tx.secrets(page),
+                    |(name, doc)| (name, decode_secret(&doc)),
+                )
+                .await
             })
         })
         .await

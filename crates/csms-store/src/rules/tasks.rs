@@ -5,7 +5,7 @@ use csms_model::{ErrorCode, EventType, SecretState, SecretTask, StringEnum, Task
 
 use super::outbox::fire;
 use super::secrets::{create_version, existing, find, load, put, usable, versions};
-use crate::backend::{TaskRow, Tx};
+use crate::backend::{ClaimedTaskRow, Lease, TaskRow, Tx};
 use crate::store::Cx;
 use crate::{
     ClaimedTask, NewVersion, Origin, RotationError, RotationOutcome, Store, StoreError, StoreResult,
@@ -97,6 +97,12 @@ async fn fail_with(
     Ok(task)
 }
 
+/// A claimed task row as the task it holds.
+fn claimed(claimed: ClaimedTaskRow) -> StoreResult<ClaimedTask> {
+    let (project, request_id) = (claimed.project, claimed.row.request_id);
+    Ok(ClaimedTask { project, task: serde_json::from_str(&claimed.row.doc)?, request_id })
+}
+
 impl Store {
     /// Creates a PENDING rotation task for the secret (refused while its deletion is scheduled); returns
     /// it and the id of the version it will make.
@@ -142,16 +148,8 @@ impl Store {
         let owner = owner.to_owned();
         self.write(move |cx| {
             Box::pin(async move {
-                let rows = cx.tx.claim_tasks(&owner, now, lease_ms, limit).await?;
-                rows.into_iter()
-                    .map(|claimed| {
-                        Ok(ClaimedTask {
-                            project: claimed.project,
-                            task: serde_json::from_str(&claimed.row.doc)?,
-                            request_id: claimed.row.request_id,
-                        })
-                    })
-                    .collect()
+                let lease = Lease { owner: &owner, now, until: now + lease_ms };
+                cx.tx.claim_tasks(lease, limit).await?.into_iter().map(claimed).collect()
             })
         })
         .await

@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::StoreResult;
-use crate::backend::{ClaimedTaskRow, Due, EventRow, NoticeRow, SecretRow, TaskRow, Tx, VersionRecord};
+use crate::backend::{
+    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, SecretRow, TaskRow, Tx, VersionRecord,
+};
 
 /// One page of a project's events after a marker: a range scan of the primary key.
 pub(super) const LIST_SQL: &str =
@@ -67,8 +69,8 @@ impl Tx for SqliteTx<'_> {
             |r| Ok(EventRow { name: name.to_owned(), version: r.get(0)?, doc: r.get(1)? }),
         )
     }
-    async fn events(&mut self, project: &str, after: &str, limit: usize) -> StoreResult<Vec<EventRow>> {
-        self.rows(LIST_SQL, params![project, after, limit as i64], |r| {
+    async fn events(&mut self, page: Page<'_>) -> StoreResult<Vec<EventRow>> {
+        self.rows(LIST_SQL, params![page.project, page.after, page.limit as i64], |r| {
             Ok(EventRow { name: r.get(0)?, version: r.get(1)?, doc: r.get(2)? })
         })
     }
@@ -128,17 +130,12 @@ impl Tx for SqliteTx<'_> {
             r.get(0)
         })
     }
-    async fn secrets(
-        &mut self,
-        project: &str,
-        after: &str,
-        limit: usize,
-        event: Option<&str>,
-    ) -> StoreResult<Vec<(String, String)>> {
+    async fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>> {
         let map = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?));
-        match event {
-            Some(event) => self.rows(SECRETS_BY_EVENT_SQL, params![project, after, limit as i64, event], map),
-            None => self.rows(SECRETS_SQL, params![project, after, limit as i64], map),
+        let (project, after, limit) = (page.project, page.after, page.limit as i64);
+        match page.event {
+            Some(event) => self.rows(SECRETS_BY_EVENT_SQL, params![project, after, limit, event], map),
+            None => self.rows(SECRETS_SQL, params![project, after, limit], map),
         }
     }
     async fn secret_count(&mut self, project: &str) -> StoreResult<u64> {
@@ -166,7 +163,7 @@ impl Tx for SqliteTx<'_> {
         self.rows(
             "SELECT seq, expire_at, doc FROM secret_versions WHERE project = ?1 AND secret = ?2 ORDER BY seq",
             params![project, secret],
-            |r| Ok(VersionRecord { seq: r.get(0)?, expire_at: r.get(1)?, doc: r.get(2)? }),
+            |r| Ok(VersionRecord { seq: r.get(0)?, expire_at: r.get(1)?, doc: r.get(2)?, sealed: None }),
         )
     }
     async fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
@@ -176,22 +173,18 @@ impl Tx for SqliteTx<'_> {
             |r| r.get(0),
         )
     }
-    async fn put_version(
-        &mut self,
-        project: &str,
-        secret: &str,
-        row: &VersionRecord,
-        sealed: Option<&[u8]>,
-    ) -> StoreResult<()> {
-        match sealed {
-            Some(sealed) => self.execute(
-                "INSERT INTO secret_versions (project, secret, seq, doc, value, expire_at)
+    async fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()> {
+        let values: [&dyn rusqlite::ToSql; 6] =
+            [&project, &secret, &row.seq, &row.doc, &row.expire_at, &row.sealed];
+        match row.sealed {
+            Some(_) => self.execute(
+                "INSERT INTO secret_versions (project, secret, seq, doc, expire_at, value)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![project, secret, row.seq, row.doc, sealed, row.expire_at],
+                &values[..],
             )?,
             None => self.execute(
                 "UPDATE secret_versions SET doc = ?4, expire_at = ?5 WHERE project = ?1 AND secret = ?2 AND seq = ?3",
-                params![project, secret, row.seq, row.doc, row.expire_at],
+                &values[..5],
             )?,
         };
         Ok(())
@@ -211,19 +204,13 @@ impl Tx for SqliteTx<'_> {
         )?;
         Ok(())
     }
-    async fn claim_notices(
-        &mut self,
-        owner: &str,
-        now: i64,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<NoticeRow>> {
+    async fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>> {
         let mut rows = self.rows(
-            "UPDATE outbox SET claim_owner = ?1, claim_until = ?2 + ?3
+            "UPDATE outbox SET claim_owner = ?1, claim_until = ?3
              WHERE id IN (SELECT id FROM outbox WHERE next_at <= ?2
                           AND (claim_until IS NULL OR claim_until < ?2) ORDER BY id LIMIT ?4)
              RETURNING id, project, attempts, doc",
-            params![owner, now, lease_ms, limit as i64],
+            params![lease.owner, lease.now, lease.until, limit as i64],
             |r| Ok(NoticeRow { id: r.get(0)?, project: r.get(1)?, attempts: r.get(2)?, doc: r.get(3)? }),
         )?;
         rows.sort_by_key(|n| n.id);
@@ -265,20 +252,14 @@ impl Tx for SqliteTx<'_> {
         }
         Ok(())
     }
-    async fn claim_tasks(
-        &mut self,
-        owner: &str,
-        now: i64,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<ClaimedTaskRow>> {
+    async fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>> {
         self.rows(
-            "UPDATE tasks SET claim_owner = ?1, claim_until = ?2 + ?3
+            "UPDATE tasks SET claim_owner = ?1, claim_until = ?3
              WHERE status = 'PENDING' AND (claim_until IS NULL OR claim_until < ?2)
                AND rowid IN (SELECT rowid FROM tasks WHERE status = 'PENDING'
                              AND (claim_until IS NULL OR claim_until < ?2) LIMIT ?4)
              RETURNING project, id, status, request_id, doc",
-            params![owner, now, lease_ms, limit as i64],
+            params![lease.owner, lease.now, lease.until, limit as i64],
             |r| {
                 let row = TaskRow { id: r.get(1)?, status: r.get(2)?, request_id: r.get(3)?, doc: r.get(4)? };
                 Ok(ClaimedTaskRow { project: r.get(0)?, row })
