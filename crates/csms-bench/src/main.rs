@@ -20,8 +20,7 @@ use anyhow::{Context, bail};
 use bytes::Bytes;
 use clap::{Parser, Subcommand, ValueEnum};
 use csms_model::{
-    Event, EventState, EventType, Notification, NotificationStatus, Record, Secret, SecretState, SecretType,
-    TargetType,
+    Event, EventState, EventType, Notification, NotificationStatus, Record, Secret, SecretType, TargetType,
 };
 use csms_store::{Cipher, Origin, Payload, Store, StoreError};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
@@ -202,25 +201,8 @@ async fn fill(store: Store, from: usize, to: usize) -> anyhow::Result<()> {
     }
     if from == 0 {
         for i in 0..SECRETS {
-            let secret = Secret {
-                id: format!("00000000-0000-4000-8000-{i:012}"),
-                name: format!("sec-{i:04}"),
-                state: SecretState::Enabled,
-                kms_key_id: None,
-                description: None,
-                create_time: 1_700_000_000_000,
-                update_time: 1_700_000_000_000,
-                scheduled_delete_time: None,
-                secret_type: SecretType::Common,
-                auto_rotation: None,
-                rotation_period: None,
-                rotation_config: None,
-                rotation_time: None,
-                next_rotation_time: None,
-                event_subscriptions: vec![],
-                enterprise_project_id: None,
-                rotation_func_urn: None,
-            };
+            let id = format!("00000000-0000-4000-8000-{i:012}");
+            let secret = Secret::new(id, format!("sec-{i:04}"), 1_700_000_000_000);
             let value =
                 Payload::String("a-64-byte-secret-value-0123456789abcdef0123456789abcdef01234567".into());
             let origin = Origin::new(1_700_000_000_000, None);

@@ -58,6 +58,34 @@ impl Default for Limits {
 /// hyper's HTTP/1.1 read buffer, which bounds the head, cannot be smaller than this.
 const MIN_H1_BUFFER: usize = 8192;
 
+/// What [`serve`] runs: a cloneable tower service over hyper's requests whose future and response body
+/// can move between threads. [`crate::CsmsService`] is one, and so is any tower stack over it.
+pub trait HttpService:
+    tower::Service<
+        Request<Incoming>,
+        Response = Response<Self::ResponseBody>,
+        Future: Send + 'static,
+        Error: Into<BoxError>,
+    > + Clone
+    + Send
+    + 'static
+{
+    /// The body of its responses.
+    type ResponseBody: http_body::Body<Data: Send, Error: Into<BoxError>> + Send + 'static;
+}
+
+impl<S, B> HttpService for S
+where
+    S: tower::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type ResponseBody = B;
+}
+
 /// Serves `service` on `listener` with the default [`Limits`] until `shutdown` resolves; then stops
 /// accepting, lets requests in flight finish (at most `grace`), and returns.
 ///
@@ -71,39 +99,23 @@ const MIN_H1_BUFFER: usize = 8192;
 ///                  std::time::Duration::from_secs(30)).await
 /// # }
 /// ```
-pub async fn serve<S, B>(
+pub async fn serve(
     listener: TcpListener,
-    service: S,
+    service: impl HttpService,
     shutdown: impl Future<Output = ()>,
     grace: Duration,
-) -> std::io::Result<()>
-where
-    S: tower::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    S::Error: Into<BoxError>,
-    B: http_body::Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<BoxError>,
-{
+) -> std::io::Result<()> {
     serve_with_limits(listener, service, shutdown, grace, &Limits::default()).await
 }
 
 /// [`serve`] with the given [`Limits`].
-pub async fn serve_with_limits<S, B>(
+pub async fn serve_with_limits(
     listener: TcpListener,
-    service: S,
+    service: impl HttpService,
     shutdown: impl Future<Output = ()>,
     grace: Duration,
     limits: &Limits,
-) -> std::io::Result<()>
-where
-    S: tower::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    S::Error: Into<BoxError>,
-    B: http_body::Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<BoxError>,
-{
+) -> std::io::Result<()> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()

@@ -140,6 +140,32 @@ pub struct Secret {
     pub rotation_func_urn: Option<String>,
 }
 
+impl Secret {
+    /// An `ENABLED` `COMMON` secret made at `now` (epoch milliseconds), with nothing else set: the base
+    /// that a creation fills in.
+    pub fn new(id: String, name: String, now: i64) -> Self {
+        Secret {
+            id,
+            name,
+            state: SecretState::Enabled,
+            kms_key_id: None,
+            description: None,
+            create_time: now,
+            update_time: now,
+            scheduled_delete_time: None,
+            secret_type: SecretType::Common,
+            auto_rotation: None,
+            rotation_period: None,
+            rotation_config: None,
+            rotation_time: None,
+            next_rotation_time: None,
+            event_subscriptions: Vec::new(),
+            enterprise_project_id: None,
+            rotation_func_urn: None,
+        }
+    }
+}
+
 /// One version of a secret, without its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

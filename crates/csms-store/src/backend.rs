@@ -108,6 +108,13 @@ pub struct Lease<'a> {
     pub until: i64,
 }
 
+impl<'a> Lease<'a> {
+    /// A claim by `owner` at `now` for `for_ms` milliseconds.
+    pub fn new(owner: &'a str, now: i64, for_ms: i64) -> Self {
+        Lease { owner, now, until: now + for_ms }
+    }
+}
+
 /// A rotation task's row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskRow {

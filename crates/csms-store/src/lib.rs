@@ -74,7 +74,7 @@ mod sqlite;
 mod store;
 mod types;
 
-pub use backend::Backend;
+pub use backend::{Backend, Lease};
 pub use cipher::{Cipher, KeySource};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{StoreError, StoreResult};

@@ -49,25 +49,9 @@ fn project() -> String {
 }
 
 fn secret(name: &str, time: i64, events: &[&str]) -> Secret {
-    Secret {
-        id: format!("00000000-0000-4000-9000-{:012x}", time),
-        name: name.to_owned(),
-        state: SecretState::Enabled,
-        kms_key_id: None,
-        description: None,
-        create_time: time,
-        update_time: time,
-        scheduled_delete_time: None,
-        secret_type: SecretType::Common,
-        auto_rotation: None,
-        rotation_period: None,
-        rotation_config: None,
-        rotation_time: None,
-        next_rotation_time: None,
-        event_subscriptions: events.iter().map(|e| e.to_string()).collect(),
-        enterprise_project_id: None,
-        rotation_func_urn: None,
-    }
+    let id = format!("00000000-0000-4000-9000-{:012x}", time);
+    let events = events.iter().map(|e| e.to_string()).collect();
+    Secret { event_subscriptions: events, ..Secret::new(id, name.to_owned(), time) }
 }
 
 fn o(now: i64) -> Origin {
@@ -221,6 +205,21 @@ mod suite {
         assert_eq!(names(&s.list(&p, None, 10).await.unwrap()), ["b", "c"]);
     }
 
+    /// How many of `tasks` succeeded; every failure must be `expected`.
+    async fn succeeded<T>(
+        tasks: Vec<tokio::task::JoinHandle<StoreResult<T>>>,
+        expected: impl Fn(&StoreError) -> bool,
+    ) -> usize {
+        let mut ok = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(_) => ok += 1,
+                Err(e) => assert!(expected(&e), "unexpected {e}"),
+            }
+        }
+        ok
+    }
+
     pub(crate) async fn concurrent_creates_of_one_name(s: Store) {
         let p = project();
         let tasks: Vec<_> = (0..8)
@@ -229,15 +228,7 @@ mod suite {
                 tokio::spawn(async move { s.create(&p, event("race", i), 100).await })
             })
             .collect();
-        let mut ok = 0;
-        for t in tasks {
-            match t.await.unwrap() {
-                Ok(_) => ok += 1,
-                Err(StoreError::AlreadyExists) => {}
-                Err(e) => panic!("unexpected {e}"),
-            }
-        }
-        assert_eq!(ok, 1);
+        assert_eq!(succeeded(tasks, |e| matches!(e, StoreError::AlreadyExists)).await, 1);
         assert_eq!(s.list(&p, None, 10).await.unwrap().len(), 1);
     }
 
@@ -249,15 +240,7 @@ mod suite {
                 tokio::spawn(async move { s.create(&p, event(&format!("e{i:02}"), i), 5).await })
             })
             .collect();
-        let mut ok = 0;
-        for t in tasks {
-            match t.await.unwrap() {
-                Ok(_) => ok += 1,
-                Err(StoreError::QuotaExceeded) => {}
-                Err(e) => panic!("unexpected {e}"),
-            }
-        }
-        assert_eq!(ok, 5);
+        assert_eq!(succeeded(tasks, |e| matches!(e, StoreError::QuotaExceeded)).await, 5);
         assert_eq!(s.list(&p, None, 100).await.unwrap().len(), 5);
     }
 
@@ -448,7 +431,7 @@ mod suite {
     }
 
     async fn claim_all(s: &Store, owner: &str, now: i64) -> Vec<Notice> {
-        s.claim_notices(owner, now, 30_000, 1000).await.unwrap()
+        s.claim_notices(Lease::new(owner, now, 30_000), 1000).await.unwrap()
     }
 
     /// Claims every due notice of every project and keeps those of `p`, settling them all as delivered
@@ -575,18 +558,21 @@ mod suite {
             .unwrap();
         s.create_secret(&p, secret("s", 1_000, &["e"]), text("x"), 10, o(1_000)).await.unwrap();
         let mine = |notices: Vec<Notice>| notices.into_iter().filter(|n| n.project == p).collect::<Vec<_>>();
-        let a = mine(s.claim_notices("a", 1_000, 30_000, 1000).await.unwrap());
+        let a = mine(s.claim_notices(Lease::new("a", 1_000, 30_000), 1000).await.unwrap());
         assert_eq!(a.len(), 1);
-        assert!(mine(s.claim_notices("b", 20_000, 30_000, 1000).await.unwrap()).is_empty(), "held by a");
+        assert!(
+            mine(s.claim_notices(Lease::new("b", 20_000, 30_000), 1000).await.unwrap()).is_empty(),
+            "held by a"
+        );
         // a dies; after its lease b takes the notice over, and a's late settle changes nothing.
-        let b = mine(s.claim_notices("b", 31_001, 30_000, 1000).await.unwrap());
+        let b = mine(s.claim_notices(Lease::new("b", 31_001, 30_000), 1000).await.unwrap());
         assert_eq!(b.len(), 1);
         s.settle_notice("a", &a[0], NotificationStatus::Success).await.unwrap();
         assert!(s.records(&p, 0, 10).await.unwrap().is_empty());
         // b tries again later: not claimable before then.
         s.retry_notice("b", b[0].id, 1, 40_000).await.unwrap();
-        assert!(mine(s.claim_notices("c", 39_999, 30_000, 1000).await.unwrap()).is_empty());
-        let c = mine(s.claim_notices("c", 40_000, 30_000, 1000).await.unwrap());
+        assert!(mine(s.claim_notices(Lease::new("c", 39_999, 30_000), 1000).await.unwrap()).is_empty());
+        let c = mine(s.claim_notices(Lease::new("c", 40_000, 30_000), 1000).await.unwrap());
         assert_eq!((c.len(), c[0].attempts), (1, 1));
         s.settle_notice("c", &c[0], NotificationStatus::Fail).await.unwrap();
         let records = s.records(&p, 0, 10).await.unwrap();
@@ -618,7 +604,7 @@ mod suite {
             .unwrap();
         assert_eq!((task.task_status.clone(), next.as_str()), (TaskStatus::Pending, "v2"));
         let claimed: Vec<_> = s
-            .claim_tasks("w", 2_000, 30_000, 100)
+            .claim_tasks(Lease::new("w", 2_000, 30_000), 100)
             .await
             .unwrap()
             .into_iter()
@@ -626,7 +612,9 @@ mod suite {
             .collect();
         assert_eq!(claimed.len(), 1);
         assert_eq!(claimed[0].request_id.as_deref(), Some("req-rot"));
-        assert!(s.claim_tasks("w2", 2_000, 30_000, 100).await.unwrap().iter().all(|t| t.project != p));
+        assert!(
+            s.claim_tasks(Lease::new("w2", 2_000, 30_000), 100).await.unwrap().iter().all(|t| t.project != p)
+        );
         let done = s.finish_task(&p, &task.task_id, Ok(text("second")), 3_000).await.unwrap();
         assert_eq!((done.task_status.clone(), done.attempt_nums), (TaskStatus::Success, 1));
         assert_eq!(s.version(&p, "s", "latest").await.unwrap().secret_string.unwrap().expose(), "second");

@@ -1,8 +1,6 @@
 //! Request bodies: walked as JSON values so that type errors, missing fields and rule violations are all
 //! reported together with their paths; the typed body is built only once the walk finds nothing.
 
-use std::collections::HashSet;
-
 use csms_model::limits;
 use csms_model::{
     CreateSecretEventRequestBody, EventState, EventType, StringEnum, TargetType, UpdateSecretEventRequestBody,
@@ -192,20 +190,28 @@ pub(crate) fn enumeration<E: StringEnum>(value: &Value, path: &str, out: &mut Vi
 }
 
 fn event_types(value: &Value, path: &str, out: &mut Violations) {
+    let bounds = (limits::EVENT_TYPES_MIN_ITEMS, limits::EVENT_TYPES_MAX_ITEMS);
+    unique_items(value, path, bounds, enumeration::<EventType>, out);
+}
+
+/// An array of `min..=max` distinct items, each checked by `item` at its own path.
+pub(crate) fn unique_items(
+    value: &Value,
+    path: &str,
+    (min, max): (usize, usize),
+    item: Check,
+    out: &mut Violations,
+) {
     let Some(items) = value.as_array() else {
         return out.wrong_type(path, "an array");
     };
-    let (min, max) = (limits::EVENT_TYPES_MIN_ITEMS, limits::EVENT_TYPES_MAX_ITEMS);
     if items.len() < min || items.len() > max {
         out.length(path, items.len(), min, max);
     }
-    let mut seen = HashSet::new();
-    let mut repeated = false;
-    for (i, item) in items.iter().enumerate() {
-        enumeration::<EventType>(item, &format!("{path}/{i}"), out);
-        repeated |= !seen.insert(item.to_string());
+    for (i, value) in items.iter().enumerate() {
+        item(value, &format!("{path}/{i}"), out);
     }
-    if repeated {
+    if items.iter().enumerate().any(|(i, value)| items[..i].contains(value)) {
         out.unique(path);
     }
 }

@@ -10,7 +10,7 @@ use csms_model::{
 };
 use serde_json::{Map, Value};
 
-use crate::body::{build, enumeration, optional, parse_object, required, string};
+use crate::body::{build, enumeration, optional, parse_object, required, string, unique_items};
 use crate::rules::{Compiled, EVENT_NAME, query_params};
 use crate::violation::{Rejection, Violations};
 
@@ -277,19 +277,8 @@ fn event_subscriptions(value: &Value, path: &str, out: &mut Violations) {
 
 /// 1 to 12 stage names, each a [`limits::VERSION_STAGE`].
 fn version_stages(value: &Value, path: &str, out: &mut Violations) {
-    let Some(items) = value.as_array() else {
-        return out.wrong_type(path, "an array");
-    };
-    let (min, max) = (limits::VERSION_STAGES_MIN_ITEMS, limits::VERSION_STAGES_MAX_ITEMS);
-    if items.len() < min || items.len() > max {
-        out.length(path, items.len(), min, max);
-    }
-    for (i, item) in items.iter().enumerate() {
-        string(item, &format!("{path}/{i}"), &VERSION_STAGE, out);
-    }
-    if items.iter().enumerate().any(|(i, item)| items[..i].contains(item)) {
-        out.unique(path);
-    }
+    let bounds = (limits::VERSION_STAGES_MIN_ITEMS, limits::VERSION_STAGES_MAX_ITEMS);
+    unique_items(value, path, bounds, |v, p, o| string(v, p, &VERSION_STAGE, o), out);
 }
 
 fn integer_in(value: &Value, path: &str, min: i64, max: i64, out: &mut Violations) {

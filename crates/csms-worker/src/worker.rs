@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use csms_model::limits::{DELIVERY_MAX_ATTEMPTS, DELIVERY_WINDOW_SECONDS, MS_PER_DAY, RECORD_RETENTION_DAYS};
 use csms_model::{ErrorCode, NotificationStatus, SecretType, StringEnum};
-use csms_store::{Clock, Notice, RotationError, RotationOutcome, Store, StoreResult, SystemClock};
+use csms_store::{Clock, Lease, Notice, RotationError, RotationOutcome, Store, StoreResult, SystemClock};
 use tokio::sync::Semaphore;
 
 use crate::rotate::Rotator;
@@ -106,6 +106,11 @@ impl Worker {
         self.target.describe()
     }
 
+    /// A claim of this instance's at `now`.
+    fn lease_at(&self, now: i64) -> Lease<'_> {
+        Lease::new(&self.owner, now, self.lease.as_millis() as i64)
+    }
+
     /// This instance's name on its claims.
     pub fn owner(&self) -> &str {
         &self.owner
@@ -137,8 +142,7 @@ impl Worker {
                 break;
             }
             let now = self.clock.now_ms();
-            let claimed =
-                self.store.claim_notices(&self.owner, now, self.lease.as_millis() as i64, free).await?;
+            let claimed = self.store.claim_notices(self.lease_at(now), free).await?;
             let full = claimed.len() == free;
             for notice in claimed {
                 let permit = Arc::clone(&self.in_flight).acquire_owned().await.expect("never closed");
@@ -212,7 +216,7 @@ impl Worker {
     /// Runs the rotation tasks waiting now, each to its end (SUCCESS or FAILED). Returns how many ran.
     pub async fn run_tasks(&self) -> StoreResult<usize> {
         let now = self.clock.now_ms();
-        let claimed = self.store.claim_tasks(&self.owner, now, self.lease.as_millis() as i64, 16).await?;
+        let claimed = self.store.claim_tasks(self.lease_at(now), 16).await?;
         let ran = claimed.len();
         for claimed in claimed {
             let (project, task) = (&claimed.project, &claimed.task);

@@ -5,8 +5,7 @@
 use csms_model::{
     CreateSecretRequestBody, CreateSecretVersionRequestBody, ErrorCode, ListSecretTaskResponse,
     ListSecretVersionsResponse, ListSecretsResponse, PageInfo, RotateSecretResponse, Secret, SecretResponse,
-    SecretState, SecretType, ShowSecretVersionResponse, UpdateSecretRequestBody, VersionMetadata,
-    VersionMetadataResponse,
+    SecretType, ShowSecretVersionResponse, UpdateSecretRequestBody, VersionMetadata, VersionMetadataResponse,
 };
 use csms_store::{NewVersion, Origin, Payload, TaskFilter};
 use csms_validate::SecretListQuery;
@@ -82,23 +81,16 @@ pub(crate) async fn create(state: &State, input: CreateSecret) -> Result<Json<Se
         rotation_func_urn,
     } = input.body;
     let new = Secret {
-        id: uuid::Uuid::new_v4().hyphenated().to_string(),
-        name,
-        state: SecretState::Enabled,
         kms_key_id,
         description,
-        create_time: now,
-        update_time: now,
-        scheduled_delete_time: None,
         secret_type: secret_type.unwrap_or(SecretType::Common),
         auto_rotation,
         rotation_period,
         rotation_config,
-        rotation_time: None,
-        next_rotation_time: None,
         event_subscriptions: event_subscriptions.unwrap_or_default(),
         enterprise_project_id,
         rotation_func_urn,
+        ..Secret::new(uuid::Uuid::new_v4().hyphenated().to_string(), name, now)
     };
     let name = new.name.clone();
     let created = state

@@ -52,6 +52,10 @@ impl<C: GenericClient + Sync> PostgresTx<'_, C> {
         Ok(self.conn.execute(sql, params).await?)
     }
 
+    async fn run(&self, sql: &str, params: Params<'_>) -> StoreResult<()> {
+        self.execute(sql, params).await.map(drop)
+    }
+
     async fn query(&self, sql: &str, params: Params<'_>) -> StoreResult<Vec<Row>> {
         Ok(self.conn.query(sql, params).await?)
     }
@@ -100,12 +104,8 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         Ok(self.lock_count(project).await? as u64)
     }
     async fn add_event_count(&mut self, project: &str, delta: i64) -> StoreResult<()> {
-        self.execute(
-            "UPDATE project_counts SET events = events + $2 WHERE project = $1",
-            &[&project, &delta],
-        )
-        .await?;
-        Ok(())
+        self.run("UPDATE project_counts SET events = events + $2 WHERE project = $1", &[&project, &delta])
+            .await
     }
     async fn put_event(&mut self, project: &str, row: &EventRow, new: bool) -> StoreResult<()> {
         let sql = if new {
@@ -117,8 +117,7 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         Ok(())
     }
     async fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()> {
-        self.execute("DELETE FROM events WHERE project = $1 AND name = $2", &[&project, &name]).await?;
-        Ok(())
+        self.run("DELETE FROM events WHERE project = $1 AND name = $2", &[&project, &name]).await
     }
     async fn event_exists(&mut self, project: &str, name: &str) -> StoreResult<bool> {
         // FOR SHARE: a concurrent DeleteSecretEvent (FOR UPDATE) waits for this transaction, and then sees
@@ -135,12 +134,11 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
     }
 
     async fn put_record(&mut self, project: &str, create_time: i64, doc: &str) -> StoreResult<()> {
-        self.execute(
+        self.run(
             "INSERT INTO records (project, create_time, doc) VALUES ($1, $2, $3)",
             &[&project, &create_time, &doc],
         )
-        .await?;
-        Ok(())
+        .await
     }
     async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
         let rows = self
@@ -198,9 +196,7 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
     }
     async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
         self.execute("DELETE FROM secrets WHERE project = $1 AND name = $2", &[&project, &name]).await?;
-        self.execute("DELETE FROM secret_versions WHERE project = $1 AND secret = $2", &[&project, &name])
-            .await?;
-        Ok(())
+        self.run("DELETE FROM secret_versions WHERE project = $1 AND secret = $2", &[&project, &name]).await
     }
     async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>> {
         let rows = self
@@ -236,21 +232,19 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         Ok(())
     }
     async fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()> {
-        self.execute(
+        self.run(
             "DELETE FROM secret_versions WHERE project = $1 AND secret = $2 AND seq = $3",
             &[&project, &secret, &seq],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()> {
-        self.execute(
+        self.run(
             "INSERT INTO outbox (project, doc, next_at) VALUES ($1, $2, $3)",
             &[&project, &doc, &next_at],
         )
-        .await?;
-        Ok(())
+        .await
     }
     async fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>> {
         // SKIP LOCKED: instances claiming at once take different rows; a lapsed claim is taken over.
@@ -280,13 +274,12 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         Ok(self.execute("DELETE FROM outbox WHERE id = $1 AND claim_owner = $2", &[&id, &owner]).await? == 1)
     }
     async fn requeue(&mut self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
-        self.execute(
+        self.run(
             "UPDATE outbox SET attempts = $3, next_at = $4, claim_owner = NULL, claim_until = NULL
              WHERE id = $1 AND claim_owner = $2",
             &[&id, &owner, &(attempts as i32), &next_at],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>> {
@@ -361,11 +354,10 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         Ok(self.query_opt("SELECT value FROM store_meta WHERE name = $1", &[&name]).await?.map(|r| r.get(0)))
     }
     async fn init_meta(&mut self, name: &str, value: &[u8]) -> StoreResult<()> {
-        self.execute(
+        self.run(
             "INSERT INTO store_meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
             &[&name, &value],
         )
-        .await?;
-        Ok(())
+        .await
     }
 }

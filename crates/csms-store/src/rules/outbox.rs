@@ -74,17 +74,11 @@ fn notice(row: NoticeRow) -> StoreResult<Notice> {
 impl Store {
     /// Claims up to `limit` notifications due at `now` for `owner`, for `lease_ms`: unclaimed ones, and
     /// those whose claim has lapsed (their owner died); in the order they were queued.
-    pub async fn claim_notices(
-        &self,
-        owner: &str,
-        now: i64,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<Notice>> {
-        let owner = owner.to_owned();
+    pub async fn claim_notices(&self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<Notice>> {
+        let (owner, now, until) = (lease.owner.to_owned(), lease.now, lease.until);
         self.write(move |cx| {
             Box::pin(async move {
-                let lease = Lease { owner: &owner, now, until: now + lease_ms };
+                let lease = Lease { owner: &owner, now, until };
                 cx.tx.claim_notices(lease, limit).await?.into_iter().map(notice).collect()
             })
         })

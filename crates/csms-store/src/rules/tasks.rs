@@ -138,17 +138,11 @@ impl Store {
     }
 
     /// Claims up to `limit` PENDING tasks for `owner`, for `lease_ms`.
-    pub async fn claim_tasks(
-        &self,
-        owner: &str,
-        now: i64,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<ClaimedTask>> {
-        let owner = owner.to_owned();
+    pub async fn claim_tasks(&self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTask>> {
+        let (owner, now, until) = (lease.owner.to_owned(), lease.now, lease.until);
         self.write(move |cx| {
             Box::pin(async move {
-                let lease = Lease { owner: &owner, now, until: now + lease_ms };
+                let lease = Lease { owner: &owner, now, until };
                 cx.tx.claim_tasks(lease, limit).await?.into_iter().map(claimed).collect()
             })
         })

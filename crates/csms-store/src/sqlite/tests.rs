@@ -169,13 +169,19 @@ fn concurrent_reads_are_bounded() {
     assert!(grown < 100, "{grown} threads for 400 reads");
 }
 
-#[test]
-fn listing_and_records_are_index_range_scans() {
+/// A connection to a fresh database of the store's, opened as the store opens its connections (with
+/// the stability guarantee on: see `connect`); the directory holds the file.
+fn fresh_connection() -> (tempfile::TempDir, Connection) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");
     drop(Store::sqlite(&path, Cipher::ephemeral()).unwrap());
-    // As the store's connections plan: with the stability guarantee on (see `connect`).
     let conn = connect(&path, OpenFlags::default()).unwrap();
+    (dir, conn)
+}
+
+#[test]
+fn listing_and_records_are_index_range_scans() {
+    let (_dir, conn) = fresh_connection();
     let list = plan(&conn, LIST_SQL);
     assert!(list.contains("SEARCH events USING PRIMARY KEY (project=? AND name>?)"), "{list}");
     assert!(!list.contains("TEMP B-TREE"), "no sort: {list}");
@@ -192,10 +198,7 @@ fn listing_and_records_are_index_range_scans() {
 /// after the statement cache cleared the last ones) never makes SQLite prepare it again.
 #[test]
 fn listing_statements_are_not_prepared_again_per_page() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("events.db");
-    drop(Store::sqlite(&path, Cipher::ephemeral()).unwrap());
-    let conn = connect(&path, OpenFlags::default()).unwrap();
+    let (_dir, conn) = fresh_connection();
     for sql in [LIST_SQL, RECORDS_SQL, SECRETS_SQL, SECRETS_BY_EVENT_SQL] {
         for page in 0..3_i64 {
             let mut stmt = conn.prepare_cached(sql).unwrap();

@@ -37,6 +37,11 @@ impl SqliteTx<'_> {
         Ok(self.0.prepare_cached(sql)?.execute(params)?)
     }
 
+    /// Runs a cached statement that writes.
+    fn run(&self, sql: &str, params: impl rusqlite::Params) -> StoreResult<()> {
+        self.execute(sql, params).map(drop)
+    }
+
     /// The rows of a cached query, each mapped by `f`.
     fn rows<T>(
         &self,
@@ -80,12 +85,11 @@ impl Tx for SqliteTx<'_> {
         Ok(count.unwrap_or(0_i64) as u64)
     }
     async fn add_event_count(&mut self, project: &str, delta: i64) -> StoreResult<()> {
-        self.execute(
+        self.run(
             "INSERT INTO project_counts (project, events) VALUES (?1, ?2)
              ON CONFLICT (project) DO UPDATE SET events = events + excluded.events",
             params![project, delta],
-        )?;
-        Ok(())
+        )
     }
     async fn put_event(&mut self, project: &str, row: &EventRow, new: bool) -> StoreResult<()> {
         let sql = if new {
@@ -93,12 +97,10 @@ impl Tx for SqliteTx<'_> {
         } else {
             "UPDATE events SET version = ?3, doc = ?4 WHERE project = ?1 AND name = ?2"
         };
-        self.execute(sql, params![project, row.name, row.version, row.doc])?;
-        Ok(())
+        self.run(sql, params![project, row.name, row.version, row.doc])
     }
     async fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()> {
-        self.execute("DELETE FROM events WHERE project = ?1 AND name = ?2", params![project, name])?;
-        Ok(())
+        self.run("DELETE FROM events WHERE project = ?1 AND name = ?2", params![project, name])
     }
     async fn event_exists(&mut self, project: &str, name: &str) -> StoreResult<bool> {
         Ok(self
@@ -112,11 +114,10 @@ impl Tx for SqliteTx<'_> {
     }
 
     async fn put_record(&mut self, project: &str, create_time: i64, doc: &str) -> StoreResult<()> {
-        self.execute(
+        self.run(
             "INSERT INTO records (project, create_time, doc) VALUES (?1, ?2, ?3)",
             params![project, create_time, doc],
-        )?;
-        Ok(())
+        )
     }
     async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
         self.rows(RECORDS_SQL, params![project, since, limit as i64], |r| r.get(0))
@@ -148,16 +149,11 @@ impl Tx for SqliteTx<'_> {
         } else {
             "UPDATE secrets SET event_name = ?3, doc = ?4, delete_at = ?5 WHERE project = ?1 AND name = ?2"
         };
-        self.execute(sql, params![project, row.name, row.event_name, row.doc, row.delete_at])?;
-        Ok(())
+        self.run(sql, params![project, row.name, row.event_name, row.doc, row.delete_at])
     }
     async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
         self.execute("DELETE FROM secrets WHERE project = ?1 AND name = ?2", params![project, name])?;
-        self.execute(
-            "DELETE FROM secret_versions WHERE project = ?1 AND secret = ?2",
-            params![project, name],
-        )?;
-        Ok(())
+        self.run("DELETE FROM secret_versions WHERE project = ?1 AND secret = ?2", params![project, name])
     }
     async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>> {
         self.rows(
@@ -190,19 +186,17 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
     async fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()> {
-        self.execute(
+        self.run(
             "DELETE FROM secret_versions WHERE project = ?1 AND secret = ?2 AND seq = ?3",
             params![project, secret, seq],
-        )?;
-        Ok(())
+        )
     }
 
     async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()> {
-        self.execute(
+        self.run(
             "INSERT INTO outbox (project, doc, next_at) VALUES (?1, ?2, ?3)",
             params![project, doc, next_at],
-        )?;
-        Ok(())
+        )
     }
     async fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>> {
         let mut rows = self.rows(
@@ -220,12 +214,11 @@ impl Tx for SqliteTx<'_> {
         Ok(self.execute("DELETE FROM outbox WHERE id = ?1 AND claim_owner = ?2", params![id, owner])? == 1)
     }
     async fn requeue(&mut self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
-        self.execute(
+        self.run(
             "UPDATE outbox SET attempts = ?3, next_at = ?4, claim_owner = NULL, claim_until = NULL
              WHERE id = ?1 AND claim_owner = ?2",
             params![id, owner, attempts, next_at],
-        )?;
-        Ok(())
+        )
     }
 
     async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>> {
@@ -279,10 +272,9 @@ impl Tx for SqliteTx<'_> {
         self.row("SELECT value FROM store_meta WHERE name = ?1", [name], |r| r.get(0))
     }
     async fn init_meta(&mut self, name: &str, value: &[u8]) -> StoreResult<()> {
-        self.execute(
+        self.run(
             "INSERT INTO store_meta (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
             params![name, value],
-        )?;
-        Ok(())
+        )
     }
 }
