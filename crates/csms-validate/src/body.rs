@@ -121,6 +121,19 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     }
 }
 
+/// A body parsed and checked by `check`, which reports every violation of the members at once; only a
+/// body without violations is typed: the one shape of every body parser.
+pub(crate) fn checked_body<T: DeserializeOwned>(
+    bytes: &[u8],
+    check: impl FnOnce(&Map<String, Value>, &mut Violations),
+) -> Result<T, Rejection> {
+    let object = parse_object(bytes)?;
+    let mut out = Violations::default();
+    check(&object, &mut out);
+    out.into_result(()).map_err(Rejection::Invalid)?;
+    build(object)
+}
+
 pub(crate) fn build<T: DeserializeOwned>(object: Map<String, Value>) -> Result<T, Rejection> {
     // The walk has checked every field this type reads, so this cannot fail; map it anyway.
     serde_json::from_value(Value::Object(object)).map_err(|e| {

@@ -10,7 +10,7 @@ use csms_model::{
 };
 use serde_json::{Map, Value};
 
-use crate::body::{build, enumeration, optional, parse_object, required, string, unique_items};
+use crate::body::{checked_body, enumeration, optional, required, string, unique_items};
 use crate::rules::{Compiled, EVENT_NAME, query_params};
 use crate::violation::{Rejection, Violations};
 
@@ -153,52 +153,40 @@ pub fn parse_task_list_query(query: Option<&str>) -> Result<TaskListQuery, Viola
 /// assert!(csms_validate::parse_create_secret_body(br#"{"name": "db-password"}"#).is_err());
 /// ```
 pub fn parse_create_secret_body(bytes: &[u8]) -> Result<CreateSecretRequestBody, Rejection> {
-    let object = parse_object(bytes)?;
-    let mut out = Violations::default();
-    required(&object, "name", &mut out, |v, p, o| string(v, p, &SECRET_NAME, o), "");
-    value(&object, &mut out);
-    optional(&object, "secret_type", &mut out, enumeration::<SecretType>);
-    metadata(&object, &mut out);
-    out.into_result(()).map_err(Rejection::Invalid)?;
-    build(object)
+    checked_body(bytes, |object, out| {
+        required(object, "name", out, |v, p, o| string(v, p, &SECRET_NAME, o), "");
+        value(object, out);
+        optional(object, "secret_type", out, enumeration::<SecretType>);
+        metadata(object, out);
+    })
 }
 
 /// Parses and checks an UpdateSecret body: metadata only, every member optional.
 pub fn parse_update_secret_body(bytes: &[u8]) -> Result<UpdateSecretRequestBody, Rejection> {
-    let object = parse_object(bytes)?;
-    let mut out = Violations::default();
-    metadata(&object, &mut out);
-    out.into_result(()).map_err(Rejection::Invalid)?;
-    build(object)
+    checked_body(bytes, metadata)
 }
 
 /// Parses and checks a CreateSecretVersion body: exactly one value, optional stages and expiry.
 pub fn parse_create_version_body(bytes: &[u8]) -> Result<CreateSecretVersionRequestBody, Rejection> {
-    let object = parse_object(bytes)?;
-    let mut out = Violations::default();
-    value(&object, &mut out);
-    optional(&object, "version_stages", &mut out, version_stages);
-    optional(&object, "expire_time", &mut out, expire_time);
-    out.into_result(()).map_err(Rejection::Invalid)?;
-    build(object)
+    checked_body(bytes, |object, out| {
+        value(object, out);
+        optional(object, "version_stages", out, version_stages);
+        optional(object, "expire_time", out, expire_time);
+    })
 }
 
 /// Parses and checks an UpdateVersion body: `expire_time` is required.
 pub fn parse_update_version_body(bytes: &[u8]) -> Result<UpdateVersionRequestBody, Rejection> {
-    let object = parse_object(bytes)?;
-    let mut out = Violations::default();
-    required(&object, "expire_time", &mut out, expire_time, "");
-    out.into_result(()).map_err(Rejection::Invalid)?;
-    build(object)
+    checked_body(bytes, |object, out| {
+        required(object, "expire_time", out, expire_time, "");
+    })
 }
 
 /// Parses and checks the body of a scheduled deletion: `recovery_window_in_days`, 7 to 30.
 pub fn parse_schedule_deletion_body(bytes: &[u8]) -> Result<DeleteSecretForScheduleRequestBody, Rejection> {
-    let object = parse_object(bytes)?;
-    let mut out = Violations::default();
-    required(&object, "recovery_window_in_days", &mut out, recovery_window, "");
-    out.into_result(()).map_err(Rejection::Invalid)?;
-    build(object)
+    checked_body(bytes, |object, out| {
+        required(object, "recovery_window_in_days", out, recovery_window, "");
+    })
 }
 
 /// Exactly one of `secret_string` (at most 32 KiB of UTF-8) and `secret_binary` (base64 of at most

@@ -6,9 +6,9 @@ use csms_model::{
     StringEnum, VersionMetadata,
 };
 
-use crate::backend::{Lease, NoticeRow};
+use crate::backend::{Lease, NoticeRow, Tx};
 use crate::rows::decode;
-use crate::store::Cx;
+use crate::store::{Cx, Step};
 use crate::{Notice, Origin, Store, StoreResult, iso_millis};
 
 /// A happening on `secret`: when the secret subscribes to an ENABLED event whose types include `kind`, its
@@ -72,17 +72,29 @@ fn notice(row: NoticeRow) -> StoreResult<Notice> {
 }
 
 impl Store {
-    /// Claims up to `limit` notifications due at `now` for `owner`, for `lease_ms`: unclaimed ones, and
-    /// those whose claim has lapsed (their owner died); in the order they were queued.
-    pub async fn claim_notices(&self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<Notice>> {
+    /// Claims up to `limit` rows with `fetch`, each turned into what it holds by `open`: the one shape of
+    /// every claim.
+    pub(super) async fn claim<R: 'static, T: Send + 'static>(
+        &self,
+        lease: Lease<'_>,
+        limit: usize,
+        fetch: for<'a> fn(&'a mut dyn Tx, Lease<'a>, usize) -> Step<'a, Vec<R>>,
+        open: fn(R) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
         let (owner, now, until) = (lease.owner.to_owned(), lease.now, lease.until);
         self.write(move |cx| {
             Box::pin(async move {
                 let lease = Lease { owner: &owner, now, until };
-                cx.tx.claim_notices(lease, limit).await?.into_iter().map(notice).collect()
+                fetch(cx.tx, lease, limit).await?.into_iter().map(open).collect()
             })
         })
         .await
+    }
+
+    /// Claims up to `limit` notifications due at `now` for `owner`, for `lease_ms`: unclaimed ones, and
+    /// those whose claim has lapsed (their owner died); in the order they were queued.
+    pub async fn claim_notices(&self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<Notice>> {
+        self.claim(lease, limit, |tx, lease, limit| tx.claim_notices(lease, limit), notice).await
     }
 
     /// Ends a claimed notification: it leaves the outbox and its record is written with `status`, at

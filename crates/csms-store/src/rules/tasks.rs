@@ -139,14 +139,7 @@ impl Store {
 
     /// Claims up to `limit` PENDING tasks for `owner`, for `lease_ms`.
     pub async fn claim_tasks(&self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTask>> {
-        let (owner, now, until) = (lease.owner.to_owned(), lease.now, lease.until);
-        self.write(move |cx| {
-            Box::pin(async move {
-                let lease = Lease { owner: &owner, now, until };
-                cx.tx.claim_tasks(lease, limit).await?.into_iter().map(claimed).collect()
-            })
-        })
-        .await
+        self.claim(lease, limit, |tx, lease, limit| tx.claim_tasks(lease, limit), claimed).await
     }
 
     /// Ends a task with the rotation's outcome: the new version, or the failure, and their notifications.
