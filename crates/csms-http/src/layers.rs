@@ -6,7 +6,7 @@
 //!    log line (tower-http `Trace`);
 //! 3. panics: a panicking handler answers 500 `CSMS.9500` (tower-http `CatchPanic`);
 //! 4. [`route`]: no route is 404 `APIGW.0101`; `/healthz` and `/openapi.json` are answered here;
-//! 5. body limit: a body over 64 KiB is 413 `CSMS.9004`, read no further (tower-http `RequestBodyLimit`,
+//! 5. body limit: a body over `MAX_BODY_BYTES` (208 KiB) is 413 `CSMS.9004`, read no further (tower-http `RequestBodyLimit`,
 //!    its answer put in the envelope by [`body_limit_envelope`]);
 //! 6. [`AuthenticateLayer`]: the body is read, the credentials checked (401 `APIGW.0301`) and the
 //!    project scope (403 `APIGW.0302`);

@@ -62,8 +62,10 @@ pub const RECORD_RETENTION_DAYS: i64 = 90;
 /// How far the `X-Sdk-Date` of an AK/SK-signed request may be from the server's clock, in minutes.
 pub const SIGNATURE_MAX_SKEW_MINUTES: i64 = 15;
 
-/// Largest request body accepted, in bytes; a larger one is answered 413 without being read further.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest request body accepted, in bytes; a larger one is answered 413 without being read further. It
+/// admits every body the value rule admits: the largest value (`SECRET_VALUE_MAX_BYTES`) written with
+/// every byte escaped as JSON allows (`\u0000`, six bytes for one), and 16 KiB for the other members.
+pub const MAX_BODY_BYTES: usize = 6 * SECRET_VALUE_MAX_BYTES + 16 * 1024;
 
 /// Events a project may hold unless configured otherwise.
 pub const DEFAULT_EVENT_QUOTA: u64 = 10_000;

@@ -212,7 +212,9 @@ fn value(object: &Map<String, Value>, out: &mut Violations) {
     });
 }
 
-/// The decoded length of standard, padded base64, or `None` when `s` is not that.
+/// The decoded length of canonical standard, padded base64, or `None` when `s` is not that. Canonical:
+/// the bits of the last character that encode nothing are zero (`YQ==`, never `YR==`), so one value has
+/// one encoding, as a strict decoder requires.
 fn base64_len(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
     if !bytes.len().is_multiple_of(4) {
@@ -221,7 +223,21 @@ fn base64_len(s: &str) -> Option<usize> {
     let padding = bytes.iter().rev().take_while(|b| **b == b'=').count();
     let body = &bytes[..bytes.len() - padding];
     let alphabet = |b: &u8| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/';
-    (padding <= 2 && body.iter().all(alphabet)).then(|| bytes.len() / 4 * 3 - padding)
+    let sextet = |b: u8| match b {
+        b'A'..=b'Z' => b - b'A',
+        b'a'..=b'z' => b - b'a' + 26,
+        b'0'..=b'9' => b - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    // One padding character leaves 2 bits of the last unused, two leave 4.
+    let unused = match padding {
+        1 => 0b11,
+        2 => 0b1111,
+        _ => 0,
+    };
+    let canonical = body.last().is_none_or(|b| sextet(*b) & unused == 0);
+    (padding <= 2 && body.iter().all(alphabet) && canonical).then(|| bytes.len() / 4 * 3 - padding)
 }
 
 /// The metadata members of CreateSecret and UpdateSecret.
@@ -291,6 +307,11 @@ mod tests {
     #[test]
     fn base64_lengths() {
         assert_eq!(base64_len(""), Some(0));
+        assert_eq!(base64_len("aGk="), Some(2));
+        // Non-canonical: bits the padding leaves unused are set.
+        assert_eq!(base64_len("YQ=="), Some(1));
+        assert_eq!(base64_len("YR=="), None);
+        assert_eq!(base64_len("aGl="), None);
         assert_eq!(base64_len("aGk="), Some(2));
         assert_eq!(base64_len("aGVsbG8="), Some(5));
         assert_eq!(base64_len("aGVsbG8h"), Some(6));

@@ -161,7 +161,7 @@ async fn quota_csms_9003() {
 #[tokio::test]
 async fn body_too_large_csms_9004() {
     let h = Harness::new();
-    let big = format!("{{\"name\": \"{}\"}}", "x".repeat(70 * 1024));
+    let big = format!("{{\"name\": \"{}\"}}", "x".repeat(csms_model::limits::MAX_BODY_BYTES));
     h.call_with("POST", &events(), &[("x-auth-token", TOKEN)], Some(big.into_bytes()))
         .await
         .error(413, "CSMS.9004");

@@ -53,6 +53,7 @@ impl SqliteBackend {
             )));
         }
         let mut conn = connect(&path, OpenFlags::default())?;
+        private(&path)?;
         // The first read takes the process's lock on the file: another process holding it is told within
         // a second (a store of this process closing the file lets go in milliseconds).
         conn.busy_timeout(std::time::Duration::from_secs(1))?;
@@ -179,6 +180,26 @@ thread_local! {
 
 /// Ids of open backends, for their threads' connections.
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Makes the database file (and its WAL, if there is one yet) readable and writable by the owner alone:
+/// it holds sealed values and every event, as the master key file beside it is 0600. SQLite gives the WAL
+/// it creates the database file's mode.
+fn private(path: &Path) -> StoreResult<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        for file in [path, Path::new(&wal)] {
+            match std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(StoreError::backend(e)),
+                _ => {}
+            }
+        }
+    }
+    let _ = path;
+    Ok(())
+}
 
 /// The VFS of every connection: `unix-excl`, where the platform has it. The first connection takes a
 /// lock on the file for the whole process, so no other process can open it while this one serves it,

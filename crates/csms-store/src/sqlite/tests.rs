@@ -210,3 +210,24 @@ fn listing_statements_are_not_prepared_again_per_page() {
         }
     }
 }
+
+/// The database and its WAL are the owner's alone (0600), as the master key beside them is; a file left
+/// readable by an earlier version is made private when opened.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let key = Cipher::ephemeral();
+    {
+        let store = Store::sqlite(&path, key.clone()).unwrap();
+        store.create("p", event("a"), 10).await.unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.path().join("events.db-wal")), 0o600);
+    }
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(Store::sqlite(&path, key).unwrap());
+    assert_eq!(mode(&path), 0o600);
+}
