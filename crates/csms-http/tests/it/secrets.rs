@@ -185,3 +185,37 @@ async fn the_secret_quota_csms_0202() {
         (Some("a"), Some("a"))
     );
 }
+
+/// The largest value the 32 KiB rule admits is accepted however a client escapes it: every byte as a
+/// six-byte `\u0001`, or every non-ASCII character as `\uXXXX` (Python's `json.dumps` default); one
+/// byte more is the rule's 400, not the body limit's 413.
+#[tokio::test]
+async fn the_largest_values_are_accepted_however_json_escapes_them() {
+    let h = Harness::new();
+    let max = csms_model::limits::SECRET_VALUE_MAX_BYTES;
+    let control = "\u{1}".repeat(max);
+    let body = json!({"name": "escaped", "secret_string": control});
+    assert!(body.to_string().len() > 6 * max, "every byte escaped");
+    ok(&h.call("POST", &secrets(), Some(&body)).await);
+    let read = ok(&h.call("GET", &format!("{}/escaped/versions/latest", secrets()), None).await);
+    assert_eq!(read["version"]["secret_string"].as_str().map(str::len), Some(max));
+
+    let accents = format!(r#"{{"name": "accents", "secret_string": "{}"}}"#, "\\u00e9".repeat(max / 2));
+    let reply = h.call_with("POST", &secrets(), &[("x-auth-token", TOKEN)], Some(accents.into_bytes())).await;
+    assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
+
+    let over = json!({"name": "over", "secret_string": "\u{1}".repeat(max + 1)});
+    h.call("POST", &secrets(), Some(&over)).await.error(400, "CSMS.0002");
+}
+
+/// `secret_binary` is canonical base64: `YR==` (whose unused bits are set) is refused, `YQ==` accepted.
+#[tokio::test]
+async fn binary_values_are_canonical_base64() {
+    let h = Harness::new();
+    let msg = h
+        .call("POST", &secrets(), Some(&json!({"name": "b", "secret_binary": "YR=="})))
+        .await
+        .error(400, "CSMS.0002");
+    assert!(msg.contains("/secret_binary"), "{msg}");
+    ok(&h.call("POST", &secrets(), Some(&json!({"name": "b", "secret_binary": "YQ=="}))).await);
+}
