@@ -127,7 +127,7 @@ check("the server still answers", http1("GET", EVENTS) == 200)
 # 1,000 events, so that a page of 1,000 is a large response.
 for i in range(1000):
     body = json.dumps({"name": f"bulk-{i:04d}", "event_types": ["SECRET_ROTATED"], "state": "ENABLED",
-                       "notification": {"target_type": "SMN", "target_id": "urn:smn:r:p:t",
+                       "notification": {"target_type": "SMN", "target_id": f"urn:smn:r:{PROJECT}:t",
                                         "target_name": "t"}}).encode()
     http1("POST", EVENTS, body)
 

@@ -383,8 +383,9 @@ fn scenarios(events: usize, server: SocketAddr) -> Vec<Scenario> {
         make: Arc::new(move |_, connection, k| {
             let name = format!("cd-{connection:03}-{:016x}", k / 2);
             if k % 2 == 0 {
+                let topic = format!("urn:smn:r:{PROJECT}:t");
                 let body = json!({"name": name, "event_types": ["SECRET_ROTATED"], "state": "ENABLED",
-                    "notification": {"target_type": "SMN", "target_id": "urn:smn:r:p:t", "target_name": "t"}});
+                    "notification": {"target_type": "SMN", "target_id": topic, "target_name": "t"}});
                 Req {
                     method: Method::POST,
                     path: format!("{b}/csms/events"),

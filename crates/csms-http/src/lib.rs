@@ -29,7 +29,7 @@
 //!     .header("content-type", "application/json;charset=UTF-8")
 //!     .body(Full::new(bytes::Bytes::from_static(br#"{"name": "rotation-alerts",
 //!         "event_types": ["SECRET_ROTATED"], "state": "ENABLED",
-//!         "notification": {"target_type": "SMN", "target_id": "urn:smn:r:p:t", "target_name": "t"}}"#)))
+//!         "notification": {"target_type": "SMN", "target_id": "urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:alerts", "target_name": "t"}}"#)))
 //!     .unwrap();
 //! let response = service.handle(request).await;
 //! assert_eq!(response.status(), 200);

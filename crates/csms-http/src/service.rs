@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use csms_model::Accounts;
 use csms_model::limits::{DEFAULT_EVENT_QUOTA, DEFAULT_SECRET_QUOTA, MAX_BODY_BYTES};
 use csms_store::{Clock, Store, SystemClock};
 use http::{HeaderName, Request, Response};
@@ -52,6 +53,7 @@ struct Config {
     secret_quota: u64,
     body_timeout: Duration,
     rotate_common: bool,
+    accounts: Accounts,
 }
 
 /// How long a request body may take to arrive, unless configured otherwise.
@@ -68,6 +70,7 @@ impl CsmsService {
             event_quota: DEFAULT_EVENT_QUOTA,
             secret_quota: DEFAULT_SECRET_QUOTA,
             rotate_common: false,
+            accounts: Accounts::default(),
             body_timeout: DEFAULT_BODY_TIMEOUT,
         })
     }
@@ -88,6 +91,12 @@ impl CsmsService {
     /// worker beside the service has a rotator for them.
     pub fn with_rotate_common(self, rotate_common: bool) -> Self {
         Self::build(Config { rotate_common, ..(*self.config).clone() })
+    }
+
+    /// Sets the accounts that group projects: an event's SMN topic must be of its own project or of another
+    /// project of the same account (else 400 `CSMS.0002` at `/notification/target_id`).
+    pub fn with_accounts(self, accounts: Accounts) -> Self {
+        Self::build(Config { accounts, ..(*self.config).clone() })
     }
 
     /// Sets the clock the service reads (default: the system clock), for tests that move time.
@@ -116,6 +125,7 @@ impl CsmsService {
             event_quota: config.event_quota,
             secret_quota: config.secret_quota,
             rotate_common: config.rotate_common,
+            accounts: config.accounts.clone(),
         });
         let router = Arc::new(Router::new());
         let auth = Arc::clone(&config.auth);

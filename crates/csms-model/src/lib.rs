@@ -20,6 +20,7 @@
 
 #![warn(missing_docs)]
 
+mod accounts;
 mod enums;
 mod error;
 pub mod limits;
@@ -32,6 +33,7 @@ mod types;
 #[cfg(feature = "validator")]
 pub mod validation;
 
+pub use accounts::{Accounts, topic_project};
 pub use enums::{
     EventState, EventType, NotificationStatus, SecretState, SecretType, StringEnum, TargetType, TaskStatus,
 };

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use csms_http::auth::{ProjectScope, StaticCredentials};
+use csms_model::Accounts;
 use serde::{Deserialize, Serialize};
 
 /// The TOML credentials file.
@@ -16,6 +17,17 @@ pub(crate) struct CredentialsFile {
     pub(crate) tokens: Vec<TokenEntry>,
     #[serde(default, rename = "access_key")]
     pub(crate) access_keys: Vec<AccessKeyEntry>,
+    /// Accounts grouping projects: an event may notify the SMN topics of the projects of its account.
+    #[serde(default, rename = "account", skip_serializing_if = "Vec::is_empty")]
+    pub(crate) accounts: Vec<AccountEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AccountEntry {
+    pub(crate) name: String,
+    /// The account's project ids.
+    pub(crate) projects: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,7 +71,29 @@ impl CredentialsFile {
                 bail!("access key {} has an empty `projects` list (use [\"*\"] for every project)", k.ak);
             }
         }
+        let mut owners = std::collections::HashMap::new();
+        for account in &file.accounts {
+            if account.name.is_empty() || account.projects.is_empty() {
+                bail!("an [[account]] needs a name and at least one project");
+            }
+            for project in &account.projects {
+                if project == "*" {
+                    bail!(
+                        "account {}: \"*\" is not a project (list the account's project ids)",
+                        account.name
+                    );
+                }
+                if let Some(other) = owners.insert(project.as_str(), account.name.as_str()) {
+                    bail!("project {project} is in two accounts ({other} and {})", account.name);
+                }
+            }
+        }
         Ok(file)
+    }
+
+    /// The accounts of the file.
+    pub(crate) fn to_accounts(&self) -> Accounts {
+        self.accounts.iter().fold(Accounts::default(), |all, a| all.with_account(&a.name, &a.projects))
     }
 
     pub(crate) fn load(path: &Path) -> anyhow::Result<Self> {
@@ -99,6 +133,7 @@ pub(crate) fn development(data_dir: &Path) -> anyhow::Result<(PathBuf, Credentia
             sk: random_hex(20)?,
             projects: all,
         }],
+        accounts: Vec::new(),
     };
     let text = format!(
         "# Development credentials made by csms-server on first start; valid for every project.\n\
@@ -136,6 +171,27 @@ mod tests {
         .unwrap();
         assert_eq!(file.tokens[0].projects, ["*"]);
         assert_eq!(file.access_keys[0].ak, "AK0001");
+    }
+
+    #[test]
+    fn accounts_group_projects_once_each() {
+        let file = CredentialsFile::parse(
+            r#"
+            [[token]]
+            token = "a-long-random-string"
+            projects = ["*"]
+
+            [[account]]
+            name = "acme"
+            projects = ["p1", "p2"]
+            "#,
+        )
+        .unwrap();
+        assert!(file.to_accounts().same_owner("p1", "p2"));
+        assert!(!file.to_accounts().same_owner("p1", "p3"));
+        let twice = "[[token]]\ntoken = \"long-enough-token-1\"\nprojects = [\"*\"]\n\
+                     [[account]]\nname = \"a\"\nprojects = [\"p\"]\n[[account]]\nname = \"b\"\nprojects = [\"p\"]";
+        assert!(CredentialsFile::parse(twice).unwrap_err().to_string().contains("two accounts"));
     }
 
     #[test]

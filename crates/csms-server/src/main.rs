@@ -36,7 +36,7 @@ struct Args {
     #[arg(long, env = "CSMS_DATA_DIR", default_value = "./csms-data")]
     data_dir: PathBuf,
 
-    /// TOML file of `[[token]]` and `[[access_key]]` entries. Without it, development credentials valid for
+    /// TOML file of `[[token]]`, `[[access_key]]` and `[[account]]` entries. Without it, development credentials valid for
     /// every project are made in the data directory and printed at start.
     #[arg(long, env = "CSMS_CREDENTIALS")]
     credentials: Option<PathBuf>,
@@ -313,7 +313,9 @@ async fn main() -> anyhow::Result<()> {
 
     let target = target(&args)?;
     tracing::info!(target = %target.describe(), "notifications");
+    let accounts = credentials.to_accounts();
     let mut notifier = Worker::new(store.clone(), target)
+        .with_accounts(accounts.clone())
         .with_scan_interval(Duration::from_secs(args.scan_interval.max(1)))
         .with_lease(Duration::from_secs(args.delivery_lease.max(1)));
     if args.rotate_common {
@@ -322,6 +324,7 @@ async fn main() -> anyhow::Result<()> {
     let notifier = Arc::new(notifier);
     let service = CsmsService::new(store, Arc::new(credentials.to_static()))
         .with_rotate_common(notifier.rotates(&SecretType::Common))
+        .with_accounts(accounts)
         .with_event_quota(args.event_quota)
         .with_secret_quota(args.secret_quota)
         .with_body_timeout(Duration::from_secs(args.body_timeout));

@@ -34,6 +34,7 @@ mod endpoint;
 mod rotate;
 mod target;
 mod targets;
+mod throttle;
 mod worker;
 
 pub use client::{HttpClient, MAX_REPLY_BYTES};
@@ -41,4 +42,5 @@ pub use endpoint::Endpoint;
 pub use rotate::{RandomValue, Rotator};
 pub use target::{Attempt, Delivery, Target, classify};
 pub use targets::{LogTarget, Smn, Webhook};
+pub use throttle::{BREAKER_FAILURES, BREAKER_OPEN_MS, PER_TARGET_IN_FLIGHT};
 pub use worker::Worker;

@@ -13,23 +13,26 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use csms_model::limits::{DELIVERY_MAX_ATTEMPTS, DELIVERY_WINDOW_SECONDS, MS_PER_DAY, RECORD_RETENTION_DAYS};
-use csms_model::{ErrorCode, NotificationStatus, SecretType, StringEnum};
+use csms_model::{Accounts, ErrorCode, NotificationStatus, SecretType, StringEnum};
 use csms_store::{Clock, Lease, Notice, RotationError, RotationOutcome, Store, StoreResult, SystemClock};
 use tokio::sync::Semaphore;
 
 use crate::rotate::Rotator;
 use crate::target::{Attempt, Delivery, Target};
+use crate::throttle::{Admission, Throttle};
 
 /// When each attempt of a notification may start, in seconds after the happening: five attempts within
 /// the two-minute window.
 const ATTEMPT_OFFSETS_SECONDS: [u64; DELIVERY_MAX_ATTEMPTS as usize] = [0, 2, 10, 40, 110];
 const _: () = assert!(ATTEMPT_OFFSETS_SECONDS[DELIVERY_MAX_ATTEMPTS as usize - 1] < DELIVERY_WINDOW_SECONDS);
 
-/// How long one delivery attempt may take (and at most half the lease, so that a claim always outlives
-/// the attempt made under it).
+/// How long one delivery attempt may take at most; with a lease shorter than twice this, half the lease
+/// (see [`Worker::attempt_timeout`]).
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Most deliveries in flight in one instance.
 const MAX_IN_FLIGHT: usize = 64;
+/// How long a notification whose target is at its share of attempts in flight waits, in milliseconds.
+const BUSY_DEFER_MS: i64 = 1_000;
 /// Most expiries and deletions one scan step runs.
 const SCAN_BATCH: usize = 500;
 
@@ -46,6 +49,8 @@ pub struct Worker {
     scan_interval: Duration,
     poll: Duration,
     in_flight: Arc<Semaphore>,
+    throttle: Throttle,
+    accounts: Accounts,
 }
 
 impl Worker {
@@ -61,12 +66,21 @@ impl Worker {
             scan_interval: Duration::from_secs(csms_model::limits::DEFAULT_SCAN_INTERVAL_SECONDS),
             poll: Duration::from_millis(250),
             in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+            throttle: Throttle::default(),
+            accounts: Accounts::default(),
         }
     }
 
     /// Reads `clock` (a test's, moved by hand) instead of the system clock.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// The accounts that group projects: a notification goes only to a topic of its event's project or of
+    /// another project of the same account; any other is INVALID and never sent.
+    pub fn with_accounts(mut self, accounts: Accounts) -> Self {
+        self.accounts = accounts;
         self
     }
 
@@ -77,7 +91,8 @@ impl Worker {
     }
 
     /// How long a claim lasts before another instance may take the work over (default 30 s). An attempt
-    /// may take at most half of it (and at most 10 s).
+    /// may take at most half of it (and at most 10 s), so a claim always outlives the attempt made under
+    /// it.
     pub fn with_lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
         self
@@ -109,6 +124,12 @@ impl Worker {
     /// A claim of this instance's at `now`.
     fn lease_at(&self, now: i64) -> Lease<'_> {
         Lease::new(&self.owner, now, self.lease.as_millis() as i64)
+    }
+
+    /// How long one attempt may take: 10 s, or half the lease when that is shorter, so that no attempt
+    /// outlives the claim it runs under (which would let another round deliver the notification again).
+    pub fn attempt_timeout(&self) -> Duration {
+        ATTEMPT_TIMEOUT.min(self.lease / 2)
     }
 
     /// This instance's name on its claims.
@@ -145,11 +166,25 @@ impl Worker {
             let claimed = self.store.claim_notices(self.lease_at(now), free).await?;
             let full = claimed.len() == free;
             for notice in claimed {
+                let target = notice.record.notification_target_id.clone();
+                let later = match self.throttle.admit(&target, now) {
+                    Admission::Go => None,
+                    Admission::Busy => Some(now + BUSY_DEFER_MS),
+                    Admission::Open(until) => Some(until),
+                };
+                if let Some(next_at) = later {
+                    // Not an attempt: the notification waits, its attempts unchanged, and frees its slot.
+                    self.store.retry_notice(&self.owner, notice.id, notice.attempts, next_at).await?;
+                    continue;
+                }
                 let permit = Arc::clone(&self.in_flight).acquire_owned().await.expect("never closed");
                 let this = Arc::clone(self);
                 handles.push(tokio::spawn(async move {
                     let _permit = permit;
-                    this.deliver(notice).await
+                    let started = Instant::now();
+                    let attempt = this.attempt(&notice).await;
+                    this.throttle.finish(&target, &attempt, this.clock.now_ms());
+                    this.settle(notice, attempt, started.elapsed()).await
                 }));
             }
             if !full {
@@ -159,26 +194,35 @@ impl Worker {
         Ok(handles)
     }
 
-    async fn deliver(&self, notice: Notice) -> StoreResult<()> {
-        let started = Instant::now();
-        let attempts = notice.attempts + 1;
-        let outcome = match topic_project(&notice.record.notification_target_id) {
+    /// One attempt to deliver `notice`, bounded in time.
+    async fn attempt(&self, notice: &Notice) -> Attempt {
+        match csms_model::topic_project(&notice.record.notification_target_id) {
             None => Attempt::Unusable(
                 "the target id is not an SMN topic URN (urn:smn:region:project:topic)".into(),
             ),
+            Some(topic) if !self.accounts.same_owner(&notice.project, topic) => Attempt::Unusable(format!(
+                "the topic belongs to project {topic}, not to the event's project or its account: not sent"
+            )),
             Some(topic_project) => {
                 let delivery = Delivery {
-                    notice: &notice,
+                    notice,
                     topic_project,
                     message_id: format!("{:032x}", notice.id),
                     now: self.clock.now_ms(),
                 };
-                match tokio::time::timeout(ATTEMPT_TIMEOUT, self.target.deliver(&delivery)).await {
+                let timeout = self.attempt_timeout();
+                match tokio::time::timeout(timeout, self.target.deliver(&delivery)).await {
                     Ok(outcome) => outcome,
-                    Err(_) => Attempt::Failed(format!("no answer within {} s", ATTEMPT_TIMEOUT.as_secs())),
+                    Err(_) => Attempt::Failed(format!("no answer within {} ms", timeout.as_millis())),
                 }
             }
-        };
+        }
+    }
+
+    /// Settles `notice` after an attempt that took `took`: its record is written (SUCCESS, INVALID, or
+    /// FAIL after the last attempt), or it is put back for the next attempt.
+    async fn settle(&self, notice: Notice, outcome: Attempt, took: Duration) -> StoreResult<()> {
+        let attempts = notice.attempts + 1;
         let record = &notice.record;
         let status = match &outcome {
             Attempt::Delivered => Some(NotificationStatus::Success),
@@ -199,7 +243,7 @@ impl Worker {
             target = %record.notification_target_id,
             status = status.as_ref().map_or("RETRY", |s| s.as_str()),
             attempts,
-            latency_ms = started.elapsed().as_millis() as u64,
+            latency_ms = took.as_millis() as u64,
             reason,
             "notification delivery"
         );
@@ -269,18 +313,13 @@ impl Worker {
     }
 
     /// Runs the worker until `shutdown` resolves: deliveries and tasks when the store says work was
-    /// queued, or at each poll; the scan every scan interval. Deliveries run in their own tasks, so a
-    /// slow target holds only its own.
+    /// queued, or at each poll; the scan every scan interval, in a task of its own, so that a large scan
+    /// never holds deliveries back. Deliveries run in their own tasks, so a slow target holds only its
+    /// own.
     pub async fn run(self: Arc<Self>, shutdown: impl Future<Output = ()>) {
         let mut shutdown = std::pin::pin!(shutdown);
-        let mut last_scan: Option<Instant> = None;
+        let scanner = tokio::spawn(Arc::clone(&self).scan_forever());
         loop {
-            if last_scan.is_none_or(|t| t.elapsed() >= self.scan_interval) {
-                last_scan = Some(Instant::now());
-                if let Err(e) = self.scan().await {
-                    tracing::error!(error = %e, "the scan failed");
-                }
-            }
             if let Err(e) = self.run_tasks().await {
                 tracing::error!(error = %e, "running rotation tasks failed");
             }
@@ -294,36 +333,18 @@ impl Worker {
                 _ = tokio::time::sleep(self.poll) => {}
             }
         }
+        scanner.abort();
     }
-}
 
-/// The project of an SMN topic URN `urn:smn:{region}:{project}:{topic}`, if `urn` is one.
-fn topic_project(urn: &str) -> Option<&str> {
-    let parts: Vec<&str> = urn.split(':').collect();
-    let [urn_, smn, region, project, topic] = parts.as_slice() else { return None };
-    let name_ok = topic.len() <= 255
-        && topic.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-        && topic.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    (*urn_ == "urn" && *smn == "smn" && !region.is_empty() && !project.is_empty() && name_ok)
-        .then_some(project)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn topic_urns() {
-        assert_eq!(topic_project("urn:smn:cn-north-4:0123abc:topic-1"), Some("0123abc"));
-        for bad in [
-            "demo-smn-id",
-            "urn:smn:r:p",
-            "urn:smn:r:p:t:x",
-            "urn:sns:r:p:t",
-            "urn:smn::p:t",
-            "urn:smn:r:p:-t",
-        ] {
-            assert_eq!(topic_project(bad), None, "{bad}");
+    /// The scan, every scan interval, until aborted.
+    async fn scan_forever(self: Arc<Self>) {
+        let mut ticks = tokio::time::interval(self.scan_interval);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if let Err(e) = self.scan().await {
+                tracing::error!(error = %e, "the scan failed");
+            }
         }
     }
 }

@@ -25,6 +25,7 @@ impl Input for CreateEvent {
 pub(crate) async fn create(state: &State, input: CreateEvent) -> Result<EventOutput, ApiError> {
     let now = state.clock.now_ms();
     let CreateSecretEventRequestBody { name, event_types, state: event_state, notification } = input.body;
+    state.check_target(&input.project, &notification)?;
     let event = Event {
         event_id: uuid::Uuid::new_v4().hyphenated().to_string(),
         name,
@@ -116,6 +117,9 @@ impl Input for UpdateEvent {
 
 pub(crate) async fn update(state: &State, input: UpdateEvent) -> Result<EventOutput, ApiError> {
     let UpdateEvent { project, name, patch, precondition } = input;
+    if let Some(notification) = &patch.notification {
+        state.check_target(&project, notification)?;
+    }
     let stored = state
         .store
         .update(&project, &name, patch, precondition, state.clock.now_ms())

@@ -7,7 +7,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use csms_model::{Operation, PageInfo};
+use csms_model::{Accounts, Notification, Operation, PageInfo};
 use csms_store::{Clock, Store, Stored};
 use csms_validate::Violations;
 use http::header::{ETAG, HeaderValue};
@@ -33,9 +33,23 @@ pub(crate) struct State {
     pub(crate) secret_quota: u64,
     /// Whether RotateSecret accepts COMMON secrets.
     pub(crate) rotate_common: bool,
+    /// Which projects share an account (and so each other's SMN topics).
+    pub(crate) accounts: Accounts,
 }
 
 impl State {
+    /// Refuses a notification target that is an SMN topic of another owner: a topic of the event's own
+    /// project, or of another project of its account, is the only kind a notification may go to.
+    pub(crate) fn check_target(&self, project: &str, notification: &Notification) -> Result<(), ApiError> {
+        if self.accounts.may_notify(project, &notification.target_id) {
+            return Ok(());
+        }
+        let mut violations = csms_validate::Violations::default();
+        violations
+            .unknown_reference("/notification/target_id", "SMN topic of this project or of its account");
+        Err(violations.into())
+    }
+
     /// A change now, made by the request `request_id`.
     pub(crate) fn origin(&self, request_id: Option<String>) -> csms_store::Origin {
         csms_store::Origin::new(self.clock.now_ms(), request_id)

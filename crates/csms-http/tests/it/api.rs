@@ -201,7 +201,9 @@ async fn projects_are_separate_namespaces() {
     h.create("shared-name").await;
     let other = format!("/v1/{P2}/csms/events");
     assert_eq!(h.call("GET", &other, None).await.json()["events"], json!([]));
-    let reply = h.call("POST", &other, Some(&create_body("shared-name"))).await;
+    let mut body = create_body("shared-name");
+    body["notification"]["target_id"] = json!(format!("urn:smn:cn-north-4:{P2}:topic"));
+    let reply = h.call("POST", &other, Some(&body)).await;
     assert_eq!(reply.status, 200, "the same name in another project");
     h.call("GET", &format!("/v1/{P2}/csms/events/only-here"), None).await.error(404, "CSMS.0005");
 }

@@ -119,10 +119,11 @@ impl Webhook {
     }
 }
 
-fn all_types_event(name: &str) -> String {
+/// An event of `project` firing on creates and deletes, to a topic of the project.
+fn all_types_event(project: &str, name: &str) -> String {
     format!(
         r#"{{"name":"{name}","event_types":["SECRET_VERSION_CREATED","SECRET_DELETED"],"state":"ENABLED",
-            "notification":{{"target_type":"SMN","target_id":"urn:smn:r:p:topic","target_name":"topic"}}}}"#
+            "notification":{{"target_type":"SMN","target_id":"urn:smn:r:{project}:topic","target_name":"topic"}}}}"#
     )
 }
 
@@ -141,9 +142,14 @@ fn every_acknowledged_change_is_delivered_once_after_kill_9() {
     );
     let secrets = format!("/v1/{project}/secrets");
     assert_eq!(
-        request(server.addr, "POST", &format!("/v1/{project}/csms/events"), Some(&all_types_event("e")))
-            .unwrap()
-            .0,
+        request(
+            server.addr,
+            "POST",
+            &format!("/v1/{project}/csms/events"),
+            Some(&all_types_event(&project, "e"))
+        )
+        .unwrap()
+        .0,
         200
     );
     let acked: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -235,7 +241,7 @@ fn postgres_two_instances_deliver_each_notification_once_and_take_over() {
         Server::start_args(&dir.path().join("a"), Some(&url), &flags_a.each_ref().map(String::as_str));
     let b = Server::start_args(&dir.path().join("b"), Some(&url), &flags_b.each_ref().map(String::as_str));
     let events = format!("/v1/{project}/csms/events");
-    assert_eq!(request(a.addr, "POST", &events, Some(&all_types_event("e"))).unwrap().0, 200);
+    assert_eq!(request(a.addr, "POST", &events, Some(&all_types_event(&project, "e"))).unwrap().0, 200);
     let secrets = format!("/v1/{project}/secrets");
     let create = |addr: SocketAddr, name: &str| {
         let body = format!(r#"{{"name":"{name}","secret_string":"x","event_subscriptions":["e"]}}"#);
@@ -330,7 +336,10 @@ fn an_https_webhook_is_trusted_through_a_ca_given_by_flag() {
     let project = unique_project();
     let create = |server: &Server, name: &str| {
         let events = format!("/v1/{project}/csms/events");
-        assert_eq!(request(server.addr, "POST", &events, Some(&all_types_event(name))).unwrap().0, 200);
+        assert_eq!(
+            request(server.addr, "POST", &events, Some(&all_types_event(&project, name))).unwrap().0,
+            200
+        );
         let body =
             format!(r#"{{"name":"{name}-secret","secret_string":"x","event_subscriptions":["{name}"]}}"#);
         assert_eq!(

@@ -120,13 +120,13 @@ fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> st
 fn create_body(name: &str) -> String {
     format!(
         r#"{{"name":"{name}","event_types":["SECRET_ROTATED"],"state":"ENABLED",
-            "notification":{{"target_type":"SMN","target_id":"urn:smn:r:p:t","target_name":"v0"}}}}"#
+            "notification":{{"target_type":"SMN","target_id":"demo-smn-id","target_name":"v0"}}}}"#
     )
 }
 
 fn update_body(version: u32) -> String {
     format!(
-        r#"{{"notification":{{"target_type":"SMN","target_id":"urn:smn:r:p:t","target_name":"v{version}"}}}}"#
+        r#"{{"notification":{{"target_type":"SMN","target_id":"demo-smn-id","target_name":"v{version}"}}}}"#
     )
 }
 
