@@ -654,7 +654,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     std::fs::write(work.join("master.key"), KEY_HEX)?;
     let cipher = Cipher::from_key_file(&work.join("master.key"))?;
     let mut rows: Vec<Row> = Vec::new();
-    let mut memory: Vec<(usize, (u64, u64))> = Vec::new();
+    let mut memory: Vec<Memory> = Vec::new();
     let mut filled = 0;
     let mut scales = args.scales.clone();
     scales.sort_unstable();
@@ -676,6 +676,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         filled = scale;
         std::thread::sleep(Duration::from_millis(200));
         let server = start_server(&args, &work)?;
+        let wal = WalWatch::start(work.join("events.db-wal"));
         let list = scenarios(scale, server.addr);
         let only = args.only.as_deref().unwrap_or("");
         for scenario in list.iter().filter(|s| s.name.contains(only)) {
@@ -696,7 +697,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
             eprintln!("{scale:>9} events  {:<24} {rps:>9.0} req/s  ({errors} errors)", scenario.name);
             rows.push(row);
         }
-        memory.push((scale, server.rss_kib()));
+        memory.push((scale, server.rss_kib(), wal.stop()));
         // The create-then-delete scenario leaves nothing; the PUTs changed only existing events.
         drop(server);
     }
@@ -707,7 +708,38 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn report(args: &RunArgs, rows: &[Row], memory: &[(usize, (u64, u64))]) -> anyhow::Result<()> {
+/// The largest size the SQLite WAL reached, sampled every 50 ms while the scenarios run.
+struct WalWatch {
+    largest: Arc<std::sync::atomic::AtomicU64>,
+    done: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl WalWatch {
+    fn start(path: PathBuf) -> WalWatch {
+        use std::sync::atomic::Ordering;
+        let watch = WalWatch { largest: Arc::default(), done: Arc::default() };
+        let (largest, done) = (Arc::clone(&watch.largest), Arc::clone(&watch.done));
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+                largest.fetch_max(size, Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        watch
+    }
+
+    /// The largest WAL seen, in bytes.
+    fn stop(&self) -> u64 {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.largest.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Per scale: the server's RSS and peak RSS (KiB), and the largest WAL seen (bytes).
+type Memory = (usize, (u64, u64), u64);
+
+fn report(args: &RunArgs, rows: &[Row], memory: &[Memory]) -> anyhow::Result<()> {
     let store = match args.store {
         StoreKind::Sqlite => "sqlite",
         StoreKind::Postgres => "postgres",
@@ -740,12 +772,13 @@ fn report(args: &RunArgs, rows: &[Row], memory: &[(usize, (u64, u64))]) -> anyho
             "ratio": (ratio * 1000.0).round() / 1000.0,
         }));
     }
-    println!("\n| events | server RSS MiB | peak RSS MiB |");
-    println!("|---|---|---|");
-    for (scale, (rss, peak)) in memory {
-        println!("| {scale} | {:.1} | {:.1} |", *rss as f64 / 1024.0, *peak as f64 / 1024.0);
+    println!("\n| events | server RSS MiB | peak RSS MiB | largest SQLite WAL MiB |");
+    println!("|---|---|---|---|");
+    for (scale, (rss, peak), wal) in memory {
+        let wal = *wal as f64 / 1024.0 / 1024.0;
+        println!("| {scale} | {:.1} | {:.1} | {wal:.1} |", *rss as f64 / 1024.0, *peak as f64 / 1024.0);
     }
-    let scales: Vec<usize> = memory.iter().map(|(s, _)| *s).collect();
+    let scales: Vec<usize> = memory.iter().map(|(s, _, _)| *s).collect();
     if let (Some(&small), Some(&large)) = (scales.first(), scales.last())
         && small != large
     {
@@ -760,7 +793,7 @@ fn report(args: &RunArgs, rows: &[Row], memory: &[(usize, (u64, u64))]) -> anyho
     let result = json!({
         "store": store, "connections": args.connections, "rounds": args.rounds, "seconds": args.seconds,
         "rows": json_rows,
-        "memory": memory.iter().map(|(s, (rss, peak))| json!({"events": s, "rss_kib": rss, "peak_rss_kib": peak})).collect::<Vec<_>>(),
+        "memory": memory.iter().map(|(s, (rss, peak), wal)| json!({"events": s, "rss_kib": rss, "peak_rss_kib": peak, "largest_wal_bytes": wal})).collect::<Vec<_>>(),
     });
     println!("\n{result}");
     if let Some(path) = &args.json {

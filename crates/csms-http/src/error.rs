@@ -119,6 +119,13 @@ impl ApiError {
                 violations.unknown_reference("/event_subscriptions/0", "event of this project");
                 violations.into()
             }
+            StoreError::RotationInProgress => ApiError::new(
+                ErrorCode::RotationInProgress,
+                format!(
+                    "A rotation of the secret '{name}' is in progress: poll its task (ListSecretTask) until it \
+                     ends, then rotate again."
+                ),
+            ),
             StoreError::Invalid(message) => ApiError::new(ErrorCode::InvalidParameter, message),
             other => ApiError::internal(other),
         }

@@ -98,6 +98,8 @@ error_codes! {
     HeadTooLarge => ("CSMS.9008", 431, "The request head is larger than the server accepts."),
     /// A request target longer than the server's limit.
     UriTooLong => ("CSMS.9009", 414, "The request target is longer than the server accepts."),
+    /// RotateSecret while a rotation of the secret waits to run.
+    RotationInProgress => ("CSMS.9010", 409, "A rotation of this secret is in progress."),
     /// Anything unexpected inside the service.
     Internal => ("CSMS.9500", 500, "Internal service error."),
 }

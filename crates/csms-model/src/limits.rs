@@ -109,3 +109,8 @@ pub const DELIVERY_WINDOW_SECONDS: u64 = 120;
 /// Seconds between two runs of the expiry scan, the scheduled-deletion executor and the record purge,
 /// unless configured otherwise.
 pub const DEFAULT_SCAN_INTERVAL_SECONDS: u64 = 60;
+
+/// How long an ended rotation task is kept for ListSecretTask, in days; the scan purges older ones.
+pub const TASK_RETENTION_DAYS: i64 = 7;
+/// Most ended rotation tasks a project keeps: past it, the oldest ended one goes when another ends.
+pub const ENDED_TASKS_PER_PROJECT: usize = 1000;

@@ -130,6 +130,7 @@ fn error_table_is_complete_and_consistent() {
             ("CSMS.9007", 400),
             ("CSMS.9008", 431),
             ("CSMS.9009", 414),
+            ("CSMS.9010", 409),
             ("CSMS.9500", 500),
         ]
     );

@@ -12,7 +12,7 @@ use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use csms_http::{CsmsService, Limits};
 use csms_model::SecretType;
-use csms_store::{Cipher, KeySource, Store};
+use csms_store::{Cipher, KeySource, SqliteOptions, Store};
 use csms_worker::{Endpoint, HttpClient, LogTarget, RandomValue, Smn, Target, Webhook, Worker};
 
 mod credentials;
@@ -44,6 +44,11 @@ struct Args {
     /// PostgreSQL URL (postgres://user:password@host:port/db) to store events there instead of SQLite.
     #[arg(long, env = "CSMS_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
+
+    /// The SQLite WAL's bound in bytes: past it the writer checkpoints and empties the WAL (writes wait a
+    /// moment), so sustained writes never grow it without end.
+    #[arg(long, env = "CSMS_SQLITE_WAL_LIMIT", default_value_t = csms_store::DEFAULT_WAL_LIMIT)]
+    sqlite_wal_limit: u64,
 
     /// Most PostgreSQL connections this instance opens.
     #[arg(long, env = "CSMS_DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
@@ -184,7 +189,8 @@ async fn open_store(args: &Args) -> anyhow::Result<Store> {
             .context("connecting to PostgreSQL (--database-url)"),
         None => {
             let path = args.data_dir.join("events.db");
-            Store::sqlite(&path, cipher).with_context(|| format!("opening {}", path.display()))
+            let options = SqliteOptions { wal_limit: args.sqlite_wal_limit };
+            Store::sqlite_with(&path, cipher, options).with_context(|| format!("opening {}", path.display()))
         }
     };
     match (opened, source) {

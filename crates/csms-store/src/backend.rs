@@ -120,12 +120,31 @@ impl<'a> Lease<'a> {
 pub struct TaskRow {
     /// The task's id, its key in the project.
     pub id: String,
+    /// The secret it rotates.
+    pub secret: String,
     /// Its status (`PENDING` tasks are claimed).
     pub status: String,
     /// The request that created it.
     pub request_id: Option<String>,
+    /// The version number the rotation makes, reserved when the task was created.
+    pub version_seq: Option<i64>,
+    /// When it ended (SUCCESS or FAILED), epoch milliseconds.
+    pub finished_at: Option<i64>,
     /// The task as JSON.
     pub doc: String,
+}
+
+/// Which tasks of a project a page lists: those after `after` in id order, each filter applied.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskQuery<'a> {
+    /// Only the tasks of this secret.
+    pub secret: Option<&'a str>,
+    /// Only the tasks in this status.
+    pub status: Option<&'a str>,
+    /// Only this task.
+    pub id: Option<&'a str>,
+    /// The exclusive marker: the last task id of the page before (`""` for the first page).
+    pub after: &'a str,
 }
 
 /// A claimed outbox row.
@@ -227,10 +246,22 @@ pub trait Tx: Send {
     // Rotation tasks.
     /// The task of that id.
     async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>>;
-    /// Every task of the project, in id order.
-    async fn tasks(&mut self, project: &str) -> StoreResult<Vec<String>>;
-    /// Inserts (`new`) or replaces a task (its status and document).
+    /// The `PENDING` task of the secret, if any.
+    async fn pending_task(&mut self, project: &str, secret: &str) -> StoreResult<Option<TaskRow>>;
+    /// Up to `limit` task documents of the project that `query` asks for, in id order, and how many tasks
+    /// match its filters in all (whatever the marker).
+    async fn task_page(
+        &mut self,
+        project: &str,
+        query: TaskQuery<'_>,
+        limit: usize,
+    ) -> StoreResult<(Vec<String>, u64)>;
+    /// Inserts (`new`) or replaces a task (its status, end and document).
     async fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()>;
+    /// Removes the project's ended tasks but the `keep` that ended last; returns how many.
+    async fn trim_tasks(&mut self, project: &str, keep: usize) -> StoreResult<u64>;
+    /// Removes every task that ended before `before`; returns how many.
+    async fn purge_tasks(&mut self, before: i64) -> StoreResult<u64>;
     /// Claims up to `limit` `PENDING` tasks, as [`Tx::claim_notices`] claims notifications.
     async fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>>;
 

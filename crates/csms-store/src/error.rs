@@ -26,6 +26,8 @@ pub enum StoreError {
     UnknownEvent(String),
     /// The secret exists but has no such version.
     VersionNotFound,
+    /// A rotation of the secret is waiting: another is refused until it ends.
+    RotationInProgress,
     /// The request breaks a rule of the stored state (the message says which); nothing was changed.
     Invalid(String),
     /// The backend failed (I/O, connection, corruption); the write may not have happened.
@@ -77,6 +79,7 @@ impl fmt::Display for StoreError {
             StoreError::NotPendingDeletion => f.write_str("the secret's deletion is not scheduled"),
             StoreError::UnknownEvent(name) => write!(f, "no event named '{name}'"),
             StoreError::VersionNotFound => f.write_str("version not found"),
+            StoreError::RotationInProgress => f.write_str("a rotation of the secret is in progress"),
             StoreError::Invalid(message) => f.write_str(message),
             StoreError::Backend(e) => write!(f, "storage backend failed: {e}"),
         }

@@ -83,7 +83,7 @@ pub use memory::MemoryBackend;
 pub use postgres::PostgresBackend;
 pub use rules::apply_update;
 #[cfg(feature = "sqlite")]
-pub use sqlite::SqliteBackend;
+pub use sqlite::{DEFAULT_WAL_LIMIT, SqliteBackend, SqliteOptions};
 pub use store::Store;
 pub use types::{
     ClaimedTask, EventDocument, NewVersion, Notice, Origin, Payload, Precondition, Revision, RotationError,

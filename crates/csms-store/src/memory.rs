@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use crate::backend::{
-    Backend, ClaimedTaskRow, Due, EventRow, Job, Lease, NoticeRow, Output, Page, SecretRow, TaskRow, Tx,
-    VersionRecord,
+    Backend, ClaimedTaskRow, Due, EventRow, Job, Lease, NoticeRow, Output, Page, SecretRow, TaskQuery,
+    TaskRow, Tx, VersionRecord,
 };
 use crate::{StoreResult, ready};
 
@@ -268,20 +268,58 @@ impl Tx for MemoryTx<'_> {
     async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>> {
         Ok(self.0.project(project).tasks.get(id).map(|(row, _)| row.clone()))
     }
-    async fn tasks(&mut self, project: &str) -> StoreResult<Vec<String>> {
-        Ok(self.0.project(project).tasks.values().map(|(row, _)| row.doc.clone()).collect())
+    async fn pending_task(&mut self, project: &str, secret: &str) -> StoreResult<Option<TaskRow>> {
+        let tasks = self.0.project(project).tasks.values();
+        Ok(tasks.map(|(row, _)| row).find(|row| row.secret == secret && row.status == "PENDING").cloned())
+    }
+    async fn task_page(
+        &mut self,
+        project: &str,
+        query: TaskQuery<'_>,
+        limit: usize,
+    ) -> StoreResult<(Vec<String>, u64)> {
+        let matches = |row: &TaskRow| {
+            query.secret.is_none_or(|s| row.secret == s)
+                && query.status.is_none_or(|s| row.status == s)
+                && query.id.is_none_or(|id| row.id == id)
+        };
+        let tasks = &self.0.project(project).tasks;
+        let total = tasks.values().filter(|(row, _)| matches(row)).count() as u64;
+        let page = after(tasks, query.after).map(|(_, (row, _))| row).filter(|row| matches(row));
+        Ok((page.take(limit).map(|row| row.doc.clone()).collect(), total))
     }
     async fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()> {
         let tasks = &mut self.0.project(project).tasks;
         match tasks.get_mut(&row.id) {
             Some((stored, _)) if !new => {
-                (stored.status, stored.doc) = (row.status.clone(), row.doc.clone());
+                (stored.status, stored.finished_at, stored.doc) =
+                    (row.status.clone(), row.finished_at, row.doc.clone());
             }
             _ => {
                 tasks.insert(row.id.clone(), (row.clone(), None));
             }
         }
         Ok(())
+    }
+    async fn trim_tasks(&mut self, project: &str, keep: usize) -> StoreResult<u64> {
+        let tasks = &mut self.0.project(project).tasks;
+        let mut ended: Vec<(i64, String)> =
+            tasks.values().filter_map(|(row, _)| Some((row.finished_at?, row.id.clone()))).collect();
+        ended.sort_by(|a, b| b.cmp(a));
+        let gone: Vec<String> = ended.into_iter().skip(keep).map(|(_, id)| id).collect();
+        for id in &gone {
+            tasks.remove(id);
+        }
+        Ok(gone.len() as u64)
+    }
+    async fn purge_tasks(&mut self, before: i64) -> StoreResult<u64> {
+        let mut purged = 0;
+        for p in self.0.projects.values_mut() {
+            let kept = p.tasks.len();
+            p.tasks.retain(|_, (row, _)| row.finished_at.is_none_or(|t| t >= before));
+            purged += (kept - p.tasks.len()) as u64;
+        }
+        Ok(purged)
     }
     async fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>> {
         let mut claimed = Vec::new();

@@ -150,6 +150,25 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
            );
            CREATE INDEX tasks_pending ON tasks (status) WHERE status = 'PENDING';"#,
     },
+    Migration {
+        description: "tasks listed and bounded by index: their secret, the version a rotation reserves, when they finished",
+        sqlite: "ALTER TABLE tasks ADD COLUMN secret TEXT NOT NULL DEFAULT '';
+         ALTER TABLE tasks ADD COLUMN version_seq INTEGER;
+         ALTER TABLE tasks ADD COLUMN finished_at INTEGER;
+         UPDATE tasks SET secret = json_extract(doc, '$.secret_name'),
+                          finished_at = CASE WHEN status = 'PENDING' THEN NULL
+                                             ELSE json_extract(doc, '$.task_time') END;
+         CREATE INDEX tasks_by_secret ON tasks (project, secret, status);
+         CREATE INDEX tasks_finished ON tasks (project, finished_at) WHERE finished_at IS NOT NULL;",
+        postgres: r#"ALTER TABLE tasks ADD COLUMN secret TEXT COLLATE "C" NOT NULL DEFAULT '';
+           ALTER TABLE tasks ADD COLUMN version_seq BIGINT;
+           ALTER TABLE tasks ADD COLUMN finished_at BIGINT;
+           UPDATE tasks SET secret = (doc::json)->>'secret_name',
+                            finished_at = CASE WHEN status = 'PENDING' THEN NULL
+                                               ELSE ((doc::json)->>'task_time')::bigint END;
+           CREATE INDEX tasks_by_secret ON tasks (project, secret, status);
+           CREATE INDEX tasks_finished ON tasks (project, finished_at) WHERE finished_at IS NOT NULL;"#,
+    },
 ];
 
 /// A backend's side of the runner, inside the one transaction the migration runs in.

@@ -71,7 +71,17 @@ impl Store {
     /// The store in the SQLite file at `path` (created if needed), its values sealed with `cipher`.
     #[cfg(feature = "sqlite")]
     pub fn sqlite(path: impl AsRef<std::path::Path>, cipher: Cipher) -> StoreResult<Self> {
-        let backend = crate::SqliteBackend::open(path, &cipher)?;
+        Store::sqlite_with(path, cipher, crate::SqliteOptions::default())
+    }
+
+    /// [`Store::sqlite`] with `options`.
+    #[cfg(feature = "sqlite")]
+    pub fn sqlite_with(
+        path: impl AsRef<std::path::Path>,
+        cipher: Cipher,
+        options: crate::SqliteOptions,
+    ) -> StoreResult<Self> {
+        let backend = crate::SqliteBackend::open(path, &cipher, options)?;
         Ok(Store::new(backend, cipher))
     }
 

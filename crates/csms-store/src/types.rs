@@ -89,29 +89,6 @@ pub struct TaskFilter {
     pub after: Option<String>,
 }
 
-impl TaskFilter {
-    /// Whether `task` passes every filter but the page's start.
-    pub fn matches(&self, task: &SecretTask) -> bool {
-        self.secret_name.as_ref().is_none_or(|s| *s == task.secret_name)
-            && self.status.as_ref().is_none_or(|s| *s == task.task_status)
-            && self.task_id.as_ref().is_none_or(|t| *t == task.task_id)
-    }
-
-    /// The page of `tasks` (a project's tasks in ascending id order) this filter asks for, at most
-    /// `limit`, and how many match in all.
-    pub fn page(&self, tasks: impl IntoIterator<Item = SecretTask>, limit: usize) -> (Vec<SecretTask>, u64) {
-        let after = self.after.as_deref().unwrap_or("");
-        let (mut page, mut total) = (Vec::new(), 0);
-        for task in tasks.into_iter().filter(|t| self.matches(t)) {
-            total += 1;
-            if page.len() < limit && task.task_id.as_str() > after {
-                page.push(task);
-            }
-        }
-        (page, total)
-    }
-}
-
 /// A version's value as given: text (`secret_string`) or base64 (`secret_binary`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {

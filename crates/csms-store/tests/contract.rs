@@ -654,6 +654,85 @@ mod suite {
         assert_eq!(s.tasks(&p, after, 10).await.unwrap().0.len(), 1);
     }
 
+    /// RotateSecret answers the version its task will make, reserved: a version added meanwhile takes the
+    /// next number, and the task makes the reserved one; a second rotation waits for the first to end.
+    pub(crate) async fn a_rotation_reserves_its_version_and_runs_alone(s: Store) {
+        let p = project();
+        s.create_secret(&p, secret("s", 1_000, &[]), text("one"), 10, o(1_000)).await.unwrap();
+        let id = |n: u32| format!("00000000-0000-4000-8000-{n:012}");
+        let (task, reserved) = s.create_task(&p, "s", id(1), o(2_000)).await.unwrap();
+        assert_eq!(reserved, "v2");
+        let again = s.create_task(&p, "s", id(2), o(2_100)).await;
+        assert!(matches!(again, Err(StoreError::RotationInProgress)), "{again:?}");
+        let added = s.create_version(&p, "s", text("manual"), NewVersion::default(), o(2_200)).await.unwrap();
+        assert_eq!(added.id, "v3", "the reserved v2 is skipped");
+        s.finish_task(&p, &task.task_id, Ok(text("rotated")), 3_000).await.unwrap();
+        let rotated = s.version(&p, "s", "v2").await.unwrap();
+        assert_eq!(rotated.secret_string.unwrap().expose(), "rotated");
+        assert_eq!(
+            s.version(&p, "s", "latest").await.unwrap().version_metadata.id,
+            "v2",
+            "the rotation is current"
+        );
+        let (_, next) = s.create_task(&p, "s", id(3), o(4_000)).await.unwrap();
+        assert_eq!(next, "v4", "after the rotation ended, the next one is accepted");
+    }
+
+    /// ListSecretTask reads a page by its filters, counts every match, and a project keeps its last
+    /// ended tasks for a bounded time only.
+    pub(crate) async fn tasks_are_paged_and_kept_within_bounds(s: Store) {
+        use csms_model::limits::{ENDED_TASKS_PER_PROJECT, MS_PER_DAY, TASK_RETENTION_DAYS};
+        let p = project();
+        let id = |n: usize| format!("00000000-0000-4000-8000-{n:012}");
+        let tasks: Vec<_> = (0..ENDED_TASKS_PER_PROJECT + 5)
+            .map(|i| {
+                let (s, p) = (s.clone(), p.clone());
+                tokio::spawn(async move {
+                    let name = format!("s{i:04}");
+                    s.create_secret(&p, secret(&name, 1_000, &[]), text("x"), 10_000, o(1_000))
+                        .await
+                        .unwrap();
+                    s.create_task(&p, &name, id(i), o(2_000)).await.unwrap()
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        // All but the last three end, in order.
+        let ended = ENDED_TASKS_PER_PROJECT + 2;
+        for i in 0..ended {
+            s.finish_task(&p, &id(i), Ok(text("y")), 10_000 + i as i64).await.unwrap();
+        }
+        let filter = |status: Option<TaskStatus>| TaskFilter { status, ..Default::default() };
+        let (page, total) = s.tasks(&p, filter(None), 4).await.unwrap();
+        let kept = ENDED_TASKS_PER_PROJECT as u64 + 3;
+        assert_eq!(total, kept, "the two that ended first are gone");
+        assert_eq!(page.iter().map(|t| t.task_id.clone()).collect::<Vec<_>>(), [id(2), id(3), id(4), id(5)]);
+        let after = TaskFilter { after: Some(id(5)), ..Default::default() };
+        assert_eq!(s.tasks(&p, after, 2).await.unwrap().0[0].task_id, id(6));
+        let (pending, total) = s.tasks(&p, filter(Some(TaskStatus::Pending)), 10).await.unwrap();
+        assert_eq!((pending.len(), total), (3, 3));
+        let one = TaskFilter { secret_name: Some("s0007".into()), ..Default::default() };
+        assert_eq!(
+            s.tasks(&p, one, 10).await.unwrap(),
+            (
+                vec![
+                    s.tasks(&p, TaskFilter { task_id: Some(id(7)), ..Default::default() }, 1)
+                        .await
+                        .unwrap()
+                        .0[0]
+                        .clone()
+                ],
+                1
+            )
+        );
+        // Past the retention, the ended tasks go; the waiting ones stay.
+        let late = 10_000 + ended as i64 + TASK_RETENTION_DAYS * MS_PER_DAY + 1;
+        assert!(s.purge_tasks(late).await.unwrap() >= ENDED_TASKS_PER_PROJECT as u64);
+        assert_eq!(s.tasks(&p, filter(None), 10).await.unwrap().1, 3);
+    }
+
     /// 32 subscribes race one DeleteSecretEvent: whatever order they commit in, no secret is left
     /// subscribed to an event that does not exist.
     pub(crate) async fn subscribing_races_deleting_the_event(s: Store) {
@@ -712,7 +791,8 @@ macro_rules! contract_suite {
                 secret_rules_change_nothing_when_they_refuse, versions_beyond_twenty_are_pruned,
                 subscribing_races_deleting_the_event, happenings_fire_only_for_enabled_events_with_the_type,
                 expiries_fire_once_per_expire_time, scheduled_deletions_execute_when_due,
-                claims_are_exclusive_until_their_lease_lapses, rotation_tasks_end_in_a_version_or_a_failure);
+                claims_are_exclusive_until_their_lease_lapses, rotation_tasks_end_in_a_version_or_a_failure,
+                a_rotation_reserves_its_version_and_runs_alone, tasks_are_paged_and_kept_within_bounds);
         }
     };
     (@tests $($test:ident),+) => {$(

@@ -293,7 +293,8 @@ impl Worker {
         rotator.rotate(&secret, &current).await
     }
 
-    /// Fires what is due now (expiries, scheduled deletions) and purges records past their retention.
+    /// Fires what is due now (expiries, scheduled deletions) and purges records and ended tasks past their
+    /// retention.
     /// Returns how many happenings ran.
     pub async fn scan(&self) -> StoreResult<usize> {
         let now = self.clock.now_ms();
@@ -306,8 +307,9 @@ impl Worker {
             }
         }
         let purged = self.store.purge_records(now - RECORD_RETENTION_DAYS * MS_PER_DAY).await?;
-        if ran > 0 || purged > 0 {
-            tracing::info!(happenings = ran, purged_records = purged, "scan");
+        let purged_tasks = self.store.purge_tasks(now).await?;
+        if ran > 0 || purged > 0 || purged_tasks > 0 {
+            tracing::info!(happenings = ran, purged_records = purged, purged_tasks, "scan");
         }
         Ok(ran)
     }

@@ -5,6 +5,7 @@
 mod harness;
 
 mod api;
+mod background;
 mod errors;
 mod hostile;
 mod listener;

@@ -1,7 +1,7 @@
 //! Events that fire, through the service and the worker, to a real webhook listener and an SMN stub on
 //! loopback. The clock is the harness's: tests move it for retries and the scan, never sleep for them.
 
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -15,37 +15,46 @@ use tokio::net::TcpListener;
 
 use crate::harness::*;
 
-const URN: &str = "urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:topic";
+pub(crate) const URN: &str = "urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:topic";
 
 /// The receiver's permits: all of them taken holds every request.
 const HOLD_PERMITS: u32 = 1_000_000;
 
 /// One request a receiver got.
 #[derive(Debug, Clone)]
-struct Hit {
-    uri: Uri,
-    headers: HeaderMap,
-    body: Value,
+pub(crate) struct Hit {
+    pub(crate) uri: Uri,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Value,
 }
 
-/// A loopback HTTP receiver: records what it gets and answers `status`; while `hold` is set, it holds
-/// every request until released.
+/// A loopback HTTP receiver: records what it gets and answers `status` after `delay`; while `hold` is
+/// taken, it holds every request until released, and it holds for good the requests to the topic in
+/// `stall`. It counts the requests in flight, and the most at once.
 #[derive(Clone)]
-struct Receiver {
-    addr: std::net::SocketAddr,
+pub(crate) struct Receiver {
+    pub(crate) addr: std::net::SocketAddr,
     hits: Arc<Mutex<Vec<Hit>>>,
     status: Arc<AtomicU16>,
     hold: Arc<tokio::sync::Semaphore>,
+    pub(crate) stall: Arc<Mutex<Option<String>>>,
+    pub(crate) delay: Arc<Mutex<std::time::Duration>>,
+    in_flight: Arc<AtomicUsize>,
+    pub(crate) most_in_flight: Arc<AtomicUsize>,
 }
 
 impl Receiver {
-    async fn start() -> Receiver {
+    pub(crate) async fn start() -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let receiver = Receiver {
             addr: listener.local_addr().unwrap(),
             hits: Arc::default(),
             status: Arc::new(AtomicU16::new(200)),
             hold: Arc::new(tokio::sync::Semaphore::new(HOLD_PERMITS as usize)),
+            stall: Arc::default(),
+            delay: Arc::default(),
+            in_flight: Arc::default(),
+            most_in_flight: Arc::default(),
         };
         let r = receiver.clone();
         tokio::spawn(async move {
@@ -60,12 +69,24 @@ impl Receiver {
                                 let (parts, body) = request.into_parts();
                                 let bytes = body.collect().await.unwrap().to_bytes();
                                 let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+                                let topic = parts.headers.get("x-smn-topic-urn").cloned();
                                 r.hits.lock().unwrap().push(Hit {
                                     uri: parts.uri,
                                     headers: parts.headers,
                                     body,
                                 });
+                                let now = r.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                                r.most_in_flight.fetch_max(now, Ordering::SeqCst);
+                                let stalled = r.stall.lock().unwrap().clone();
+                                if stalled
+                                    .is_some_and(|t| topic.is_some_and(|h| h.as_bytes() == t.as_bytes()))
+                                {
+                                    std::future::pending::<()>().await;
+                                }
+                                let delay = *r.delay.lock().unwrap();
+                                tokio::time::sleep(delay).await;
                                 let _permit = r.hold.acquire().await.unwrap();
+                                r.in_flight.fetch_sub(1, Ordering::SeqCst);
                                 let mut response =
                                     Response::new(Full::new(Bytes::from_static(br#"{"message_id":"m"}"#)));
                                 *response.status_mut() =
@@ -82,22 +103,25 @@ impl Receiver {
         receiver
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}/hook", self.addr)
     }
 
-    fn hits(&self) -> Vec<Hit> {
+    pub(crate) fn hits(&self) -> Vec<Hit> {
         self.hits.lock().unwrap().clone()
     }
 }
 
 /// A webhook target POSTing to `receiver`.
-fn webhook_to(receiver: &Receiver) -> Arc<dyn Target> {
+pub(crate) fn webhook_to(receiver: &Receiver) -> Arc<dyn Target> {
     Arc::new(Webhook::new(Endpoint::parse(&receiver.url()).unwrap(), HttpClient::new(None).unwrap()))
 }
 
 /// The harness with a worker delivering to `target`, on the harness's clock.
-fn with_worker(target: Arc<dyn Target>, configure: impl FnOnce(Worker) -> Worker) -> (Harness, Arc<Worker>) {
+pub(crate) fn with_worker(
+    target: Arc<dyn Target>,
+    configure: impl FnOnce(Worker) -> Worker,
+) -> (Harness, Arc<Worker>) {
     let mut h = Harness::new();
     let worker = Worker::new(h.store.clone(), target).with_clock(h.clock.clone());
     let worker = Arc::new(configure(worker));
@@ -105,7 +129,7 @@ fn with_worker(target: Arc<dyn Target>, configure: impl FnOnce(Worker) -> Worker
     (h, worker)
 }
 
-fn event_body(name: &str, target_id: &str) -> Value {
+pub(crate) fn event_body(name: &str, target_id: &str) -> Value {
     json!({
         "name": name,
         "event_types": ["SECRET_VERSION_CREATED", "SECRET_VERSION_EXPIRED", "SECRET_ROTATED",
@@ -115,17 +139,17 @@ fn event_body(name: &str, target_id: &str) -> Value {
     })
 }
 
-async fn ok(reply: Reply) -> Value {
+pub(crate) async fn ok(reply: Reply) -> Value {
     assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
     reply.json()
 }
 
-async fn records(h: &Harness) -> Vec<Value> {
+pub(crate) async fn records(h: &Harness) -> Vec<Value> {
     let reply = h.call("GET", &format!("/v1/{P}/csms/notification-records"), None).await;
     ok(reply).await["records"].as_array().unwrap().clone()
 }
 
-async fn setup(h: &Harness, target_id: &str) -> String {
+pub(crate) async fn setup(h: &Harness, target_id: &str) -> String {
     ok(h.call("POST", &events(), Some(&event_body("fires", target_id))).await).await;
     let body = json!({"name": "db", "secret_string": "s3cr3t", "event_subscriptions": ["fires"]});
     let reply = h.call("POST", &format!("/v1/{P}/secrets"), Some(&body)).await;

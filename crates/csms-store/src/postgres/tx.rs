@@ -8,7 +8,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 
 use crate::backend::{
-    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, SecretRow, TaskRow, Tx, VersionRecord,
+    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, SecretRow, TaskQuery, TaskRow, Tx, VersionRecord,
 };
 use crate::{StoreError, StoreResult};
 
@@ -33,6 +33,20 @@ impl<'a> PostgresTx<'a, tokio_postgres::Client> {
 }
 
 type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
+
+/// A task's row from the columns `id, secret, status, request_id, version_seq, finished_at, doc`, the
+/// first at `at`.
+fn task_row(r: &Row, at: usize) -> TaskRow {
+    TaskRow {
+        id: r.get(at),
+        secret: r.get(at + 1),
+        status: r.get(at + 2),
+        request_id: r.get(at + 3),
+        version_seq: r.get(at + 4),
+        finished_at: r.get(at + 5),
+        doc: r.get(at + 6),
+    }
+}
 
 /// A name already taken is a refusal, not a failure of the backend.
 fn taken(e: tokio_postgres::Error) -> StoreError {
@@ -284,31 +298,74 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
 
     async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>> {
         let sql = self.locked(
-            "SELECT status, request_id, doc FROM tasks WHERE project = $1 AND id = $2",
-            "SELECT status, request_id, doc FROM tasks WHERE project = $1 AND id = $2 FOR UPDATE",
+            "SELECT id, secret, status, request_id, version_seq, finished_at, doc FROM tasks
+             WHERE project = $1 AND id = $2",
+            "SELECT id, secret, status, request_id, version_seq, finished_at, doc FROM tasks
+             WHERE project = $1 AND id = $2 FOR UPDATE",
         );
-        let row = self.query_opt(sql, &[&project, &id]).await?;
-        Ok(row.map(|r| TaskRow { id: id.to_owned(), status: r.get(0), request_id: r.get(1), doc: r.get(2) }))
+        Ok(self.query_opt(sql, &[&project, &id]).await?.map(|r| task_row(&r, 0)))
     }
-    async fn tasks(&mut self, project: &str) -> StoreResult<Vec<String>> {
-        let rows = self.query("SELECT doc FROM tasks WHERE project = $1 ORDER BY id", &[&project]).await?;
-        Ok(rows.iter().map(|r| r.get(0)).collect())
+    async fn pending_task(&mut self, project: &str, secret: &str) -> StoreResult<Option<TaskRow>> {
+        let sql = "SELECT id, secret, status, request_id, version_seq, finished_at, doc FROM tasks
+                   WHERE project = $1 AND secret = $2 AND status = 'PENDING' LIMIT 1";
+        Ok(self.query_opt(sql, &[&project, &secret]).await?.map(|r| task_row(&r, 0)))
+    }
+    async fn task_page(
+        &mut self,
+        project: &str,
+        query: TaskQuery<'_>,
+        limit: usize,
+    ) -> StoreResult<(Vec<String>, u64)> {
+        let filters = "($2::text IS NULL OR secret = $2) AND ($3::text IS NULL OR status = $3)
+                       AND ($4::text IS NULL OR id = $4)";
+        let count = format!("SELECT count(*) FROM tasks WHERE project = $1 AND {filters}");
+        let total: i64 = self
+            .query_opt(&count, &[&project, &query.secret, &query.status, &query.id])
+            .await?
+            .map_or(0, |r| r.get(0));
+        let page = format!(
+            "SELECT doc FROM tasks WHERE project = $1 AND {filters} AND id > $5 ORDER BY id LIMIT $6"
+        );
+        let values: Params<'_> =
+            &[&project, &query.secret, &query.status, &query.id, &query.after, &(limit as i64)];
+        let rows = self.query(&page, values).await?;
+        Ok((rows.iter().map(|r| r.get(0)).collect(), total as u64))
     }
     async fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()> {
         if new {
-            self.execute(
-                "INSERT INTO tasks (project, id, status, request_id, doc) VALUES ($1, $2, $3, $4, $5)",
-                &[&project, &row.id, &row.status, &row.request_id, &row.doc],
+            self.run(
+                "INSERT INTO tasks (project, id, secret, status, request_id, version_seq, finished_at, doc)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    &project,
+                    &row.id,
+                    &row.secret,
+                    &row.status,
+                    &row.request_id,
+                    &row.version_seq,
+                    &row.finished_at,
+                    &row.doc,
+                ],
             )
-            .await?;
+            .await
         } else {
-            self.execute(
-                "UPDATE tasks SET status = $3, doc = $4 WHERE project = $1 AND id = $2",
-                &[&project, &row.id, &row.status, &row.doc],
+            self.run(
+                "UPDATE tasks SET status = $3, finished_at = $4, doc = $5 WHERE project = $1 AND id = $2",
+                &[&project, &row.id, &row.status, &row.finished_at, &row.doc],
             )
-            .await?;
+            .await
         }
-        Ok(())
+    }
+    async fn trim_tasks(&mut self, project: &str, keep: usize) -> StoreResult<u64> {
+        self.execute(
+            "DELETE FROM tasks WHERE project = $1 AND id IN (SELECT id FROM tasks
+             WHERE project = $1 AND finished_at IS NOT NULL ORDER BY finished_at DESC OFFSET $2)",
+            &[&project, &(keep as i64)],
+        )
+        .await
+    }
+    async fn purge_tasks(&mut self, before: i64) -> StoreResult<u64> {
+        self.execute("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < $1", &[&before]).await
     }
     async fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>> {
         let rows = self
@@ -317,17 +374,11 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
                  WHERE (project, id) IN (SELECT project, id FROM tasks WHERE status = 'PENDING'
                                          AND (claim_until IS NULL OR claim_until < $2)
                                          LIMIT $4 FOR UPDATE SKIP LOCKED)
-                 RETURNING project, id, status, request_id, doc",
+                 RETURNING project, id, secret, status, request_id, version_seq, finished_at, doc",
                 &[&lease.owner, &lease.now, &lease.until, &(limit as i64)],
             )
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| ClaimedTaskRow {
-                project: r.get(0),
-                row: TaskRow { id: r.get(1), status: r.get(2), request_id: r.get(3), doc: r.get(4) },
-            })
-            .collect())
+        Ok(rows.iter().map(|r| ClaimedTaskRow { project: r.get(0), row: task_row(r, 1) }).collect())
     }
 
     async fn due(&mut self, now: i64, limit: usize) -> StoreResult<Due> {

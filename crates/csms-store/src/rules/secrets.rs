@@ -296,22 +296,33 @@ async fn restore(tx: &mut dyn Tx, project: &str, name: &str, now: i64) -> StoreR
     Ok(secret)
 }
 
-/// Adds the next version: the checks, then the writes (see [`Store::create_version`]).
+/// The number of the secret's next version: after its newest, and after the one its waiting rotation
+/// reserved, if any.
+pub(super) async fn next_seq(tx: &mut dyn Tx, project: &str, name: &str) -> StoreResult<i64> {
+    let newest = versions(tx, project, name).await?.last().map_or(0, |v| v.seq);
+    let reserved = tx.pending_task(project, name).await?.and_then(|t| t.version_seq).unwrap_or(0);
+    Ok(newest.max(reserved) + 1)
+}
+
+/// Adds a version: number `reserved` (a rotation's), or the next one; the checks, then the writes (see
+/// [`Store::create_version`]).
 pub(super) async fn create_version(
     cx: &mut Cx<'_>,
     project: &str,
     name: &str,
     payload: Payload,
     new: NewVersion,
+    reserved: Option<i64>,
     origin: &Origin,
 ) -> StoreResult<VersionMetadata> {
     let now = origin.now;
     let mut secret = usable(cx.tx, project, name).await?;
     let mut versions = versions(cx.tx, project, name).await?;
-    let (seq, create_time) = match versions.last() {
-        Some(last) => (last.seq + 1, now.max(last.meta.create_time + 1)),
-        None => (1, now),
+    let seq = match reserved {
+        Some(seq) if versions.iter().all(|v| v.seq != seq) => seq,
+        _ => next_seq(cx.tx, project, name).await?,
     };
+    let create_time = versions.iter().map(|v| v.meta.create_time + 1).max().map_or(now, |t| now.max(t));
     let stages = new.version_stages.unwrap_or_else(|| vec![SYSCURRENT.to_owned()]);
     let takes_current = stages.iter().any(|s| s == SYSCURRENT);
     // The stages move: the new version takes its stages from whoever held them, and the version that
@@ -522,7 +533,7 @@ impl Store {
     ) -> StoreResult<VersionMetadata> {
         let (project, name) = (project.to_owned(), name.to_owned());
         self.write(move |cx| {
-            Box::pin(async move { create_version(cx, &project, &name, value, new, &origin).await })
+            Box::pin(async move { create_version(cx, &project, &name, value, new, None, &origin).await })
         })
         .await
     }

@@ -1,36 +1,41 @@
-//! Rotation tasks: RotateSecret queues one; the worker claims it, makes the value and ends it here, where
-//! the new version (or the failure) and its notifications are written together.
+//! Rotation tasks: RotateSecret queues one, reserving the version it will make; the worker claims it,
+//! makes the value and ends it here, where the new version (or the failure) and its notifications are
+//! written together. A secret has at most one task waiting; a project keeps its last
+//! [`ENDED_TASKS_PER_PROJECT`] ended tasks, for [`TASK_RETENTION_DAYS`] at most.
 
+use csms_model::limits::{ENDED_TASKS_PER_PROJECT, MS_PER_DAY, TASK_RETENTION_DAYS};
 use csms_model::{ErrorCode, EventType, SecretState, SecretTask, StringEnum, TaskStatus};
 
 use super::outbox::fire;
-use super::secrets::{create_version, existing, find, load, put, usable, versions};
-use crate::backend::{ClaimedTaskRow, Lease, TaskRow, Tx};
+use super::secrets::{create_version, existing, find, load, next_seq, put, usable, versions};
+use crate::backend::{ClaimedTaskRow, Lease, TaskQuery, TaskRow, Tx};
 use crate::store::Cx;
 use crate::{
     ClaimedTask, NewVersion, Origin, RotationError, RotationOutcome, Store, StoreError, StoreResult,
     TaskFilter,
 };
 
-async fn put_task(
-    tx: &mut dyn Tx,
-    project: &str,
+/// A task's row: its document, and the columns the indexes read.
+fn row(
     task: &SecretTask,
-    request_id: Option<&str>,
-    new: bool,
-) -> StoreResult<()> {
-    let row = TaskRow {
+    request_id: Option<String>,
+    version_seq: Option<i64>,
+    finished_at: Option<i64>,
+) -> StoreResult<TaskRow> {
+    Ok(TaskRow {
         id: task.task_id.clone(),
+        secret: task.secret_name.clone(),
         status: task.task_status.as_str().to_owned(),
-        request_id: request_id.map(str::to_owned),
+        request_id,
+        version_seq,
+        finished_at,
         doc: serde_json::to_string(task)?,
-    };
-    tx.put_task(project, &row, new).await
+    })
 }
 
-/// Ends a task: a new value becomes the secret's SYSCURRENT version (firing SECRET_VERSION_CREATED and
-/// SECRET_ROTATED), or the task fails (firing SECRET_ROTATED_FAILED); the task and the notifications are
-/// written together.
+/// Ends a task: a new value becomes the secret's SYSCURRENT version, the one the task reserved (firing
+/// SECRET_VERSION_CREATED and SECRET_ROTATED), or the task fails (firing SECRET_ROTATED_FAILED); the task
+/// and the notifications are written together.
 async fn finish_task(
     cx: &mut Cx<'_>,
     project: &str,
@@ -43,7 +48,7 @@ async fn finish_task(
     if task.task_status != TaskStatus::Pending {
         return Ok(task);
     }
-    let origin = Origin::new(now, row.request_id);
+    let origin = Origin::new(now, row.request_id.clone());
     let name = task.secret_name.clone();
     task.attempt_nums += 1;
     let outcome = match (outcome, load(cx.tx, project, &name).await?) {
@@ -58,14 +63,16 @@ async fn finish_task(
     };
     let value = match outcome {
         Ok(value) => value,
-        Err(error) => return fail_with(cx, project, task, &name, &origin, error).await,
+        Err(error) => return fail_with(cx, project, task, row, &origin, error).await,
     };
-    match create_version(cx, project, &name, value, NewVersion::default(), &origin).await {
+    let made =
+        create_version(cx, project, &name, value, NewVersion::default(), row.version_seq, &origin).await;
+    match made {
         Err(StoreError::Backend(e)) => return Err(StoreError::Backend(e)),
         // Refused by a rule (every version holds a stage): nothing was written, the task fails.
         Err(refused) => {
             let error = RotationError::new(ErrorCode::InvalidParameter, refused.to_string());
-            return fail_with(cx, project, task, &name, &origin, error).await;
+            return fail_with(cx, project, task, row, &origin, error).await;
         }
         Ok(_) => {}
     }
@@ -75,7 +82,7 @@ async fn finish_task(
     let current = find(versions(cx.tx, project, &name).await?, csms_model::LATEST)?;
     fire(cx, &origin, project, &secret, EventType::SecretRotated, Some(&current.meta)).await?;
     task.task_status = TaskStatus::Success;
-    put_task(cx.tx, project, &task, None, false).await?;
+    end(cx.tx, project, &task, row, now).await?;
     Ok(task)
 }
 
@@ -83,18 +90,26 @@ async fn fail_with(
     cx: &mut Cx<'_>,
     project: &str,
     mut task: SecretTask,
-    name: &str,
+    row: TaskRow,
     origin: &Origin,
     error: RotationError,
 ) -> StoreResult<SecretTask> {
-    if let Some(secret) = load(cx.tx, project, name).await? {
+    if let Some(secret) = load(cx.tx, project, &task.secret_name).await? {
         fire(cx, origin, project, &secret, EventType::SecretRotatedFailed, None).await?;
     }
     task.task_status = TaskStatus::Failed;
     task.task_error_code = Some(error.code.code().to_owned());
     task.task_error_msg = Some(error.message);
-    put_task(cx.tx, project, &task, None, false).await?;
+    end(cx.tx, project, &task, row, origin.now).await?;
     Ok(task)
+}
+
+/// Writes a task that ended at `now`, and lets the project keep only its last [`ENDED_TASKS_PER_PROJECT`]
+/// ended tasks.
+async fn end(tx: &mut dyn Tx, project: &str, task: &SecretTask, was: TaskRow, now: i64) -> StoreResult<()> {
+    tx.put_task(project, &row(task, was.request_id, was.version_seq, Some(now))?, false).await?;
+    tx.trim_tasks(project, ENDED_TASKS_PER_PROJECT).await?;
+    Ok(())
 }
 
 /// A claimed task row as the task it holds.
@@ -104,8 +119,9 @@ fn claimed(claimed: ClaimedTaskRow) -> StoreResult<ClaimedTask> {
 }
 
 impl Store {
-    /// Creates a PENDING rotation task for the secret (refused while its deletion is scheduled); returns
-    /// it and the id of the version it will make.
+    /// Creates a PENDING rotation task for the secret, reserving the version it will make; returns it
+    /// with that version's id. Refused while the secret's deletion is scheduled, and while another of its
+    /// rotations waits ([`StoreError::RotationInProgress`]).
     pub async fn create_task(
         &self,
         project: &str,
@@ -117,7 +133,10 @@ impl Store {
         self.write(move |cx| {
             Box::pin(async move {
                 let secret = usable(cx.tx, &project, &name).await?;
-                let next = versions(cx.tx, &project, &name).await?.last().map_or(1, |v| v.seq + 1);
+                if cx.tx.pending_task(&project, &name).await?.is_some() {
+                    return Err(StoreError::RotationInProgress);
+                }
+                let seq = next_seq(cx.tx, &project, &name).await?;
                 let task = SecretTask {
                     task_id,
                     secret_name: name,
@@ -129,15 +148,15 @@ impl Store {
                     task_error_code: None,
                     task_error_msg: None,
                 };
-                put_task(cx.tx, &project, &task, origin.request_id.as_deref(), true).await?;
+                cx.tx.put_task(&project, &row(&task, origin.request_id, Some(seq), None)?, true).await?;
                 cx.queued = true;
-                Ok((task, format!("v{next}")))
+                Ok((task, format!("v{seq}")))
             })
         })
         .await
     }
 
-    /// Claims up to `limit` PENDING tasks for `owner`, for `lease_ms`.
+    /// Claims up to `limit` PENDING tasks for `lease.owner`.
     pub async fn claim_tasks(&self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTask>> {
         self.claim(lease, limit, |tx, lease, limit| tx.claim_tasks(lease, limit), claimed).await
     }
@@ -156,7 +175,7 @@ impl Store {
     }
 
     /// Up to `limit` tasks of the project in ascending id order after `filter.after`, filtered, and how
-    /// many match the filters in all.
+    /// many match the filters in all: a range of an index, never the project's every task.
     pub async fn tasks(
         &self,
         project: &str,
@@ -166,12 +185,23 @@ impl Store {
         let project = project.to_owned();
         self.read(move |cx| {
             Box::pin(async move {
-                let docs = cx.tx.tasks(&project).await?;
-                let tasks =
-                    docs.iter().map(|doc| serde_json::from_str(doc)).collect::<Result<Vec<_>, _>>()?;
-                Ok(filter.page(tasks, limit))
+                let query = TaskQuery {
+                    secret: filter.secret_name.as_deref(),
+                    status: filter.status.as_ref().map(StringEnum::as_str),
+                    id: filter.task_id.as_deref(),
+                    after: filter.after.as_deref().unwrap_or(""),
+                };
+                let (docs, total) = cx.tx.task_page(&project, query, limit).await?;
+                let tasks = docs.iter().map(|doc| serde_json::from_str(doc)).collect::<Result<_, _>>()?;
+                Ok((tasks, total))
             })
         })
         .await
+    }
+
+    /// Removes the tasks that ended more than [`TASK_RETENTION_DAYS`] before `now`; returns how many.
+    pub async fn purge_tasks(&self, now: i64) -> StoreResult<u64> {
+        let before = now - TASK_RETENTION_DAYS * MS_PER_DAY;
+        self.write(move |cx| Box::pin(async move { cx.tx.purge_tasks(before).await })).await
     }
 }

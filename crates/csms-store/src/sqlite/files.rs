@@ -11,6 +11,7 @@ use std::sync::Mutex;
 /// left, which its handle tells without a path lookup.
 pub(super) struct Files {
     handles: Vec<(PathBuf, std::fs::File)>,
+    wal: PathBuf,
     broken: Mutex<Option<String>>,
 }
 
@@ -32,11 +33,18 @@ impl Files {
     pub(super) fn capture(db: &Path) -> Self {
         let mut wal = db.as_os_str().to_owned();
         wal.push("-wal");
-        let handles = [db.to_path_buf(), PathBuf::from(wal)]
+        let wal = PathBuf::from(wal);
+        let handles = [db.to_path_buf(), wal.clone()]
             .into_iter()
             .filter_map(|path| std::fs::File::open(&path).ok().map(|file| (path, file)))
             .collect();
-        Files { handles, broken: Mutex::new(None) }
+        Files { handles, wal, broken: Mutex::new(None) }
+    }
+
+    /// The size of the WAL file, in bytes (0 when there is none): from the handle kept on it, else by path.
+    pub(super) fn wal_len(&self) -> u64 {
+        let held = self.handles.iter().find(|(path, _)| *path == self.wal).map(|(_, file)| file.metadata());
+        held.unwrap_or_else(|| std::fs::metadata(&self.wal)).map_or(0, |m| m.len())
     }
 
     /// `Err` once the files were found gone or replaced, without looking again.

@@ -26,6 +26,23 @@ use writer::{Reply, write_loop};
 use crate::backend::{Backend, Job, Output};
 use crate::{Cipher, StoreError, StoreResult, ready};
 
+/// How a SQLite database is run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqliteOptions {
+    /// The WAL's bound, in bytes: past it, the writer checkpoints and empties the WAL before the next
+    /// batch (writes wait meanwhile), so sustained writes never grow it without end.
+    pub wal_limit: u64,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions { wal_limit: DEFAULT_WAL_LIMIT }
+    }
+}
+
+/// The WAL's bound unless configured otherwise: 64 MiB.
+pub const DEFAULT_WAL_LIMIT: u64 = 64 * 1024 * 1024;
+
 /// Events, secrets and what they fire, in one SQLite file.
 pub struct SqliteBackend {
     id: u64,
@@ -43,7 +60,7 @@ impl SqliteBackend {
     /// A file that is not a database of this service is refused, never started on: an empty (0-byte)
     /// file, or a database with other tables and no record of this service's migrations. So is a
     /// `cipher` whose key is not the one the database's values were sealed with.
-    pub fn open(path: impl AsRef<Path>, cipher: &Cipher) -> StoreResult<Self> {
+    pub fn open(path: impl AsRef<Path>, cipher: &Cipher, options: SqliteOptions) -> StoreResult<Self> {
         let path = path.as_ref().to_path_buf();
         if std::fs::metadata(&path).is_ok_and(|m| m.len() == 0) {
             return Err(StoreError::backend(format!(
@@ -101,7 +118,7 @@ impl SqliteBackend {
         let writer_thread = std::thread::Builder::new()
             .name("csms-sqlite-writer".into())
             .spawn(move || {
-                write_loop(conn, jobs, &writer_files, &checkpoint);
+                write_loop(conn, jobs, &writer_files, &checkpoint, options.wal_limit);
                 drop(checkpoint);
                 let _ = checkpointer.join();
             })

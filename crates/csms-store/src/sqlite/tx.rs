@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::StoreResult;
 use crate::backend::{
-    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, SecretRow, TaskRow, Tx, VersionRecord,
+    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, SecretRow, TaskQuery, TaskRow, Tx, VersionRecord,
 };
 
 /// One page of a project's events after a marker: a range scan of the primary key.
@@ -27,6 +27,29 @@ pub(super) const DUE_DELETIONS_SQL: &str =
 /// The newest records of a project since a time: a range scan of `records_by_time`.
 pub(super) const RECORDS_SQL: &str = "SELECT doc FROM records WHERE project = ?1 AND create_time >= ?2
                            ORDER BY create_time DESC, id DESC LIMIT ?3";
+
+/// A page of a project's tasks, filtered: a range scan of the primary key from the marker.
+pub(super) const TASKS_SQL: &str = "SELECT doc FROM tasks WHERE project = ?1 AND id > ?5
+     AND (?2 IS NULL OR secret = ?2) AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR id = ?4)
+     ORDER BY id LIMIT ?6";
+/// How many of a project's tasks match the filters.
+pub(super) const TASK_COUNT_SQL: &str = "SELECT count(*) FROM tasks WHERE project = ?1
+     AND (?2 IS NULL OR secret = ?2) AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR id = ?4)";
+/// The columns of a task's row, in [`task_row`]'s order.
+const TASK_FIELDS: &str = "id, secret, status, request_id, version_seq, finished_at, doc";
+
+/// A task's row from the columns [`TASK_FIELDS`], the first at `at`.
+fn task_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<TaskRow> {
+    Ok(TaskRow {
+        id: r.get(at)?,
+        secret: r.get(at + 1)?,
+        status: r.get(at + 2)?,
+        request_id: r.get(at + 3)?,
+        version_seq: r.get(at + 4)?,
+        finished_at: r.get(at + 5)?,
+        doc: r.get(at + 6)?,
+    })
+}
 
 /// One connection, inside the writer's savepoint or on a read-only connection.
 pub(super) struct SqliteTx<'a>(pub(super) &'a mut Connection);
@@ -222,42 +245,69 @@ impl Tx for SqliteTx<'_> {
     }
 
     async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>> {
-        self.row(
-            "SELECT status, request_id, doc FROM tasks WHERE project = ?1 AND id = ?2",
-            params![project, id],
-            |r| Ok(TaskRow { id: id.to_owned(), status: r.get(0)?, request_id: r.get(1)?, doc: r.get(2)? }),
-        )
+        let sql = format!("SELECT {TASK_FIELDS} FROM tasks WHERE project = ?1 AND id = ?2");
+        self.row(&sql, params![project, id], |r| task_row(r, 0))
     }
-    async fn tasks(&mut self, project: &str) -> StoreResult<Vec<String>> {
-        self.rows("SELECT doc FROM tasks WHERE project = ?1 ORDER BY id", [project], |r| r.get(0))
+    async fn pending_task(&mut self, project: &str, secret: &str) -> StoreResult<Option<TaskRow>> {
+        let sql = format!(
+            "SELECT {TASK_FIELDS} FROM tasks WHERE project = ?1 AND secret = ?2 AND status = 'PENDING' LIMIT 1"
+        );
+        self.row(&sql, params![project, secret], |r| task_row(r, 0))
+    }
+    async fn task_page(
+        &mut self,
+        project: &str,
+        query: TaskQuery<'_>,
+        limit: usize,
+    ) -> StoreResult<(Vec<String>, u64)> {
+        let filters = params![project, query.secret, query.status, query.id];
+        let total: i64 = self.row(TASK_COUNT_SQL, filters, |r| r.get(0))?.unwrap_or(0);
+        let page = params![project, query.secret, query.status, query.id, query.after, limit as i64];
+        Ok((self.rows(TASKS_SQL, page, |r| r.get(0))?, total as u64))
     }
     async fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()> {
         if new {
-            self.execute(
-                "INSERT INTO tasks (project, id, status, request_id, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![project, row.id, row.status, row.request_id, row.doc],
-            )?;
+            self.run(
+                "INSERT INTO tasks (project, id, secret, status, request_id, version_seq, finished_at, doc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    project,
+                    row.id,
+                    row.secret,
+                    row.status,
+                    row.request_id,
+                    row.version_seq,
+                    row.finished_at,
+                    row.doc
+                ],
+            )
         } else {
-            self.execute(
-                "UPDATE tasks SET status = ?3, doc = ?4 WHERE project = ?1 AND id = ?2",
-                params![project, row.id, row.status, row.doc],
-            )?;
+            self.run(
+                "UPDATE tasks SET status = ?3, finished_at = ?4, doc = ?5 WHERE project = ?1 AND id = ?2",
+                params![project, row.id, row.status, row.finished_at, row.doc],
+            )
         }
-        Ok(())
+    }
+    async fn trim_tasks(&mut self, project: &str, keep: usize) -> StoreResult<u64> {
+        let sql = "DELETE FROM tasks WHERE rowid IN (SELECT rowid FROM tasks
+                   WHERE project = ?1 AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT -1 OFFSET ?2)";
+        Ok(self.execute(sql, params![project, keep as i64])? as u64)
+    }
+    async fn purge_tasks(&mut self, before: i64) -> StoreResult<u64> {
+        Ok(self.execute("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?1", [before])?
+            as u64)
     }
     async fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>> {
-        self.rows(
+        let sql = format!(
             "UPDATE tasks SET claim_owner = ?1, claim_until = ?3
              WHERE status = 'PENDING' AND (claim_until IS NULL OR claim_until < ?2)
                AND rowid IN (SELECT rowid FROM tasks WHERE status = 'PENDING'
                              AND (claim_until IS NULL OR claim_until < ?2) LIMIT ?4)
-             RETURNING project, id, status, request_id, doc",
-            params![lease.owner, lease.now, lease.until, limit as i64],
-            |r| {
-                let row = TaskRow { id: r.get(1)?, status: r.get(2)?, request_id: r.get(3)?, doc: r.get(4)? };
-                Ok(ClaimedTaskRow { project: r.get(0)?, row })
-            },
-        )
+             RETURNING project, {TASK_FIELDS}"
+        );
+        self.rows(&sql, params![lease.owner, lease.now, lease.until, limit as i64], |r| {
+            Ok(ClaimedTaskRow { project: r.get(0)?, row: task_row(r, 1)? })
+        })
     }
 
     async fn due(&mut self, now: i64, limit: usize) -> StoreResult<Due> {

@@ -20,6 +20,7 @@ pub(super) fn write_loop(
     jobs: mpsc::Receiver<Job>,
     files: &Files,
     checkpoint: &mpsc::SyncSender<()>,
+    wal_limit: u64,
 ) {
     let mut commits = 0u32;
     while let Ok(first) = jobs.recv() {
@@ -62,7 +63,9 @@ pub(super) fn write_loop(
             reply(outcome.clone());
         }
         commits = commits.wrapping_add(1);
-        if commits.is_multiple_of(COMMITS_PER_CHECKPOINT) {
+        if files.wal_len() > wal_limit {
+            truncate_wal(&conn, wal_limit);
+        } else if commits.is_multiple_of(COMMITS_PER_CHECKPOINT) {
             // The checkpointer is busy or already asked: it goes on after its current checkpoint.
             let _ = checkpoint.try_send(());
         }
@@ -72,4 +75,22 @@ pub(super) fn write_loop(
 /// Runs one statement of the transaction's frame, prepared once per connection, not parsed per job.
 fn run(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute([]).map(drop)
+}
+
+/// Catches the checkpoint up and empties the WAL, here in the writer: writes wait meanwhile (tens of
+/// milliseconds), so that sustained writes cannot outrun the passive checkpoints and grow the WAL without
+/// bound. A checkpoint held back by a reader is tried again after the next commit.
+fn truncate_wal(conn: &Connection, wal_limit: u64) {
+    let started = std::time::Instant::now();
+    let result: rusqlite::Result<(i64, i64, i64)> =
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)));
+    match result {
+        Ok((0, _, _)) => tracing::info!(
+            wal_limit,
+            millis = started.elapsed().as_millis() as u64,
+            "SQLite WAL past its bound: checkpointed and truncated"
+        ),
+        Ok(_) => tracing::debug!("SQLite WAL truncation waits for a reader"),
+        Err(e) => tracing::warn!(error = %e, "SQLite WAL truncation failed"),
+    }
 }
