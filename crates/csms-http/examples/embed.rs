@@ -47,8 +47,10 @@ async fn main() -> std::io::Result<()> {
         Duration::from_secs(5),
     ));
 
-    let body = r#"{"name": "rotation-alerts", "event_types": ["SECRET_ROTATED"], "state": "ENABLED",
-        "notification": {"target_type": "SMN", "target_id": "urn:smn:r:p:t", "target_name": "t"}}"#;
+    let body = format!(
+        r#"{{"name": "rotation-alerts", "event_types": ["SECRET_ROTATED"], "state": "ENABLED",
+        "notification": {{"target_type": "SMN", "target_id": "urn:smn:cn-north-4:{PROJECT}:alerts", "target_name": "t"}}}}"#
+    );
     let created = http1(
         addr,
         &format!(
