@@ -134,9 +134,12 @@ pub struct TaskRow {
     pub doc: String,
 }
 
-/// Which tasks of a project a page lists: those after `after` in id order, each filter applied.
+/// Which tasks a page lists: up to `limit` of the project's after `after` in id order, each filter
+/// applied.
 #[derive(Debug, Clone, Copy)]
 pub struct TaskQuery<'a> {
+    /// The project listed.
+    pub project: &'a str,
     /// Only the tasks of this secret.
     pub secret: Option<&'a str>,
     /// Only the tasks in this status.
@@ -145,6 +148,8 @@ pub struct TaskQuery<'a> {
     pub id: Option<&'a str>,
     /// The exclusive marker: the last task id of the page before (`""` for the first page).
     pub after: &'a str,
+    /// Most tasks.
+    pub limit: usize,
 }
 
 /// A claimed outbox row.
@@ -248,14 +253,9 @@ pub trait Tx: Send {
     async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>>;
     /// The `PENDING` task of the secret, if any.
     async fn pending_task(&mut self, project: &str, secret: &str) -> StoreResult<Option<TaskRow>>;
-    /// Up to `limit` task documents of the project that `query` asks for, in id order, and how many tasks
-    /// match its filters in all (whatever the marker).
-    async fn task_page(
-        &mut self,
-        project: &str,
-        query: TaskQuery<'_>,
-        limit: usize,
-    ) -> StoreResult<(Vec<String>, u64)>;
+    /// The task documents `query` asks for, in id order, and how many tasks of the project match its
+    /// filters in all (whatever the marker).
+    async fn task_page(&mut self, query: TaskQuery<'_>) -> StoreResult<(Vec<String>, u64)>;
     /// Inserts (`new`) or replaces a task (its status, end and document).
     async fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()>;
     /// Removes the project's ended tasks but the `keep` that ended last; returns how many.

@@ -272,12 +272,8 @@ impl Tx for MemoryTx<'_> {
         let tasks = self.0.project(project).tasks.values();
         Ok(tasks.map(|(row, _)| row).find(|row| row.secret == secret && row.status == "PENDING").cloned())
     }
-    async fn task_page(
-        &mut self,
-        project: &str,
-        query: TaskQuery<'_>,
-        limit: usize,
-    ) -> StoreResult<(Vec<String>, u64)> {
+    async fn task_page(&mut self, query: TaskQuery<'_>) -> StoreResult<(Vec<String>, u64)> {
+        let (project, limit) = (query.project, query.limit);
         let matches = |row: &TaskRow| {
             query.secret.is_none_or(|s| row.secret == s)
                 && query.status.is_none_or(|s| row.status == s)

@@ -310,12 +310,8 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
                    WHERE project = $1 AND secret = $2 AND status = 'PENDING' LIMIT 1";
         Ok(self.query_opt(sql, &[&project, &secret]).await?.map(|r| task_row(&r, 0)))
     }
-    async fn task_page(
-        &mut self,
-        project: &str,
-        query: TaskQuery<'_>,
-        limit: usize,
-    ) -> StoreResult<(Vec<String>, u64)> {
+    async fn task_page(&mut self, query: TaskQuery<'_>) -> StoreResult<(Vec<String>, u64)> {
+        let (project, limit) = (query.project, query.limit);
         let filters = "($2::text IS NULL OR secret = $2) AND ($3::text IS NULL OR status = $3)
                        AND ($4::text IS NULL OR id = $4)";
         let count = format!("SELECT count(*) FROM tasks WHERE project = $1 AND {filters}");

@@ -186,12 +186,14 @@ impl Store {
         self.read(move |cx| {
             Box::pin(async move {
                 let query = TaskQuery {
+                    project: &project,
                     secret: filter.secret_name.as_deref(),
                     status: filter.status.as_ref().map(StringEnum::as_str),
                     id: filter.task_id.as_deref(),
                     after: filter.after.as_deref().unwrap_or(""),
+                    limit,
                 };
-                let (docs, total) = cx.tx.task_page(&project, query, limit).await?;
+                let (docs, total) = cx.tx.task_page(query).await?;
                 let tasks = docs.iter().map(|doc| serde_json::from_str(doc)).collect::<Result<_, _>>()?;
                 Ok((tasks, total))
             })

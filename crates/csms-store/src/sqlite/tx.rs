@@ -254,12 +254,8 @@ impl Tx for SqliteTx<'_> {
         );
         self.row(&sql, params![project, secret], |r| task_row(r, 0))
     }
-    async fn task_page(
-        &mut self,
-        project: &str,
-        query: TaskQuery<'_>,
-        limit: usize,
-    ) -> StoreResult<(Vec<String>, u64)> {
+    async fn task_page(&mut self, query: TaskQuery<'_>) -> StoreResult<(Vec<String>, u64)> {
+        let (project, limit) = (query.project, query.limit);
         let filters = params![project, query.secret, query.status, query.id];
         let total: i64 = self.row(TASK_COUNT_SQL, filters, |r| r.get(0))?.unwrap_or(0);
         let page = params![project, query.secret, query.status, query.id, query.after, limit as i64];
