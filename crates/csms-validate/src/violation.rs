@@ -183,6 +183,15 @@ impl Violations {
         );
     }
 
+    /// A value at `path` that names something of another owner: it must name a `what`.
+    pub fn foreign_reference(&mut self, path: &str, what: &str) {
+        self.push(
+            path,
+            ViolationKind::Reference,
+            format!("Value at '{path}' failed to satisfy constraint: Member must name {what}"),
+        );
+    }
+
     pub(crate) fn integer_range(&mut self, path: &str, min: i64, max: i64) {
         self.push(
             path,
