@@ -192,3 +192,10 @@ string_enum! {
         Failed => "FAILED",
     }
 }
+
+impl Default for SecretType {
+    /// `COMMON`, as CreateSecret assumes when no type is given.
+    fn default() -> Self {
+        SecretType::Common
+    }
+}

@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 mod accounts;
+mod batch;
 mod enums;
 mod error;
 pub mod limits;
@@ -28,12 +29,19 @@ pub mod operation;
 #[cfg(feature = "schemars")]
 mod schema;
 mod secrets;
+mod stages;
+mod tags;
 mod tasks;
 mod types;
 #[cfg(feature = "validator")]
 pub mod validation;
 
 pub use accounts::{Accounts, topic_project};
+pub use batch::{
+    BatchGetSecretValueRequestBody, BatchGetSecretValueResponse, BatchImportSecretsRequestBody,
+    BatchImportSecretsResponse, CreatePasswordRequestBody, CreatePasswordResponse, ImportError,
+    SECRET_BLOB_PREFIX, SecretBlobResponse, UploadSecretBlobRequestBody,
+};
 pub use enums::{
     EventState, EventType, NotificationStatus, SecretState, SecretType, StringEnum, TargetType, TaskStatus,
 };
@@ -44,6 +52,12 @@ pub use secrets::{
     ListSecretVersionsResponse, ListSecretsResponse, SYSCURRENT, SYSPREVIOUS, Secret, SecretResponse,
     SecretValue, ShowSecretVersionResponse, UpdateSecretRequestBody, UpdateVersionRequestBody,
     VERSION_NUMBER, Version, VersionMetadata, VersionMetadataResponse, version_number,
+};
+pub use stages::{Stage, StageResponse, UpdateSecretStageRequestBody};
+pub use tags::{
+    BatchCreateOrDeleteTagsRequestBody, Count, CreateSecretTagRequestBody, ListProjectSecretsTagsResponse,
+    ListResourceInstancesRequestBody, ListResourceInstancesResponse, ListSecretTagsResponse, ProjectTag,
+    ResourceInstance, SysTag, TagFilter, TagItem, TagMatch,
 };
 pub use tasks::{
     ListSecretTaskResponse, NotificationData, NotificationMessage, RotateSecretResponse, SecretTask,

@@ -114,3 +114,92 @@ pub const DEFAULT_SCAN_INTERVAL_SECONDS: u64 = 60;
 pub const TASK_RETENTION_DAYS: i64 = 7;
 /// Most ended rotation tasks a project keeps: past it, the oldest ended one goes when another ends.
 pub const ENDED_TASKS_PER_PROJECT: usize = 1000;
+
+// The secret family: stages, tags, backups, passwords, batches, scheduled rotation.
+
+/// A stage's name, in the path (`{stage_name}`).
+pub const STAGE_NAME: StringRule = StringRule { min_len: 1, max_len: 64, charset: "[a-zA-Z0-9_-]" };
+/// Most stages one secret carries (SYSCURRENT and SYSPREVIOUS included).
+pub const MAX_STAGES_PER_SECRET: usize = 12;
+/// The `version_id` of UpdateSecretStage, as upstream writes it (no end anchor: `v`, digits, anything).
+pub const STAGE_VERSION_ID_PATTERN: &str = "^v[0-9]{0,63}";
+
+/// A secret's id, as the tag operations address it (a UUID: 36 characters).
+pub const SECRET_ID_LEN: usize = 36;
+/// Longest tag key, in characters.
+pub const TAG_KEY_MAX_CHARS: usize = 128;
+/// Longest tag value, in characters.
+pub const TAG_VALUE_MAX_CHARS: usize = 255;
+/// Longest `{key}` of DeleteSecretTag, in characters.
+pub const TAG_PATH_KEY_MAX_CHARS: usize = 255;
+/// The characters of a tag key: letters, separators, digits and `_ . : = + - @`.
+pub const TAG_KEY_CHARSET: &str = r"[\p{L}\p{Z}\p{N}_.:=+\-@]";
+/// The characters of a tag value: a key's, and `/`.
+pub const TAG_VALUE_CHARSET: &str = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]";
+/// The prefix no tag key may have (the system's).
+pub const TAG_RESERVED_PREFIX: &str = "_sys_";
+/// Most tags one secret carries, and most tags in one BatchCreateOrDeleteTags.
+pub const MAX_TAGS_PER_SECRET: usize = 20;
+/// ListResourceInstances: the page size's range and its default.
+pub const RESOURCE_LIMIT: std::ops::RangeInclusive<i64> = 1..=1000;
+/// ListResourceInstances: the page size when none is given.
+pub const RESOURCE_LIMIT_DEFAULT: i64 = 10;
+/// ListResourceInstances: most tag filters, most values in one, most name matches.
+pub const RESOURCE_FILTERS_MAX: usize = 10;
+/// The one key a ListResourceInstances match may have.
+pub const MATCH_KEY: &str = "resource_name";
+/// Longest `sequence` of the tag operations.
+pub const SEQUENCE_MAX_LEN: usize = 36;
+
+/// GenerateRandomPassword: the length when none is given.
+pub const PASSWORD_LENGTH_DEFAULT: i64 = 32;
+/// GenerateRandomPassword: the lengths accepted.
+pub const PASSWORD_LENGTH: std::ops::RangeInclusive<i64> = 1..=4096;
+/// GenerateRandomPassword: the punctuation class, the printable ASCII symbols.
+pub const PASSWORD_PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+
+/// BatchGetSecretValue: most names in one call, and the longest name.
+pub const BATCH_GET_MAX_NAMES: usize = 20;
+/// BatchGetSecretValue: the longest name accepted (names of secrets are shorter).
+pub const BATCH_GET_NAME_MAX_LEN: usize = 255;
+/// BatchImportSecrets: most secrets in one call.
+pub const BATCH_IMPORT_MAX_ITEMS: usize = 20;
+/// Largest backup blob, in bytes.
+pub const SECRET_BLOB_MAX_BYTES: usize = 5 * 1024 * 1024;
+
+/// A rotation period `<n><unit>` (`d`, `h`, `m`, `s`): its longest text.
+pub const ROTATION_PERIOD_MAX_LEN: usize = 50;
+/// The rotation periods accepted, in seconds: 6 hours to 8,760 hours (365 days).
+pub const ROTATION_PERIOD_SECONDS: std::ops::RangeInclusive<i64> = 6 * 3600..=8760 * 3600;
+
+/// The seconds of a rotation period `<n><unit>` (`30d`, `6h`, `360m`, `21600s`), whatever its bounds.
+///
+/// ```
+/// assert_eq!(csms_model::limits::period_seconds("1d"), Some(86_400));
+/// assert_eq!(csms_model::limits::period_seconds("6x"), None);
+/// ```
+pub fn period_seconds(period: &str) -> Option<i64> {
+    let (digits, unit) = period.split_at(period.len().checked_sub(1)?);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 12 {
+        return None;
+    }
+    let n: i64 = digits.parse().ok()?;
+    let unit = match unit {
+        "d" => 86_400,
+        "h" => 3_600,
+        "m" => 60,
+        "s" => 1,
+        _ => return None,
+    };
+    n.checked_mul(unit)
+}
+
+/// The largest body of an operation, in bytes: [`MAX_BODY_BYTES`] but for the two that carry more (a
+/// backup blob; a batch of secrets).
+pub fn max_body_bytes(operation: crate::Operation) -> usize {
+    match operation {
+        crate::Operation::UploadSecretBlob => SECRET_BLOB_MAX_BYTES + 16 * 1024,
+        crate::Operation::BatchImportSecrets => BATCH_IMPORT_MAX_ITEMS * MAX_BODY_BYTES,
+        _ => MAX_BODY_BYTES,
+    }
+}

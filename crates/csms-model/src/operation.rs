@@ -78,6 +78,34 @@ operations! {
     RotateSecret => ("POST", "/v1/{project_id}/secrets/{secret_name}/rotate"),
     /// Lists rotation tasks, to poll one until it ends.
     ListSecretTask => ("GET", "/v1/{project_id}/csms/tasks"),
+    /// Shows which version a stage marks.
+    ShowSecretStage => ("GET", "/v1/{project_id}/secrets/{secret_name}/stages/{stage_name}"),
+    /// Puts a stage on a version (creating the stage), taking it off the version that held it.
+    UpdateSecretStage => ("PUT", "/v1/{project_id}/secrets/{secret_name}/stages/{stage_name}"),
+    /// Removes a stage (not SYSCURRENT or SYSPREVIOUS).
+    DeleteSecretStage => ("DELETE", "/v1/{project_id}/secrets/{secret_name}/stages/{stage_name}"),
+    /// Lists a secret's tags (the secret named by its id).
+    ListSecretTags => ("GET", "/v1/{project_id}/csms/{secret_id}/tags"),
+    /// Adds a tag to a secret, or sets the value of its key.
+    CreateSecretTag => ("POST", "/v1/{project_id}/csms/{secret_id}/tags"),
+    /// Removes a tag from a secret.
+    DeleteSecretTag => ("DELETE", "/v1/{project_id}/csms/{secret_id}/tags/{key}"),
+    /// Sets or removes several tags of a secret at once.
+    BatchCreateOrDeleteTags => ("POST", "/v1/{project_id}/csms/{secret_id}/tags/action"),
+    /// Lists every tag key used on the project's secrets, with its values.
+    ListProjectSecretsTags => ("GET", "/v1/{project_id}/csms/tags"),
+    /// Finds secrets by tags and name, a page at a time, or counts them.
+    ListResourceInstances => ("POST", "/v1/{project_id}/csms/resource_instances/action"),
+    /// Backs a secret up: every version, sealed, as an opaque blob.
+    DownloadSecretBlob => ("POST", "/v1/{project_id}/secrets/{secret_name}/backup"),
+    /// Restores a backed-up secret whose name is free.
+    UploadSecretBlob => ("POST", "/v1/{project_id}/secrets/restore"),
+    /// Makes a random password.
+    GenerateRandomPassword => ("POST", "/v1/{project_id}/csms/generate-password"),
+    /// The SYSCURRENT values of several secrets.
+    BatchGetSecretValue => ("POST", "/v1/{project_id}/secrets/batch-get-secret-value"),
+    /// Creates several secrets, each on its own.
+    BatchImportSecrets => ("POST", "/v1/{project_id}/secrets/batch-import"),
 }
 
 #[cfg(test)]

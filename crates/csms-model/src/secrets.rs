@@ -111,7 +111,8 @@ pub struct Secret {
     /// When a scheduled deletion executes, epoch milliseconds; absent unless `PENDING_DELETE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_delete_time: Option<i64>,
-    /// The kind of secret.
+    /// The kind of secret (`COMMON` when absent).
+    #[serde(default)]
     pub secret_type: SecretType,
     /// Whether the secret is rotated on a schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]

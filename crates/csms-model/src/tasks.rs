@@ -36,8 +36,10 @@ pub struct SecretTask {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RotateSecretResponse {
     /// The version the rotation makes when it succeeds.
+    #[serde(default)]
     pub version_id: String,
     /// The secret being rotated.
+    #[serde(default)]
     pub secret_name: String,
     /// The task to poll with ListSecretTask.
     pub rotation_task_id: String,

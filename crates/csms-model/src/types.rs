@@ -169,6 +169,7 @@ pub struct Record {
 pub struct ListNotificationRecordsResponse {
     /// Records, newest first, at most 1000.
     pub records: Vec<Record>,
-    /// Where the page sits.
+    /// Where the page sits (always sent; upstream's example leaves it out).
+    #[serde(default)]
     pub page_info: PageInfo,
 }
