@@ -26,6 +26,7 @@
 mod body;
 #[cfg(feature = "validator")]
 mod derive;
+mod family;
 mod rules;
 mod secrets;
 mod violation;
@@ -33,6 +34,11 @@ mod violation;
 pub use body::{parse_create_body, parse_update_body, validate_create_body, validate_update_body};
 #[cfg(feature = "validator")]
 pub use derive::{from_validation_errors, validate_typed};
+pub use family::{
+    ImportItem, parse_batch_get_body, parse_batch_import_body, parse_batch_tags_body, parse_blob_body,
+    parse_create_tag_body, parse_password_body, parse_resource_instances_body, parse_update_stage_body,
+    secret_id, stage_name, tag_key_path,
+};
 pub use rules::{ListQuery, event_name, list_query, parse_list_query, project_id};
 pub use secrets::{
     SecretListQuery, TaskListQuery, parse_create_secret_body, parse_create_version_body,

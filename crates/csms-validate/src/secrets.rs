@@ -158,6 +158,10 @@ pub fn parse_create_secret_body(bytes: &[u8]) -> Result<CreateSecretRequestBody,
         value(object, out);
         optional(object, "secret_type", out, enumeration::<SecretType>);
         metadata(object, out);
+        if object.get("auto_rotation") == Some(&Value::Bool(true)) {
+            // A schedule needs its period.
+            required(object, "rotation_period", out, |_, _, _| {}, "");
+        }
     })
 }
 
@@ -249,9 +253,8 @@ fn metadata(object: &Map<String, Value>, out: &mut Violations) {
         Some(_) => {}
         None => out.wrong_type(path, "a string"),
     });
-    for key in
-        ["kms_key_id", "rotation_period", "rotation_config", "enterprise_project_id", "rotation_func_urn"]
-    {
+    optional(object, "rotation_period", out, crate::family::rotation_period);
+    for key in ["kms_key_id", "rotation_config", "enterprise_project_id", "rotation_func_urn"] {
         optional(object, key, out, |v, path, out| {
             if !v.is_string() {
                 out.wrong_type(path, "a string");

@@ -192,6 +192,11 @@ impl Violations {
         );
     }
 
+    /// A value at `path` that breaks a rule no other form says: "Member must {must}".
+    pub(crate) fn constraint(&mut self, path: &str, kind: ViolationKind, must: &str) {
+        self.push(path, kind, format!("Value at '{path}' failed to satisfy constraint: Member must {must}"));
+    }
+
     pub(crate) fn integer_range(&mut self, path: &str, min: i64, max: i64) {
         self.push(
             path,
