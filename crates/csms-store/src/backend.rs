@@ -62,6 +62,10 @@ pub struct EventRow {
 pub struct SecretRow<'a> {
     /// The secret's name, its key in the project.
     pub name: &'a str,
+    /// The secret's id (the tag operations find it by id).
+    pub id: &'a str,
+    /// When its scheduled rotation is due (for the scan).
+    pub rotate_at: Option<i64>,
     /// The event it subscribes to (for ListSecrets by event and the event-in-use check).
     pub event_name: Option<&'a str>,
     /// When its scheduled deletion is due (for the scan).
@@ -181,6 +185,19 @@ pub struct Due {
     pub expiries: Vec<(String, String, i64)>,
     /// Secrets whose scheduled deletion is due: `(project, name)`.
     pub deletions: Vec<(String, String)>,
+    /// Secrets whose scheduled rotation is due: `(project, name)`.
+    pub rotations: Vec<(String, String)>,
+}
+
+/// One tag of a secret.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TagRow {
+    /// The secret's name.
+    pub secret: String,
+    /// The key.
+    pub key: String,
+    /// The value (`""` for none).
+    pub value: String,
 }
 
 /// The primitive reads and writes of one transaction. In a write transaction, a read of a row the job
@@ -220,11 +237,13 @@ pub trait Tx: Send {
     async fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>>;
     /// A page of the project's secrets `(name, document)`; with `page.event`, only those subscribed to it.
     async fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>>;
+    /// The secret of that id, as JSON.
+    async fn secret_by_id(&mut self, project: &str, id: &str) -> StoreResult<Option<String>>;
     /// How many secrets the project holds; in a write, creates of the project's secrets serialise on it.
     async fn secret_count(&mut self, project: &str) -> StoreResult<u64>;
     /// Inserts (`new`) or replaces a secret.
     async fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()>;
-    /// Removes a secret and all its versions.
+    /// Removes a secret, all its versions and its tags.
     async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()>;
     /// Every version of the secret, oldest first, without their values.
     async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>>;
@@ -235,6 +254,14 @@ pub trait Tx: Send {
     async fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()>;
     /// Removes one version.
     async fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()>;
+
+    // Tags.
+    /// The tags of one secret (`Some`) or of every secret of the project, in secret then key order.
+    async fn tags(&mut self, project: &str, secret: Option<&str>) -> StoreResult<Vec<TagRow>>;
+    /// Sets a secret's tag (its value replaced if the key is set).
+    async fn put_tag(&mut self, project: &str, tag: &TagRow) -> StoreResult<()>;
+    /// Removes a secret's tag; whether there was one.
+    async fn remove_tag(&mut self, project: &str, secret: &str, key: &str) -> StoreResult<bool>;
 
     // The outbox.
     /// Adds a notification to the outbox, to deliver from `next_at`.
@@ -266,7 +293,7 @@ pub trait Tx: Send {
     async fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>>;
 
     // The scan.
-    /// Up to `limit` each of the expiries and scheduled deletions due at `now`.
+    /// Up to `limit` each of the expiries, scheduled deletions and scheduled rotations due at `now`.
     async fn due(&mut self, now: i64, limit: usize) -> StoreResult<Due>;
 
     // The store's own settings.

@@ -28,6 +28,12 @@ pub enum StoreError {
     VersionNotFound,
     /// A rotation of the secret is waiting: another is refused until it ends.
     RotationInProgress,
+    /// The secret has no such stage.
+    StageNotFound,
+    /// The secret has no tag of that key.
+    TagNotFound,
+    /// A backup blob that is not one of this project's, or was altered; nothing was restored.
+    InvalidBlob,
     /// The request breaks a rule of the stored state (the message says which); nothing was changed.
     Invalid(String),
     /// The backend failed (I/O, connection, corruption); the write may not have happened.
@@ -80,6 +86,11 @@ impl fmt::Display for StoreError {
             StoreError::UnknownEvent(name) => write!(f, "no event named '{name}'"),
             StoreError::VersionNotFound => f.write_str("version not found"),
             StoreError::RotationInProgress => f.write_str("a rotation of the secret is in progress"),
+            StoreError::StageNotFound => f.write_str("stage not found"),
+            StoreError::TagNotFound => f.write_str("tag not found"),
+            StoreError::InvalidBlob => {
+                f.write_str("the blob is not a backup of this project, or was altered")
+            }
             StoreError::Invalid(message) => f.write_str(message),
             StoreError::Backend(e) => write!(f, "storage backend failed: {e}"),
         }

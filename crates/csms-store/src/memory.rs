@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use crate::backend::{
-    Backend, ClaimedTaskRow, Due, EventRow, Job, Lease, NoticeRow, Output, Page, SecretRow, TaskQuery,
-    TaskRow, Tx, VersionRecord,
+    Backend, ClaimedTaskRow, Due, EventRow, Job, Lease, NoticeRow, Output, Page, SecretRow, TagRow,
+    TaskQuery, TaskRow, Tx, VersionRecord,
 };
 use crate::{StoreResult, ready};
 
@@ -24,8 +24,10 @@ fn held_by(claim: &Claim, owner: &str) -> bool {
 }
 
 struct StoredSecret {
+    id: String,
     event_name: Option<String>,
     delete_at: Option<i64>,
+    rotate_at: Option<i64>,
     doc: String,
 }
 
@@ -49,6 +51,8 @@ struct Project {
     outbox: BTreeMap<i64, Queued>,
     /// Rotation tasks by id, with their claim.
     tasks: BTreeMap<String, (TaskRow, Claim)>,
+    /// Tags by secret name and key.
+    tags: BTreeMap<(String, String), String>,
 }
 
 #[derive(Default)]
@@ -178,17 +182,23 @@ impl Tx for MemoryTx<'_> {
     }
     async fn put_secret(&mut self, project: &str, row: SecretRow<'_>, _new: bool) -> StoreResult<()> {
         let stored = StoredSecret {
+            id: row.id.to_owned(),
             event_name: row.event_name.map(str::to_owned),
             delete_at: row.delete_at,
+            rotate_at: row.rotate_at,
             doc: row.doc.to_owned(),
         };
         self.0.project(project).secrets.insert(row.name.to_owned(), stored);
         Ok(())
     }
+    async fn secret_by_id(&mut self, project: &str, id: &str) -> StoreResult<Option<String>> {
+        Ok(self.0.project(project).secrets.values().find(|s| s.id == id).map(|s| s.doc.clone()))
+    }
     async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
         let p = self.0.project(project);
         p.secrets.remove(name);
         p.versions.remove(name);
+        p.tags.retain(|(secret, _), _| secret != name);
         Ok(())
     }
     async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>> {
@@ -219,6 +229,19 @@ impl Tx for MemoryTx<'_> {
             versions.remove(&seq);
         }
         Ok(())
+    }
+
+    async fn tags(&mut self, project: &str, secret: Option<&str>) -> StoreResult<Vec<TagRow>> {
+        let tags = self.0.project(project).tags.iter();
+        let ours = tags.filter(|((s, _), _)| secret.is_none_or(|name| s == name));
+        Ok(ours.map(|((s, k), v)| TagRow { secret: s.clone(), key: k.clone(), value: v.clone() }).collect())
+    }
+    async fn put_tag(&mut self, project: &str, tag: &TagRow) -> StoreResult<()> {
+        self.0.project(project).tags.insert((tag.secret.clone(), tag.key.clone()), tag.value.clone());
+        Ok(())
+    }
+    async fn remove_tag(&mut self, project: &str, secret: &str, key: &str) -> StoreResult<bool> {
+        Ok(self.0.project(project).tags.remove(&(secret.to_owned(), key.to_owned())).is_some())
     }
 
     async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()> {
@@ -343,6 +366,9 @@ impl Tx for MemoryTx<'_> {
             for (name, secret) in &p.secrets {
                 if secret.delete_at.is_some_and(|t| t <= now) && due.deletions.len() < limit {
                     due.deletions.push((project.clone(), name.clone()));
+                }
+                if secret.rotate_at.is_some_and(|t| t <= now) && due.rotations.len() < limit {
+                    due.rotations.push((project.clone(), name.clone()));
                 }
             }
         }

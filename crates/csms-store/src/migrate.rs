@@ -169,6 +169,35 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
            CREATE INDEX tasks_by_secret ON tasks (project, secret, status);
            CREATE INDEX tasks_finished ON tasks (project, finished_at) WHERE finished_at IS NOT NULL;"#,
     },
+    Migration {
+        description: "secrets found by id, scheduled rotations found when due, and tags",
+        sqlite: "ALTER TABLE secrets ADD COLUMN id TEXT NOT NULL DEFAULT '';
+         ALTER TABLE secrets ADD COLUMN rotate_at INTEGER;
+         UPDATE secrets SET id = json_extract(doc, '$.id');
+         CREATE INDEX secrets_by_id ON secrets (project, id);
+         CREATE INDEX secrets_due_rotation ON secrets (rotate_at) WHERE rotate_at IS NOT NULL;
+         CREATE TABLE secret_tags (
+             project TEXT NOT NULL,
+             secret  TEXT NOT NULL,
+             key     TEXT NOT NULL,
+             value   TEXT NOT NULL,
+             PRIMARY KEY (project, secret, key)
+         ) WITHOUT ROWID;
+         CREATE INDEX tags_by_key ON secret_tags (project, key, value);",
+        postgres: r#"ALTER TABLE secrets ADD COLUMN id TEXT NOT NULL DEFAULT '';
+           ALTER TABLE secrets ADD COLUMN rotate_at BIGINT;
+           UPDATE secrets SET id = (doc::json)->>'id';
+           CREATE INDEX secrets_by_id ON secrets (project, id);
+           CREATE INDEX secrets_due_rotation ON secrets (rotate_at) WHERE rotate_at IS NOT NULL;
+           CREATE TABLE secret_tags (
+               project TEXT NOT NULL,
+               secret  TEXT COLLATE "C" NOT NULL,
+               key     TEXT COLLATE "C" NOT NULL,
+               value   TEXT COLLATE "C" NOT NULL,
+               PRIMARY KEY (project, secret, key)
+           );
+           CREATE INDEX tags_by_key ON secret_tags (project, key, value);"#,
+    },
 ];
 
 /// A backend's side of the runner, inside the one transaction the migration runs in.

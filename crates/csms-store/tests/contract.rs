@@ -77,7 +77,11 @@ fn names(page: &[Stored]) -> Vec<&str> {
     page.iter().map(|s| s.event.name.as_str()).collect()
 }
 
+#[path = "contract/family.rs"]
+mod family;
+
 mod suite {
+    pub(crate) use super::family::*;
     use super::*;
 
     pub(crate) async fn create_and_get(s: Store) {
@@ -418,9 +422,10 @@ mod suite {
         assert_eq!(stages(&s.version(&p, "s", "v24").await.unwrap().version_metadata), ["SYSPREVIOUS"]);
     }
 
-    /// Claims take every project's due notices: on the shared PostgreSQL database, the tests that claim
-    /// run one at a time, so that none takes another's notices while it looks.
-    static OUTBOX: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    /// Claims and scans take every project's due notices and due work: on the shared PostgreSQL
+    /// database, the tests that claim or scan run one at a time, so that none takes another's while it
+    /// looks.
+    pub(crate) static OUTBOX: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
     fn firing_event(name: &str, types: &[EventType], state: EventState) -> Event {
         let mut e = event(name, 1);
@@ -792,7 +797,10 @@ macro_rules! contract_suite {
                 subscribing_races_deleting_the_event, happenings_fire_only_for_enabled_events_with_the_type,
                 expiries_fire_once_per_expire_time, scheduled_deletions_execute_when_due,
                 claims_are_exclusive_until_their_lease_lapses, rotation_tasks_end_in_a_version_or_a_failure,
-                a_rotation_reserves_its_version_and_runs_alone, tasks_are_paged_and_kept_within_bounds);
+                a_rotation_reserves_its_version_and_runs_alone, tasks_are_paged_and_kept_within_bounds,
+                stages_mark_one_version_each, tags_are_addressed_by_id_and_go_with_the_secret,
+                backups_restore_a_deleted_secret_whole, current_values_are_read_together,
+                scheduled_rotation_runs_once_per_due_time);
         }
     };
     (@tests $($test:ident),+) => {$(

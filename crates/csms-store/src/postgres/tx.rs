@@ -8,7 +8,8 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 
 use crate::backend::{
-    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, SecretRow, TaskQuery, TaskRow, Tx, VersionRecord,
+    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, SecretRow, TagRow, TaskQuery, TaskRow, Tx,
+    VersionRecord,
 };
 use crate::{StoreError, StoreResult};
 
@@ -198,19 +199,35 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         let row = self.query_opt("SELECT count(*) FROM secrets WHERE project = $1", &[&project]).await?;
         Ok(row.map_or(0, |r| r.get::<_, i64>(0)) as u64)
     }
+    async fn secret_by_id(&mut self, project: &str, id: &str) -> StoreResult<Option<String>> {
+        let sql = self.locked(
+            "SELECT doc FROM secrets WHERE project = $1 AND id = $2",
+            "SELECT doc FROM secrets WHERE project = $1 AND id = $2 FOR UPDATE",
+        );
+        Ok(self.query_opt(sql, &[&project, &id]).await?.map(|r| r.get(0)))
+    }
     async fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()> {
         let sql = if new {
-            "INSERT INTO secrets (project, name, event_name, doc, delete_at) VALUES ($1, $2, $3, $4, $5)"
+            "INSERT INTO secrets (project, name, event_name, doc, delete_at, id, rotate_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)"
         } else {
-            "UPDATE secrets SET event_name = $3, doc = $4, delete_at = $5 WHERE project = $1 AND name = $2"
+            "UPDATE secrets SET event_name = $3, doc = $4, delete_at = $5, id = $6, rotate_at = $7
+             WHERE project = $1 AND name = $2"
         };
-        let params: Params<'_> = &[&project, &row.name, &row.event_name, &row.doc, &row.delete_at];
+        let params: Params<'_> =
+            &[&project, &row.name, &row.event_name, &row.doc, &row.delete_at, &row.id, &row.rotate_at];
         self.conn.execute(sql, params).await.map_err(taken)?;
         Ok(())
     }
     async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
-        self.execute("DELETE FROM secrets WHERE project = $1 AND name = $2", &[&project, &name]).await?;
-        self.run("DELETE FROM secret_versions WHERE project = $1 AND secret = $2", &[&project, &name]).await
+        for sql in [
+            "DELETE FROM secrets WHERE project = $1 AND name = $2",
+            "DELETE FROM secret_versions WHERE project = $1 AND secret = $2",
+            "DELETE FROM secret_tags WHERE project = $1 AND secret = $2",
+        ] {
+            self.run(sql, &[&project, &name]).await?;
+        }
+        Ok(())
     }
     async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>> {
         let rows = self
@@ -251,6 +268,33 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
             &[&project, &secret, &seq],
         )
         .await
+    }
+
+    async fn tags(&mut self, project: &str, secret: Option<&str>) -> StoreResult<Vec<TagRow>> {
+        let rows = match secret {
+            Some(secret) => {
+                let sql = "SELECT secret, key, value FROM secret_tags WHERE project = $1 AND secret = $2 ORDER BY key";
+                self.query(sql, &[&project, &secret]).await?
+            }
+            None => {
+                let sql =
+                    "SELECT secret, key, value FROM secret_tags WHERE project = $1 ORDER BY secret, key";
+                self.query(sql, &[&project]).await?
+            }
+        };
+        Ok(rows.iter().map(|r| TagRow { secret: r.get(0), key: r.get(1), value: r.get(2) }).collect())
+    }
+    async fn put_tag(&mut self, project: &str, tag: &TagRow) -> StoreResult<()> {
+        self.run(
+            "INSERT INTO secret_tags (project, secret, key, value) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (project, secret, key) DO UPDATE SET value = excluded.value",
+            &[&project, &tag.secret, &tag.key, &tag.value],
+        )
+        .await
+    }
+    async fn remove_tag(&mut self, project: &str, secret: &str, key: &str) -> StoreResult<bool> {
+        let sql = "DELETE FROM secret_tags WHERE project = $1 AND secret = $2 AND key = $3";
+        Ok(self.execute(sql, &[&project, &secret, &key]).await? == 1)
     }
 
     async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()> {
@@ -391,9 +435,16 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
                 &[&now, &limit],
             )
             .await?;
+        let rotations = self
+            .query(
+                "SELECT project, name FROM secrets WHERE rotate_at IS NOT NULL AND rotate_at <= $1 LIMIT $2",
+                &[&now, &limit],
+            )
+            .await?;
         Ok(Due {
             expiries: expiries.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect(),
             deletions: deletions.iter().map(|r| (r.get(0), r.get(1))).collect(),
+            rotations: rotations.iter().map(|r| (r.get(0), r.get(1))).collect(),
         })
     }
 

@@ -2,16 +2,21 @@
 //! [`Tx`](crate::backend::Tx), grouped by resource. Every job makes all its checks before its first write,
 //! so one that fails changes nothing even where the backend cannot roll back.
 
+mod backup;
 mod events;
 mod outbox;
 mod records;
 mod scan;
 mod secrets;
+mod stages;
+mod tags;
 mod tasks;
 
 pub use events::apply_update;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) use secrets::check_key;
+pub use tags::{TagAction, TagQuery};
+pub use tasks::{MANUAL_ROTATION, SCHEDULED_ROTATION};
 
 use crate::StoreResult;
 use crate::backend::{Page, Tx};

@@ -1,12 +1,13 @@
-//! The scan: what comes due with time (version expiries, scheduled deletions), each in a transaction of
+//! The scan: what comes due with time (version expiries, scheduled deletions, scheduled rotations), each in a transaction of
 //! its own that checks again that it is still due, so that instances scanning at once run it once.
 
 use super::secrets::{execute_deletion, expire_version};
+use super::tasks::scheduled_rotation;
 use crate::{Store, StoreResult};
 
 impl Store {
-    /// Runs what is due at `now`: up to `limit` expiries that have not fired and up to `limit` scheduled
-    /// deletions, each in its own transaction; returns how many ran.
+    /// Runs what is due at `now`: up to `limit` expiries that have not fired, up to `limit` scheduled
+    /// deletions and up to `limit` scheduled rotations, each in its own transaction; returns how many ran.
     pub async fn run_due(&self, now: i64, limit: usize) -> StoreResult<usize> {
         let due = self.read(move |cx| Box::pin(async move { cx.tx.due(now, limit).await })).await?;
         let mut ran = 0;
@@ -21,6 +22,12 @@ impl Store {
                 .write(move |cx| Box::pin(async move { execute_deletion(cx, &project, &name, now).await }))
                 .await?;
             ran += usize::from(deleted);
+        }
+        for (project, name) in due.rotations {
+            let queued = self
+                .write(move |cx| Box::pin(async move { scheduled_rotation(cx, &project, &name, now).await }))
+                .await?;
+            ran += usize::from(queued);
         }
         Ok(ran)
     }

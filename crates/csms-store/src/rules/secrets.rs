@@ -32,6 +32,9 @@ pub(super) struct VersionRow {
     /// The request that set the expiry.
     #[serde(default)]
     expiry_request_id: Option<String>,
+    /// When each of its stages was put on it, epoch milliseconds (absent: its creation).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub(super) stage_times: std::collections::BTreeMap<String, i64>,
 }
 
 impl VersionRow {
@@ -53,6 +56,72 @@ impl VersionRow {
     fn decode(record: VersionRecord) -> StoreResult<Self> {
         Ok(VersionRow { seq: record.seq, ..serde_json::from_str(&record.doc)? })
     }
+
+    /// When `stage` was put on this version.
+    pub(super) fn stage_time(&self, stage: &str) -> i64 {
+        self.stage_times.get(stage).copied().unwrap_or(self.meta.create_time)
+    }
+
+    /// Puts `stage` on this version at `now`.
+    pub(super) fn add_stage(&mut self, stage: &str, now: i64) {
+        if !self.meta.version_stages.iter().any(|s| s == stage) {
+            self.meta.version_stages.push(stage.to_owned());
+        }
+        self.stage_times.insert(stage.to_owned(), now);
+    }
+
+    /// Takes `stage` off this version; whether it held it.
+    pub(super) fn remove_stage(&mut self, stage: &str) -> bool {
+        self.stage_times.remove(stage);
+        let held = self.meta.version_stages.len();
+        self.meta.version_stages.retain(|s| s != stage);
+        held != self.meta.version_stages.len()
+    }
+}
+
+/// The id of a project's default key, `csms/default`, which seals the secrets that name no key: a UUID
+/// derived from the project, the same on every instance and every restart.
+pub(crate) fn default_key_id(project: &str) -> String {
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("csms/default/{project}").as_bytes())
+        .hyphenated()
+        .to_string()
+}
+
+/// A secret as read, with what an earlier version of the service left unset: its key (the project's
+/// default), `auto_rotation` (off) and the enterprise project (`0`, the default one).
+pub(super) fn completed_doc(project: &str, secret: Secret) -> Secret {
+    completed(project, secret)
+}
+
+fn completed(project: &str, mut secret: Secret) -> Secret {
+    secret.kms_key_id.get_or_insert_with(|| default_key_id(project));
+    secret.auto_rotation.get_or_insert(false);
+    secret.enterprise_project_id.get_or_insert_with(|| DEFAULT_ENTERPRISE_PROJECT.to_owned());
+    secret
+}
+
+/// The enterprise project of a secret that names none.
+const DEFAULT_ENTERPRISE_PROJECT: &str = "0";
+
+/// When a secret's scheduled rotation is due, for the scan's index: only while it is on and the secret
+/// enabled.
+fn rotate_at(secret: &Secret) -> Option<i64> {
+    let on = secret.auto_rotation == Some(true) && secret.state == SecretState::Enabled;
+    secret.next_rotation_time.filter(|_| on)
+}
+
+/// The next rotation of `secret` after `from`: `from` plus its period, if rotation is on.
+pub(super) fn schedule(secret: &mut Secret, from: i64) -> StoreResult<()> {
+    secret.next_rotation_time = None;
+    if secret.auto_rotation != Some(true) {
+        return Ok(());
+    }
+    let period =
+        secret.rotation_period.as_deref().and_then(csms_model::limits::period_seconds).ok_or_else(|| {
+            StoreError::Invalid("Automatic rotation needs a rotation_period (such as 30d or 12h).".into())
+        })?;
+    secret.next_rotation_time = Some(from + period * 1000);
+    Ok(())
 }
 
 /// The key of the master key's check among the store's settings.
@@ -83,7 +152,14 @@ fn delete_at(secret: &Secret) -> Option<i64> {
 }
 
 pub(super) async fn load(tx: &mut dyn Tx, project: &str, name: &str) -> StoreResult<Option<Secret>> {
-    tx.secret(project, name).await?.map(|doc| decode_secret(&doc)).transpose()
+    let doc = tx.secret(project, name).await?;
+    Ok(doc.map(|doc| decode_secret(&doc)).transpose()?.map(|s| completed(project, s)))
+}
+
+/// The secret of that id.
+pub(super) async fn by_id(tx: &mut dyn Tx, project: &str, id: &str) -> StoreResult<Secret> {
+    let doc = tx.secret_by_id(project, id).await?.ok_or(StoreError::NotFound)?;
+    Ok(completed(project, decode_secret(&doc)?))
 }
 
 pub(super) async fn existing(tx: &mut dyn Tx, project: &str, name: &str) -> StoreResult<Secret> {
@@ -103,19 +179,27 @@ pub(super) async fn put(tx: &mut dyn Tx, project: &str, secret: &Secret, new: bo
     let doc = serde_json::to_string(secret)?;
     let row = SecretRow {
         name: &secret.name,
+        id: &secret.id,
         event_name: secret.event_subscriptions.first().map(String::as_str),
         delete_at: delete_at(secret),
+        rotate_at: rotate_at(secret),
         doc: &doc,
     };
     tx.put_secret(project, row, new).await
 }
 
 pub(super) async fn versions(tx: &mut dyn Tx, project: &str, name: &str) -> StoreResult<Vec<VersionRow>> {
-    tx.versions(project, name).await?.into_iter().map(VersionRow::decode).collect()
+    let rows = tx.versions(project, name).await?.into_iter().map(VersionRow::decode);
+    rows.map(|row| {
+        let mut row = row?;
+        row.meta.kms_key_id.get_or_insert_with(|| default_key_id(project));
+        Ok(row)
+    })
+    .collect()
 }
 
 /// Inserts `row` with its sealed value, or replaces its metadata (`sealed` is `None`).
-async fn put_version(
+pub(super) async fn put_version(
     tx: &mut dyn Tx,
     project: &str,
     name: &str,
@@ -146,6 +230,9 @@ async fn create_secret(
     quota: u64,
     origin: &Origin,
 ) -> StoreResult<Secret> {
+    let mut secret = completed(project, secret);
+    let created = secret.create_time;
+    schedule(&mut secret, created)?;
     let count = cx.tx.secret_count(project).await?;
     if cx.tx.secret(project, &secret.name).await?.is_some() {
         return Err(StoreError::AlreadyExists);
@@ -167,6 +254,7 @@ async fn create_secret(
         binary: matches!(payload, Payload::Binary(_)),
         expiry_fired: false,
         expiry_request_id: None,
+        stage_times: Default::default(),
     };
     let sealed = seal(cx.cipher, project, &secret, &first, &payload);
     put(cx.tx, project, &secret, true).await?;
@@ -203,11 +291,16 @@ async fn update_secret(
     };
     set(&mut secret.kms_key_id, kms_key_id);
     set(&mut secret.description, description);
-    set(&mut secret.rotation_period, rotation_period);
     set(&mut secret.rotation_func_urn, rotation_func_urn);
+    // A new schedule (turned on, or a new period) counts its first period from now.
+    let reschedule = auto_rotation.is_some() || rotation_period.is_some();
+    set(&mut secret.rotation_period, rotation_period);
     if let Some(on) = auto_rotation {
         secret.auto_rotation = Some(on);
         changed = true;
+    }
+    if reschedule {
+        schedule(&mut secret, now)?;
     }
     if let Some(events) = event_subscriptions {
         secret.event_subscriptions = events;
@@ -331,9 +424,11 @@ pub(super) async fn create_version(
     for (i, row) in versions.iter_mut().enumerate() {
         let before = row.meta.version_stages.clone();
         let was_current = before.iter().any(|s| s == SYSCURRENT);
-        row.meta.version_stages.retain(|s| !(stages.contains(s) || (takes_current && s == SYSPREVIOUS)));
+        for stage in stages.iter().map(String::as_str).chain(takes_current.then_some(SYSPREVIOUS)) {
+            row.remove_stage(stage);
+        }
         if takes_current && was_current {
-            row.meta.version_stages.push(SYSPREVIOUS.to_owned());
+            row.add_stage(SYSPREVIOUS, now);
         }
         if row.meta.version_stages != before {
             changed.push(i);
@@ -352,6 +447,7 @@ pub(super) async fn create_version(
         binary: matches!(payload, Payload::Binary(_)),
         expiry_fired: false,
         expiry_request_id: new.expire_time.and(origin.request_id.clone()),
+        stage_times: Default::default(),
     };
     // At most MAX_VERSIONS_PER_SECRET: the oldest versions that hold no stage make room.
     let excess = (versions.len() + 1).saturating_sub(MAX_VERSIONS_PER_SECRET);
@@ -362,6 +458,16 @@ pub(super) async fn create_version(
         .map(|(i, _)| i)
         .take(excess)
         .collect();
+    let mut held: std::collections::BTreeSet<&str> =
+        versions.iter().flat_map(|v| v.meta.version_stages.iter().map(String::as_str)).collect();
+    held.extend(row.meta.version_stages.iter().map(String::as_str));
+    if held.len() > csms_model::limits::MAX_STAGES_PER_SECRET {
+        return Err(StoreError::Invalid(format!(
+            "The secret '{name}' would carry {} stages: at most {} are allowed.",
+            held.len(),
+            csms_model::limits::MAX_STAGES_PER_SECRET
+        )));
+    }
     if pruned.len() < excess {
         return Err(StoreError::Invalid(format!(
             "The secret '{name}' has {MAX_VERSIONS_PER_SECRET} versions and every one holds a stage: \
@@ -562,6 +668,32 @@ impl Store {
     pub async fn version(&self, project: &str, name: &str, id: &str) -> StoreResult<Version> {
         let (project, name, id) = (project.to_owned(), name.to_owned(), id.to_owned());
         self.read(move |cx| Box::pin(async move { show_version(cx, &project, &name, &id).await })).await
+    }
+
+    /// The SYSCURRENT version of each named secret, with its value, in one read: a name that is unknown,
+    /// pending deletion or without a current version is passed over (each is answered or refused on its
+    /// own), and a name given twice is answered once.
+    pub async fn current_versions(&self, project: &str, names: Vec<String>) -> StoreResult<Vec<Version>> {
+        let project = project.to_owned();
+        self.read(move |cx| {
+            Box::pin(async move {
+                let mut out: Vec<Version> = Vec::with_capacity(names.len());
+                for name in names {
+                    if out.iter().any(|v| v.version_metadata.secret_name == name) {
+                        continue;
+                    }
+                    match show_version(cx, &project, &name, LATEST).await {
+                        Ok(version) => out.push(version),
+                        Err(
+                            StoreError::NotFound | StoreError::PendingDeletion | StoreError::VersionNotFound,
+                        ) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(out)
+            })
+        })
+        .await
     }
 
     /// Sets a version's `expire_time` (stored in whole seconds), which fires once when the scan finds it

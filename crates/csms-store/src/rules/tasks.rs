@@ -7,7 +7,7 @@ use csms_model::limits::{ENDED_TASKS_PER_PROJECT, MS_PER_DAY, TASK_RETENTION_DAY
 use csms_model::{ErrorCode, EventType, SecretState, SecretTask, StringEnum, TaskStatus};
 
 use super::outbox::fire;
-use super::secrets::{create_version, existing, find, load, next_seq, put, usable, versions};
+use super::secrets::{create_version, existing, find, load, next_seq, put, schedule, usable, versions};
 use crate::backend::{ClaimedTaskRow, Lease, TaskQuery, TaskRow, Tx};
 use crate::store::Cx;
 use crate::{
@@ -118,6 +118,61 @@ fn claimed(claimed: ClaimedTaskRow) -> StoreResult<ClaimedTask> {
     Ok(ClaimedTask { project, task: serde_json::from_str(&claimed.row.doc)?, request_id })
 }
 
+/// A task's `operate_type` when RotateSecret started it.
+pub const MANUAL_ROTATION: &str = "MANUAL_ROTATION";
+/// A task's `operate_type` when the secret's schedule (`auto_rotation`) started it.
+pub const SCHEDULED_ROTATION: &str = "AUTO_ROTATION";
+
+/// A PENDING task for the secret, reserving the version it will make.
+async fn queue_task(
+    cx: &mut Cx<'_>,
+    project: &str,
+    secret: &csms_model::Secret,
+    task_id: String,
+    operate_type: &str,
+    origin: &Origin,
+) -> StoreResult<(SecretTask, String)> {
+    let seq = next_seq(cx.tx, project, &secret.name).await?;
+    let task = SecretTask {
+        task_id,
+        secret_name: secret.name.clone(),
+        rotation_func_urn: secret.rotation_func_urn.clone(),
+        task_status: TaskStatus::Pending,
+        operate_type: operate_type.to_owned(),
+        task_time: origin.now,
+        attempt_nums: 0,
+        task_error_code: None,
+        task_error_msg: None,
+    };
+    cx.tx.put_task(project, &row(&task, origin.request_id.clone(), Some(seq), None)?, true).await?;
+    cx.queued = true;
+    Ok((task, format!("v{seq}")))
+}
+
+/// The scheduled rotation of `name`, if it is still due at `now`: queues a task (unless one waits
+/// already, which then stands for this one) and moves `next_rotation_time` on by one period, or to a
+/// period after `now` when the service was down for longer: one rotation per due time, never a backlog.
+pub(super) async fn scheduled_rotation(
+    cx: &mut Cx<'_>,
+    project: &str,
+    name: &str,
+    now: i64,
+) -> StoreResult<bool> {
+    let Some(mut secret) = load(cx.tx, project, name).await? else { return Ok(false) };
+    let on = secret.auto_rotation == Some(true) && secret.state == SecretState::Enabled;
+    let Some(due) = secret.next_rotation_time.filter(|&t| on && t <= now) else { return Ok(false) };
+    if cx.tx.pending_task(project, name).await?.is_none() {
+        let id = uuid::Uuid::new_v4().to_string();
+        queue_task(cx, project, &secret, id, SCHEDULED_ROTATION, &Origin::new(now, None)).await?;
+    }
+    schedule(&mut secret, due)?;
+    if secret.next_rotation_time.is_some_and(|t| t <= now) {
+        schedule(&mut secret, now)?;
+    }
+    put(cx.tx, project, &secret, false).await?;
+    Ok(true)
+}
+
 impl Store {
     /// Creates a PENDING rotation task for the secret, reserving the version it will make; returns it
     /// with that version's id. Refused while the secret's deletion is scheduled, and while another of its
@@ -136,21 +191,7 @@ impl Store {
                 if cx.tx.pending_task(&project, &name).await?.is_some() {
                     return Err(StoreError::RotationInProgress);
                 }
-                let seq = next_seq(cx.tx, &project, &name).await?;
-                let task = SecretTask {
-                    task_id,
-                    secret_name: name,
-                    rotation_func_urn: secret.rotation_func_urn,
-                    task_status: TaskStatus::Pending,
-                    operate_type: "MANUAL_ROTATION".to_owned(),
-                    task_time: origin.now,
-                    attempt_nums: 0,
-                    task_error_code: None,
-                    task_error_msg: None,
-                };
-                cx.tx.put_task(&project, &row(&task, origin.request_id, Some(seq), None)?, true).await?;
-                cx.queued = true;
-                Ok((task, format!("v{seq}")))
+                queue_task(cx, &project, &secret, task_id, MANUAL_ROTATION, &origin).await
             })
         })
         .await

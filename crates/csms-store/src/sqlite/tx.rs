@@ -6,7 +6,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::StoreResult;
 use crate::backend::{
-    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, SecretRow, TaskQuery, TaskRow, Tx, VersionRecord,
+    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, SecretRow, TagRow, TaskQuery, TaskRow, Tx,
+    VersionRecord,
 };
 
 /// One page of a project's events after a marker: a range scan of the primary key.
@@ -24,6 +25,9 @@ pub(super) const DUE_EXPIRIES_SQL: &str = "SELECT project, secret, seq FROM secr
 /// Secrets whose scheduled deletion is due: a range scan of the partial index `secrets_due_deletion`.
 pub(super) const DUE_DELETIONS_SQL: &str =
     "SELECT project, name FROM secrets WHERE delete_at IS NOT NULL AND delete_at <= ?1 LIMIT ?2";
+/// Secrets whose scheduled rotation is due: a range scan of the partial index `secrets_due_rotation`.
+pub(super) const DUE_ROTATIONS_SQL: &str =
+    "SELECT project, name FROM secrets WHERE rotate_at IS NOT NULL AND rotate_at <= ?1 LIMIT ?2";
 /// The newest records of a project since a time: a range scan of `records_by_time`.
 pub(super) const RECORDS_SQL: &str = "SELECT doc FROM records WHERE project = ?1 AND create_time >= ?2
                            ORDER BY create_time DESC, id DESC LIMIT ?3";
@@ -166,17 +170,30 @@ impl Tx for SqliteTx<'_> {
         let count = self.row("SELECT count(*) FROM secrets WHERE project = ?1", [project], |r| r.get(0))?;
         Ok(count.unwrap_or(0_i64) as u64)
     }
+    async fn secret_by_id(&mut self, project: &str, id: &str) -> StoreResult<Option<String>> {
+        self.row("SELECT doc FROM secrets WHERE project = ?1 AND id = ?2", params![project, id], |r| r.get(0))
+    }
     async fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()> {
         let sql = if new {
-            "INSERT INTO secrets (project, name, event_name, doc, delete_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+            "INSERT INTO secrets (project, name, event_name, doc, delete_at, id, rotate_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
         } else {
-            "UPDATE secrets SET event_name = ?3, doc = ?4, delete_at = ?5 WHERE project = ?1 AND name = ?2"
+            "UPDATE secrets SET event_name = ?3, doc = ?4, delete_at = ?5, id = ?6, rotate_at = ?7
+             WHERE project = ?1 AND name = ?2"
         };
-        self.run(sql, params![project, row.name, row.event_name, row.doc, row.delete_at])
+        let values =
+            params![project, row.name, row.event_name, row.doc, row.delete_at, row.id, row.rotate_at];
+        self.run(sql, values)
     }
     async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
-        self.execute("DELETE FROM secrets WHERE project = ?1 AND name = ?2", params![project, name])?;
-        self.run("DELETE FROM secret_versions WHERE project = ?1 AND secret = ?2", params![project, name])
+        for table in [
+            "DELETE FROM secrets WHERE project = ?1 AND name = ?2",
+            "DELETE FROM secret_versions WHERE project = ?1 AND secret = ?2",
+            "DELETE FROM secret_tags WHERE project = ?1 AND secret = ?2",
+        ] {
+            self.run(table, params![project, name])?;
+        }
+        Ok(())
     }
     async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>> {
         self.rows(
@@ -213,6 +230,33 @@ impl Tx for SqliteTx<'_> {
             "DELETE FROM secret_versions WHERE project = ?1 AND secret = ?2 AND seq = ?3",
             params![project, secret, seq],
         )
+    }
+
+    async fn tags(&mut self, project: &str, secret: Option<&str>) -> StoreResult<Vec<TagRow>> {
+        let map = |r: &rusqlite::Row<'_>| Ok(TagRow { secret: r.get(0)?, key: r.get(1)?, value: r.get(2)? });
+        match secret {
+            Some(secret) => self.rows(
+                "SELECT secret, key, value FROM secret_tags WHERE project = ?1 AND secret = ?2 ORDER BY key",
+                params![project, secret],
+                map,
+            ),
+            None => self.rows(
+                "SELECT secret, key, value FROM secret_tags WHERE project = ?1 ORDER BY secret, key",
+                [project],
+                map,
+            ),
+        }
+    }
+    async fn put_tag(&mut self, project: &str, tag: &TagRow) -> StoreResult<()> {
+        self.run(
+            "INSERT INTO secret_tags (project, secret, key, value) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (project, secret, key) DO UPDATE SET value = excluded.value",
+            params![project, tag.secret, tag.key, tag.value],
+        )
+    }
+    async fn remove_tag(&mut self, project: &str, secret: &str, key: &str) -> StoreResult<bool> {
+        let sql = "DELETE FROM secret_tags WHERE project = ?1 AND secret = ?2 AND key = ?3";
+        Ok(self.execute(sql, params![project, secret, key])? == 1)
     }
 
     async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()> {
@@ -309,9 +353,10 @@ impl Tx for SqliteTx<'_> {
     async fn due(&mut self, now: i64, limit: usize) -> StoreResult<Due> {
         let expiries = self
             .rows(DUE_EXPIRIES_SQL, params![now, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        let deletions =
-            self.rows(DUE_DELETIONS_SQL, params![now, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(Due { expiries, deletions })
+        let pair = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?));
+        let deletions = self.rows(DUE_DELETIONS_SQL, params![now, limit as i64], pair)?;
+        let rotations = self.rows(DUE_ROTATIONS_SQL, params![now, limit as i64], pair)?;
+        Ok(Due { expiries, deletions, rotations })
     }
 
     async fn meta(&mut self, name: &str) -> StoreResult<Option<Vec<u8>>> {
