@@ -388,3 +388,66 @@ pub(crate) fn rotation_period(value: &Value, path: &str, out: &mut Violations) {
         Some(_) => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(result: Result<impl std::fmt::Debug, Rejection>) -> Vec<String> {
+        match result {
+            Ok(_) => Vec::new(),
+            Err(Rejection::Invalid(v)) => v.iter().map(|v| v.path.clone()).collect(),
+            Err(other) => panic!("not a rule violation: {other}"),
+        }
+    }
+
+    #[test]
+    fn tag_keys_and_values_follow_upstreams_classes() {
+        let tag = |key: &str, value: &str| {
+            let body = serde_json::json!({"tag": {"key": key, "value": value}}).to_string();
+            paths(parse_create_tag_body(body.as_bytes()))
+        };
+        // Letters of any script, separators, digits and the listed marks.
+        assert!(tag("Team-名前_1.a:b=c+d@e", "a/b Ж").is_empty());
+        for (key, value, at) in [
+            ("_sys_key", "v", "/tag/key"),
+            (" lead", "v", "/tag/key"),
+            ("trail ", "v", "/tag/key"),
+            ("a/b", "v", "/tag/key"),
+            ("", "v", "/tag/key"),
+            ("k", "a*b", "/tag/value"),
+        ] {
+            assert_eq!(tag(key, value), [at], "{key:?} {value:?}");
+        }
+        assert_eq!(tag(&"k".repeat(129), "v"), ["/tag/key"]);
+        assert_eq!(tag("k", &"v".repeat(256)), ["/tag/value"]);
+    }
+
+    #[test]
+    fn searches_take_counts_as_numbers_or_strings() {
+        let search =
+            |body: serde_json::Value| paths(parse_resource_instances_body(body.to_string().as_bytes()));
+        assert!(search(serde_json::json!({"action": "filter", "limit": 1, "offset": "20"})).is_empty());
+        assert!(
+            search(serde_json::json!({"action": "count", "tags": [{"key": "k", "values": []}]})).is_empty()
+        );
+        assert_eq!(search(serde_json::json!({"action": "filter", "limit": "0"})), ["/limit"]);
+        assert_eq!(search(serde_json::json!({"action": "filter", "offset": "x"})), ["/offset"]);
+        assert_eq!(search(serde_json::json!({"action": "list"})), ["/action"]);
+    }
+
+    #[test]
+    fn rotation_periods_are_six_hours_to_a_year() {
+        let period = |p: &str| {
+            let mut out = Violations::default();
+            rotation_period(&Value::String(p.into()), "/rotation_period", &mut out);
+            out.is_empty()
+        };
+        for good in ["6h", "360m", "21600s", "1d", "365d", "8760h"] {
+            assert!(period(good), "{good}");
+        }
+        for bad in ["5h", "366d", "8761h", "1w", "h", "", "-1d", "1.5d"] {
+            assert!(!period(bad), "{bad}");
+        }
+    }
+}
