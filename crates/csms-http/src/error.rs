@@ -126,8 +126,29 @@ impl ApiError {
                      ends, then rotate again."
                 ),
             ),
+            StoreError::StageNotFound => {
+                ApiError::new(ErrorCode::NotFound, format!("The secret '{name}' has no such stage."))
+            }
+            StoreError::TagNotFound => {
+                ApiError::new(ErrorCode::NotFound, format!("The secret '{name}' has no tag of that key."))
+            }
+            StoreError::InvalidBlob => ApiError::new(
+                ErrorCode::InvalidParameter,
+                "The secret_blob is not a backup of a secret of this project (DownloadSecretBlob), or it was \
+                 altered; nothing was restored.",
+            ),
             StoreError::Invalid(message) => ApiError::new(ErrorCode::InvalidParameter, message),
             other => ApiError::internal(other),
+        }
+    }
+
+    /// A store error of an operation on the secret of id `id` (the tag operations).
+    pub(crate) fn secret_by_id(error: StoreError, id: &str) -> Self {
+        match error {
+            StoreError::NotFound => {
+                ApiError::new(ErrorCode::NotFound, format!("No secret of id '{id}' exists in this project."))
+            }
+            other => ApiError::secret(other, id, None),
         }
     }
 }

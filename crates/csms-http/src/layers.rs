@@ -6,11 +6,11 @@
 //!    log line (tower-http `Trace`);
 //! 3. panics: a panicking handler answers 500 `CSMS.9500` (tower-http `CatchPanic`);
 //! 4. [`route`]: no route is 404 `APIGW.0101`; `/healthz` and `/openapi.json` are answered here;
-//! 5. body limit: a body over `MAX_BODY_BYTES` (208 KiB) is 413 `CSMS.9004`, read no further (tower-http `RequestBodyLimit`,
-//!    its answer put in the envelope by [`body_limit_envelope`]);
-//! 6. [`AuthenticateLayer`]: the body is read, the credentials checked (401 `APIGW.0301`) and the
-//!    project scope (403 `APIGW.0302`);
-//! 7. [`content_type`]: a body that is not JSON is 415 `CSMS.9005`.
+//! 5. [`AuthenticateLayer`]: a body over its operation's limit (`limits::max_body_bytes`: 208 KiB, more
+//!    for a backup blob or a batch import) is 413 `CSMS.9004`, refused on its declared length or read no
+//!    further; the body is read, the credentials checked (401 `APIGW.0301`) and the project scope
+//!    (403 `APIGW.0302`);
+//! 6. [`content_type`]: a body that is not JSON is 415 `CSMS.9005`.
 //!
 //! Then the operation: its typed input is parsed and validated in one step, and its handler runs.
 //!
@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use csms_model::ErrorCode;
-use csms_model::limits::MAX_BODY_BYTES;
+use csms_model::limits::max_body_bytes;
 use futures_util::future::{Either, Ready, ready};
 use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{HeaderMap, Request, Response, StatusCode};
@@ -66,15 +66,14 @@ pub(crate) struct CheckService<S, F> {
     check: F,
 }
 
-impl<S, F, B, B2, RB> Service<Request<B>> for CheckService<S, F>
+impl<S, F, B, B2> Service<Request<B>> for CheckService<S, F>
 where
     F: Fn(Request<B>) -> Result<Request<B2>, Answer>,
-    S: Service<Request<B2>, Response = Response<RB>, Error = Infallible>,
-    RB: FromAnswer,
+    S: Service<Request<B2>, Response = Answer, Error = Infallible>,
 {
-    type Response = Response<RB>;
+    type Response = Answer;
     type Error = Infallible;
-    type Future = Either<S::Future, Ready<Result<Response<RB>, Infallible>>>;
+    type Future = Either<S::Future, Ready<Result<Answer, Infallible>>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)
@@ -83,30 +82,8 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         match (self.check)(request) {
             Ok(request) => Either::Left(self.inner.call(request)),
-            Err(answer) => Either::Right(ready(Ok(answer.map(RB::from_answer)))),
+            Err(answer) => Either::Right(ready(Ok(answer))),
         }
-    }
-}
-
-/// A response body type that can carry our own answers: [`ResponseBody`], or the body above the body
-/// limit layer, which is either our answer or the limit layer's wrapper around the service's.
-pub(crate) trait FromAnswer {
-    fn from_answer(body: ResponseBody) -> Self;
-}
-
-impl FromAnswer for ResponseBody {
-    fn from_answer(body: ResponseBody) -> Self {
-        body
-    }
-}
-
-/// The response body above the body limit layer (see [`body_limit_envelope`]).
-pub(crate) type LimitAnswer =
-    http_body_util::Either<ResponseBody, tower_http::limit::ResponseBody<ResponseBody>>;
-
-impl FromAnswer for LimitAnswer {
-    fn from_answer(body: ResponseBody) -> Self {
-        http_body_util::Either::Left(body)
     }
 }
 
@@ -190,23 +167,30 @@ pub(crate) fn route(
     Ok(request)
 }
 
-/// Step 5's answer in the error envelope: tower-http's `RequestBodyLimit` answers a declared length over
-/// the limit with a plain-text 413; every other response passes through.
-pub(crate) fn body_limit_envelope(
-    response: Response<tower_http::limit::ResponseBody<ResponseBody>>,
-) -> Response<LimitAnswer> {
-    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json(response.headers()) {
-        return too_large().into_response().map(http_body_util::Either::Left);
+fn too_large(limit: usize) -> Answer {
+    let message = format!("The request body is larger than {limit} bytes, the most this operation accepts.");
+    ApiError::new(ErrorCode::BodyTooLarge, message).into_response()
+}
+
+/// The most body bytes a request to `target` may carry.
+fn body_limit(target: Target) -> usize {
+    match target {
+        Target::Api(operation) => max_body_bytes(operation),
+        Target::Health | Target::OpenApi => 0,
     }
-    response.map(http_body_util::Either::Right)
 }
 
-fn too_large() -> ApiError {
-    ApiError::new(ErrorCode::BodyTooLarge, format!("The request body is larger than {MAX_BODY_BYTES} bytes."))
+/// Whether the request declares a body longer than `limit`.
+fn declares_more(headers: &HeaderMap, limit: usize) -> bool {
+    headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|length| length > limit as u64)
 }
 
-/// Step 6: authenticates the caller, a token from the head before any body is read; reads the body
-/// (bounded by step 5, within `body_timeout`); checks a signature and the project scope. The request goes
+/// Step 5: refuses a body over its operation's limit; authenticates the caller, a token from the head before any body is read; reads the body
+/// (bounded by the operation's limit, within `body_timeout`); checks a signature and the project scope. The request goes
 /// on with its body as bytes.
 #[derive(Clone)]
 pub(crate) struct AuthenticateLayer {
@@ -229,9 +213,7 @@ pub(crate) struct Authenticate<S> {
     body_timeout: Duration,
 }
 
-type LimitedBody = tower_http::body::Limited<RequestBody>;
-
-impl<S> Service<Request<LimitedBody>> for Authenticate<S>
+impl<S> Service<Request<RequestBody>> for Authenticate<S>
 where
     S: Service<Request<Bytes>, Response = Answer, Error = Infallible> + Clone,
 {
@@ -243,7 +225,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request<LimitedBody>) -> Self::Future {
+    fn call(&mut self, request: Request<RequestBody>) -> Self::Future {
         // The next service was found ready; take it, and leave a clone for the next call.
         let ready = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, ready);
@@ -290,11 +272,16 @@ where
 async fn authenticate(
     auth: Arc<dyn Authenticator>,
     body_timeout: Duration,
-    request: Request<LimitedBody>,
+    request: Request<RequestBody>,
 ) -> Result<Request<Bytes>, Answer> {
     let (parts, body) = request.into_parts();
-    if parts.extensions.get::<RouteMatch>().is_none_or(|r| r.target.is_public()) {
+    let Some(target) = parts.extensions.get::<RouteMatch>().map(|r| r.target).filter(|t| !t.is_public())
+    else {
         return Ok(Request::from_parts(parts, Bytes::new()));
+    };
+    let limit = body_limit(target);
+    if declares_more(&parts.headers, limit) {
+        return Err(too_large(limit));
     }
     let unauthenticated =
         |e: crate::auth::AuthError| ApiError::new(ErrorCode::Unauthenticated, e.0).into_response();
@@ -302,10 +289,11 @@ async fn authenticate(
         Some(Err(e)) => return Err(unauthenticated(e)),
         early => early,
     };
+    let body = http_body_util::Limited::new(body, limit);
     let body = match tokio::time::timeout(body_timeout, body.collect()).await {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
-            return Err(too_large().into_response());
+            return Err(too_large(limit));
         }
         Ok(Err(_)) => {
             let message = "The request body could not be read.";
@@ -335,7 +323,7 @@ async fn authenticate(
     Ok(Request::from_parts(parts, body))
 }
 
-/// Step 7: a request with a body must say it is JSON (or say nothing).
+/// Step 6: a request with a body must say it is JSON (or say nothing).
 #[allow(
     clippy::result_large_err,
     reason = "the request passed on is as large as the answer; neither is boxed on the hot path"

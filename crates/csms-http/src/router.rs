@@ -29,13 +29,19 @@ pub(crate) struct RouteMatch {
     pub(crate) secret_name: Option<String>,
     /// `{version_id}`, decoded, for the operations on one version.
     pub(crate) version_id: Option<String>,
+    /// `{stage_name}`, decoded, for the operations on one stage.
+    pub(crate) stage_name: Option<String>,
+    /// `{secret_id}`, decoded, for the tag operations.
+    pub(crate) secret_id: Option<String>,
+    /// `{key}`, decoded, for DeleteSecretTag.
+    pub(crate) tag_key: Option<String>,
 }
 
-/// Method and path to [`Target`], built from the one route table.
+/// Method and path to [`Target`], built from the one route table: a path table per method, so that a
+/// fixed segment of one method (`POST /secrets/restore`) does not hide a parameter of another
+/// (`GET /secrets/{secret_name}` for a secret named `restore`).
 pub(crate) struct Router {
-    paths: matchit::Router<usize>,
-    /// Per path template: the template and its targets by method.
-    methods: Vec<(&'static str, Vec<(Method, Target)>)>,
+    methods: Vec<(Method, matchit::Router<Target>)>,
 }
 
 impl Target {
@@ -47,7 +53,7 @@ impl Target {
 
 impl Router {
     pub(crate) fn new() -> Self {
-        let mut router = Router { paths: matchit::Router::new(), methods: Vec::new() };
+        let mut router = Router { methods: Vec::new() };
         for op in Operation::ALL {
             let method = Method::from_bytes(op.method().as_bytes()).expect("the table's methods are valid");
             router.add(op.path(), method, Target::Api(*op));
@@ -58,32 +64,34 @@ impl Router {
     }
 
     fn add(&mut self, template: &'static str, method: Method, target: Target) {
-        let index = match self.methods.iter().position(|(t, _)| *t == template) {
+        let index = match self.methods.iter().position(|(m, _)| *m == method) {
             Some(index) => index,
             None => {
-                self.paths
-                    .insert(template, self.methods.len())
-                    .expect("the route table has no conflicting paths");
-                self.methods.push((template, Vec::new()));
+                self.methods.push((method, matchit::Router::new()));
                 self.methods.len() - 1
             }
         };
-        self.methods[index].1.push((method, target));
+        self.methods[index].1.insert(template, target).expect("the route table has no conflicting paths");
     }
 
     /// The route of `method` and `path`, with the decoded path parameters of an API operation. One
     /// trailing `/` is tolerated; a known path with another method is no route, as upstream answers it.
+    /// A fixed segment wins over a parameter (`/csms/tags` over `/csms/{secret_id}/tags`).
     pub(crate) fn route(&self, method: &Method, path: &str) -> Option<RouteMatch> {
         let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
-        let found = self.paths.at(path).ok()?;
-        let target = self.methods[*found.value].1.iter().find(|(m, _)| m == method)?.1;
+        let paths = &self.methods.iter().find(|(m, _)| m == method)?.1;
+        let found = paths.at(path).ok()?;
         let decode = |raw: &str| percent_decode_str(raw).decode_utf8_lossy().into_owned();
+        let param = |name: &str| found.params.get(name).map(decode);
         Some(RouteMatch {
-            target,
-            project: found.params.get("project_id").map(decode).unwrap_or_default(),
-            event_name: found.params.get("event_name").map(decode),
-            secret_name: found.params.get("secret_name").map(decode),
-            version_id: found.params.get("version_id").map(decode),
+            target: *found.value,
+            project: param("project_id").unwrap_or_default(),
+            event_name: param("event_name"),
+            secret_name: param("secret_name"),
+            version_id: param("version_id"),
+            stage_name: param("stage_name"),
+            secret_id: param("secret_id"),
+            tag_key: param("key"),
         })
     }
 }
@@ -123,6 +131,24 @@ mod tests {
         assert_eq!((route.secret_name.as_deref(), route.version_id.as_deref()), (Some("a-b"), Some("v2")));
         assert_eq!(op(Method::GET, "/healthz"), Some(Target::Health));
         assert_eq!(op(Method::GET, "/openapi.json/"), Some(Target::OpenApi));
+        // Fixed segments win over parameters; a fixed segment of one method hides no route of another.
+        assert_eq!(op(Method::GET, "/v1/p/csms/tags"), api(Operation::ListProjectSecretsTags));
+        assert_eq!(op(Method::GET, "/v1/p/csms/id/tags"), api(Operation::ListSecretTags));
+        assert_eq!(
+            op(Method::POST, "/v1/p/csms/resource_instances/action"),
+            api(Operation::ListResourceInstances)
+        );
+        assert_eq!(op(Method::POST, "/v1/p/csms/id/tags/action"), api(Operation::BatchCreateOrDeleteTags));
+        assert_eq!(op(Method::POST, "/v1/p/secrets/restore"), api(Operation::UploadSecretBlob));
+        assert_eq!(op(Method::GET, "/v1/p/secrets/restore"), api(Operation::ShowSecret));
+        assert_eq!(op(Method::POST, "/v1/p/secrets/restore/backup"), api(Operation::DownloadSecretBlob));
+        assert_eq!(op(Method::POST, "/v1/p/secrets/batch-import"), api(Operation::BatchImportSecrets));
+        assert_eq!(op(Method::DELETE, "/v1/p/secrets/batch-import"), api(Operation::DeleteSecret));
+        assert_eq!(op(Method::POST, "/v1/p/csms/generate-password"), api(Operation::GenerateRandomPassword));
+        let route = router.route(&Method::DELETE, "/v1/p/csms/id/tags/a%20key").unwrap();
+        assert_eq!((route.secret_id.as_deref(), route.tag_key.as_deref()), (Some("id"), Some("a key")));
+        let route = router.route(&Method::PUT, "/v1/p/secrets/s/stages/st").unwrap();
+        assert_eq!((route.secret_name.as_deref(), route.stage_name.as_deref()), (Some("s"), Some("st")));
         let route = router.route(&Method::GET, "/v1/p%2Dq/csms/events/a%20b%2Fc").unwrap();
         assert_eq!((route.project.as_str(), route.event_name.as_deref()), ("p-q", Some("a b/c")));
     }

@@ -8,12 +8,11 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use csms_model::Accounts;
-use csms_model::limits::{DEFAULT_EVENT_QUOTA, DEFAULT_SECRET_QUOTA, MAX_BODY_BYTES};
+use csms_model::limits::{DEFAULT_EVENT_QUOTA, DEFAULT_SECRET_QUOTA};
 use csms_store::{Clock, Store, SystemClock};
 use http::{HeaderName, Request, Response};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -145,8 +144,6 @@ impl CsmsService {
             )
             .layer(CatchPanicLayer::custom(layers::panic_response))
             .layer(Check(move |request| layers::route(&router, request)))
-            .map_response(layers::body_limit_envelope)
-            .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
             .layer(AuthenticateLayer { auth, body_timeout: config.body_timeout })
             .layer(Check(layers::content_type))
             .service_fn(move |request| ops::dispatch(Arc::clone(&state), request));

@@ -21,9 +21,14 @@ use crate::etag::etag;
 use crate::layers::raw_json;
 use crate::router::{RouteMatch, Target};
 
+pub(crate) mod backup;
+pub(crate) mod batch;
 pub(crate) mod events;
+pub(crate) mod password;
 pub(crate) mod records;
 pub(crate) mod secrets;
+pub(crate) mod stages;
+pub(crate) mod tags;
 
 /// What every operation shares: the store, the clock and the limits.
 pub(crate) struct State {
@@ -65,7 +70,7 @@ pub(crate) struct Call {
 
 impl Call {
     /// The violations of the path parameters (`/project_id`, `/event_name`, `/secret_name`,
-    /// `/version_id`), reported with the body's.
+    /// `/version_id`, `/stage_name`, `/secret_id`, `/key`), reported with the body's.
     pub(crate) fn path_violations(&self) -> Violations {
         let mut out = Violations::default();
         let route = &self.route;
@@ -74,6 +79,9 @@ impl Call {
             route.event_name.as_deref().map(csms_validate::event_name),
             route.secret_name.as_deref().map(csms_validate::secret_name),
             route.version_id.as_deref().map(csms_validate::version_id),
+            route.stage_name.as_deref().map(csms_validate::stage_name),
+            route.secret_id.as_deref().map(csms_validate::secret_id),
+            route.tag_key.as_deref().map(csms_validate::tag_key_path),
         ];
         for violations in checks.into_iter().flatten().filter_map(Result::err) {
             out.extend(violations);
@@ -104,6 +112,21 @@ impl Call {
     /// Takes the version id out of the call (after [`Call::path_violations`]).
     pub(crate) fn version_id(&mut self) -> String {
         self.route.version_id.take().unwrap_or_default()
+    }
+
+    /// Takes the stage name out of the call (after [`Call::path_violations`]).
+    pub(crate) fn stage_name(&mut self) -> String {
+        self.route.stage_name.take().unwrap_or_default()
+    }
+
+    /// Takes the secret id out of the call (after [`Call::path_violations`]).
+    pub(crate) fn secret_id(&mut self) -> String {
+        self.route.secret_id.take().unwrap_or_default()
+    }
+
+    /// Takes the tag key out of the call (after [`Call::path_violations`]).
+    pub(crate) fn tag_key(&mut self) -> String {
+        self.route.tag_key.take().unwrap_or_default()
     }
 }
 
@@ -142,6 +165,18 @@ impl<T: Serialize> IntoResponse for Json<T> {
             Ok(bytes) => raw_json(StatusCode::OK, bytes),
             Err(e) => ApiError::internal(e).into_response(),
         }
+    }
+}
+
+/// A JSON body with status 200 that holds secret values (or a backup of them): never to be kept by a
+/// cache.
+pub(crate) struct NoStore<T>(pub(crate) T);
+
+impl<T: Serialize> IntoResponse for NoStore<T> {
+    fn into_response(self) -> Response<ResponseBody> {
+        let mut response = Json(self.0).into_response();
+        response.headers_mut().insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
     }
 }
 
@@ -276,6 +311,20 @@ pub(crate) async fn dispatch(
         Operation::UpdateVersion => run(state, &mut call, secrets::update_version).await,
         Operation::RotateSecret => run(state, &mut call, secrets::rotate).await,
         Operation::ListSecretTask => run(state, &mut call, secrets::list_tasks).await,
+        Operation::ShowSecretStage => run(state, &mut call, stages::show).await,
+        Operation::UpdateSecretStage => run(state, &mut call, stages::update).await,
+        Operation::DeleteSecretStage => run(state, &mut call, stages::delete).await,
+        Operation::ListSecretTags => run(state, &mut call, tags::list).await,
+        Operation::CreateSecretTag => run(state, &mut call, tags::create).await,
+        Operation::DeleteSecretTag => run(state, &mut call, tags::delete).await,
+        Operation::BatchCreateOrDeleteTags => run(state, &mut call, tags::batch).await,
+        Operation::ListProjectSecretsTags => run(state, &mut call, tags::project_tags).await,
+        Operation::ListResourceInstances => run(state, &mut call, tags::resource_instances).await,
+        Operation::DownloadSecretBlob => run(state, &mut call, backup::download).await,
+        Operation::UploadSecretBlob => run(state, &mut call, backup::upload).await,
+        Operation::GenerateRandomPassword => run(state, &mut call, password::generate).await,
+        Operation::BatchGetSecretValue => run(state, &mut call, batch::get_values).await,
+        Operation::BatchImportSecrets => run(state, &mut call, batch::import).await,
         other => Err(ApiError::internal(format!("no handler for {}", other.id()))),
     };
     Ok(result.unwrap_or_else(ApiError::into_response))

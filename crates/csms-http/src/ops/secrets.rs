@@ -1,6 +1,7 @@
 //! The secret resource: secrets (CreateSecret, ListSecrets, ShowSecret, UpdateSecret, DeleteSecret, the
 //! scheduled deletion and its cancel) and their versions (CreateSecretVersion, ListSecretVersions,
-//! ShowSecretVersion, UpdateVersion). A value appears in one response only: ShowSecretVersion's.
+//! ShowSecretVersion, UpdateVersion). A value leaves only in ShowSecretVersion's, BatchGetSecretValue's and
+//! (sealed) DownloadSecretBlob's responses, each marked `Cache-Control: no-store`.
 
 use csms_model::{
     CreateSecretRequestBody, CreateSecretVersionRequestBody, ErrorCode, ListSecretTaskResponse,
@@ -9,11 +10,8 @@ use csms_model::{
 };
 use csms_store::{NewVersion, Origin, Payload, TaskFilter};
 use csms_validate::SecretListQuery;
-use http::HeaderValue;
-use http::header::CACHE_CONTROL;
 
-use super::{Call, Input, IntoResponse, Json, NoContent, State, together};
-use crate::body::ResponseBody;
+use super::{Call, Input, Json, NoContent, NoStore, State, together};
 use crate::error::ApiError;
 
 /// The value of a body that carries exactly one (the rules checked it).
@@ -26,19 +24,19 @@ fn payload(string: Option<csms_model::SecretValue>, binary: Option<csms_model::S
 }
 
 /// A secret in its response.
-fn secret(secret: Secret) -> Json<SecretResponse> {
+pub(crate) fn secret(secret: Secret) -> Json<SecretResponse> {
     Json(SecretResponse { secret })
 }
 
 /// The path of an operation on one secret, validated, and the request's id.
 pub(crate) struct OnSecret {
-    project: String,
-    name: String,
-    request_id: Option<String>,
+    pub(crate) project: String,
+    pub(crate) name: String,
+    pub(crate) request_id: Option<String>,
 }
 
 impl OnSecret {
-    fn of(call: &mut Call) -> Self {
+    pub(crate) fn of(call: &mut Call) -> Self {
         OnSecret { project: call.project(), name: call.secret_name(), request_id: call.request_id() }
     }
 }
@@ -65,6 +63,32 @@ impl Input for CreateSecret {
 }
 
 pub(crate) async fn create(state: &State, input: CreateSecret) -> Result<Json<SecretResponse>, ApiError> {
+    Ok(secret(create_one(state, &input.project, input.body, input.request_id).await?))
+}
+
+/// Refuses scheduled rotation of a secret this server does not rotate: COMMON secrets rotate only with
+/// `--rotate-common`, as for RotateSecret.
+fn check_rotatable(
+    state: &State,
+    secret_type: &SecretType,
+    auto_rotation: Option<bool>,
+) -> Result<(), ApiError> {
+    if auto_rotation == Some(true) && *secret_type == SecretType::Common && !state.rotate_common {
+        return Err(ApiError::new(ErrorCode::InvalidParameter, COMMON_NOT_ROTATED));
+    }
+    Ok(())
+}
+
+const COMMON_NOT_ROTATED: &str = "COMMON secrets are not rotated (as upstream); start the server with \
+                                  --rotate-common to rotate them with random values.";
+
+/// CreateSecret's work, shared with BatchImportSecrets: one secret, created in one transaction.
+pub(crate) async fn create_one(
+    state: &State,
+    project: &str,
+    body: CreateSecretRequestBody,
+    request_id: Option<String>,
+) -> Result<Secret, ApiError> {
     let now = state.clock.now_ms();
     let CreateSecretRequestBody {
         name,
@@ -79,11 +103,13 @@ pub(crate) async fn create(state: &State, input: CreateSecret) -> Result<Json<Se
         event_subscriptions,
         enterprise_project_id,
         rotation_func_urn,
-    } = input.body;
+    } = body;
+    let secret_type = secret_type.unwrap_or(SecretType::Common);
+    check_rotatable(state, &secret_type, auto_rotation)?;
     let new = Secret {
         kms_key_id,
         description,
-        secret_type: secret_type.unwrap_or(SecretType::Common),
+        secret_type,
         auto_rotation,
         rotation_period,
         rotation_config,
@@ -93,18 +119,17 @@ pub(crate) async fn create(state: &State, input: CreateSecret) -> Result<Json<Se
         ..Secret::new(uuid::Uuid::new_v4().hyphenated().to_string(), name, now)
     };
     let name = new.name.clone();
-    let created = state
+    state
         .store
         .create_secret(
-            &input.project,
+            project,
             new,
             payload(secret_string, secret_binary),
             state.secret_quota,
-            Origin::new(now, input.request_id),
+            Origin::new(now, request_id),
         )
         .await
-        .map_err(|e| ApiError::secret(e, &name, None))?;
-    Ok(secret(created))
+        .map_err(|e| ApiError::secret(e, &name, None))
 }
 
 /// `GET /secrets?limit=&marker=&event_name=`.
@@ -163,6 +188,11 @@ impl Input for UpdateSecret {
 
 pub(crate) async fn update(state: &State, input: UpdateSecret) -> Result<Json<SecretResponse>, ApiError> {
     let UpdateSecret { on, patch } = input;
+    if patch.auto_rotation == Some(true) {
+        let found = state.store.secret(&on.project, &on.name).await;
+        let found = found.map_err(|e| ApiError::secret(e, &on.name, None))?;
+        check_rotatable(state, &found.secret_type, patch.auto_rotation)?;
+    }
     let updated = state.store.update_secret(&on.project, &on.name, patch, state.clock.now_ms()).await;
     Ok(secret(updated.map_err(|e| ApiError::secret(e, &on.name, None))?))
 }
@@ -300,26 +330,18 @@ impl Input for OnVersion {
     }
 }
 
-/// ShowSecretVersion's answer: the one response with a value, never to be kept by a cache.
-pub(crate) struct WithValue(ShowSecretVersionResponse);
-
-impl IntoResponse for WithValue {
-    fn into_response(self) -> http::Response<ResponseBody> {
-        let mut response = Json(self.0).into_response();
-        response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response
-    }
-}
-
 /// `GET /secrets/{secret_name}/versions/{version_id}` (`latest`: the SYSCURRENT version).
-pub(crate) async fn show_version(state: &State, input: OnVersion) -> Result<WithValue, ApiError> {
+pub(crate) async fn show_version(
+    state: &State,
+    input: OnVersion,
+) -> Result<NoStore<ShowSecretVersionResponse>, ApiError> {
     let OnVersion { on, id } = input;
     let version = state
         .store
         .version(&on.project, &on.name, &id)
         .await
         .map_err(|e| ApiError::secret(e, &on.name, Some(&id)))?;
-    Ok(WithValue(ShowSecretVersionResponse { version }))
+    Ok(NoStore(ShowSecretVersionResponse { version }))
 }
 
 /// `PUT /secrets/{secret_name}/versions/{version_id}`.
@@ -355,11 +377,7 @@ pub(crate) async fn update_version(
 pub(crate) async fn rotate(state: &State, input: OnSecret) -> Result<Json<RotateSecretResponse>, ApiError> {
     let found = state.store.secret(&input.project, &input.name).await;
     let found = found.map_err(|e| ApiError::secret(e, &input.name, None))?;
-    if found.secret_type == SecretType::Common && !state.rotate_common {
-        let message = "COMMON secrets are not rotated (as upstream); start the server with --rotate-common to \
-                       rotate them with random values.";
-        return Err(ApiError::new(ErrorCode::InvalidParameter, message));
-    }
+    check_rotatable(state, &found.secret_type, Some(true))?;
     let task_id = uuid::Uuid::new_v4().hyphenated().to_string();
     let (task, version_id) = state
         .store

@@ -68,6 +68,16 @@ impl Harness {
         Harness { service, store, clock }
     }
 
+    /// The same service with another secret quota.
+    pub(crate) fn with_secret_quota(self, quota: u64) -> Self {
+        Harness { service: self.service.with_secret_quota(quota), ..self }
+    }
+
+    /// The same service, rotating COMMON secrets (`--rotate-common`).
+    pub(crate) fn with_rotate_common(self, on: bool) -> Self {
+        Harness { service: self.service.with_rotate_common(on), ..self }
+    }
+
     pub(crate) async fn send(&self, request: Request<Full<Bytes>>) -> Reply {
         let response = self.service.handle(request).await;
         let (parts, body) = response.into_parts();

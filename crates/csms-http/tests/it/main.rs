@@ -7,6 +7,7 @@ mod harness;
 mod api;
 mod background;
 mod errors;
+mod family;
 mod hostile;
 mod listener;
 mod notify;

@@ -381,6 +381,45 @@ async fn rotation_tasks_run_and_fire() {
     );
 }
 
+/// A secret with `auto_rotation` rotates when the scan finds it due, through the same task and
+/// notifications as RotateSecret, once per due time.
+#[tokio::test]
+async fn scheduled_rotation_runs_through_the_task_path() {
+    let webhook = Receiver::start().await;
+    let (h, notifier) =
+        with_worker(webhook_to(&webhook), |n| n.with_rotator(SecretType::Common, Arc::new(RandomValue)));
+    ok(h.call("POST", &events(), Some(&event_body("fires", URN))).await).await;
+    let body = json!({"name": "db", "secret_string": "s3cr3t", "event_subscriptions": ["fires"],
+                      "auto_rotation": true, "rotation_period": "6h"});
+    let made = ok(h.call("POST", &format!("/v1/{P}/secrets"), Some(&body)).await).await;
+    assert_eq!(made["secret"]["next_rotation_time"].as_i64(), Some(START_MS + 6 * 3_600_000));
+    notifier.scan().await.unwrap();
+    assert_eq!(notifier.run_tasks().await.unwrap(), 0, "not due yet");
+
+    h.clock.advance(std::time::Duration::from_secs(6 * 3600));
+    notifier.scan().await.unwrap();
+    notifier.scan().await.unwrap();
+    assert_eq!(notifier.run_tasks().await.unwrap(), 1, "one task per due time");
+    let tasks = ok(h.call("GET", &format!("/v1/{P}/csms/tasks"), None).await).await;
+    assert_eq!(
+        (tasks["tasks"][0]["operate_type"].as_str(), tasks["tasks"][0]["task_status"].as_str()),
+        (Some(csms_store::SCHEDULED_ROTATION), Some("SUCCESS"))
+    );
+    let secret = ok(h.call("GET", &format!("/v1/{P}/secrets/db"), None).await).await["secret"].clone();
+    let now = START_MS + 6 * 3_600_000;
+    assert_eq!(
+        (secret["rotation_time"].as_i64(), secret["next_rotation_time"].as_i64()),
+        (Some(now), Some(now + 6 * 3_600_000))
+    );
+    let latest = ok(h.call("GET", &format!("/v1/{P}/secrets/db/versions/latest"), None).await).await;
+    assert_eq!(latest["version"]["version_metadata"]["id"], "v2");
+    notifier.deliver_due().await.unwrap();
+    let mut types: Vec<String> =
+        records(&h).await.iter().map(|r| r["trigger_event_type"].as_str().unwrap().to_owned()).collect();
+    types.sort();
+    assert_eq!(types, ["SECRET_ROTATED", "SECRET_VERSION_CREATED", "SECRET_VERSION_CREATED"]);
+}
+
 #[tokio::test]
 async fn common_secrets_are_not_rotated_without_a_rotator() {
     let (h, _notifier) = with_worker(Arc::new(LogTarget), |n| n);
