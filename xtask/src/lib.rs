@@ -10,6 +10,7 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema};
 use serde_json::{Value, json};
 
+pub mod conformance;
 mod openapi;
 
 /// The stamp every generated file carries.
@@ -82,6 +83,30 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
         ("ListSecretTaskResponse", root_schema::<ListSecretTaskResponse>()),
         ("SecretTask", root_schema::<SecretTask>()),
         ("TaskStatus", root_schema::<TaskStatus>()),
+        ("Stage", root_schema::<Stage>()),
+        ("StageResponse", root_schema::<StageResponse>()),
+        ("UpdateSecretStageRequestBody", root_schema::<UpdateSecretStageRequestBody>()),
+        ("TagItem", root_schema::<TagItem>()),
+        ("SysTag", root_schema::<SysTag>()),
+        ("ListSecretTagsResponse", root_schema::<ListSecretTagsResponse>()),
+        ("CreateSecretTagRequestBody", root_schema::<CreateSecretTagRequestBody>()),
+        ("BatchCreateOrDeleteTagsRequestBody", root_schema::<BatchCreateOrDeleteTagsRequestBody>()),
+        ("ProjectTag", root_schema::<ProjectTag>()),
+        ("ListProjectSecretsTagsResponse", root_schema::<ListProjectSecretsTagsResponse>()),
+        ("TagFilter", root_schema::<TagFilter>()),
+        ("TagMatch", root_schema::<TagMatch>()),
+        ("ListResourceInstancesRequestBody", root_schema::<ListResourceInstancesRequestBody>()),
+        ("ResourceInstance", root_schema::<ResourceInstance>()),
+        ("ListResourceInstancesResponse", root_schema::<ListResourceInstancesResponse>()),
+        ("SecretBlobResponse", root_schema::<SecretBlobResponse>()),
+        ("UploadSecretBlobRequestBody", root_schema::<UploadSecretBlobRequestBody>()),
+        ("CreatePasswordRequestBody", root_schema::<CreatePasswordRequestBody>()),
+        ("CreatePasswordResponse", root_schema::<CreatePasswordResponse>()),
+        ("BatchGetSecretValueRequestBody", root_schema::<BatchGetSecretValueRequestBody>()),
+        ("BatchGetSecretValueResponse", root_schema::<BatchGetSecretValueResponse>()),
+        ("BatchImportSecretsRequestBody", root_schema::<BatchImportSecretsRequestBody>()),
+        ("ImportError", root_schema::<ImportError>()),
+        ("BatchImportSecretsResponse", root_schema::<BatchImportSecretsResponse>()),
     ]
 }
 

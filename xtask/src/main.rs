@@ -1,4 +1,5 @@
 //! `cargo xtask schemas [--check]`: writes (or checks) `schemas/*.json` and `schemas/openapi.json`.
+//! `cargo xtask conformance`: how many of upstream's operations are served, and whether they conform.
 //! `cargo xtask bench [--quick] [...]`: builds the server and the benchmark in release and runs
 //! `csms-bench run` (see `crates/csms-bench`) with the remaining arguments.
 
@@ -29,13 +30,29 @@ fn main() -> ExitCode {
             }
         },
         ["bench", rest @ ..] => bench(&root, rest),
+        ["conformance"] => conformance(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask schemas [--check] | cargo xtask bench [--quick] [csms-bench run options]"
+                "usage: cargo xtask schemas [--check] | cargo xtask conformance | cargo xtask bench [--quick] [csms-bench run options]"
             );
             ExitCode::from(2)
         }
     }
+}
+
+/// Prints how many of upstream's operations are served, and what does not conform; fails if anything
+/// served does not.
+fn conformance(root: &std::path::Path) -> ExitCode {
+    use xtask::conformance;
+    let verdicts = match conformance::upstream_operations(root) {
+        Ok(upstream) => conformance::check(&upstream, &conformance::ours()),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{}", conformance::report(&verdicts));
+    if verdicts.values().all(|v| v.problems.is_empty()) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 fn bench(root: &std::path::Path, rest: &[&str]) -> ExitCode {

@@ -1,4 +1,4 @@
-//! The OpenAPI 3.1 document: the six operations, their parameters, bodies, every success and error
+//! The OpenAPI 3.1 document: every operation served, their parameters, bodies, every success and error
 //! response, the two security schemes and the documented examples.
 
 use csms_model::limits::{self, StringRule};
@@ -9,9 +9,11 @@ use serde_json::{Map, Value, json};
 
 use crate::STAMP;
 
+mod family;
+
 macro_rules! example {
     ($file:literal) => {
-        serde_json::from_str::<Value>(include_str!(concat!("../../fixtures/examples/", $file)))
+        serde_json::from_str::<Value>(include_str!(concat!("../../../fixtures/examples/", $file)))
             .expect("examples are JSON")
     };
 }
@@ -27,6 +29,8 @@ struct Doc {
     description: String,
     parameters: Vec<Value>,
     request: Option<(Value, Value)>,
+    /// Whether the request body may be left out.
+    body_optional: bool,
     success: (&'static str, Option<(Value, Value)>),
     single_event: bool,
     errors: Vec<ErrorCode>,
@@ -105,6 +109,7 @@ fn secret_docs(
         description: description.into(),
         parameters: parameters.clone(),
         request,
+        body_optional: false,
         success,
         single_event: false,
         errors,
@@ -342,6 +347,7 @@ pub(crate) fn document() -> Value {
             summary: "Create an event",
             description: "Creates an event. Every field is required; the name must be new in the project.".into(),
             parameters: vec![project_id.clone()],
+            body_optional: false,
             request: Some((
                 reference::<CreateSecretEventRequestBody>(&mut generator),
                 example!("create-request.upstream.json"),
@@ -356,6 +362,7 @@ pub(crate) fn document() -> Value {
             description: "Lists the project's events in ascending name order, a page at a time. Past the end the page is empty.".into(),
             parameters: vec![project_id.clone(), limit, marker],
             request: None,
+            body_optional: false,
             success: (
                 "200",
                 Some((
@@ -372,6 +379,7 @@ pub(crate) fn document() -> Value {
             description: "Shows one event.".into(),
             parameters: vec![project_id.clone(), event_name.clone()],
             request: None,
+            body_optional: false,
             success: ("200", Some(event_response.clone())),
             single_event: true,
             errors: errors(&[NotFound], false),
@@ -381,6 +389,7 @@ pub(crate) fn document() -> Value {
             summary: "Update an event",
             description: "A partial update: an absent or null field is left as it is; a present `event_types` or `notification` replaces the stored value. `{}` changes nothing.".into(),
             parameters: vec![project_id.clone(), event_name.clone(), if_match.clone()],
+            body_optional: false,
             request: Some((
                 reference::<UpdateSecretEventRequestBody>(&mut generator),
                 example!("update-request.seed.json"),
@@ -395,6 +404,7 @@ pub(crate) fn document() -> Value {
             description: "Deletes an event, immediately and permanently.".into(),
             parameters: vec![project_id.clone(), event_name, if_match],
             request: None,
+            body_optional: false,
             success: ("204", None),
             single_event: false,
             errors: errors(&[NotFound, EventInUse, PreconditionFailed], false),
@@ -409,6 +419,7 @@ pub(crate) fn document() -> Value {
             ),
             parameters: vec![project_id.clone()],
             request: None,
+            body_optional: false,
             success: (
                 "200",
                 Some((
@@ -422,6 +433,7 @@ pub(crate) fn document() -> Value {
     ];
     let mut docs = docs;
     docs.extend(secret_docs(&mut generator, &project_id, &errors));
+    docs.extend(family::docs(&mut generator, &project_id, &errors));
 
     for op in Operation::ALL {
         assert!(docs.iter().any(|d| d.op == *op), "{} has no OpenAPI documentation", op.id());
@@ -447,7 +459,7 @@ pub(crate) fn document() -> Value {
             "responses": responses,
         });
         if let Some((schema, example)) = op.request {
-            operation["requestBody"] = json!({"required": true, "content": {
+            operation["requestBody"] = json!({"required": !op.body_optional, "content": {
                 "application/json": {"schema": schema, "example": example}}});
         }
         let path = paths.entry(op.op.path()).or_insert_with(|| json!({}));
@@ -465,9 +477,9 @@ pub(crate) fn document() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {
-            "title": "CSMS secret events",
+            "title": "CSMS: secrets and secret events",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": format!("The event API of Huawei Cloud's Cloud Secret Management Service, as implemented by csms-events. {STAMP}"),
+            "description": format!("The secret and event API of Huawei Cloud's Cloud Secret Management Service (CSMS), as this service implements it. {STAMP}"),
         },
         "servers": [{"url": "http://127.0.0.1:8080"}],
         "security": [{"token": []}, {"aksk": []}],
