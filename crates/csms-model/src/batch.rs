@@ -8,8 +8,9 @@ use crate::secrets::{CreateSecretRequestBody, SecretValue, Version};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BatchGetSecretValueRequestBody {
-    /// Up to 20 secret names.
-    #[serde(default)]
+    /// Up to 20 secret names (`null`: none).
+    #[serde(default, deserialize_with = "crate::tags::null_as_default")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::batch_get_names"))]
     pub secret_name_list: Vec<String>,
 }
 
@@ -28,6 +29,7 @@ pub struct BatchGetSecretValueResponse {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BatchImportSecretsRequestBody {
     /// The secrets to create, each as CreateSecret's body.
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::import_items"))]
     pub secrets: Vec<CreateSecretRequestBody>,
 }
 
@@ -72,6 +74,7 @@ pub struct SecretBlobResponse {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UploadSecretBlobRequestBody {
     /// A blob DownloadSecretBlob made.
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::secret_blob"))]
     pub secret_blob: SecretValue,
 }
 
@@ -82,6 +85,7 @@ pub struct UploadSecretBlobRequestBody {
 pub struct CreatePasswordRequestBody {
     /// The password's length (default 32).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::password_length"))]
     pub length: Option<i64>,
     /// Characters that must not appear.
     #[serde(default, skip_serializing_if = "Option::is_none")]

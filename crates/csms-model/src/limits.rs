@@ -144,6 +144,12 @@ pub const MAX_TAGS_PER_SECRET: usize = 20;
 pub const RESOURCE_LIMIT: std::ops::RangeInclusive<i64> = 1..=1000;
 /// ListResourceInstances: the page size when none is given.
 pub const RESOURCE_LIMIT_DEFAULT: i64 = 10;
+/// The largest `offset` of ListResourceInstances (four digits, as upstream bounds its string).
+pub const RESOURCE_OFFSET_MAX: i64 = 9999;
+/// The actions of BatchCreateOrDeleteTags.
+pub const TAG_ACTIONS: &[&str] = &["create", "delete"];
+/// The actions of ListResourceInstances: a page of the secrets found, or only how many.
+pub const RESOURCE_ACTIONS: &[&str] = &["filter", "count"];
 /// ListResourceInstances: most tag filters, most values in one, most name matches.
 pub const RESOURCE_FILTERS_MAX: usize = 10;
 /// The one key a ListResourceInstances match may have.
@@ -172,6 +178,9 @@ pub const ROTATION_PERIOD_MAX_LEN: usize = 50;
 /// The rotation periods accepted, in seconds: 6 hours to 8,760 hours (365 days).
 pub const ROTATION_PERIOD_SECONDS: std::ops::RangeInclusive<i64> = 6 * 3600..=8760 * 3600;
 
+/// The form of a rotation period, for schemas (the bounds are [`ROTATION_PERIOD_SECONDS`]).
+pub const ROTATION_PERIOD_PATTERN: &str = "^[0-9]{1,12}[dhms]$";
+
 /// The seconds of a rotation period `<n><unit>` (`30d`, `6h`, `360m`, `21600s`), whatever its bounds.
 ///
 /// ```
@@ -179,7 +188,9 @@ pub const ROTATION_PERIOD_SECONDS: std::ops::RangeInclusive<i64> = 6 * 3600..=87
 /// assert_eq!(csms_model::limits::period_seconds("6x"), None);
 /// ```
 pub fn period_seconds(period: &str) -> Option<i64> {
-    let (digits, unit) = period.split_at(period.len().checked_sub(1)?);
+    // The unit is the last character, whatever its width.
+    let (at, _) = period.char_indices().last()?;
+    let (digits, unit) = period.split_at(at);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 12 {
         return None;
     }

@@ -98,3 +98,156 @@ pub(crate) fn recovery_window(_: &mut SchemaGenerator) -> Schema {
         "maximum": limits::RECOVERY_WINDOW_DAYS.end(),
     })
 }
+
+pub(crate) fn optional_rotation_period(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": ["string", "null"],
+        "maxLength": limits::ROTATION_PERIOD_MAX_LEN,
+        "pattern": limits::ROTATION_PERIOD_PATTERN,
+    })
+}
+
+/// A tag key as upstream writes it: the class, no whitespace at either end, not the reserved prefix.
+fn tag_key() -> Schema {
+    json_schema!({
+        "type": "string",
+        "minLength": 1,
+        "maxLength": limits::TAG_KEY_MAX_CHARS,
+        "pattern": format!(
+            "^(?!\\s)(?!{}){}*(?<!\\s)$",
+            limits::TAG_RESERVED_PREFIX,
+            limits::TAG_KEY_CHARSET
+        ),
+    })
+}
+
+fn tag_value() -> Schema {
+    json_schema!({
+        "type": "string",
+        "maxLength": limits::TAG_VALUE_MAX_CHARS,
+        "pattern": format!("^{}*$", limits::TAG_VALUE_CHARSET),
+    })
+}
+
+pub(crate) fn tag_key_member(_: &mut SchemaGenerator) -> Schema {
+    tag_key()
+}
+
+pub(crate) fn optional_tag_value(_: &mut SchemaGenerator) -> Schema {
+    nullable(tag_value(), "string")
+}
+
+pub(crate) fn tag_values(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": ["array", "null"],
+        "items": tag_value(),
+        "maxItems": limits::RESOURCE_FILTERS_MAX,
+        "uniqueItems": true,
+    })
+}
+
+pub(crate) fn tag_list(generator: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "array",
+        "items": generator.subschema_for::<crate::TagItem>(),
+        "minItems": 1,
+        "maxItems": limits::MAX_TAGS_PER_SECRET,
+        "uniqueItems": true,
+    })
+}
+
+pub(crate) fn tag_action(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "enum": limits::TAG_ACTIONS })
+}
+
+pub(crate) fn resource_action(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "enum": limits::RESOURCE_ACTIONS })
+}
+
+pub(crate) fn sequence(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["string", "null"], "maxLength": limits::SEQUENCE_MAX_LEN })
+}
+
+/// A count given as a number or as a string of digits: `limit` (1 to 1000) or `offset` (0 to 9999).
+fn count(min: i64, max: i64, digits: &str) -> Schema {
+    json_schema!({
+        "anyOf": [
+            { "type": "integer", "minimum": min, "maximum": max },
+            { "type": "string", "maxLength": 4, "pattern": digits },
+            { "type": "null" },
+        ]
+    })
+}
+
+pub(crate) fn resource_limit(_: &mut SchemaGenerator) -> Schema {
+    count(*limits::RESOURCE_LIMIT.start(), *limits::RESOURCE_LIMIT.end(), "^0*([1-9][0-9]{0,2}|1000)$")
+}
+
+pub(crate) fn resource_offset(_: &mut SchemaGenerator) -> Schema {
+    count(0, limits::RESOURCE_OFFSET_MAX, "^[0-9]{1,4}$")
+}
+
+pub(crate) fn tag_filters(generator: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": ["array", "null"],
+        "items": generator.subschema_for::<crate::TagFilter>(),
+        "minItems": 1,
+        "maxItems": limits::RESOURCE_FILTERS_MAX,
+        "uniqueItems": true,
+    })
+}
+
+pub(crate) fn tag_matches(generator: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": ["array", "null"],
+        "items": generator.subschema_for::<crate::TagMatch>(),
+        "maxItems": limits::RESOURCE_FILTERS_MAX,
+        "uniqueItems": true,
+    })
+}
+
+pub(crate) fn match_key(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "enum": [limits::MATCH_KEY] })
+}
+
+pub(crate) fn match_value(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["string", "null"], "maxLength": limits::TAG_VALUE_MAX_CHARS })
+}
+
+pub(crate) fn stage_version_id(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "minLength": 1,
+        "maxLength": limits::STAGE_NAME.max_len,
+        "pattern": limits::STAGE_VERSION_ID_PATTERN,
+    })
+}
+
+pub(crate) fn secret_blob(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "maxLength": limits::SECRET_BLOB_MAX_BYTES })
+}
+
+pub(crate) fn password_length(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": ["integer", "null"],
+        "minimum": limits::PASSWORD_LENGTH.start(),
+        "maximum": limits::PASSWORD_LENGTH.end(),
+    })
+}
+
+pub(crate) fn batch_get_names(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": ["array", "null"],
+        "items": { "type": "string", "minLength": 1, "maxLength": limits::BATCH_GET_NAME_MAX_LEN },
+        "maxItems": limits::BATCH_GET_MAX_NAMES,
+    })
+}
+
+pub(crate) fn import_items(generator: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "array",
+        "items": generator.subschema_for::<crate::CreateSecretRequestBody>(),
+        "minItems": 1,
+        "maxItems": limits::BATCH_IMPORT_MAX_ITEMS,
+    })
+}

@@ -235,6 +235,7 @@ pub struct CreateSecretRequestBody {
     pub auto_rotation: Option<bool>,
     /// The rotation period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::optional_rotation_period"))]
     pub rotation_period: Option<String>,
     /// The rotation configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -268,6 +269,7 @@ pub struct UpdateSecretRequestBody {
     pub auto_rotation: Option<bool>,
     /// The rotation period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::optional_rotation_period"))]
     pub rotation_period: Option<String>,
     /// The event to subscribe to: at most one name; `[]` unsubscribes.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -29,5 +29,6 @@ pub struct StageResponse {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateSecretStageRequestBody {
     /// The version the stage moves to.
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::schema::stage_version_id"))]
     pub version_id: String,
 }

@@ -10,7 +10,7 @@ use csms_model::{
     UpdateSecretStageRequestBody, UploadSecretBlobRequestBody,
 };
 use regex::Regex;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::body::{checked_body, optional, parse_object, required, unique_items};
 use crate::rules::Compiled;
@@ -156,7 +156,7 @@ fn one_of(value: &Value, path: &str, known: &[&str], out: &mut Violations) {
 /// keys differ.
 pub fn parse_batch_tags_body(bytes: &[u8]) -> Result<BatchCreateOrDeleteTagsRequestBody, Rejection> {
     checked_body(bytes, |object, out| {
-        required(object, "action", out, |v, p, o| one_of(v, p, &["create", "delete"], o), "");
+        required(object, "action", out, |v, p, o| one_of(v, p, limits::TAG_ACTIONS, o), "");
         required(object, "tags", out, tags, "");
         optional(object, "sequence", out, sequence);
     })
@@ -174,7 +174,10 @@ fn tags(value: &Value, path: &str, out: &mut Violations) {
 /// The members of a count (`limit`, `offset`): a number, or a string of at most 4 digits.
 fn count(value: &Value, path: &str, range: std::ops::RangeInclusive<i64>, out: &mut Violations) {
     let n = match value {
-        Value::Number(n) => n.as_i64(),
+        // An integer, also written with a zero fraction (`2.0`), as JSON Schema counts integers.
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)),
         Value::String(s) if s.len() <= 4 && !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
             s.parse().ok()
         }
@@ -190,9 +193,9 @@ fn count(value: &Value, path: &str, range: std::ops::RangeInclusive<i64>, out: &
 /// values; up to 10 matches on `resource_name`.
 pub fn parse_resource_instances_body(bytes: &[u8]) -> Result<ListResourceInstancesRequestBody, Rejection> {
     checked_body(bytes, |object, out| {
-        required(object, "action", out, |v, p, o| one_of(v, p, &["filter", "count"], o), "");
+        required(object, "action", out, |v, p, o| one_of(v, p, limits::RESOURCE_ACTIONS, o), "");
         optional(object, "limit", out, |v, p, o| count(v, p, limits::RESOURCE_LIMIT, o));
-        optional(object, "offset", out, |v, p, o| count(v, p, 0..=9999, o));
+        optional(object, "offset", out, |v, p, o| count(v, p, 0..=limits::RESOURCE_OFFSET_MAX, o));
         optional(object, "tags", out, |v, p, o| {
             unique_items(v, p, (1, limits::RESOURCE_FILTERS_MAX), tag_filter, o);
         });
@@ -314,14 +317,10 @@ pub fn parse_batch_get_body(bytes: &[u8]) -> Result<BatchGetSecretValueRequestBo
     })
 }
 
-/// One item of a batch import: the body of CreateSecret it would be, or why it is refused (its
-/// violations, at paths inside the item).
-pub type ImportItem = Result<CreateSecretRequestBody, Violations>;
-
-/// Parses BatchImportSecrets' body: `secrets`, 1 to 20 objects. The body as a whole is refused only when
-/// it is malformed or `secrets` is not such a list; each item is then checked as CreateSecret's body on
-/// its own, so that a bad item is reported in the answer and the others are created.
-pub fn parse_batch_import_body(bytes: &[u8]) -> Result<Vec<(String, ImportItem)>, Rejection> {
+/// Parses and checks BatchImportSecrets' body: `secrets`, 1 to 20 objects, each checked as CreateSecret's
+/// body, its violations reported under its index (`/secrets/3/name`). A body with any violation is
+/// refused whole; what only the stored state can refuse (a name taken, the quota) is each item's own.
+pub fn parse_batch_import_body(bytes: &[u8]) -> Result<Vec<CreateSecretRequestBody>, Rejection> {
     let object = parse_object(bytes)?;
     let mut out = Violations::default();
     required(
@@ -337,36 +336,27 @@ pub fn parse_batch_import_body(bytes: &[u8]) -> Result<Vec<(String, ImportItem)>
         },
         "",
     );
-    out.into_result(()).map_err(Rejection::Invalid)?;
+    if !out.is_empty() {
+        return Err(Rejection::Invalid(out));
+    }
     let items = object.get("secrets").and_then(Value::as_array).cloned().unwrap_or_default();
-    Ok(items
-        .into_iter()
-        .map(|item| {
-            let name = item.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
-            let parsed = match item {
-                Value::Object(fields) => check_import(fields),
-                _ => {
-                    let mut v = Violations::default();
-                    v.wrong_type("", "an object");
-                    Err(v)
+    let mut parsed = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let at = format!("/secrets/{i}");
+        match item {
+            Value::Object(fields) => {
+                let bytes = serde_json::to_vec(&Value::Object(fields)).unwrap_or_default();
+                match crate::parse_create_secret_body(&bytes) {
+                    Ok(body) => parsed.push(body),
+                    Err(Rejection::Invalid(v)) => out.extend(v.nested(&at)),
+                    // The item was JSON a moment ago: its text cannot be malformed.
+                    Err(Rejection::Malformed(m)) => out.constraint(&at, ViolationKind::Type, &m),
                 }
-            };
-            (name, parsed)
-        })
-        .collect())
-}
-
-fn check_import(fields: Map<String, Value>) -> ImportItem {
-    let bytes = serde_json::to_vec(&Value::Object(fields)).unwrap_or_default();
-    match crate::parse_create_secret_body(&bytes) {
-        Ok(body) => Ok(body),
-        Err(Rejection::Invalid(v)) => Err(v),
-        Err(Rejection::Malformed(message)) => {
-            let mut v = Violations::default();
-            v.constraint("", ViolationKind::Type, &format!("be a CreateSecret body ({message})"));
-            Err(v)
+            }
+            _ => out.wrong_type(&at, "an object"),
         }
     }
+    out.into_result(parsed).map_err(Rejection::Invalid)
 }
 
 /// A rotation period, `<n><unit>` with a unit of `d`, `h`, `m` or `s`, from 6 hours to 8,760 hours.
@@ -428,12 +418,39 @@ mod tests {
         let search =
             |body: serde_json::Value| paths(parse_resource_instances_body(body.to_string().as_bytes()));
         assert!(search(serde_json::json!({"action": "filter", "limit": 1, "offset": "20"})).is_empty());
+        let typed =
+            parse_resource_instances_body(br#"{"action": "filter", "limit": 2.0, "offset": 0}"#).unwrap();
+        assert_eq!(typed.limit.and_then(|c| c.value()), Some(2));
+        assert_eq!(search(serde_json::json!({"action": "filter", "limit": 2.5})), ["/limit"]);
         assert!(
             search(serde_json::json!({"action": "count", "tags": [{"key": "k", "values": []}]})).is_empty()
         );
         assert_eq!(search(serde_json::json!({"action": "filter", "limit": "0"})), ["/limit"]);
         assert_eq!(search(serde_json::json!({"action": "filter", "offset": "x"})), ["/offset"]);
         assert_eq!(search(serde_json::json!({"action": "list"})), ["/action"]);
+    }
+
+    #[test]
+    fn a_batch_import_is_checked_item_by_item_and_refused_whole() {
+        let body = serde_json::json!({"secrets": [
+            {"name": "ok", "secret_string": "x"},
+            {"name": "bad name", "secret_string": "x"},
+            "not an object",
+            {"name": "two", "secret_string": "x", "secret_binary": "AA=="},
+        ]});
+        let found = paths(parse_batch_import_body(body.to_string().as_bytes()));
+        assert_eq!(found, ["/secrets/1/name", "/secrets/2", "/secrets/3/secret_binary"]);
+        let Err(Rejection::Invalid(v)) = parse_batch_import_body(body.to_string().as_bytes()) else {
+            panic!("refused")
+        };
+        assert!(v.to_string().contains("'/secrets/1/name'"), "{v}");
+        let good = serde_json::json!({"secrets": [{"name": "a", "secret_string": "x"}, {"name": "b", "secret_binary": "AA=="}]});
+        assert_eq!(parse_batch_import_body(good.to_string().as_bytes()).unwrap().len(), 2);
+        for bad in
+            [serde_json::json!({}), serde_json::json!({"secrets": []}), serde_json::json!({"secrets": {}})]
+        {
+            assert_eq!(paths(parse_batch_import_body(bad.to_string().as_bytes())), ["/secrets"]);
+        }
     }
 
     #[test]
@@ -446,7 +463,8 @@ mod tests {
         for good in ["6h", "360m", "21600s", "1d", "365d", "8760h"] {
             assert!(period(good), "{good}");
         }
-        for bad in ["5h", "366d", "8761h", "1w", "h", "", "-1d", "1.5d"] {
+        // A unit of more than one byte (once a panic of the period's parser).
+        for bad in ["5h", "366d", "8761h", "1w", "h", "", "-1d", "1.5d", "6ж", "ж", "1日"] {
             assert!(!period(bad), "{bad}");
         }
     }

@@ -35,7 +35,7 @@ pub use body::{parse_create_body, parse_update_body, validate_create_body, valid
 #[cfg(feature = "validator")]
 pub use derive::{from_validation_errors, validate_typed};
 pub use family::{
-    ImportItem, parse_batch_get_body, parse_batch_import_body, parse_batch_tags_body, parse_blob_body,
+    parse_batch_get_body, parse_batch_import_body, parse_batch_tags_body, parse_blob_body,
     parse_create_tag_body, parse_password_body, parse_resource_instances_body, parse_update_stage_body,
     secret_id, stage_name, tag_key_path,
 };

@@ -53,6 +53,21 @@ impl Violations {
         self.0.extend(other.0);
     }
 
+    /// The violations of a part of a larger input, at paths under `prefix` (`/secrets/3`): each path
+    /// and the path quoted in each message are moved under it.
+    pub(crate) fn nested(self, prefix: &str) -> Violations {
+        Violations(
+            self.0
+                .into_iter()
+                .map(|v| {
+                    let path = format!("{prefix}{}", v.path);
+                    let message = v.message.replacen(&format!("'{}'", v.path), &format!("'{path}'"), 1);
+                    Violation { path, message, ..v }
+                })
+                .collect(),
+        )
+    }
+
     /// Orders the violations by path (stable: violations of one path keep their order).
     pub fn sort_by_path(&mut self) {
         self.0.sort_by(|a, b| a.path.cmp(&b.path));

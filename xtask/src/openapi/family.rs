@@ -253,7 +253,7 @@ pub(super) fn docs(
             Operation::BatchImportSecrets,
             "Import several secrets",
             &format!(
-                "Creates up to {} secrets, each as CreateSecret would and each in its own transaction: a refused item (bad, a name taken, the quota reached) is listed in `error_list` with its reason, and the others are created.",
+                "Creates up to {} secrets, each as CreateSecret would and each in its own transaction. Every item is checked first: a bad item refuses the whole body (400, its violations under `/secrets/<index>`). An item the stored state refuses (a name taken, the quota reached, an unknown event) is listed in `error_list` with its reason, and the others are created.",
                 limits::BATCH_IMPORT_MAX_ITEMS
             ),
             &project,

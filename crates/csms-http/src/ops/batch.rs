@@ -2,7 +2,6 @@
 //! BatchImportSecrets (several secrets, each created as CreateSecret creates one, each on its own).
 
 use csms_model::{BatchGetSecretValueResponse, BatchImportSecretsResponse, ImportError};
-use csms_validate::ImportItem;
 
 use super::secrets::create_one;
 use super::{Call, Input, Json, NoStore, State, together};
@@ -35,7 +34,7 @@ pub(crate) async fn get_values(
 /// `POST /secrets/batch-import`.
 pub(crate) struct Import {
     project: String,
-    items: Vec<(String, ImportItem)>,
+    items: Vec<csms_model::CreateSecretRequestBody>,
     request_id: Option<String>,
 }
 
@@ -46,8 +45,9 @@ impl Input for Import {
     }
 }
 
-/// Creates each item as CreateSecret would, each in its own transaction: a refused item (bad, a name
-/// taken, the quota reached) is listed with its reason and the others go on. A failure of the store
+/// Creates each item as CreateSecret would, each in its own transaction (the rules checked every item
+/// first: a bad one refuses the whole body): an item the stored state refuses (a name taken, the quota
+/// reached, an unknown event) is listed with its reason and the others go on. A failure of the store
 /// itself stops the batch with 500; the items created before it stay.
 pub(crate) async fn import(
     state: &State,
@@ -56,12 +56,9 @@ pub(crate) async fn import(
     let Import { project, items, request_id } = input;
     let total = items.len() as i64;
     let mut error_list = Vec::new();
-    for (name, item) in items {
-        let created = match item {
-            Ok(body) => create_one(state, &project, body, request_id.clone()).await,
-            Err(violations) => Err(violations.into()),
-        };
-        match created {
+    for body in items {
+        let name = body.name.clone();
+        match create_one(state, &project, body, request_id.clone()).await {
             Ok(_) => {}
             Err(e) if e.cause.is_some() => return Err(e),
             Err(e) => {

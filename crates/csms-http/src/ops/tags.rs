@@ -2,7 +2,7 @@
 //! ListProjectSecretsTags) and the search of secrets by tag (ListResourceInstances). Tags are addressed by
 //! the secret's id, not its name, and go with the secret.
 
-use csms_model::limits::RESOURCE_LIMIT_DEFAULT;
+use csms_model::limits::{self, RESOURCE_LIMIT_DEFAULT};
 use csms_model::{
     BatchCreateOrDeleteTagsRequestBody, CreateSecretTagRequestBody, ListProjectSecretsTagsResponse,
     ListResourceInstancesRequestBody, ListResourceInstancesResponse, ListSecretTagsResponse, TagItem,
@@ -98,7 +98,7 @@ impl Input for BatchTags {
 pub(crate) async fn batch(state: &State, input: BatchTags) -> Result<NoContent, ApiError> {
     let BatchTags { on, body } = input;
     // The rules admit `create` and `delete` only.
-    let action = if body.action == "delete" { TagAction::Delete } else { TagAction::Create };
+    let action = if body.action == limits::TAG_ACTIONS[1] { TagAction::Delete } else { TagAction::Create };
     let changed = state.store.change_tags(&on.project, &on.id, action, body.tags).await;
     changed.map_err(|e| ApiError::secret_by_id(e, &on.id))?;
     Ok(NoContent)
@@ -146,7 +146,7 @@ pub(crate) async fn resource_instances(
     input: FindByTags,
 ) -> Result<Json<ListResourceInstancesResponse>, ApiError> {
     let FindByTags { project, body } = input;
-    let count_only = body.action == "count";
+    let count_only = body.action == limits::RESOURCE_ACTIONS[1];
     // The rules checked both counts.
     let limit = body.limit.as_ref().and_then(|c| c.value()).unwrap_or(RESOURCE_LIMIT_DEFAULT);
     let offset = body.offset.as_ref().and_then(|c| c.value()).unwrap_or(0);

@@ -282,18 +282,28 @@ async fn batch_import_creates_each_item_on_its_own() {
     let h = Harness::new().with_secret_quota(3);
     secret(&h, "taken", "x").await;
     let import = path("secrets/batch-import");
+    // A bad item refuses the whole body, every violation under its item's index; nothing is created.
+    let bad = json!({"secrets": [
+        {"name": "one", "secret_string": "1"},
+        {"name": "bad name", "secret_string": "3"},
+        "not an object",
+    ]});
+    let msg = h.call("POST", &import, Some(&bad)).await.error(400, "CSMS.0002");
+    assert!(msg.contains("'/secrets/1/name'") && msg.contains("'/secrets/2'"), "{msg}");
+    h.call("GET", &path("secrets/one"), None).await.error(404, "CSMS.0005");
+
+    // What the stored state refuses is each item's own: the others are created.
     let body = json!({"secrets": [
         {"name": "one", "secret_string": "1"},
         {"name": "taken", "secret_string": "2"},
-        {"name": "bad name", "secret_string": "3"},
+        {"name": "sub", "secret_string": "5", "event_subscriptions": ["no-such-event"]},
         {"name": "two", "secret_binary": "AAEC"},
         {"name": "three", "secret_string": "4"},
-        "not an object",
     ]});
     let reply = ok(&h.call("POST", &import, Some(&body)).await);
     assert_eq!(
         (reply["total"].as_i64(), reply["success"].as_i64(), reply["failed"].as_i64()),
-        (Some(6), Some(2), Some(4))
+        (Some(5), Some(2), Some(3))
     );
     let errors: Vec<(String, String)> = reply["error_list"]
         .as_array()
@@ -301,9 +311,9 @@ async fn batch_import_creates_each_item_on_its_own() {
         .iter()
         .map(|e| (e["name"].as_str().unwrap().to_owned(), e["error_msg"].as_str().unwrap().to_owned()))
         .collect();
-    assert_eq!(errors.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["taken", "bad name", "three", ""]);
+    assert_eq!(errors.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["taken", "sub", "three"]);
     assert!(errors[0].1.starts_with("CSMS.9001"), "{errors:?}");
-    assert!(errors[1].1.starts_with("CSMS.0002") && errors[1].1.contains("/name"), "{errors:?}");
+    assert!(errors[1].1.starts_with("CSMS.0002"), "an unknown event: {errors:?}");
     assert!(errors[2].1.starts_with("CSMS.0202"), "the quota: {errors:?}");
     assert_eq!(
         ok(&h.call("GET", &path("secrets/two/versions/v1"), None).await)["version"]["secret_binary"],
