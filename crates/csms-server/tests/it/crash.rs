@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use super::*;
 
-/// What a client knows of one event (named `c…`) or secret (named `s…`): the last acknowledged version
-/// (of the event's update, or of the secret's value), and a write in flight at the crash.
+/// What a client knows of one event (named `c…`) or secret (named `s…`, or `b…` when a batch import
+/// made it): the last acknowledged version (of the event's update, or of the secret's value), and a
+/// write in flight at the crash.
 #[derive(Debug, Clone, Copy)]
 struct Known {
     acked: Option<u32>,
@@ -19,6 +20,10 @@ struct Known {
 }
 
 type Ledger = Arc<Mutex<HashMap<String, Known>>>;
+
+/// The clients make up to `MAX_OPS` secrets (a batch import makes three in one write): past the default
+/// quota.
+const QUOTA: &[&str] = &["--secret-quota", "10000"];
 
 /// Drives creates and updates from `CLIENTS` threads; client `i` talks to `servers[i % len]`. Each client
 /// owns its events, so its own ledger entries are exact; it stops at its first I/O error (its server is
@@ -38,8 +43,38 @@ fn run_clients(
             let secrets = format!("/v1/{project}/secrets");
             std::thread::spawn(move || {
                 for k in 0.. {
+                    if k % 3 == 2 {
+                        // A batch import of three secrets: each item is its own transaction.
+                        if stop.load(Ordering::Relaxed) || ops.fetch_add(1, Ordering::Relaxed) >= MAX_OPS {
+                            return;
+                        }
+                        let names: Vec<String> = (0..3).map(|j| format!("b{i}-{k}-{j}")).collect();
+                        for name in &names {
+                            ledger
+                                .lock()
+                                .unwrap()
+                                .insert(name.clone(), Known { acked: None, in_flight: Some(0) });
+                        }
+                        let items: Vec<String> = names.iter().map(|n| create_secret_body(n)).collect();
+                        let body = format!(r#"{{"secrets":[{}]}}"#, items.join(","));
+                        match request(addr, "POST", &format!("{secrets}/batch-import"), Some(&body)) {
+                            Ok((200, reply)) => {
+                                assert!(
+                                    reply.contains(r#""success":3"#),
+                                    "a batch item was refused: {reply}"
+                                );
+                                let mut l = ledger.lock().unwrap();
+                                for name in &names {
+                                    *l.get_mut(name).unwrap() = Known { acked: Some(0), in_flight: None };
+                                }
+                            }
+                            Ok((status, reply)) => panic!("unexpected {status} for a batch import: {reply}"),
+                            Err(_) => return,
+                        }
+                        continue;
+                    }
                     // Events and secrets in turn: a secret's writes create it, then add versions.
-                    let secret = k % 2 == 1;
+                    let secret = k % 3 == 1;
                     let name = if secret { format!("s{i}-{k}") } else { format!("c{i}-{k}") };
                     ledger.lock().unwrap().insert(name.clone(), Known { acked: None, in_flight: Some(0) });
                     for version in 0..4u32 {
@@ -81,7 +116,7 @@ fn run_clients(
 fn verify(addr: SocketAddr, project: &str, ledger: &Ledger) -> usize {
     let mut acknowledged = 0;
     for (name, known) in ledger.lock().unwrap().iter() {
-        let secret = name.starts_with('s');
+        let secret = !name.starts_with('c');
         let path = if secret {
             format!("/v1/{project}/secrets/{name}/versions/latest")
         } else {
@@ -136,13 +171,13 @@ fn sqlite_keeps_every_acknowledged_write_across_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let data: PathBuf = dir.path().join("data");
     let project = unique_project();
-    let mut server = Server::start(&data, None);
+    let mut server = Server::start_args(&data, None, QUOTA);
     let (ledger, stop, ops): (Ledger, _, _) =
         (Arc::default(), Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
     let handles = run_clients(&[server.addr], &project, &ledger, &stop, &ops);
     write_then_kill(&mut server, handles, &stop, &ops);
 
-    let restarted = Server::start(&data, None);
+    let restarted = Server::start_args(&data, None, QUOTA);
     let acknowledged = verify(restarted.addr, &project, &ledger);
     eprintln!(
         "sqlite crash test: {} writes sent, {acknowledged} acknowledged events verified after kill -9",
@@ -152,6 +187,9 @@ fn sqlite_keeps_every_acknowledged_write_across_kill_9() {
     let secrets =
         ledger.lock().unwrap().iter().filter(|(n, k)| n.starts_with('s') && k.acked.is_some()).count();
     assert!(secrets >= 1, "secret writes were acknowledged before the kill, and verified");
+    let imported =
+        ledger.lock().unwrap().iter().filter(|(n, k)| n.starts_with('b') && k.acked.is_some()).count();
+    assert!(imported >= 3, "a batch import was acknowledged before the kill, and verified");
 }
 
 #[test]
@@ -159,8 +197,8 @@ fn postgres_two_instances_keep_every_acknowledged_write_when_one_is_killed() {
     let Some(url) = database_url("crash") else { return };
     let dir = tempfile::tempdir().unwrap();
     let project = unique_project();
-    let mut a = Server::start(&dir.path().join("a"), Some(&url));
-    let b = Server::start(&dir.path().join("b"), Some(&url));
+    let mut a = Server::start_args(&dir.path().join("a"), Some(&url), QUOTA);
+    let b = Server::start_args(&dir.path().join("b"), Some(&url), QUOTA);
 
     // Name uniqueness holds across instances: a race gives one 200 and the rest 409, never a duplicate.
     let events = format!("/v1/{project}/csms/events");
@@ -181,7 +219,7 @@ fn postgres_two_instances_keep_every_acknowledged_write_when_one_is_killed() {
     write_then_kill(&mut a, handles, &stop, &ops);
 
     let through_b = verify(b.addr, &project, &ledger);
-    let restarted = Server::start(&dir.path().join("a"), Some(&url));
+    let restarted = Server::start_args(&dir.path().join("a"), Some(&url), QUOTA);
     let through_a = verify(restarted.addr, &project, &ledger);
     assert_eq!(through_a, through_b);
     eprintln!(
