@@ -107,17 +107,17 @@ pub(crate) fn optional_rotation_period(_: &mut SchemaGenerator) -> Schema {
     })
 }
 
-/// A tag key as upstream writes it: the class, no whitespace at either end, not the reserved prefix.
+/// A tag key: its length, no whitespace at either end, not the reserved prefix. Its character class
+/// (Unicode letters, separators and digits, and `_ . : = + - @`) is in the member's description only:
+/// `\p{..}` classes are outside the regular-expression dialect that OpenAPI tools (and Python's `re`)
+/// accept.
 fn tag_key() -> Schema {
     json_schema!({
         "type": "string",
         "minLength": 1,
         "maxLength": limits::TAG_KEY_MAX_CHARS,
-        "pattern": format!(
-            "^(?!\\s)(?!{}){}*(?<!\\s)$",
-            limits::TAG_RESERVED_PREFIX,
-            limits::TAG_KEY_CHARSET
-        ),
+        "pattern": "^\\S(.*\\S)?$",
+        "not": { "pattern": format!("^{}", limits::TAG_RESERVED_PREFIX) },
     })
 }
 
@@ -125,7 +125,6 @@ fn tag_value() -> Schema {
     json_schema!({
         "type": "string",
         "maxLength": limits::TAG_VALUE_MAX_CHARS,
-        "pattern": format!("^{}*$", limits::TAG_VALUE_CHARSET),
     })
 }
 

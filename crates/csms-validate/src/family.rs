@@ -64,7 +64,9 @@ pub fn parse_update_stage_body(bytes: &[u8]) -> Result<UpdateSecretStageRequestB
 
 fn stage_version(value: &Value, path: &str, out: &mut Violations) {
     match value.as_str() {
-        Some(s) if s.is_empty() || s.len() > 64 => out.length(path, s.chars().count(), 1, 64),
+        Some(s) if s.is_empty() || s.chars().count() > limits::STAGE_NAME.max_len => {
+            out.length(path, s.chars().count(), 1, limits::STAGE_NAME.max_len)
+        }
         Some(s) if !STAGE_VERSION.is_match(s) => out.pattern(path, limits::STAGE_VERSION_ID_PATTERN),
         Some(_) => {}
         None => out.wrong_type(path, "a string"),

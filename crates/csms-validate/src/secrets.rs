@@ -116,6 +116,10 @@ pub struct TaskListQuery {
 /// let q = csms_validate::parse_task_list_query(Some("task_id=abc&status=SUCCESS")).unwrap();
 /// assert_eq!((q.task_id.as_deref(), q.limit), (Some("abc"), 50));
 /// assert!(csms_validate::parse_task_list_query(Some("status=DONE")).is_err());
+/// // 64 characters of four bytes each: within the bound, which counts characters.
+/// let long = "%F0%9D%95%BF".repeat(64);
+/// assert!(csms_validate::parse_task_list_query(Some(&format!("task_id={long}"))).is_ok());
+/// assert!(csms_validate::parse_task_list_query(Some(&format!("task_id={long}x"))).is_err());
 /// ```
 pub fn parse_task_list_query(query: Option<&str>) -> Result<TaskListQuery, Violations> {
     use csms_model::StringEnum;
@@ -130,11 +134,11 @@ pub fn parse_task_list_query(query: Option<&str>) -> Result<TaskListQuery, Viola
     if status.as_ref().is_some_and(|s| !s.is_known()) {
         out.enumeration("/status", csms_model::TaskStatus::KNOWN);
     }
+    // Lengths in characters, as the schema's maxLength counts them.
     for (path, value) in [("/marker", &marker), ("/task_id", &task_id)] {
-        if let Some(v) = value
-            && v.len() > limits::TASK_ID_MAX_LEN
-        {
-            out.length(path, v.len(), 1, limits::TASK_ID_MAX_LEN);
+        let len = value.as_deref().map_or(0, |v| v.chars().count());
+        if len > limits::TASK_ID_MAX_LEN {
+            out.length(path, len, 1, limits::TASK_ID_MAX_LEN);
         }
     }
     match page {
