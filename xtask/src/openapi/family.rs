@@ -6,7 +6,7 @@ use csms_model::*;
 use schemars::generate::SchemaGenerator;
 use serde_json::{Value, json};
 
-use super::{Doc, reference, string_rule};
+use super::{Doc, doc, reference, secret_name_parameter, string_rule};
 
 const SECRET_ID: &str = "5a0ac80b-6f2a-4a3b-a3c1-cfa2a1d3a6f5";
 
@@ -16,8 +16,7 @@ pub(super) fn docs(
     errors: &dyn Fn(&[ErrorCode], bool) -> Vec<ErrorCode>,
 ) -> Vec<Doc> {
     use ErrorCode::*;
-    let secret_name = json!({"name": "secret_name", "in": "path", "required": true,
-        "description": "The secret's name.", "schema": string_rule(limits::SECRET_NAME)});
+    let secret_name = secret_name_parameter();
     let stage_name = json!({"name": "stage_name", "in": "path", "required": true,
         "description": "The stage's name.", "schema": string_rule(limits::STAGE_NAME)});
     let secret_id = json!({"name": "secret_id", "in": "path", "required": true,
@@ -43,17 +42,6 @@ pub(super) fn docs(
     );
     let tag = json!({"key": "team", "value": "payments"});
     let pending = [NotFound, SecretPendingDeletion];
-    let doc = |op, summary, description: &str, parameters: &Vec<Value>, request, success, errors| Doc {
-        op,
-        summary,
-        description: description.into(),
-        parameters: parameters.clone(),
-        request,
-        body_optional: false,
-        success,
-        single_event: false,
-        errors,
-    };
     let optional = |mut d: Doc| {
         d.body_optional = true;
         d

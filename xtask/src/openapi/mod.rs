@@ -36,6 +36,29 @@ struct Doc {
     errors: Vec<ErrorCode>,
 }
 
+/// The documentation of an operation on secrets: a required body if any, no ETag.
+fn doc(
+    op: Operation,
+    summary: &'static str,
+    description: &str,
+    parameters: &[Value],
+    request: Option<(Value, Value)>,
+    success: (&'static str, Option<(Value, Value)>),
+    errors: Vec<ErrorCode>,
+) -> Doc {
+    Doc {
+        op,
+        summary,
+        description: description.into(),
+        parameters: parameters.to_vec(),
+        request,
+        body_optional: false,
+        success,
+        single_event: false,
+        errors,
+    }
+}
+
 fn reference<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
     generator.subschema_for::<T>().to_value()
 }
@@ -73,6 +96,12 @@ fn error_responses(errors: &[ErrorCode], request_id: &Value) -> Map<String, Valu
         .collect()
 }
 
+/// The `{secret_name}` path parameter.
+fn secret_name_parameter() -> Value {
+    json!({"name": "secret_name", "in": "path", "required": true,
+        "description": "The secret's name.", "schema": string_rule(limits::SECRET_NAME)})
+}
+
 /// The secrets' operations (part 2 of the contract).
 fn secret_docs(
     generator: &mut SchemaGenerator,
@@ -80,8 +109,7 @@ fn secret_docs(
     errors: &dyn Fn(&[ErrorCode], bool) -> Vec<ErrorCode>,
 ) -> Vec<Doc> {
     use ErrorCode::*;
-    let secret_name = json!({"name": "secret_name", "in": "path", "required": true,
-        "description": "The secret's name.", "schema": string_rule(limits::SECRET_NAME)});
+    let secret_name = secret_name_parameter();
     let version_id = json!({"name": "version_id", "in": "path", "required": true,
         "description": "`v1`, `v2`, ... or `latest` (the version holding SYSCURRENT).",
         "schema": {"type": "string", "pattern": format!("^({VERSION_NUMBER}|{LATEST})$")}});
@@ -103,17 +131,6 @@ fn secret_docs(
         json!({"version_metadata": {"id": "v2", "create_time": 1581507580000i64, "expire_time": 1700000000000i64,
                "secret_name": "demo", "version_stages": ["SYSCURRENT"]}}),
     );
-    let doc = |op, summary, description: &str, parameters: &Vec<Value>, request, success, errors| Doc {
-        op,
-        summary,
-        description: description.into(),
-        parameters: parameters.clone(),
-        request,
-        body_optional: false,
-        success,
-        single_event: false,
-        errors,
-    };
     let pending = [NotFound, SecretPendingDeletion];
     let limit = &limit;
     vec![
@@ -121,7 +138,7 @@ fn secret_docs(
             Operation::CreateSecret,
             "Create a secret",
             "Creates a secret and its first version `v1` (stage SYSCURRENT). Exactly one of `secret_string` and `secret_binary`; a subscription must name an event of the project.",
-            &vec![project_id.clone()],
+            std::slice::from_ref(project_id),
             Some((
                 reference::<CreateSecretRequestBody>(generator),
                 example!("create-secret-request.upstream.json"),
@@ -133,7 +150,7 @@ fn secret_docs(
             Operation::ListSecrets,
             "List secrets",
             "Lists the project's secrets in ascending name order, a page at a time; with `event_name`, only those subscribed to it. Never their values.",
-            &vec![project_id.clone(), limit.clone(), secret_marker, event_name],
+            &[project_id.clone(), limit.clone(), secret_marker, event_name],
             None,
             (
                 "200",
@@ -211,7 +228,7 @@ fn secret_docs(
             Operation::ListSecretVersions,
             "List a secret's versions",
             "The versions, oldest first, a page at a time; never their values.",
-            &vec![
+            &[
                 project_id.clone(),
                 json!({"name": "secret_name", "in": "path", "required": true,
                 "description": "The secret's name.", "schema": string_rule(limits::SECRET_NAME)}),
@@ -266,7 +283,7 @@ fn secret_docs(
             Operation::ListSecretTask,
             "List rotation tasks",
             "The project's rotation tasks in ascending task id order, filtered by secret, status or task id; `total` counts every match.",
-            &vec![
+            &[
                 project_id.clone(),
                 json!({"name": "secret_name", "in": "query", "required": false, "schema": string_rule(limits::SECRET_NAME)}),
                 json!({"name": "status", "in": "query", "required": false, "schema": {"type": "string", "enum": TaskStatus::KNOWN}}),
