@@ -125,7 +125,10 @@ pub fn parse_task_list_query(query: Option<&str>) -> Result<TaskListQuery, Viola
     use csms_model::StringEnum;
     let mut out = Violations::default();
     let found = query_params(query, ["limit", "marker", "secret_name", "status", "task_id"], &mut out);
-    let [limit, marker, secret_name, status, task_id] = found.map(|v| v.filter(|v| !v.is_empty()));
+    // An empty filter or marker is the same as none; an empty limit is not a number (as for every list).
+    let [limit, marker, secret_name, status, task_id] = found;
+    let [marker, secret_name, status, task_id] =
+        [marker, secret_name, status, task_id].map(|v| v.filter(|v| !v.is_empty()));
     let page = crate::list_query(limit.as_deref(), None).map_err(|v| out.extend(v)).ok();
     if let Some(name) = &secret_name {
         SECRET_NAME.check("/secret_name", name, &mut out);

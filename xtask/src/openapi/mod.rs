@@ -18,6 +18,12 @@ macro_rules! example {
     };
 }
 
+/// A query parameter's rule: empty is the same as absent (no filter, the first page).
+fn query_rule(rule: StringRule) -> Value {
+    let pattern = format!("^({}{{{},{}}})?$", rule.charset, rule.min_len, rule.max_len);
+    json!({"type": "string", "maxLength": rule.max_len, "pattern": pattern})
+}
+
 fn string_rule(rule: StringRule) -> Value {
     json!({"type": "string", "minLength": rule.min_len, "maxLength": rule.max_len, "pattern": rule.pattern()})
 }
@@ -117,12 +123,12 @@ fn secret_docs(
         "schema": {"type": "integer", "minimum": limits::LIST_LIMIT_MIN, "maximum": limits::LIST_LIMIT_MAX,
                    "default": limits::LIST_LIMIT_DEFAULT}});
     let secret_marker = json!({"name": "marker", "in": "query", "required": false,
-        "description": "The last secret name of the previous page (exclusive).", "schema": string_rule(limits::MARKER)});
+        "description": "The last secret name of the previous page (exclusive).", "schema": query_rule(limits::MARKER)});
     let version_marker = json!({"name": "marker", "in": "query", "required": false,
         "description": "The last version id of the previous page (exclusive).",
         "schema": {"type": "string", "pattern": format!("^({VERSION_NUMBER})?$")}});
     let event_name = json!({"name": "event_name", "in": "query", "required": false,
-        "description": "Only the secrets subscribed to this event.", "schema": string_rule(limits::EVENT_NAME)});
+        "description": "Only the secrets subscribed to this event.", "schema": query_rule(limits::EVENT_NAME)});
     let on_secret = vec![project_id.clone(), secret_name.clone()];
     let on_version = vec![project_id.clone(), secret_name, version_id];
     let secret_response = (reference::<SecretResponse>(generator), example!("secret-response.upstream.json"));
@@ -228,13 +234,7 @@ fn secret_docs(
             Operation::ListSecretVersions,
             "List a secret's versions",
             "The versions, oldest first, a page at a time; never their values.",
-            &[
-                project_id.clone(),
-                json!({"name": "secret_name", "in": "path", "required": true,
-                "description": "The secret's name.", "schema": string_rule(limits::SECRET_NAME)}),
-                limit.clone(),
-                version_marker,
-            ],
+            &[project_id.clone(), secret_name_parameter(), limit.clone(), version_marker],
             None,
             (
                 "200",
@@ -285,8 +285,9 @@ fn secret_docs(
             "The project's rotation tasks in ascending task id order, filtered by secret, status or task id; `total` counts every match.",
             &[
                 project_id.clone(),
-                json!({"name": "secret_name", "in": "query", "required": false, "schema": string_rule(limits::SECRET_NAME)}),
-                json!({"name": "status", "in": "query", "required": false, "schema": {"type": "string", "enum": TaskStatus::KNOWN}}),
+                json!({"name": "secret_name", "in": "query", "required": false, "schema": query_rule(limits::SECRET_NAME)}),
+                json!({"name": "status", "in": "query", "required": false, "description": "Empty or absent: any status.",
+                    "schema": {"type": "string", "enum": TaskStatus::KNOWN.iter().chain(&[""]).collect::<Vec<_>>()}}),
                 json!({"name": "task_id", "in": "query", "required": false, "schema": {"type": "string", "maxLength": limits::TASK_ID_MAX_LEN}}),
                 limit.clone(),
                 json!({"name": "marker", "in": "query", "required": false, "description": "The last task id of the previous page (exclusive).", "schema": {"type": "string", "maxLength": limits::TASK_ID_MAX_LEN}}),
@@ -335,7 +336,7 @@ pub(crate) fn document() -> Value {
                    "default": limits::LIST_LIMIT_DEFAULT}});
     let marker = json!({"name": "marker", "in": "query", "required": false,
         "description": "The last name of the previous page; the page holds names after it (exclusive). Empty or absent: the first page.",
-        "schema": string_rule(limits::MARKER)});
+        "schema": query_rule(limits::MARKER)});
     let if_match = json!({"name": "If-Match", "in": "header", "required": false,
         "description": "Only change the event if its current ETag is one of these strong tags (or `*`); else 412 CSMS.9006. Weak tags never match; an empty value is no condition.",
         "schema": {"type": "string"}});
