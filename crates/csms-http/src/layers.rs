@@ -157,6 +157,7 @@ pub(crate) fn route(
     mut request: Request<RequestBody>,
 ) -> Result<Request<RequestBody>, Answer> {
     let Some(matched) = router.route(request.method(), request.uri().path()) else {
+        csms_metrics::metrics().request("unrouted", 404, Duration::ZERO);
         let message = format!("No API matches {} {}.", request.method(), request.uri().path());
         return Err(ApiError::new(ErrorCode::RouteNotFound, message).into_response());
     };

@@ -48,6 +48,7 @@ mod envelope_io;
 mod error;
 mod etag;
 mod layers;
+mod metrics;
 mod ops;
 mod router;
 mod serve;

@@ -39,6 +39,9 @@ pub struct Limits {
     /// How long a connection may go without accepting a written byte (a client that stops reading)
     /// before it is closed.
     pub write_timeout: Duration,
+    /// Whether this listener's connections are counted in `csms_metrics` (the API listener's are; an
+    /// admin listener's are not).
+    pub count_connections: bool,
 }
 
 impl Default for Limits {
@@ -51,6 +54,7 @@ impl Default for Limits {
             h2_max_send_buf_size: 64 * 1024,
             h2_keep_alive_interval: Duration::from_secs(30),
             write_timeout: Duration::from_secs(30),
+            count_connections: true,
         }
     }
 }
@@ -133,7 +137,13 @@ pub async fn serve_with_limits(
     let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
+    let metrics = limits.count_connections.then(csms_metrics::metrics);
     loop {
+        if let Some(metrics) = metrics
+            && connections.available_permits() == 0
+        {
+            metrics.connection_waited();
+        }
         let permit = tokio::select! {
             permit = Arc::clone(&connections).acquire_owned() => permit.expect("the semaphore is never closed"),
             () = &mut shutdown => break,
@@ -145,6 +155,9 @@ pub async fn serve_with_limits(
                     Err(e) => {
                         // Out of file descriptors and the like: back off instead of spinning.
                         tracing::warn!(error = %e, "accept failed");
+                        if let Some(metrics) = metrics {
+                            metrics.accept_error();
+                        }
                         tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
                     }
@@ -155,6 +168,7 @@ pub async fn serve_with_limits(
                 let connection = builder.serve_connection(io, service).into_owned();
                 let connection = graceful.watch(connection);
                 tokio::spawn(async move {
+                    let _open = metrics.map(csms_metrics::Metrics::connection);
                     if let Err(e) = connection.await {
                         tracing::debug!(%peer, error = %e, "connection ended with an error");
                     }

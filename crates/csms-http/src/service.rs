@@ -53,6 +53,7 @@ struct Config {
     body_timeout: Duration,
     rotate_common: bool,
     accounts: Accounts,
+    metrics: bool,
 }
 
 /// How long a request body may take to arrive, unless configured otherwise.
@@ -71,6 +72,7 @@ impl CsmsService {
             rotate_common: false,
             accounts: Accounts::default(),
             body_timeout: DEFAULT_BODY_TIMEOUT,
+            metrics: false,
         })
     }
 
@@ -96,6 +98,12 @@ impl CsmsService {
     /// project of the same account (else 400 `CSMS.0002` at `/notification/target_id`).
     pub fn with_accounts(self, accounts: Accounts) -> Self {
         Self::build(Config { accounts, ..(*self.config).clone() })
+    }
+
+    /// Records each request's operation, status and latency, and the requests in flight, in
+    /// `csms_metrics::metrics()` (off by default; `csms-server` turns it on with its admin listener).
+    pub fn with_metrics(self, on: bool) -> Self {
+        Self::build(Config { metrics: on, ..(*self.config).clone() })
     }
 
     /// Sets the clock the service reads (default: the system clock), for tests that move time.
@@ -144,6 +152,7 @@ impl CsmsService {
             )
             .layer(CatchPanicLayer::custom(layers::panic_response))
             .layer(Check(move |request| layers::route(&router, request)))
+            .option_layer(config.metrics.then_some(crate::metrics::MetricsLayer))
             .layer(AuthenticateLayer { auth, body_timeout: config.body_timeout })
             .layer(Check(layers::content_type))
             .service_fn(move |request| ops::dispatch(Arc::clone(&state), request));

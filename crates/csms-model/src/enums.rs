@@ -26,6 +26,17 @@ pub trait StringEnum: for<'a> From<&'a str> {
 
     /// Whether this is one of the [`KNOWN`](Self::KNOWN) values (not `Unknown`).
     fn is_known(&self) -> bool;
+
+    /// The value as one of [`KNOWN`](Self::KNOWN), or `"UNKNOWN"`: a label from a bounded set.
+    ///
+    /// ```
+    /// use csms_model::{StringEnum, TaskStatus};
+    /// assert_eq!(TaskStatus::Success.known_str(), "SUCCESS");
+    /// assert_eq!(TaskStatus::from("LATER").known_str(), "UNKNOWN");
+    /// ```
+    fn known_str(&self) -> &'static str {
+        Self::KNOWN.iter().copied().find(|k| *k == self.as_str()).unwrap_or("UNKNOWN")
+    }
 }
 
 macro_rules! string_enum {

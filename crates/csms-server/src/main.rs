@@ -15,6 +15,7 @@ use csms_model::SecretType;
 use csms_store::{Cipher, KeySource, SqliteOptions, Store};
 use csms_worker::{Endpoint, HttpClient, LogTarget, RandomValue, Smn, Target, Webhook, Worker};
 
+mod admin;
 mod credentials;
 mod log_writer;
 
@@ -31,6 +32,11 @@ struct Args {
     /// Address to listen on (port 0 picks a free port; the bound address is printed).
     #[arg(long, env = "CSMS_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+
+    /// Address of the admin listener: /metrics (Prometheus), /healthz and /readyz, without credentials;
+    /// off unless given. Giving it turns the request metrics on. Bind it where only operators reach.
+    #[arg(long, env = "CSMS_ADMIN_LISTEN")]
+    admin_listen: Option<SocketAddr>,
 
     /// Directory for the SQLite database and the generated development credentials.
     #[arg(long, env = "CSMS_DATA_DIR", default_value = "./csms-data")]
@@ -278,6 +284,30 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     }
 }
 
+/// Binds the admin listener and serves it until the process ends.
+async fn start_admin(
+    at: SocketAddr,
+    readiness: admin::Readiness,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let listener = tokio::net::TcpListener::bind(at)
+        .await
+        .with_context(|| format!("binding the admin listener {at}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "admin listening");
+    println!("csms-server admin listening on http://{addr}");
+    let service = tower::service_fn(move |request| admin::handle(readiness.clone(), request));
+    let mut limits = Limits::default();
+    limits.count_connections = false;
+    Ok(tokio::spawn(async move {
+        let forever = std::future::pending::<()>();
+        if let Err(e) =
+            csms_http::serve_with_limits(listener, service, forever, Duration::ZERO, &limits).await
+        {
+            tracing::error!(error = %e, "the admin listener failed");
+        }
+    }))
+}
+
 fn print_development_help(addr: SocketAddr, path: &Path, file: &credentials::CredentialsFile) {
     let host = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
     let base = format!("http://{host}:{}", addr.port());
@@ -328,7 +358,9 @@ async fn main() -> anyhow::Result<()> {
         notifier = notifier.with_rotator(SecretType::Common, Arc::new(RandomValue));
     }
     let notifier = Arc::new(notifier);
+    let readiness = admin::Readiness::new(store.clone());
     let service = CsmsService::new(store, Arc::new(credentials.to_static()))
+        .with_metrics(args.admin_listen.is_some())
         .with_rotate_common(notifier.rotates(&SecretType::Common))
         .with_accounts(accounts)
         .with_event_quota(args.event_quota)
@@ -342,7 +374,15 @@ async fn main() -> anyhow::Result<()> {
     limits.h2_max_send_buf_size = args.h2_max_send_buffer;
     limits.h2_keep_alive_interval = Duration::from_secs(args.h2_keep_alive);
     limits.write_timeout = Duration::from_secs(args.write_timeout);
-    let shutdown = shutdown_signal();
+    let draining = readiness.clone();
+    let shutdown = async move {
+        shutdown_signal().await;
+        draining.drain();
+    };
+    let admin = match args.admin_listen {
+        Some(at) => Some(start_admin(at, readiness.clone()).await?),
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;
@@ -354,12 +394,22 @@ async fn main() -> anyhow::Result<()> {
     }
     let grace = Duration::from_secs(args.shutdown_grace);
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
-    let worker = tokio::spawn(Arc::clone(&notifier).run(async move {
-        let _ = worker_stopped.await;
-    }));
+    let running = readiness.worker_running();
+    let worker = tokio::spawn(async move {
+        running.store(true, std::sync::atomic::Ordering::SeqCst);
+        Arc::clone(&notifier)
+            .run(async move {
+                let _ = worker_stopped.await;
+            })
+            .await;
+        running.store(false, std::sync::atomic::Ordering::SeqCst);
+    });
     csms_http::serve_with_limits(listener, service, shutdown, grace, &limits).await?;
     let _ = stop_worker.send(());
     let _ = worker.await;
+    if let Some(admin) = admin {
+        admin.abort();
+    }
     tracing::info!("stopped");
     Ok(())
 }

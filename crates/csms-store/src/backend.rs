@@ -266,6 +266,8 @@ pub trait Tx: Send {
     // The outbox.
     /// Adds a notification to the outbox, to deliver from `next_at`.
     async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()>;
+    /// How many notifications the outbox holds, and the earliest `next_at` of those due at `now`.
+    async fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)>;
     /// Claims up to `limit` notifications due at `lease.now`: unclaimed ones, and those whose claim has
     /// lapsed; in id order. Concurrent claims take different rows.
     async fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>>;

@@ -251,6 +251,14 @@ impl Tx for MemoryTx<'_> {
         self.0.project(project).outbox.insert(id, queued);
         Ok(())
     }
+    async fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)> {
+        let queued = self.0.projects.values().flat_map(|p| p.outbox.values());
+        let (depth, oldest) = queued.fold((0u64, None::<i64>), |(n, oldest), q| {
+            let due = (q.next_at <= now).then_some(q.next_at);
+            (n + 1, oldest.into_iter().chain(due).min())
+        });
+        Ok((depth, oldest))
+    }
     async fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>> {
         let mut due: Vec<(i64, &String, &mut Queued)> = Vec::new();
         for (project, p) in &mut self.0.projects {

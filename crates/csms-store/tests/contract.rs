@@ -911,3 +911,43 @@ async fn sqlite_values_are_sealed_to_their_row() {
     let error = s.version(&p, "b", "v1").await.unwrap_err().to_string();
     assert!(!error.contains(value) && !error.contains("b-value"), "{error}");
 }
+
+/// The outbox's depth and the age of its oldest due notification, as the operator's metrics read them
+/// (on the stores a test has to itself: a shared PostgreSQL database holds other tests' notifications).
+#[tokio::test]
+async fn outbox_stats_count_what_waits_and_age_what_is_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Store::sqlite(dir.path().join("events.db"), Cipher::ephemeral()).unwrap();
+    for s in [Store::memory(), sqlite] {
+        let p = project();
+        assert_eq!(s.outbox_stats(0).await.unwrap(), (0, std::time::Duration::ZERO));
+        let mut e = event("e", 1);
+        e.event_types = vec![EventType::SecretVersionCreated];
+        s.create(&p, e, 10).await.unwrap();
+        for (name, at) in [("a", 1_000), ("b", 5_000)] {
+            s.create_secret(&p, secret(name, at, &["e"]), text("x"), 10, o(at)).await.unwrap();
+        }
+        // Both wait; at 3 s only the first is due, for 2 s; at 9 s the first has been due for 8 s.
+        assert_eq!(s.outbox_stats(500).await.unwrap(), (2, std::time::Duration::ZERO));
+        assert_eq!(s.outbox_stats(3_000).await.unwrap(), (2, std::time::Duration::from_secs(2)));
+        assert_eq!(s.outbox_stats(9_000).await.unwrap(), (2, std::time::Duration::from_secs(8)));
+    }
+}
+
+/// On PostgreSQL the outbox is shared by every test: the query runs, and counts at least what this
+/// test queued.
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_outbox_stats_count_at_least_what_this_test_queued() {
+    let Ok(url) = std::env::var("CSMS_TEST_DATABASE_URL") else { return };
+    // The tests that claim settle every project's notices: not while this one looks.
+    let _one_at_a_time = suite::OUTBOX.lock().await;
+    let s = Store::postgres(&url, 2, test_key()).await.unwrap();
+    let p = project();
+    let mut e = event("e", 1);
+    e.event_types = vec![EventType::SecretVersionCreated];
+    s.create(&p, e, 10).await.unwrap();
+    s.create_secret(&p, secret("a", 1_000, &["e"]), text("x"), 10, o(1_000)).await.unwrap();
+    let (depth, _) = s.outbox_stats(1_000).await.unwrap();
+    assert!(depth >= 1, "{depth}");
+}

@@ -48,6 +48,11 @@ pub trait Target: Send + Sync + 'static {
     /// How the target is named in logs (never a credential).
     fn describe(&self) -> String;
 
+    /// The kind of target, a bounded label of the delivery metrics (`log`, `webhook`, `smn`).
+    fn kind(&self) -> &'static str {
+        "custom"
+    }
+
     /// Makes one attempt to deliver `delivery`. The worker bounds how long it may take.
     async fn deliver(&self, delivery: &Delivery<'_>) -> Attempt;
 }

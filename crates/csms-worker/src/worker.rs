@@ -247,6 +247,13 @@ impl Worker {
             reason,
             "notification delivery"
         );
+        let metrics = csms_metrics::metrics();
+        let kind = self.target.kind();
+        metrics.delivery(kind, status.as_ref().map_or("RETRIED", StringEnum::known_str));
+        if status == Some(NotificationStatus::Success) {
+            let since = (self.clock.now_ms() - record.create_time).max(0) as u64;
+            metrics.delivered(kind, Duration::from_millis(since));
+        }
         match status {
             Some(status) => self.store.settle_notice(&self.owner, &notice, status).await,
             None => {
@@ -267,6 +274,7 @@ impl Worker {
             let outcome = self.rotate(project, &task.secret_name).await;
             let finished =
                 self.store.finish_task(project, &task.task_id, outcome, self.clock.now_ms()).await?;
+            csms_metrics::metrics().rotation(finished.task_status.known_str());
             tracing::info!(
                 request_id = claimed.request_id.as_deref().unwrap_or("-"),
                 project,
@@ -297,7 +305,7 @@ impl Worker {
     /// retention.
     /// Returns how many happenings ran.
     pub async fn scan(&self) -> StoreResult<usize> {
-        let now = self.clock.now_ms();
+        let (now, started) = (self.clock.now_ms(), Instant::now());
         let mut ran = 0;
         loop {
             let batch = self.store.run_due(now, SCAN_BATCH).await?;
@@ -311,6 +319,10 @@ impl Worker {
         if ran > 0 || purged > 0 || purged_tasks > 0 {
             tracing::info!(happenings = ran, purged_records = purged, purged_tasks, "scan");
         }
+        let (depth, oldest_due) = self.store.outbox_stats(self.clock.now_ms()).await?;
+        let metrics = csms_metrics::metrics();
+        metrics.outbox(depth, oldest_due);
+        metrics.scan(started.elapsed());
         Ok(ran)
     }
 

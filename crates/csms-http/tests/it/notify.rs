@@ -139,6 +139,12 @@ pub(crate) fn event_body(name: &str, target_id: &str) -> Value {
     })
 }
 
+/// The value of a series in the process's metrics (0 when absent).
+pub(crate) fn metric(series: &str) -> f64 {
+    let page = csms_metrics::encode();
+    page.lines().find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok()).unwrap_or(0.0)
+}
+
 pub(crate) async fn ok(reply: Reply) -> Value {
     assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
     reply.json()
@@ -163,7 +169,12 @@ async fn a_new_version_reaches_the_webhook_in_the_smn_shape_and_is_recorded() {
     let webhook = Receiver::start().await;
     let (h, notifier) = with_worker(webhook_to(&webhook), |n| n);
     let request_id = setup(&h, URN).await;
+    let delivered = || metric(r#"csms_deliveries_total{target="webhook",outcome="SUCCESS"}"#);
+    let before = delivered();
     assert_eq!(notifier.deliver_due().await.unwrap(), 1);
+    // The metrics are the process's: other tests deliver too, so at least this one is counted.
+    assert!(delivered() > before, "the delivery is counted");
+    assert!(metric(r#"csms_delivery_latency_seconds_count{target="webhook"}"#) >= 1.0);
 
     let hits = webhook.hits();
     assert_eq!(hits.len(), 1);
@@ -399,7 +410,14 @@ async fn scheduled_rotation_runs_through_the_task_path() {
     h.clock.advance(std::time::Duration::from_secs(6 * 3600));
     notifier.scan().await.unwrap();
     notifier.scan().await.unwrap();
+    let (rotated, scanned) = (
+        || metric(r#"csms_rotation_tasks_total{outcome="SUCCESS"}"#),
+        || metric(r#"csms_scan_items_total{kind="rotation"}"#),
+    );
+    let (rotated_before, scanned_before) = (rotated(), scanned());
+    assert!(scanned_before >= 1.0, "the scan's rotation is counted");
     assert_eq!(notifier.run_tasks().await.unwrap(), 1, "one task per due time");
+    assert!(rotated() > rotated_before, "the rotation task is counted");
     let tasks = ok(h.call("GET", &format!("/v1/{P}/csms/tasks"), None).await).await;
     assert_eq!(
         (tasks["tasks"][0]["operate_type"].as_str(), tasks["tasks"][0]["task_status"].as_str()),

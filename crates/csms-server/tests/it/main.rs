@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod admin;
 mod crash;
 mod delivery;
 mod faults;
@@ -24,6 +25,8 @@ const KILL_AFTER: Duration = Duration::from_millis(1500);
 struct Server {
     child: Child,
     addr: SocketAddr,
+    /// The admin listener's address, when `--admin-listen` was given.
+    admin: Option<SocketAddr>,
 }
 
 impl Server {
@@ -77,9 +80,16 @@ impl Server {
         }
         let mut child = command.spawn().expect("start csms-server");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let line = lines.next().expect("csms-server printed its address").unwrap();
-        let addr = line.strip_prefix("csms-server listening on http://").expect(&line).parse().unwrap();
-        Server { child, addr }
+        let mut admin = None;
+        let addr = loop {
+            let line = lines.next().expect("csms-server printed its address").unwrap();
+            if let Some(at) = line.strip_prefix("csms-server admin listening on http://") {
+                admin = Some(at.parse().unwrap());
+                continue;
+            }
+            break line.strip_prefix("csms-server listening on http://").expect(&line).parse().unwrap();
+        };
+        Server { child, addr, admin }
     }
 
     fn kill9(&mut self) {

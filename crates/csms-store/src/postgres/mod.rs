@@ -114,12 +114,23 @@ fn describe(config: &tokio_postgres::Config) -> String {
 impl PostgresBackend {
     /// `operation`, failed with a backend error after [`OPERATION_TIMEOUT`].
     async fn timed<T>(&self, operation: impl std::future::Future<Output = StoreResult<T>>) -> StoreResult<T> {
+        let metrics = csms_metrics::metrics();
+        let status = self.pool.status();
+        metrics.pool(status.size.saturating_sub(status.available), status.waiting);
         match tokio::time::timeout(OPERATION_TIMEOUT, operation).await {
-            Ok(result) => result,
-            Err(_) => Err(StoreError::backend(format!(
-                "PostgreSQL did not answer within {} s",
-                OPERATION_TIMEOUT.as_secs()
-            ))),
+            Ok(result) => {
+                if let Err(StoreError::Backend(_)) = &result {
+                    metrics.store_error("postgres");
+                }
+                result
+            }
+            Err(_) => {
+                metrics.store_error("timeout");
+                Err(StoreError::backend(format!(
+                    "PostgreSQL did not answer within {} s",
+                    OPERATION_TIMEOUT.as_secs()
+                )))
+            }
         }
     }
 }

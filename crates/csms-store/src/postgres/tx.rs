@@ -304,6 +304,11 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         )
         .await
     }
+    async fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)> {
+        let sql = "SELECT COUNT(*), MIN(CASE WHEN next_at <= $1 THEN next_at END) FROM outbox";
+        let row = self.query_opt(sql, &[&now]).await?;
+        Ok(row.map_or((0, None), |r| (r.get::<_, i64>(0) as u64, r.get::<_, Option<i64>>(1))))
+    }
     async fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>> {
         // SKIP LOCKED: instances claiming at once take different rows; a lapsed claim is taken over.
         let rows = self

@@ -72,6 +72,15 @@ fn notice(row: NoticeRow) -> StoreResult<Notice> {
 }
 
 impl Store {
+    /// How many notifications wait in the outbox, and how long the oldest due at `now` has been due
+    /// (zero when none is), for the operator's metrics.
+    pub async fn outbox_stats(&self, now: i64) -> StoreResult<(u64, std::time::Duration)> {
+        let (depth, oldest) =
+            self.read(move |cx| Box::pin(async move { cx.tx.outbox_stats(now).await })).await?;
+        let age = oldest.map_or(0, |at| (now - at).max(0));
+        Ok((depth, std::time::Duration::from_millis(age as u64)))
+    }
+
     /// Claims up to `limit` rows with `fetch`, each turned into what it holds by `open`: the one shape of
     /// every claim.
     pub(super) async fn claim<R: 'static, T: Send + 'static>(

@@ -265,6 +265,14 @@ impl Tx for SqliteTx<'_> {
             params![project, doc, next_at],
         )
     }
+    async fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)> {
+        let stats = self.row(
+            "SELECT COUNT(*), MIN(CASE WHEN next_at <= ?1 THEN next_at END) FROM outbox",
+            params![now],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Option<i64>>(1)?)),
+        )?;
+        Ok(stats.unwrap_or((0, None)))
+    }
     async fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>> {
         let mut rows = self.rows(
             "UPDATE outbox SET claim_owner = ?1, claim_until = ?3

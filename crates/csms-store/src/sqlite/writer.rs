@@ -35,8 +35,10 @@ pub(super) fn write_loop(
         if let Err(reason) = files.known_broken() {
             // Jobs dropped unrun: their callers see the store's failure, and nothing is written.
             tracing::warn!(writes = batch.len(), reason, "SQLite write refused");
+            csms_metrics::metrics().store_error("files");
             continue;
         }
+        let (writes, started) = (batch.len(), std::time::Instant::now());
         let outcome = (|| -> rusqlite::Result<()> {
             run(&conn, "BEGIN IMMEDIATE")?;
             for job in batch.drain(..) {
@@ -53,11 +55,16 @@ pub(super) fn write_loop(
         let outcome = outcome
             .map_err(|e| {
                 tracing::error!(error = %e, "SQLite group commit failed");
+                csms_metrics::metrics().store_error("commit");
                 let _ = conn.execute_batch("ROLLBACK");
                 e.to_string()
             })
             // Committed, but acknowledged only if it went to the files that are on disk.
             .and_then(|()| files.check());
+        match &outcome {
+            Ok(()) => csms_metrics::metrics().commit(writes, started.elapsed()),
+            Err(_) => csms_metrics::metrics().store_error("files"),
+        }
         // Jobs never run (the batch failed before them) drop their reply sender: the caller sees an error.
         for reply in replies {
             reply(outcome.clone());

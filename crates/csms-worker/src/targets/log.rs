@@ -10,6 +10,10 @@ pub struct LogTarget;
 
 #[async_trait]
 impl Target for LogTarget {
+    fn kind(&self) -> &'static str {
+        "log"
+    }
+
     fn describe(&self) -> String {
         "the log (no --notify-webhook or --smn-endpoint)".to_owned()
     }

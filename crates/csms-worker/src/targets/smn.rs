@@ -33,6 +33,10 @@ impl Smn {
 
 #[async_trait]
 impl Target for Smn {
+    fn kind(&self) -> &'static str {
+        "smn"
+    }
+
     fn describe(&self) -> String {
         format!("SMN {} as {}", self.endpoint, self.ak)
     }

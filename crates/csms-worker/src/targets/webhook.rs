@@ -26,6 +26,10 @@ impl Webhook {
 
 #[async_trait]
 impl Target for Webhook {
+    fn kind(&self) -> &'static str {
+        "webhook"
+    }
+
     fn describe(&self) -> String {
         format!("webhook {}", self.endpoint)
     }
