@@ -5,11 +5,12 @@ random_hex() {
   head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'
 }
 
-# start_server WORKDIR CREDENTIALS: builds and starts csms-server with its data in WORKDIR; sets $server
-# (the pid) and $endpoint (http://127.0.0.1:PORT), or exits with the server's log.
+# start_server WORKDIR CREDENTIALS [FLAGS...]: builds and starts csms-server with its data in WORKDIR;
+# sets $server (the pid) and $endpoint (http://127.0.0.1:PORT), and $admin when --admin-listen is among
+# the flags, or exits with the server's log.
 start_server() {
   cargo build --quiet -p csms-server
-  target/debug/csms-server --listen 127.0.0.1:0 --data-dir "$1/data" --credentials "$2" \
+  target/debug/csms-server --listen 127.0.0.1:0 --data-dir "$1/data" --credentials "$2" "${@:3}" \
     > "$1/stdout" 2> "$1/stderr" &
   server=$!
   for _ in $(seq 100); do
@@ -17,5 +18,6 @@ start_server() {
     sleep 0.1
   done
   endpoint=$(sed -n 's/^csms-server listening on //p' "$1/stdout")
+  admin=$(sed -n 's/^csms-server admin listening on //p' "$1/stdout")
   [ -n "$endpoint" ] || { cat "$1/stderr"; echo "csms-server did not start" >&2; exit 1; }
 }

@@ -97,6 +97,8 @@ pub struct Metrics {
     pool_in_use: Gauge,
     pool_waiting: Gauge,
     store_errors: Family<KindLabel, Counter>,
+    store_up: Gauge,
+    ready: Gauge,
 }
 
 static METRICS: LazyLock<(Metrics, Registry)> = LazyLock::new(Metrics::registered);
@@ -137,6 +139,8 @@ impl Metrics {
             pool_in_use: Gauge::default(),
             pool_waiting: Gauge::default(),
             store_errors: Family::default(),
+            store_up: Gauge::default(),
+            ready: Gauge::default(),
         };
         let mut root = Registry::default();
         // The process's metrics under the names every Prometheus client uses; the service's under `csms_`.
@@ -218,6 +222,12 @@ impl Metrics {
             "Store operations that failed in the backend, by kind",
             m.store_errors.clone(),
         );
+        r.register("store_up", "1 when the store answered at the last scrape, else 0", m.store_up.clone());
+        r.register(
+            "ready",
+            "1 when the instance takes traffic (as /readyz answers) at the last scrape, else 0",
+            m.ready.clone(),
+        );
         r.register("build", "The running build", Info::new(vec![("version", env!("CARGO_PKG_VERSION"))]));
         (m, root)
     }
@@ -293,6 +303,13 @@ impl Metrics {
     pub fn pool(&self, in_use: usize, waiting: usize) {
         self.pool_in_use.set(i64::try_from(in_use).unwrap_or(i64::MAX));
         self.pool_waiting.set(i64::try_from(waiting).unwrap_or(i64::MAX));
+    }
+
+    /// What the admin listener found at a scrape: whether the store answers, whether the instance is
+    /// ready.
+    pub fn readiness(&self, store_up: bool, ready: bool) {
+        self.store_up.set(i64::from(store_up));
+        self.ready.set(i64::from(ready));
     }
 
     /// A store operation failed in its backend; `kind` is a bounded name (`io`, `timeout`, ...).

@@ -34,19 +34,24 @@ impl Readiness {
         self.draining.store(true, Ordering::SeqCst);
     }
 
-    /// Why the instance is not ready, if it is not.
+    /// Why the instance is not ready, if it is not; the readiness gauges are set to what was found.
     async fn not_ready(&self) -> Option<String> {
-        if self.draining.load(Ordering::SeqCst) {
-            return Some("shutting down".into());
-        }
-        if !self.worker_running.load(Ordering::SeqCst) {
-            return Some("the worker is not running".into());
-        }
         // Opening the store applied the migrations; a store that answers now can serve.
-        self.store.health().await.err().map(|e| {
+        let store = self.store.health().await;
+        if let Err(e) = &store {
             tracing::warn!(reason = %e, "readiness: the store cannot serve");
-            "the store cannot serve".into()
-        })
+        }
+        let why = if self.draining.load(Ordering::SeqCst) {
+            Some("shutting down")
+        } else if !self.worker_running.load(Ordering::SeqCst) {
+            Some("the worker is not running")
+        } else if store.is_err() {
+            Some("the store cannot serve")
+        } else {
+            None
+        };
+        csms_metrics::metrics().readiness(store.is_ok(), why.is_none());
+        why.map(str::to_owned)
     }
 }
 
@@ -67,7 +72,11 @@ pub(crate) async fn handle<B>(
         return Ok(text(StatusCode::METHOD_NOT_ALLOWED, PLAIN, "GET only\n".into()));
     }
     Ok(match request.uri().path() {
-        "/metrics" => text(StatusCode::OK, csms_metrics::CONTENT_TYPE, csms_metrics::encode()),
+        "/metrics" => {
+            // The readiness gauges as of this scrape.
+            readiness.not_ready().await;
+            text(StatusCode::OK, csms_metrics::CONTENT_TYPE, csms_metrics::encode())
+        }
         "/healthz" => text(StatusCode::OK, PLAIN, "ok\n".into()),
         "/readyz" => match readiness.not_ready().await {
             None => text(StatusCode::OK, PLAIN, "ready\n".into()),

@@ -38,6 +38,7 @@ fn the_admin_listener_serves_metrics_liveness_and_readiness() {
     assert_eq!(at(r#"csms_http_requests_total{operation="unrouted",status="404"}"#), 1.0);
     assert_eq!(at(r#"csms_http_request_duration_seconds_count{operation="ListSecretEvents"}"#), 3.0);
     assert!(at("process_resident_memory_bytes") > 1e6);
+    assert_eq!((at("csms_store_up"), at("csms_ready")), (1.0, 1.0));
     assert!(page.contains(r#"csms_build_info{version=""#));
     // No label carries what a client sent: the project id appears nowhere.
     assert!(!page.contains("0123456789abcdef0123456789abcdef"));
