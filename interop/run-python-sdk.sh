@@ -50,3 +50,26 @@ if grep -rqa "$value" "$work/data"; then
   exit 1
 fi
 echo "no secret value in $lines log lines nor in the data directory"
+
+# The same SDK over TLS: a test CA and a certificate for localhost, made here with openssl.
+tls="$work/tls"
+mkdir -p "$tls"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=csms test CA" \
+  -keyout "$tls/ca.key" -out "$tls/ca.pem" 2> /dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls/server.key" -out "$tls/server.csr" 2> /dev/null
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' > "$tls/ext"
+openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 2 \
+  -extfile "$tls/ext" -out "$tls/server.pem" 2> /dev/null
+mkdir -p "$work/tls-run"
+start_server "$work/tls-run" "$work/credentials.toml" --tls-cert "$tls/server.pem" --tls-key "$tls/server.key"
+case "$endpoint" in https://*) ;; *) echo "FAIL: the server does not say https: $endpoint" >&2; exit 1 ;; esac
+port=${endpoint##*:}
+if curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; then
+  echo "FAIL: plain HTTP was answered on the TLS listener" >&2; exit 1
+fi
+CSMS_ENDPOINT="https://localhost:$port" CSMS_AK="$ak" CSMS_SK="$sk" CSMS_PROJECT="$project" CSMS_CA="$tls/ca.pem" \
+  .venv/bin/python interop/sdk_tls.py
+curl -s --http2 --cacert "$tls/ca.pem" "https://localhost:$port/healthz" -o /dev/null -w "%{http_version}" \
+  | grep -q '^2' || { echo "FAIL: no HTTP/2 over TLS (ALPN)" >&2; exit 1; }
+echo "ok: HTTP/2 by ALPN over TLS"
+kill -TERM "$server"; wait "$server"

@@ -56,5 +56,5 @@ mod service;
 mod write_timeout;
 
 pub use body::{BoxError, ResponseBody};
-pub use serve::{HttpService, Limits, serve, serve_with_limits};
+pub use serve::{HttpService, Limits, TlsConfig, serve, serve_tls, serve_with_limits};
 pub use service::{CsmsService, DEFAULT_BODY_TIMEOUT, REQUEST_ID};

@@ -120,6 +120,62 @@ pub async fn serve_with_limits(
     grace: Duration,
     limits: &Limits,
 ) -> std::io::Result<()> {
+    serve_inner(listener, None, service, shutdown, grace, limits).await
+}
+
+/// [`serve_with_limits`] over TLS: each connection's handshake (ALPN `h2` or `http/1.1`) must end
+/// within the header-read timeout, in the connection's own task.
+pub async fn serve_tls(
+    listener: TcpListener,
+    tls: TlsConfig,
+    service: impl HttpService,
+    shutdown: impl Future<Output = ()>,
+    grace: Duration,
+    limits: &Limits,
+) -> std::io::Result<()> {
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls.0);
+    serve_inner(listener, Some(acceptor), service, shutdown, grace, limits).await
+}
+
+/// A TLS server configuration: a certificate chain and its private key (PEM), with rustls.
+#[derive(Clone, Debug)]
+pub struct TlsConfig(Arc<rustls::ServerConfig>);
+
+impl TlsConfig {
+    /// Reads a PEM certificate chain (the server's first) and its PEM private key (PKCS#8, PKCS#1 or
+    /// SEC1).
+    pub fn from_pem_files(cert: &std::path::Path, key: &std::path::Path) -> std::io::Result<Self> {
+        use rustls_pki_types::pem::PemObject;
+        use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+        let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
+        let chain = CertificateDer::pem_file_iter(cert)
+            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| bad(format!("reading the certificate chain {}: {e}", cert.display())))?;
+        if chain.is_empty() {
+            return Err(bad(format!("{} holds no certificate", cert.display())));
+        }
+        let key = PrivateKeyDer::from_pem_file(key)
+            .map_err(|e| bad(format!("reading the private key {}: {e}", key.display())))?;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| bad(e.to_string()))?
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .map_err(|e| bad(format!("the certificate and key do not make a TLS identity: {e}")))?;
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Ok(TlsConfig(Arc::new(config)))
+    }
+}
+
+async fn serve_inner(
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    service: impl HttpService,
+    shutdown: impl Future<Output = ()>,
+    grace: Duration,
+    limits: &Limits,
+) -> std::io::Result<()> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -134,10 +190,12 @@ pub async fn serve_with_limits(
         .max_send_buf_size(limits.h2_max_send_buf_size)
         .keep_alive_interval(limits.h2_keep_alive_interval)
         .keep_alive_timeout(limits.h2_keep_alive_interval);
+    let builder = Arc::new(builder);
     let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     let metrics = limits.count_connections.then(csms_metrics::metrics);
+    let (handshake_timeout, write_timeout) = (limits.header_read_timeout, limits.write_timeout);
     loop {
         if let Some(metrics) = metrics
             && connections.available_permits() == 0
@@ -163,14 +221,25 @@ pub async fn serve_with_limits(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(service.clone());
-                let io = WriteTimeoutIo::new(EnvelopeIo::new(TokioIo::new(stream), peer), limits.write_timeout);
-                let connection = builder.serve_connection(io, service).into_owned();
-                let connection = graceful.watch(connection);
+                let connection = Connection {
+                    builder: Arc::clone(&builder),
+                    watcher: graceful.watcher(),
+                    service: TowerToHyperService::new(service.clone()),
+                    peer,
+                    write_timeout,
+                };
+                let tls = tls.clone();
                 tokio::spawn(async move {
                     let _open = metrics.map(csms_metrics::Metrics::connection);
-                    if let Err(e) = connection.await {
-                        tracing::debug!(%peer, error = %e, "connection ended with an error");
+                    match tls {
+                        None => connection.serve(stream).await,
+                        Some(acceptor) => {
+                            match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
+                                Ok(Ok(stream)) => connection.serve(stream).await,
+                                Ok(Err(e)) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
+                                Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                            }
+                        }
                     }
                     drop(permit);
                 });
@@ -184,4 +253,27 @@ pub async fn serve_with_limits(
         tracing::warn!(?grace, "requests still in flight after the grace period; closing them");
     }
     Ok(())
+}
+
+/// One accepted connection, served in its own task once its stream is ready (after TLS, if any).
+struct Connection<S> {
+    builder: Arc<auto::Builder<TokioExecutor>>,
+    watcher: hyper_util::server::graceful::Watcher,
+    service: TowerToHyperService<S>,
+    peer: std::net::SocketAddr,
+    write_timeout: Duration,
+}
+
+impl<S: HttpService> Connection<S> {
+    async fn serve<IO>(self, stream: IO)
+    where
+        IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        let Connection { builder, watcher, service, peer, write_timeout } = self;
+        let io = WriteTimeoutIo::new(EnvelopeIo::new(TokioIo::new(stream), peer), write_timeout);
+        let connection = watcher.watch(builder.serve_connection(io, service).into_owned());
+        if let Err(e) = connection.await {
+            tracing::debug!(%peer, error = %e, "connection ended with an error");
+        }
+    }
 }

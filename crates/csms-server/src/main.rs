@@ -33,6 +33,15 @@ struct Args {
     #[arg(long, env = "CSMS_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
 
+    /// PEM certificate chain of the API listener: with --tls-key, the API is served over TLS (HTTPS and
+    /// HTTP/2 by ALPN) instead of plain HTTP.
+    #[arg(long, env = "CSMS_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "CSMS_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+
     /// Address of the admin listener: /metrics (Prometheus), /healthz and /readyz, without credentials;
     /// off unless given. Giving it turns the request metrics on. Bind it where only operators reach.
     #[arg(long, env = "CSMS_ADMIN_LISTEN")]
@@ -308,9 +317,9 @@ async fn start_admin(
     }))
 }
 
-fn print_development_help(addr: SocketAddr, path: &Path, file: &credentials::CredentialsFile) {
+fn print_development_help(scheme: &str, addr: SocketAddr, path: &Path, file: &credentials::CredentialsFile) {
     let host = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
-    let base = format!("http://{host}:{}", addr.port());
+    let base = format!("{scheme}://{host}:{}", addr.port());
     let project = "0123456789abcdef0123456789abcdef";
     let token = &file.tokens[0].token;
     println!("Development credentials (valid for every project) are in {}:", path.display());
@@ -383,14 +392,19 @@ async fn main() -> anyhow::Result<()> {
         Some(at) => Some(start_admin(at, readiness.clone()).await?),
         None => None,
     };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(csms_http::TlsConfig::from_pem_files(cert, key)?),
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "listening");
-    println!("csms-server listening on http://{addr}");
+    println!("csms-server listening on {scheme}://{addr}");
     if let Some((path, file)) = &development {
-        print_development_help(addr, path, file);
+        print_development_help(scheme, addr, path, file);
     }
     let grace = Duration::from_secs(args.shutdown_grace);
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
@@ -404,7 +418,10 @@ async fn main() -> anyhow::Result<()> {
             .await;
         running.store(false, std::sync::atomic::Ordering::SeqCst);
     });
-    csms_http::serve_with_limits(listener, service, shutdown, grace, &limits).await?;
+    match tls {
+        Some(tls) => csms_http::serve_tls(listener, tls, service, shutdown, grace, &limits).await?,
+        None => csms_http::serve_with_limits(listener, service, shutdown, grace, &limits).await?,
+    }
     let _ = stop_worker.send(());
     let _ = worker.await;
     if let Some(admin) = admin {
