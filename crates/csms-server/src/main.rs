@@ -388,10 +388,6 @@ async fn main() -> anyhow::Result<()> {
         shutdown_signal().await;
         draining.drain();
     };
-    let admin = match args.admin_listen {
-        Some(at) => Some(start_admin(at, readiness.clone()).await?),
-        None => None,
-    };
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(csms_http::TlsConfig::from_pem_files(cert, key)?),
         _ => None,
@@ -403,6 +399,11 @@ async fn main() -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "listening");
     println!("csms-server listening on {scheme}://{addr}");
+    // The API's address is the first line; the admin listener's follows.
+    let admin = match args.admin_listen {
+        Some(at) => Some(start_admin(at, readiness.clone()).await?),
+        None => None,
+    };
     if let Some((path, file)) = &development {
         print_development_help(scheme, addr, path, file);
     }

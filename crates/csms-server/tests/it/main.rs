@@ -80,15 +80,13 @@ impl Server {
         }
         let mut child = command.spawn().expect("start csms-server");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut admin = None;
-        let addr = loop {
-            let line = lines.next().expect("csms-server printed its address").unwrap();
-            if let Some(at) = line.strip_prefix("csms-server admin listening on http://") {
-                admin = Some(at.parse().unwrap());
-                continue;
-            }
-            break line.strip_prefix("csms-server listening on http://").expect(&line).parse().unwrap();
-        };
+        let line = lines.next().expect("csms-server printed its address").unwrap();
+        let addr = line.strip_prefix("csms-server listening on http://").expect(&line).parse().unwrap();
+        // The admin listener's address follows the API's.
+        let admin = args.contains(&"--admin-listen").then(|| {
+            let line = lines.next().expect("csms-server printed its admin address").unwrap();
+            line.strip_prefix("csms-server admin listening on http://").expect(&line).parse().unwrap()
+        });
         Server { child, addr, admin }
     }
 
