@@ -398,6 +398,10 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "listening");
+    // The worker is running from its spawn below, before anything serves: /readyz, asked as soon as the
+    // admin listener is up, sees it so.
+    let running = readiness.worker_running();
+    running.store(true, std::sync::atomic::Ordering::SeqCst);
     println!("csms-server listening on {scheme}://{addr}");
     // The API's address is the first line; the admin listener's follows.
     let admin = match args.admin_listen {
@@ -409,9 +413,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let grace = Duration::from_secs(args.shutdown_grace);
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
-    let running = readiness.worker_running();
     let worker = tokio::spawn(async move {
-        running.store(true, std::sync::atomic::Ordering::SeqCst);
         Arc::clone(&notifier)
             .run(async move {
                 let _ = worker_stopped.await;
