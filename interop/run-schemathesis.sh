@@ -16,4 +16,7 @@ printf '[[token]]\ntoken = "%s"\nprojects = ["*"]\n' "$token" > "$work/credentia
 start_server "$work" "$work/credentials.toml"
 
 .venv/bin/schemathesis --config-file interop/schemathesis.toml run "$endpoint/openapi.json" --url "$endpoint" \
-  -H "X-Auth-Token: $token" --checks all --max-examples 100 --seed 1 --no-color
+  -H "X-Auth-Token: $token" --checks all --max-examples 100 --seed 1 --no-color \
+  --exclude-checks unsupported_method
+# (unsupported_method: a known path with a method it does not serve answers 404 APIGW.0101, as
+# upstream's gateway answers it, not 405.)

@@ -25,6 +25,9 @@ from huaweicloudsdkcsms.v1 import (
     ListResourceInstancesRequest, ListResourceInstancesRequestBody, Tag, TagMatches, DownloadSecretBlobRequest,
     UploadSecretBlobRequest, UploadSecretBlobRequestBody, GenerateRandomPasswordRequest, CreatePasswordRequestBody,
     BatchImportSecretsRequest, ImportSecretsRequest,
+    ShowSecretsConfigRequest, UpdateSecretsConfigRequest, UpdateSecretsConfigRequestBody, CheckSecretsRequest,
+    CheckSecretsRequestBody, CreateAgencyRequest, CreateAgencyRequestBody, ShowAgencyRequest,
+    ShowSecretFunctionTemplatesRequest,
 )
 from huaweicloudsdkcore.sdk_response import SdkResponse
 import huaweicloudsdkcsms.v1.model as sdk_model
@@ -289,6 +292,32 @@ check(batch.total_count == 2
 
 for name in [fam, prefix + "-imp1"]:
     c.delete_secret(DeleteSecretRequest(secret_name=name))
+
+# The secrets checker, and the account-level operations (no project in their path).
+check(c.show_secrets_config(ShowSecretsConfigRequest()).checking_secret_strength in (False, True),
+      "show the checker's setting")
+updated = c.update_secrets_config(UpdateSecretsConfigRequest(
+    body=UpdateSecretsConfigRequestBody(checking_secret_strength=True)))
+check(updated.checking_secret_strength is True, "turn the checker on")
+check(c.show_secrets_config(ShowSecretsConfigRequest()).checking_secret_strength is True, "the setting is kept")
+weak = os.environ["CSMS_SECRET_VALUE"][:6]
+checked = c.check_secrets(CheckSecretsRequest(body=CheckSecretsRequestBody(
+    type="STRENGTH", data={"secret_string": weak})))
+check(checked.type == "STRENGTH" and checked.data["strength"] == "WEAK" and weak not in str(checked),
+      "check a weak value's strength, the value not answered")
+expect_error(lambda: c.check_secrets(CheckSecretsRequest(body=CheckSecretsRequestBody(
+    type="this is a demo type", data={}))), 400, "CSMS.0002", "an unknown check")
+granted = c.create_agency(CreateAgencyRequest(body=CreateAgencyRequestBody(secret_type="RDS-FG"))).agencies
+check(len(granted) == 2 and all(a.agency_id for a in granted), "grant the RDS-FG agencies")
+check(c.show_agency(ShowAgencyRequest(secret_type="RDS-FG")).agency_granted == "true",
+      "the agencies are granted (a string, as upstream)")
+expect_error(lambda: c.show_agency(ShowAgencyRequest(secret_type="COMMON")), 400, "CSMS.0002",
+             "agencies of a type that has none")
+template = c.show_secret_function_templates(ShowSecretFunctionTemplatesRequest(
+    secret_type="RDS-FG", secret_sub_type="SingleUser", engine="mysql")).function_templates
+check("def handler" in template and "pymysql" in template, "a rotation function template")
+expect_error(lambda: c.show_secret_function_templates(ShowSecretFunctionTemplatesRequest(
+    secret_type="RDS-FG", secret_sub_type="SingleUser")), 400, "CSMS.0002", "an RDS-FG template without engine")
 
 for name in names[:2]:
     c.delete_secret_event(DeleteSecretEventRequest(event_name=name))

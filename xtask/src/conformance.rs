@@ -77,6 +77,17 @@ impl UpstreamOperation {
             .collect()
     }
 
+    /// The query strings of the request examples given as URLs (`x-request-examples-url-N`), for the
+    /// operations whose inputs are in the query.
+    pub fn request_example_queries(&self) -> Vec<String> {
+        let operation = self.operation().as_object().cloned().unwrap_or_default();
+        operation
+            .iter()
+            .filter(|(k, _)| k.starts_with("x-request-examples-url-"))
+            .filter_map(|(_, v)| v.as_str()?.split_once('?').map(|(_, q)| q.to_owned()))
+            .collect()
+    }
+
     /// The success response's example, if any.
     pub fn response_example(&self) -> Option<Value> {
         let responses = self.operation()["responses"].as_object()?;

@@ -107,6 +107,17 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
         ("BatchImportSecretsRequestBody", root_schema::<BatchImportSecretsRequestBody>()),
         ("ImportError", root_schema::<ImportError>()),
         ("BatchImportSecretsResponse", root_schema::<BatchImportSecretsResponse>()),
+        ("SecretsConfig", root_schema::<SecretsConfig>()),
+        ("UpdateSecretsConfigRequestBody", root_schema::<UpdateSecretsConfigRequestBody>()),
+        ("CheckData", root_schema::<CheckData>()),
+        ("CheckSecretsRequestBody", root_schema::<CheckSecretsRequestBody>()),
+        ("StrengthReport", root_schema::<StrengthReport>()),
+        ("CheckSecretsResponse", root_schema::<CheckSecretsResponse>()),
+        ("CreateAgencyRequestBody", root_schema::<CreateAgencyRequestBody>()),
+        ("Agency", root_schema::<Agency>()),
+        ("CreateAgencyResponse", root_schema::<CreateAgencyResponse>()),
+        ("ShowAgencyResponse", root_schema::<ShowAgencyResponse>()),
+        ("FunctionTemplatesResponse", root_schema::<FunctionTemplatesResponse>()),
     ]
 }
 

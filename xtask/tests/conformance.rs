@@ -139,21 +139,29 @@ fn upstream_request_examples_are_served() {
         let ours_example = ours["paths"][op.path()][op.method().to_lowercase()]["requestBody"]["content"]
             ["application/json"]["example"]
             .clone();
-        let calls: Vec<Option<Value>> = match (examples.is_empty(), ours_example.is_null()) {
+        let bodies: Vec<Option<Value>> = match (examples.is_empty(), ours_example.is_null()) {
             (false, _) => examples.into_iter().map(Some).collect(),
             (true, false) => vec![Some(ours_example)],
             (true, true) => vec![None],
         };
-        for example in calls {
+        // Upstream's URL examples give the query of the operations whose inputs are in it.
+        let queries = up.request_example_queries();
+        let queries = if queries.is_empty() { vec![String::new()] } else { queries };
+        let calls: Vec<(Option<Value>, String)> =
+            bodies.iter().flat_map(|b| queries.iter().map(move |q| (b.clone(), q.clone()))).collect();
+        for (example, query) in calls {
             // The secret the path names is "demo", unless the example creates a "demo" of its own.
             let creates_demo = example.as_ref().is_some_and(|e| e["name"] == "demo");
             let secret = if creates_demo { "seeded" } else { "demo" };
             let (status, reply) = runtime.block_on(async {
                 let replay = seeded(secret).await;
-                let path = fill(&up.path, secret, &replay.secret_id);
+                let mut path = fill(&up.path, secret, &replay.secret_id);
+                if !query.is_empty() {
+                    path = format!("{path}?{query}");
+                }
                 send(&replay.service, &up.method, &path, example.as_ref()).await
             });
-            let what = format!("{} {} with {:?}", op.id(), up.method, example);
+            let what = format!("{} {} ?{query} with {:?}", op.id(), up.method, example);
             match expected_error(op.id(), example.as_ref().unwrap_or(&Value::Null)) {
                 Some((code_status, code, said)) => {
                     assert_eq!(status, code_status, "{what}: {reply}");

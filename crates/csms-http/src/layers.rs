@@ -315,11 +315,18 @@ async fn authenticate(
         }
     }
     .map_err(unauthenticated)?;
+    // An account-level operation (no project in its path) acts on the caller's account: it needs the
+    // caller; every other needs the caller's scope to hold the path's project.
+    let account_level = matches!(target, Target::Api(op) if !op.has_project());
     let project = parts.extensions.get::<RouteMatch>().map(|r| r.project.as_str());
-    if !project.is_some_and(|p| principal.scope.allows(p)) {
+    if !account_level && !project.is_some_and(|p| principal.scope.allows(p)) {
         return Err(
             ApiError::new(ErrorCode::Forbidden, ErrorCode::Forbidden.default_message()).into_response()
         );
+    }
+    let mut parts = parts;
+    if account_level {
+        parts.extensions.insert(principal);
     }
     Ok(Request::from_parts(parts, body))
 }

@@ -21,7 +21,9 @@
 #![warn(missing_docs)]
 
 mod accounts;
+mod agencies;
 mod batch;
+mod checker;
 mod enums;
 mod error;
 pub mod limits;
@@ -37,10 +39,17 @@ mod types;
 pub mod validation;
 
 pub use accounts::{Accounts, topic_project};
+pub use agencies::{
+    Agency, CreateAgencyRequestBody, CreateAgencyResponse, FunctionTemplatesResponse, ShowAgencyResponse,
+};
 pub use batch::{
     BatchGetSecretValueRequestBody, BatchGetSecretValueResponse, BatchImportSecretsRequestBody,
     BatchImportSecretsResponse, CreatePasswordRequestBody, CreatePasswordResponse, ImportError,
     SECRET_BLOB_PREFIX, SecretBlobResponse, UploadSecretBlobRequestBody,
+};
+pub use checker::{
+    CheckData, CheckSecretsRequestBody, CheckSecretsResponse, SecretsConfig, StrengthReport,
+    UpdateSecretsConfigRequestBody,
 };
 pub use enums::{
     EventState, EventType, NotificationStatus, SecretState, SecretType, StringEnum, TargetType, TaskStatus,

@@ -214,3 +214,13 @@ pub fn max_body_bytes(operation: crate::Operation) -> usize {
         _ => MAX_BODY_BYTES,
     }
 }
+
+/// The secret types whose rotation needs agencies and a function (CreateAgency, ShowAgency,
+/// ShowSecretFunctionTemplates).
+pub const ROTATED_SECRET_TYPES: &[&str] = &["RDS-FG", "GaussDB-FG"];
+/// The account kinds of a rotation function template.
+pub const SECRET_SUB_TYPES: &[&str] = &["SingleUser", "MultiUser"];
+/// The database engines of an RDS-FG rotation function template (required for RDS-FG, refused for others).
+pub const TEMPLATE_ENGINES: &[&str] = &["mysql", "postgresql", "sqlserver"];
+/// The checks CheckSecrets makes.
+pub const CHECK_TYPES: &[&str] = &["STRENGTH"];

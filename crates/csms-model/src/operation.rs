@@ -35,6 +35,12 @@ macro_rules! operations {
             pub const fn path(self) -> &'static str {
                 match self { $( Operation::$variant => $path, )+ }
             }
+
+            /// Whether the path names a project: the account-level operations (`/v1/csms/...`) act on
+            /// the caller's account instead.
+            pub fn has_project(self) -> bool {
+                self.path().contains("{project_id}")
+            }
         }
     };
 }
@@ -106,6 +112,18 @@ operations! {
     BatchGetSecretValue => ("POST", "/v1/{project_id}/secrets/batch-get-secret-value"),
     /// Creates several secrets, each on its own.
     BatchImportSecrets => ("POST", "/v1/{project_id}/secrets/batch-import"),
+    /// The project's secrets-checker setting.
+    ShowSecretsConfig => ("GET", "/v1/{project_id}/secrets/checker/config"),
+    /// Changes the project's secrets-checker setting.
+    UpdateSecretsConfig => ("POST", "/v1/{project_id}/secrets/checker/config"),
+    /// Checks a value's strength.
+    CheckSecrets => ("POST", "/v1/{project_id}/secrets/checker/check"),
+    /// Grants the agencies a secret type's rotation needs, for the caller's account.
+    CreateAgency => ("POST", "/v1/csms/agencies"),
+    /// Whether the caller's account granted a secret type's agencies.
+    ShowAgency => ("GET", "/v1/csms/agencies"),
+    /// The rotation function template of a secret type.
+    ShowSecretFunctionTemplates => ("GET", "/v1/csms/function-templates"),
 }
 
 #[cfg(test)]
@@ -117,7 +135,12 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for op in Operation::ALL {
             assert!(seen.insert((op.method(), op.path())), "{op:?} repeats a method and path");
-            assert!(op.path().starts_with("/v1/{project_id}/"), "{op:?}");
+            // A project's operations, or the account's (no project in the path).
+            assert!(
+                op.path().starts_with("/v1/{project_id}/") || op.path().starts_with("/v1/csms/"),
+                "{op:?}"
+            );
+            assert_eq!(op.has_project(), op.path().starts_with("/v1/{project_id}/"), "{op:?}");
         }
         assert_eq!(Operation::UpdateSecretEvent.id(), "UpdateSecretEvent");
     }

@@ -250,3 +250,11 @@ pub(crate) fn import_items(generator: &mut SchemaGenerator) -> Schema {
         "maxItems": limits::BATCH_IMPORT_MAX_ITEMS,
     })
 }
+
+pub(crate) fn rotated_secret_type(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "enum": limits::ROTATED_SECRET_TYPES })
+}
+
+pub(crate) fn check_type(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "enum": limits::CHECK_TYPES })
+}

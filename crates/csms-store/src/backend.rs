@@ -266,6 +266,15 @@ pub trait Tx: Send {
     // The outbox.
     /// Adds a notification to the outbox, to deliver from `next_at`.
     async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()>;
+    /// The document of `key` in `scope` (a project, or an account's scope).
+    async fn setting(&mut self, scope: &str, key: &str) -> StoreResult<Option<String>>;
+    /// The documents of `scope` whose key starts with `prefix`, in key order.
+    async fn settings(&mut self, scope: &str, prefix: &str) -> StoreResult<Vec<(String, String)>>;
+    /// Writes the document of `key` in `scope`, replacing it.
+    async fn put_setting(&mut self, scope: &str, key: &str, doc: &str) -> StoreResult<()>;
+    /// Removes `key` from `scope`; whether it was there.
+    async fn remove_setting(&mut self, scope: &str, key: &str) -> StoreResult<bool>;
+
     /// How many notifications the outbox holds, and the earliest `next_at` of those due at `now`.
     async fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)>;
     /// Claims up to `limit` notifications due at `lease.now`: unclaimed ones, and those whose claim has

@@ -60,6 +60,8 @@ struct State {
     projects: HashMap<String, Project>,
     next_notice: i64,
     meta: HashMap<String, Vec<u8>>,
+    /// Settings by scope and key.
+    settings: BTreeMap<(String, String), String>,
 }
 
 impl State {
@@ -250,6 +252,26 @@ impl Tx for MemoryTx<'_> {
         let queued = Queued { doc: doc.to_owned(), next_at, attempts: 0, claim: None };
         self.0.project(project).outbox.insert(id, queued);
         Ok(())
+    }
+    async fn setting(&mut self, scope: &str, key: &str) -> StoreResult<Option<String>> {
+        Ok(self.0.settings.get(&(scope.to_owned(), key.to_owned())).cloned())
+    }
+    async fn settings(&mut self, scope: &str, prefix: &str) -> StoreResult<Vec<(String, String)>> {
+        let from = (scope.to_owned(), prefix.to_owned());
+        Ok(self
+            .0
+            .settings
+            .range(from..)
+            .take_while(|((s, k), _)| s == scope && k.starts_with(prefix))
+            .map(|((_, k), doc)| (k.clone(), doc.clone()))
+            .collect())
+    }
+    async fn put_setting(&mut self, scope: &str, key: &str, doc: &str) -> StoreResult<()> {
+        self.0.settings.insert((scope.to_owned(), key.to_owned()), doc.to_owned());
+        Ok(())
+    }
+    async fn remove_setting(&mut self, scope: &str, key: &str) -> StoreResult<bool> {
+        Ok(self.0.settings.remove(&(scope.to_owned(), key.to_owned())).is_some())
     }
     async fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)> {
         let queued = self.0.projects.values().flat_map(|p| p.outbox.values());

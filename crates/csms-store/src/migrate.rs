@@ -198,6 +198,22 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
            );
            CREATE INDEX tags_by_key ON secret_tags (project, key, value);"#,
     },
+    Migration {
+        description: "settings: the documents of a project or an account by key (the checker's setting, \
+                      agencies, grants, user passwords)",
+        sqlite: "CREATE TABLE settings (
+             scope TEXT NOT NULL,
+             key   TEXT NOT NULL,
+             doc   TEXT NOT NULL,
+             PRIMARY KEY (scope, key)
+         ) WITHOUT ROWID;",
+        postgres: r#"CREATE TABLE settings (
+               scope TEXT COLLATE "C" NOT NULL,
+               key   TEXT COLLATE "C" NOT NULL,
+               doc   TEXT NOT NULL,
+               PRIMARY KEY (scope, key)
+           );"#,
+    },
 ];
 
 /// A backend's side of the runner, inside the one transaction the migration runs in.

@@ -23,6 +23,7 @@
 
 #![warn(missing_docs)]
 
+mod account;
 mod body;
 #[cfg(feature = "validator")]
 mod derive;
@@ -31,6 +32,10 @@ mod rules;
 mod secrets;
 mod violation;
 
+pub use account::{
+    TemplateQuery, parse_agency_body, parse_agency_query, parse_check_body, parse_secrets_config_body,
+    parse_template_query, strength,
+};
 pub use body::{parse_create_body, parse_update_body, validate_create_body, validate_update_body};
 #[cfg(feature = "validator")]
 pub use derive::{from_validation_errors, validate_typed};

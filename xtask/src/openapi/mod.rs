@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::STAMP;
 
+mod account;
 mod family;
 
 macro_rules! example {
@@ -452,6 +453,7 @@ pub(crate) fn document() -> Value {
     let mut docs = docs;
     docs.extend(secret_docs(&mut generator, &project_id, &errors));
     docs.extend(family::docs(&mut generator, &project_id, &errors));
+    docs.extend(account::docs(&mut generator, &project_id, &errors));
 
     for op in Operation::ALL {
         assert!(docs.iter().any(|d| d.op == *op), "{} has no OpenAPI documentation", op.id());

@@ -21,8 +21,10 @@ use crate::etag::etag;
 use crate::layers::raw_json;
 use crate::router::{RouteMatch, Target};
 
+pub(crate) mod agencies;
 pub(crate) mod backup;
 pub(crate) mod batch;
+pub(crate) mod checker;
 pub(crate) mod events;
 pub(crate) mod password;
 pub(crate) mod records;
@@ -55,6 +57,23 @@ impl State {
         Err(violations.into())
     }
 
+    /// The account a caller acts on in the account-level operations (`/v1/csms/...`): the `[[account]]`
+    /// of the first project of its scope that belongs to one; else its first project's own (a project of
+    /// no account is an account of one); `*` for credentials valid for every project.
+    pub(crate) fn account_of(&self, principal: &crate::auth::Principal) -> String {
+        match &principal.scope {
+            crate::auth::ProjectScope::All => "*".to_owned(),
+            crate::auth::ProjectScope::Only(projects) => {
+                let named = projects.iter().find_map(|p| self.accounts.account_of(p));
+                match (named, projects.iter().next()) {
+                    (Some(account), _) => account.to_owned(),
+                    (None, Some(project)) => format!("project:{project}"),
+                    (None, None) => "-".to_owned(),
+                }
+            }
+        }
+    }
+
     /// A change now, made by the request `request_id`.
     pub(crate) fn origin(&self, request_id: Option<String>) -> csms_store::Origin {
         csms_store::Origin::new(self.clock.now_ms(), request_id)
@@ -74,8 +93,9 @@ impl Call {
     pub(crate) fn path_violations(&self) -> Violations {
         let mut out = Violations::default();
         let route = &self.route;
+        let account_level = matches!(route.target, Target::Api(op) if !op.has_project());
         let checks = [
-            Some(csms_validate::project_id(&route.project)),
+            (!account_level).then(|| csms_validate::project_id(&route.project)),
             route.event_name.as_deref().map(csms_validate::event_name),
             route.secret_name.as_deref().map(csms_validate::secret_name),
             route.version_id.as_deref().map(csms_validate::version_id),
@@ -325,6 +345,12 @@ pub(crate) async fn dispatch(
         Operation::GenerateRandomPassword => run(state, &mut call, password::generate).await,
         Operation::BatchGetSecretValue => run(state, &mut call, batch::get_values).await,
         Operation::BatchImportSecrets => run(state, &mut call, batch::import).await,
+        Operation::ShowSecretsConfig => run(state, &mut call, checker::show_config).await,
+        Operation::UpdateSecretsConfig => run(state, &mut call, checker::update_config).await,
+        Operation::CheckSecrets => run(state, &mut call, checker::check).await,
+        Operation::CreateAgency => run(state, &mut call, agencies::create).await,
+        Operation::ShowAgency => run(state, &mut call, agencies::show).await,
+        Operation::ShowSecretFunctionTemplates => run(state, &mut call, agencies::templates).await,
         other => Err(ApiError::internal(format!("no handler for {}", other.id()))),
     };
     Ok(result.unwrap_or_else(ApiError::into_response))

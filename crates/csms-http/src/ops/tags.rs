@@ -106,7 +106,7 @@ pub(crate) async fn batch(state: &State, input: BatchTags) -> Result<NoContent, 
 
 /// The project of a project-wide call, validated.
 pub(crate) struct OnProject {
-    project: String,
+    pub(crate) project: String,
 }
 
 impl Input for OnProject {

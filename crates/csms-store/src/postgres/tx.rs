@@ -304,6 +304,34 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         )
         .await
     }
+    async fn setting(&mut self, scope: &str, key: &str) -> StoreResult<Option<String>> {
+        let sql = self.locked(
+            "SELECT doc FROM settings WHERE scope = $1 AND key = $2",
+            "SELECT doc FROM settings WHERE scope = $1 AND key = $2 FOR UPDATE",
+        );
+        Ok(self.query_opt(sql, &[&scope, &key]).await?.map(|r| r.get(0)))
+    }
+    async fn settings(&mut self, scope: &str, prefix: &str) -> StoreResult<Vec<(String, String)>> {
+        let rows = self
+            .query(
+                "SELECT key, doc FROM settings WHERE scope = $1 AND key >= $2 ORDER BY key",
+                &[&scope, &prefix],
+            )
+            .await?;
+        let rows = rows.iter().map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)));
+        Ok(rows.take_while(|(k, _)| k.starts_with(prefix)).collect())
+    }
+    async fn put_setting(&mut self, scope: &str, key: &str, doc: &str) -> StoreResult<()> {
+        self.run(
+            "INSERT INTO settings (scope, key, doc) VALUES ($1, $2, $3)
+             ON CONFLICT (scope, key) DO UPDATE SET doc = excluded.doc",
+            &[&scope, &key, &doc],
+        )
+        .await
+    }
+    async fn remove_setting(&mut self, scope: &str, key: &str) -> StoreResult<bool> {
+        Ok(self.execute("DELETE FROM settings WHERE scope = $1 AND key = $2", &[&scope, &key]).await? == 1)
+    }
     async fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)> {
         let sql = "SELECT COUNT(*), MIN(CASE WHEN next_at <= $1 THEN next_at END) FROM outbox";
         let row = self.query_opt(sql, &[&now]).await?;

@@ -8,6 +8,7 @@ mod outbox;
 mod records;
 mod scan;
 mod secrets;
+mod settings;
 mod stages;
 mod tags;
 mod tasks;

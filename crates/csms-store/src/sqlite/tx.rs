@@ -265,6 +265,28 @@ impl Tx for SqliteTx<'_> {
             params![project, doc, next_at],
         )
     }
+    async fn setting(&mut self, scope: &str, key: &str) -> StoreResult<Option<String>> {
+        self.row("SELECT doc FROM settings WHERE scope = ?1 AND key = ?2", params![scope, key], |r| r.get(0))
+    }
+    async fn settings(&mut self, scope: &str, prefix: &str) -> StoreResult<Vec<(String, String)>> {
+        // Keys from `prefix` on, in byte order, while they start with it.
+        let rows = self.rows(
+            "SELECT key, doc FROM settings WHERE scope = ?1 AND key >= ?2 ORDER BY key",
+            params![scope, prefix],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        )?;
+        Ok(rows.into_iter().take_while(|(k, _)| k.starts_with(prefix)).collect())
+    }
+    async fn put_setting(&mut self, scope: &str, key: &str, doc: &str) -> StoreResult<()> {
+        self.run(
+            "INSERT INTO settings (scope, key, doc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (scope, key) DO UPDATE SET doc = excluded.doc",
+            params![scope, key, doc],
+        )
+    }
+    async fn remove_setting(&mut self, scope: &str, key: &str) -> StoreResult<bool> {
+        Ok(self.execute("DELETE FROM settings WHERE scope = ?1 AND key = ?2", params![scope, key])? == 1)
+    }
     async fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)> {
         let stats = self.row(
             "SELECT COUNT(*), MIN(CASE WHEN next_at <= ?1 THEN next_at END) FROM outbox",

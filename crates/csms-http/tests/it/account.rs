@@ -1,0 +1,112 @@
+//! The secrets checker and the account-level operations (agencies, function templates): their answers,
+//! their errors, and accounts kept apart.
+
+use serde_json::{Value, json};
+
+use crate::harness::*;
+
+#[track_caller]
+fn ok(reply: &Reply) -> Value {
+    assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
+    reply.json()
+}
+
+#[tokio::test]
+async fn the_checker_setting_is_per_project_and_the_check_never_answers_the_value() {
+    let h = Harness::new();
+    let config = format!("/v1/{P}/secrets/checker/config");
+    assert_eq!(ok(&h.call("GET", &config, None).await), json!({"checking_secret_strength": false}));
+    let on = json!({"checking_secret_strength": true});
+    assert_eq!(ok(&h.call("POST", &config, Some(&on)).await), on);
+    assert_eq!(ok(&h.call("GET", &config, None).await), on);
+    assert_eq!(ok(&h.call("POST", &config, Some(&json!({}))).await), on, "absent: unchanged");
+    let other = format!("/v1/{P2}/secrets/checker/config");
+    assert_eq!(ok(&h.call("GET", &other, None).await), json!({"checking_secret_strength": false}));
+    h.call("POST", &config, Some(&json!({"checking_secret_strength": 1}))).await.error(400, "CSMS.0002");
+
+    let check = format!("/v1/{P}/secrets/checker/check");
+    let weak = "aaaa1234";
+    let reply =
+        h.call("POST", &check, Some(&json!({"type": "STRENGTH", "data": {"secret_string": weak}}))).await;
+    let body = ok(&reply);
+    assert_eq!((body["type"].as_str(), body["data"]["strength"].as_str()), (Some("STRENGTH"), Some("WEAK")));
+    assert!(!String::from_utf8_lossy(&reply.body).contains(weak), "the value is never answered");
+    assert_eq!(body["data"]["length"], 8);
+    let strong = json!({"type": "STRENGTH", "data": {"secret_string": "Tr0ub4dor&3-correct-h0rse"}});
+    assert_eq!(ok(&h.call("POST", &check, Some(&strong)).await)["data"]["strength"], "STRONG");
+    for bad in [
+        json!({"type": "this is a demo type", "data": {"secret_string": "x"}}),
+        json!({"type": "STRENGTH", "data": {}}),
+        json!({"type": "STRENGTH", "data": "x"}),
+        json!({"data": {"secret_string": "x"}}),
+    ] {
+        let msg = h.call("POST", &check, Some(&bad)).await.error(400, "CSMS.0002");
+        assert!(!msg.contains("\"x\""), "{msg}");
+    }
+}
+
+#[tokio::test]
+async fn agencies_are_granted_per_account() {
+    let h = Harness::new();
+    let show = |token: &'static str, kind: &'static str| {
+        let h = &h;
+        async move {
+            let reply = h
+                .call_with(
+                    "GET",
+                    &format!("/v1/csms/agencies?secret_type={kind}"),
+                    &[("x-auth-token", token)],
+                    None,
+                )
+                .await;
+            ok(&reply)["agency_granted"].as_str().unwrap().to_owned()
+        }
+    };
+    assert_eq!(show(TOKEN, "RDS-FG").await, "false");
+    let created = ok(&h.call("POST", "/v1/csms/agencies", Some(&json!({"secret_type": "RDS-FG"}))).await);
+    let agencies = created["agencies"].as_array().unwrap();
+    assert_eq!(agencies.len(), 2);
+    assert!(agencies.iter().all(|a| a["agency_id"].as_str().is_some_and(|id| id.len() == 36)));
+    assert_eq!(show(TOKEN, "RDS-FG").await, "true");
+    assert_eq!(show(TOKEN, "GaussDB-FG").await, "false", "per secret type");
+    // Granting again answers the same agencies.
+    assert_eq!(
+        ok(&h.call("POST", "/v1/csms/agencies", Some(&json!({"secret_type": "RDS-FG"}))).await),
+        created
+    );
+    // Credentials of another project act on another account; account-level paths need no project scope.
+    assert_eq!(show(TOKEN_P2, "RDS-FG").await, "false");
+    for bad in [json!({"secret_type": "COMMON"}), json!({})] {
+        h.call("POST", "/v1/csms/agencies", Some(&bad)).await.error(400, "CSMS.0002");
+    }
+    h.call("GET", "/v1/csms/agencies", None).await.error(400, "CSMS.0002");
+    h.call_with("GET", "/v1/csms/agencies?secret_type=RDS-FG", &[], None).await.error(401, "APIGW.0301");
+}
+
+#[tokio::test]
+async fn function_templates_follow_the_type_the_accounts_and_the_engine() {
+    let h = Harness::new();
+    let get = |query: &str| {
+        let h = &h;
+        let path = format!("/v1/csms/function-templates?{query}");
+        async move { h.call("GET", &path, None).await }
+    };
+    let mysql = ok(&get("secret_type=RDS-FG&secret_sub_type=SingleUser&engine=mysql").await);
+    let text = mysql["function_templates"].as_str().unwrap();
+    assert!(
+        text.contains("import pymysql") && text.contains("RDS-FG") && text.contains("def handler"),
+        "{text}"
+    );
+    assert!(!text.contains("{secret_type}") && !text.contains("{{"), "every placeholder is filled: {text}");
+    let multi = ok(&get("secret_type=GaussDB-FG&secret_sub_type=MultiUser").await);
+    assert!(multi["function_templates"].as_str().unwrap().contains("other_username"));
+    for bad in [
+        "secret_type=RDS-FG&secret_sub_type=SingleUser",
+        "secret_type=GaussDB-FG&secret_sub_type=SingleUser&engine=mysql",
+        "secret_type=RDS-FG&secret_sub_type=Both&engine=mysql",
+        "secret_type=COMMON&secret_sub_type=SingleUser",
+        "secret_type=RDS-FG&secret_sub_type=SingleUser&engine=oracle",
+    ] {
+        get(bad).await.error(400, "CSMS.0002");
+    }
+}

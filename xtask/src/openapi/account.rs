@@ -1,0 +1,121 @@
+//! The documentation of the secrets checker and of the account-level operations (no project in their
+//! path: they act on the caller's account).
+
+use csms_model::limits;
+use csms_model::*;
+use schemars::generate::SchemaGenerator;
+use serde_json::{Value, json};
+
+use super::{Doc, doc, reference};
+
+pub(super) fn docs(
+    generator: &mut SchemaGenerator,
+    project_id: &Value,
+    errors: &dyn Fn(&[ErrorCode], bool) -> Vec<ErrorCode>,
+) -> Vec<Doc> {
+    let project = std::slice::from_ref(project_id);
+    let enum_query = |name: &str, required: bool, values: &[&str], description: &str| {
+        json!({"name": name, "in": "query", "required": required, "description": description,
+               "schema": {"type": "string", "enum": values}})
+    };
+    let secret_type = enum_query("secret_type", true, limits::ROTATED_SECRET_TYPES, "The secret type.");
+    let config = (reference::<SecretsConfig>(generator), json!({"checking_secret_strength": true}));
+    let account = "It acts on the caller's account: the `[[account]]` of the credentials' projects in the \
+                   credentials file, else the caller's first project alone (`*` for credentials valid for \
+                   every project).";
+    vec![
+        doc(
+            Operation::ShowSecretsConfig,
+            "Show the secrets checker's setting",
+            "Whether the credential strength check is on for the project (off until set).",
+            project,
+            None,
+            ("200", Some(config.clone())),
+            errors(&[], false),
+        ),
+        doc(
+            Operation::UpdateSecretsConfig,
+            "Change the secrets checker's setting",
+            "Sets `checking_secret_strength` (absent: unchanged) and answers the setting. It is a stored setting: it does not refuse values by itself; CheckSecrets scores a value whatever it is.",
+            project,
+            Some((
+                reference::<UpdateSecretsConfigRequestBody>(generator),
+                json!({"checking_secret_strength": true}),
+            )),
+            ("200", Some(config)),
+            errors(&[], true),
+        ),
+        doc(
+            Operation::CheckSecrets,
+            "Check a value's strength",
+            "`type` `STRENGTH` scores `data.secret_string`: one point each for 12 characters or more, 16 or more, three kinds of characters or more, and no run of one character or of a sequence; 0-1 WEAK, 2-3 MEDIUM, 4 STRONG, with suggestions. The value is never stored, logged or answered.",
+            project,
+            Some((
+                reference::<CheckSecretsRequestBody>(generator),
+                json!({"type": "STRENGTH", "data": {"secret_string": "correct-Horse-battery-5taple"}}),
+            )),
+            (
+                "200",
+                Some((
+                    reference::<CheckSecretsResponse>(generator),
+                    json!({"type": "STRENGTH", "data": {"strength": "STRONG", "score": 4, "length": 28, "suggestions": []}}),
+                )),
+            ),
+            errors(&[], true),
+        ),
+        doc(
+            Operation::CreateAgency,
+            "Grant the agencies a secret type's rotation needs",
+            &format!(
+                "Records the two agencies of the type (the service's call into FunctionGraph, the function's access) as granted, each with a stable id; granting again answers the same. {account}"
+            ),
+            &[],
+            Some((reference::<CreateAgencyRequestBody>(generator), json!({"secret_type": "RDS-FG"}))),
+            (
+                "200",
+                Some((
+                    reference::<CreateAgencyResponse>(generator),
+                    json!({"agencies": [
+                        {"agency_name": "csms_rds_fg_rotation", "agency_id": "6b9b7e54-5f1c-5a57-9d4e-3f1f7f3f8a21"},
+                        {"agency_name": "fgs_rds_fg_rotation_function", "agency_id": "0d2f3c1a-8b6e-5f0a-a3c4-7d9e1b2c3f40"}]}),
+                )),
+            ),
+            errors(&[], true),
+        ),
+        doc(
+            Operation::ShowAgency,
+            "Whether a secret type's agencies are granted",
+            &format!(
+                "`agency_granted` is the string `\"true\"` or `\"false\"`, as upstream answers it. {account}"
+            ),
+            std::slice::from_ref(&secret_type),
+            None,
+            ("200", Some((reference::<ShowAgencyResponse>(generator), json!({"agency_granted": "true"})))),
+            errors(&[], false),
+        ),
+        doc(
+            Operation::ShowSecretFunctionTemplates,
+            "A rotation function template",
+            "The source of a FunctionGraph rotation function (Python) for the secret type and account kind; `engine` is required for RDS-FG and refused for GaussDB-FG.",
+            &[
+                secret_type,
+                enum_query(
+                    "secret_sub_type",
+                    true,
+                    limits::SECRET_SUB_TYPES,
+                    "SingleUser or MultiUser accounts.",
+                ),
+                enum_query("engine", false, limits::TEMPLATE_ENGINES, "The database engine (RDS-FG only)."),
+            ],
+            None,
+            (
+                "200",
+                Some((
+                    reference::<FunctionTemplatesResponse>(generator),
+                    json!({"function_templates": "# -*- coding: utf-8 -*-\n# Rotation function for RDS-FG secrets ..."}),
+                )),
+            ),
+            errors(&[], false),
+        ),
+    ]
+}
