@@ -304,3 +304,22 @@ pub(crate) async fn scheduled_rotation_runs_once_per_due_time(s: Store) {
     };
     assert_eq!(s.update_secret(&p, "r", on, 200 * HOUR).await.unwrap().next_rotation_time, Some(224 * HOUR));
 }
+
+pub(crate) async fn settings_are_kept_per_project_and_per_account(s: Store) {
+    let (p, q) = (project(), project());
+    assert!(!s.checker_config(&p).await.unwrap().checking_secret_strength);
+    assert!(s.update_checker_config(&p, Some(true)).await.unwrap().checking_secret_strength);
+    assert!(s.update_checker_config(&p, None).await.unwrap().checking_secret_strength, "None: unchanged");
+    assert!(s.checker_config(&p).await.unwrap().checking_secret_strength);
+    assert!(!s.checker_config(&q).await.unwrap().checking_secret_strength, "per project");
+
+    let (a, b) = (format!("acct-{p}"), format!("acct-{q}"));
+    assert!(!s.agencies_granted(&a, "RDS-FG").await.unwrap());
+    let granted = s.grant_agencies(&a, "RDS-FG", 1).await.unwrap();
+    assert_eq!(granted.len(), 2);
+    assert_eq!(s.grant_agencies(&a, "RDS-FG", 2).await.unwrap(), granted, "the same agencies again");
+    assert!(s.agencies_granted(&a, "RDS-FG").await.unwrap());
+    assert!(!s.agencies_granted(&a, "GaussDB-FG").await.unwrap(), "per secret type");
+    assert!(!s.agencies_granted(&b, "RDS-FG").await.unwrap(), "per account");
+    assert_ne!(s.grant_agencies(&b, "RDS-FG", 3).await.unwrap(), granted, "ids are the account's");
+}
