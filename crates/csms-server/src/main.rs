@@ -384,8 +384,11 @@ async fn main() -> anyhow::Result<()> {
     limits.h2_keep_alive_interval = Duration::from_secs(args.h2_keep_alive);
     limits.write_timeout = Duration::from_secs(args.write_timeout);
     let draining = readiness.clone();
+    // The handlers are installed now, before anything is served: a signal sent as soon as the server
+    // says it listens finds them.
+    let signal = shutdown_signal();
     let shutdown = async move {
-        shutdown_signal().await;
+        signal.await;
         draining.drain();
     };
     let tls = match (&args.tls_cert, &args.tls_key) {
