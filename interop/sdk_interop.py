@@ -27,8 +27,10 @@ from huaweicloudsdkcsms.v1 import (
     BatchImportSecretsRequest, ImportSecretsRequest,
     ShowSecretsConfigRequest, UpdateSecretsConfigRequest, UpdateSecretsConfigRequestBody, CheckSecretsRequest,
     CheckSecretsRequestBody, CreateAgencyRequest, CreateAgencyRequestBody, ShowAgencyRequest,
-    ShowSecretFunctionTemplatesRequest,
+    ShowSecretFunctionTemplatesRequest, CreateGrantsRequest, GrantSecretReqBody, ListGrantsRequest,
+    UpdateGrantRequest, DeleteGrantRequest,
 )
+import datetime
 from huaweicloudsdkcore.sdk_response import SdkResponse
 import huaweicloudsdkcsms.v1.model as sdk_model
 
@@ -318,6 +320,29 @@ template = c.show_secret_function_templates(ShowSecretFunctionTemplatesRequest(
 check("def handler" in template and "pymysql" in template, "a rotation function template")
 expect_error(lambda: c.show_secret_function_templates(ShowSecretFunctionTemplatesRequest(
     secret_type="RDS-FG", secret_sub_type="SingleUser")), 400, "CSMS.0002", "an RDS-FG template without engine")
+
+# Grants: records of who a resource is granted to (camelCase members and int64 times in the SDK's models).
+gsecret = prefix + "-granted"
+c.create_secret(CreateSecretRequest(body=CreateSecretRequestBody(name=gsecret, secret_string=VALUE1)))
+granted = c.create_grants(CreateGrantsRequest(body=GrantSecretReqBody(
+    resource_id=gsecret, type="SECRET", grantee_type="0", grantee_target_id="user_01",
+    validity_time=datetime.date(2030, 12, 31)))).data
+check(granted.resource_id == gsecret and granted.grantee_user == "user_01" and granted.state == 0
+      and isinstance(granted.create_time, int) and granted.validity_time == 1924991999999,
+      "grant a secret until the end of a day")
+listed = c.list_grants(ListGrantsRequest(resource_id=gsecret)).data
+check(listed.id == gsecret and [u.user_id for u in listed.grantee_user] == ["user_01"], "list the grants")
+changed = c.update_grant(UpdateGrantRequest(resource_id=gsecret, body=GrantSecretReqBody(
+    resource_id=gsecret, type="SECRET", grantee_type="2", grantee_target_id="user_01"))).data
+check(changed.validity_time is None, "change the grant")
+expect_error(lambda: c.create_grants(CreateGrantsRequest(body=GrantSecretReqBody(
+    resource_id=gsecret, type="SECRET", grantee_type="0", grantee_target_id="user_01"))), 409, "CSMS.9001",
+    "grant the same grantee twice")
+check(c.delete_grant(DeleteGrantRequest(resource_id=gsecret, grantee_user="user_01")).status_code == 204,
+      "remove the grant")
+expect_error(lambda: c.list_grants(ListGrantsRequest(resource_id=gsecret)), 404, "CSMS.0005",
+             "a resource without grants")
+c.delete_secret(DeleteSecretRequest(secret_name=gsecret))
 
 for name in names[:2]:
     c.delete_secret_event(DeleteSecretEventRequest(event_name=name))

@@ -208,7 +208,22 @@ pub const MALFORMED_EXAMPLES: &[(&str, &str)] = &[
         "ListSecretEvents",
         "its response example lists SECRET_VERSION_NEAR_EXPIRY, which is in none of upstream's event-type enums",
     ),
+    ("CreateGrants", "its response example writes its int64 times as \"2022-11-09 16:37:24\""),
+    ("ListGrants", "its response example writes its int64 times as \"2022-11-09 16:37:24\""),
+    ("UpdateGrant", "its response example writes its int64 times as \"2022-11-09 16:37:24\""),
 ];
+
+/// Upstream request examples that break upstream's own definitions, each with why: not sent, and not
+/// checked against our schemas.
+pub const MALFORMED_REQUEST_EXAMPLES: &[(&str, &str)] = &[(
+    "UpdateGrant",
+    "its request example gives resource_id and grantee_target_id as numbers, against its string schema",
+)];
+
+/// Why upstream's request example of `id` is not held against the service, if it is not.
+pub fn malformed_request_example(id: &str) -> Option<&'static str> {
+    MALFORMED_REQUEST_EXAMPLES.iter().find(|(op, _)| *op == id).map(|(_, why)| *why)
+}
 
 /// Why upstream's response example of `id` is not held against the service, if it is not.
 pub fn malformed_example(id: &str) -> Option<&'static str> {
@@ -274,7 +289,9 @@ pub fn check(upstream: &BTreeMap<String, UpstreamOperation>, ours: &Value) -> BT
                     }
                 }
             }
-            for example in up.request_examples() {
+            for example in
+                up.request_examples().into_iter().filter(|_| malformed_request_example(&up.id).is_none())
+            {
                 if let Some(problem) = invalid(&our_request, &example) {
                     problems.push(format!("upstream's request example is refused by our schema: {problem}"));
                 }
@@ -343,6 +360,9 @@ pub fn report(verdicts: &BTreeMap<String, Verdict>) -> String {
     );
     for (id, why) in MALFORMED_EXAMPLES {
         out.push_str(&format!("  {id}: upstream's response example not checked: {why}\n"));
+    }
+    for (id, why) in MALFORMED_REQUEST_EXAMPLES {
+        out.push_str(&format!("  {id}: upstream's request example not sent: {why}\n"));
     }
     for (id, verdict) in verdicts {
         match (verdict.served, verdict.problems.is_empty()) {

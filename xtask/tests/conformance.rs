@@ -88,7 +88,7 @@ async fn send(service: &CsmsService, method: &str, path: &str, body: Option<&Val
 }
 
 /// A service with what the examples name: the event `pocEvent2`, the secret `secret` with the tag
-/// `DEV` and the stage `DEV` on `v1`.
+/// `DEV`, the stage `DEV` on `v1` and a grant to `user_02`.
 async fn seeded(secret: &str) -> Replay {
     let credentials = StaticCredentials::new().with_token(TOKEN, ProjectScope::All);
     let service = CsmsService::new(Store::memory(), Arc::new(credentials)).with_rotate_common(true);
@@ -107,10 +107,27 @@ async fn seeded(secret: &str) -> Replay {
             secret_id = id.to_owned();
         }
     }
+    let grant =
+        json!({"resource_id": secret, "type": "SECRET", "grantee_type": "0", "grantee_target_id": "user_02"});
+    let (status, reply) = send(&service, "POST", &format!("/v1/{P}/csms/grants"), Some(&grant)).await;
+    assert_eq!(status, 200, "seeding a grant: {reply}");
     let tag = json!({"tag": {"key": "DEV", "value": "DEV1"}});
     let (status, reply) = send(&service, "POST", &format!("/v1/{P}/csms/{secret_id}/tags"), Some(&tag)).await;
     assert_eq!(status, 204, "seeding a tag: {reply}");
     Replay { service, secret_id }
+}
+
+/// The query our documentation's parameter examples make (empty when it gives none).
+fn documented_query(ours: &Value, op: csms_model::Operation) -> String {
+    let parameters = &ours["paths"][op.path()][op.method().to_lowercase()]["parameters"];
+    let pairs: Vec<String> = parameters
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["in"] == "query")
+        .filter_map(|p| Some(format!("{}={}", p["name"].as_str()?, p["example"].as_str()?)))
+        .collect();
+    pairs.join("&")
 }
 
 /// Upstream's path template with its parameters filled in for the seeded service.
@@ -133,7 +150,10 @@ fn upstream_request_examples_are_served() {
     let mut replayed = 0;
     for op in csms_model::Operation::ALL {
         let up = &upstream[op.id()];
-        let examples = up.request_examples();
+        let examples = match conformance::malformed_request_example(op.id()) {
+            Some(_) => Vec::new(),
+            None => up.request_examples(),
+        };
         // An operation upstream gives no request example is called once with our documented example, or
         // without a body if it takes none.
         let ours_example = ours["paths"][op.path()][op.method().to_lowercase()]["requestBody"]["content"]
@@ -146,7 +166,7 @@ fn upstream_request_examples_are_served() {
         };
         // Upstream's URL examples give the query of the operations whose inputs are in it.
         let queries = up.request_example_queries();
-        let queries = if queries.is_empty() { vec![String::new()] } else { queries };
+        let queries = if queries.is_empty() { vec![documented_query(&ours, *op)] } else { queries };
         let calls: Vec<(Option<Value>, String)> =
             bodies.iter().flat_map(|b| queries.iter().map(move |q| (b.clone(), q.clone()))).collect();
         for (example, query) in calls {

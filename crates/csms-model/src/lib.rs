@@ -26,6 +26,7 @@ mod batch;
 mod checker;
 mod enums;
 mod error;
+mod grants;
 pub mod limits;
 pub mod operation;
 #[cfg(feature = "schemars")]
@@ -55,6 +56,9 @@ pub use enums::{
     EventState, EventType, NotificationStatus, SecretState, SecretType, StringEnum, TargetType, TaskStatus,
 };
 pub use error::{ErrorCode, ErrorDetail, ErrorResponse};
+pub use grants::{
+    GrantData, GrantDataResponse, GrantDto, GrantSecretRequestBody, GrantUserInfo, ListGrantsResponse,
+};
 pub use operation::Operation;
 pub use secrets::{
     CreateSecretRequestBody, CreateSecretVersionRequestBody, DeleteSecretForScheduleRequestBody, LATEST,

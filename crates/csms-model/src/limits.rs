@@ -224,3 +224,12 @@ pub const SECRET_SUB_TYPES: &[&str] = &["SingleUser", "MultiUser"];
 pub const TEMPLATE_ENGINES: &[&str] = &["mysql", "postgresql", "sqlserver"];
 /// The checks CheckSecrets makes.
 pub const CHECK_TYPES: &[&str] = &["STRENGTH"];
+
+/// A grant's resource and grantee ids: 1 to 64 characters.
+pub const GRANT_ID_MAX_CHARS: usize = 64;
+/// The kinds of granted resources (matched in any case, stored in upper case).
+pub const GRANT_TYPES: &[&str] = &["SECRET", "GROUP"];
+/// The kinds of grantees: `"0"` a user, `"2"` a group of users.
+pub const GRANTEE_TYPES: &[&str] = &["0", "2"];
+/// Most grantees of one resource.
+pub const MAX_GRANTEES_PER_RESOURCE: usize = 100;

@@ -112,6 +112,14 @@ operations! {
     BatchGetSecretValue => ("POST", "/v1/{project_id}/secrets/batch-get-secret-value"),
     /// Creates several secrets, each on its own.
     BatchImportSecrets => ("POST", "/v1/{project_id}/secrets/batch-import"),
+    /// Grants a resource to a user or a group.
+    CreateGrants => ("POST", "/v1/{project_id}/csms/grants"),
+    /// The grants of a resource (`?resource_id=`).
+    ListGrants => ("GET", "/v1/{project_id}/csms/grants"),
+    /// Changes a grant (`?resource_id=`).
+    UpdateGrant => ("PUT", "/v1/{project_id}/csms/grants"),
+    /// Removes a grant, or every grant of a resource (`?resource_id=&grantee_user=`).
+    DeleteGrant => ("DELETE", "/v1/{project_id}/csms/grants"),
     /// The project's secrets-checker setting.
     ShowSecretsConfig => ("GET", "/v1/{project_id}/secrets/checker/config"),
     /// Changes the project's secrets-checker setting.

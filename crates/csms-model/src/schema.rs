@@ -258,3 +258,20 @@ pub(crate) fn rotated_secret_type(_: &mut SchemaGenerator) -> Schema {
 pub(crate) fn check_type(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": "string", "enum": limits::CHECK_TYPES })
 }
+
+pub(crate) fn grant_resource(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "minLength": 1, "maxLength": limits::GRANT_ID_MAX_CHARS })
+}
+
+pub(crate) fn grant_type(_: &mut SchemaGenerator) -> Schema {
+    // Any case: upstream's own example writes `group`.
+    json_schema!({ "type": "string", "pattern": "^([Ss][Ee][Cc][Rr][Ee][Tt]|[Gg][Rr][Oo][Uu][Pp])$" })
+}
+
+pub(crate) fn grantee_type(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "enum": limits::GRANTEE_TYPES })
+}
+
+pub(crate) fn optional_date(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["string", "null"], "format": "date" })
+}

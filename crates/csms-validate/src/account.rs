@@ -174,3 +174,101 @@ pub fn strength(value: &str) -> StrengthReport {
     };
     StrengthReport { strength: strength.into(), score, length: chars.len() as i64, suggestions }
 }
+
+/// The end of the UTC day `YYYY-MM-DD` (its last millisecond), epoch milliseconds (negative before
+/// 1970); `None` if it is no such date (years 0001 to 9999).
+///
+/// ```
+/// assert_eq!(csms_validate::date_end_ms("1970-01-01"), Some(86_399_999));
+/// assert_eq!(csms_validate::date_end_ms("2024-02-29"), Some(1_709_251_199_999));
+/// assert_eq!(csms_validate::date_end_ms("2023-02-29"), None);
+/// assert_eq!(csms_validate::date_end_ms("2024-2-1"), None);
+/// assert_eq!(csms_validate::date_end_ms("1969-12-31"), Some(-1));
+/// ```
+pub fn date_end_ms(date: &str) -> Option<i64> {
+    let bytes = date.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = date.get(r)?;
+        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+    };
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=9999).contains(&year)
+        || !(1..=12).contains(&month)
+        || day < 1
+        || day > month_days[month as usize - 1]
+    {
+        return None;
+    }
+    // Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days + 1) * 86_400_000 - 1)
+}
+
+fn id_text(value: &Value, path: &str, min: usize, out: &mut Violations) {
+    match value.as_str() {
+        Some(s) if s.chars().count() < min || s.chars().count() > limits::GRANT_ID_MAX_CHARS => {
+            out.length(path, s.chars().count(), min, limits::GRANT_ID_MAX_CHARS)
+        }
+        Some(_) => {}
+        None => out.wrong_type(path, "a string"),
+    }
+}
+
+/// Parses and checks the body of CreateGrants and UpdateGrant: the resource and grantee ids (1 to 64
+/// characters), `type` `SECRET` or `GROUP` in any case, `grantee_type` `"0"` or `"2"`, and
+/// `validity_time` a date `YYYY-MM-DD`.
+pub fn parse_grant_body(bytes: &[u8]) -> Result<csms_model::GrantSecretRequestBody, Rejection> {
+    checked_body(bytes, |object, out| {
+        required(object, "resource_id", out, |v, p, o| id_text(v, p, 1, o), "");
+        required(object, "grantee_target_id", out, |v, p, o| id_text(v, p, 1, o), "");
+        required(
+            object,
+            "type",
+            out,
+            |v, p, o| {
+                let upper = v.as_str().map(str::to_ascii_uppercase);
+                if !upper.is_some_and(|t| limits::GRANT_TYPES.contains(&t.as_str())) {
+                    o.enumeration(p, limits::GRANT_TYPES);
+                }
+            },
+            "",
+        );
+        required(object, "grantee_type", out, |v, p, o| one_of(v, p, limits::GRANTEE_TYPES, o), "");
+        optional(object, "validity_time", out, |v, p, o| {
+            if v.as_str().is_none_or(|d| date_end_ms(d).is_none()) {
+                o.constraint(p, crate::ViolationKind::Pattern, "be a date YYYY-MM-DD");
+            }
+        });
+    })
+}
+
+/// The query of ListGrants, UpdateGrant and DeleteGrant: `resource_id` (required, 1 to 64 characters)
+/// and, for DeleteGrant, `grantee_user` (at most 64; empty: every grantee).
+///
+/// ```
+/// let (resource, grantee) = csms_validate::parse_grant_query(Some("resource_id=s&grantee_user=u"), true).unwrap();
+/// assert_eq!((resource.as_str(), grantee.as_deref()), ("s", Some("u")));
+/// assert!(csms_validate::parse_grant_query(Some("grantee_user=u"), true).is_err());
+/// ```
+pub fn parse_grant_query(query: Option<&str>, grantee: bool) -> Result<(String, Option<String>), Violations> {
+    let mut out = Violations::default();
+    let [resource, grantee_user] = query_params(query, ["resource_id", "grantee_user"], &mut out);
+    let resource = resource.unwrap_or_default();
+    id_text(&Value::String(resource.clone()), "/resource_id", 1, &mut out);
+    let grantee_user = grantee_user.filter(|g| grantee && !g.is_empty());
+    if let Some(g) = &grantee_user {
+        id_text(&Value::String(g.clone()), "/grantee_user", 0, &mut out);
+    }
+    out.into_result((resource, grantee_user))
+}

@@ -13,6 +13,7 @@ pub(super) fn docs(
     project_id: &Value,
     errors: &dyn Fn(&[ErrorCode], bool) -> Vec<ErrorCode>,
 ) -> Vec<Doc> {
+    use ErrorCode::*;
     let project = std::slice::from_ref(project_id);
     let enum_query = |name: &str, required: bool, values: &[&str], description: &str| {
         json!({"name": name, "in": "query", "required": required, "description": description,
@@ -23,7 +24,79 @@ pub(super) fn docs(
     let account = "It acts on the caller's account: the `[[account]]` of the credentials' projects in the \
                    credentials file, else the caller's first project alone (`*` for credentials valid for \
                    every project).";
+    let resource = |required: bool| {
+        json!({"name": "resource_id", "in": "query", "required": required, "description": "The granted resource.",
+               "example": "demo", "schema": {"type": "string", "minLength": 1, "maxLength": limits::GRANT_ID_MAX_CHARS}})
+    };
+    let grant_body = (
+        reference::<GrantSecretRequestBody>(generator),
+        json!({"resource_id": "demo", "type": "SECRET", "grantee_type": "0", "grantee_target_id": "user_02",
+               "validity_time": "2030-12-31"}),
+    );
+    let grant_data = (
+        reference::<GrantDataResponse>(generator),
+        json!({"data": {"uuid": "1c087a48-0d48-4222-9d34-ae43d30b27d2", "resourceId": "demo", "type": "SECRET",
+               "granteeUser": "user_02", "createTime": 1700000000000i64, "updateTime": 1700000000000i64,
+               "validityTime": 1924991999999i64, "state": 0, "signature": ""}}),
+    );
+    let record =
+        "A record only: a grant changes nobody's access to a secret here (upstream states no enforcement).";
+    let mut project_and_resource = project.to_vec();
+    project_and_resource.push(resource(true));
     vec![
+        doc(
+            Operation::CreateGrants,
+            "Grant a resource",
+            &format!(
+                "Grants a secret (by name or id; 404 if the project has none) or a group (`type` in any case) to a user (`grantee_type` `\"0\"`) or a group (`\"2\"`), until the end of `validity_time` (UTC) if given. A grantee granted already is 409; at most {} grantees per resource. {record}",
+                limits::MAX_GRANTEES_PER_RESOURCE
+            ),
+            project,
+            Some(grant_body.clone()),
+            ("200", Some(grant_data.clone())),
+            errors(&[NotFound, AlreadyExists], true),
+        ),
+        doc(
+            Operation::ListGrants,
+            "List a resource's grants",
+            "One object: the resource and its grantees (404 if it has none); times are epoch milliseconds.",
+            &project_and_resource,
+            None,
+            (
+                "200",
+                Some((
+                    reference::<ListGrantsResponse>(generator),
+                    json!({"data": {"id": "demo", "name": "demo", "type": "SECRET", "create_time": 1700000000000i64,
+                           "update_time": 1700000000000i64, "grantee_user": [{"user_id": "user_02", "user_name": "user_02",
+                           "create_time": 1700000000000i64, "validity_time": 1924991999999i64}]}}),
+                )),
+            ),
+            errors(&[NotFound], false),
+        ),
+        doc(
+            Operation::UpdateGrant,
+            "Change a grant",
+            "Changes a grantee's grant (its kinds and expiry); the body's `resource_id` must be the query's. 404 if the grantee is not granted.",
+            &project_and_resource,
+            Some(grant_body),
+            ("200", Some(grant_data)),
+            errors(&[NotFound], true),
+        ),
+        doc(
+            Operation::DeleteGrant,
+            "Remove grants",
+            "Removes the grantee's grant, or every grant of the resource without `grantee_user`. 404 if there was none.",
+            &{
+                let mut p = project_and_resource.clone();
+                p.push(json!({"name": "grantee_user", "in": "query", "required": false,
+                    "description": "The grantee (empty or absent: every grantee).", "example": "user_02",
+                    "schema": {"type": "string", "maxLength": limits::GRANT_ID_MAX_CHARS}}));
+                p
+            },
+            None,
+            ("204", None),
+            errors(&[NotFound], false),
+        ),
         doc(
             Operation::ShowSecretsConfig,
             "Show the secrets checker's setting",

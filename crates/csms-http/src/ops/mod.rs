@@ -26,6 +26,7 @@ pub(crate) mod backup;
 pub(crate) mod batch;
 pub(crate) mod checker;
 pub(crate) mod events;
+pub(crate) mod grants;
 pub(crate) mod password;
 pub(crate) mod records;
 pub(crate) mod secrets;
@@ -345,6 +346,10 @@ pub(crate) async fn dispatch(
         Operation::GenerateRandomPassword => run(state, &mut call, password::generate).await,
         Operation::BatchGetSecretValue => run(state, &mut call, batch::get_values).await,
         Operation::BatchImportSecrets => run(state, &mut call, batch::import).await,
+        Operation::CreateGrants => run(state, &mut call, grants::create).await,
+        Operation::ListGrants => run(state, &mut call, grants::list).await,
+        Operation::UpdateGrant => run(state, &mut call, grants::update).await,
+        Operation::DeleteGrant => run(state, &mut call, grants::delete).await,
         Operation::ShowSecretsConfig => run(state, &mut call, checker::show_config).await,
         Operation::UpdateSecretsConfig => run(state, &mut call, checker::update_config).await,
         Operation::CheckSecrets => run(state, &mut call, checker::check).await,

@@ -110,3 +110,71 @@ async fn function_templates_follow_the_type_the_accounts_and_the_engine() {
         get(bad).await.error(400, "CSMS.0002");
     }
 }
+
+#[tokio::test]
+async fn grants_are_records_per_resource_and_go_with_their_secret() {
+    let h = Harness::new();
+    let secret = ok(&h
+        .call("POST", &format!("/v1/{P}/secrets"), Some(&json!({"name": "db", "secret_string": "x"})))
+        .await);
+    let id = secret["secret"]["id"].as_str().unwrap().to_owned();
+    let grants = format!("/v1/{P}/csms/grants");
+    let body = |resource: &str, user: &str, kind: &str| json!({"resource_id": resource, "type": kind, "grantee_type": "0", "grantee_target_id": user, "validity_time": "2030-12-31"});
+    let made = ok(&h.call("POST", &grants, Some(&body("db", "alice", "secret"))).await)["data"].clone();
+    assert_eq!(
+        (
+            made["resourceId"].as_str(),
+            made["type"].as_str(),
+            made["granteeUser"].as_str(),
+            made["state"].as_i64()
+        ),
+        (Some("db"), Some("SECRET"), Some("alice"), Some(0))
+    );
+    assert_eq!(made["validityTime"], 1_924_991_999_999i64, "the end of the day, UTC");
+    assert_eq!(made["createTime"], START_MS);
+    ok(&h.call("POST", &grants, Some(&body("db", "bob", "SECRET"))).await);
+    h.call("POST", &grants, Some(&body("db", "alice", "SECRET"))).await.error(409, "CSMS.9001");
+    h.call("POST", &grants, Some(&body("nope", "alice", "SECRET"))).await.error(404, "CSMS.0005");
+    // By the secret's id too; a group needs no secret.
+    ok(&h.call("POST", &grants, Some(&body(&id, "carol", "SECRET"))).await);
+    ok(&h.call("POST", &grants, Some(&body("team-7", "dave", "group"))).await);
+
+    let listed = ok(&h.call("GET", &format!("{grants}?resource_id=db"), None).await)["data"].clone();
+    let users: Vec<&str> =
+        listed["grantee_user"].as_array().unwrap().iter().map(|u| u["user_id"].as_str().unwrap()).collect();
+    assert_eq!(users, ["alice", "bob"]);
+    assert_eq!((listed["id"].as_str(), listed["name"].as_str()), (Some("db"), Some("db")));
+
+    let change =
+        json!({"resource_id": "db", "type": "SECRET", "grantee_type": "2", "grantee_target_id": "bob"});
+    let changed =
+        ok(&h.call("PUT", &format!("{grants}?resource_id=db"), Some(&change)).await)["data"].clone();
+    assert!(changed.get("validityTime").is_none(), "no expiry now: {changed}");
+    h.call("PUT", &format!("{grants}?resource_id=other"), Some(&change)).await.error(400, "CSMS.0002");
+    let stranger =
+        json!({"resource_id": "db", "type": "SECRET", "grantee_type": "0", "grantee_target_id": "eve"});
+    h.call("PUT", &format!("{grants}?resource_id=db"), Some(&stranger)).await.error(404, "CSMS.0005");
+
+    let deleted = h.call("DELETE", &format!("{grants}?resource_id=db&grantee_user=alice"), None).await;
+    assert_eq!(deleted.status, 204);
+    h.call("DELETE", &format!("{grants}?resource_id=db&grantee_user=alice"), None)
+        .await
+        .error(404, "CSMS.0005");
+    for bad in [
+        json!({"resource_id": "db", "type": "FILE", "grantee_type": "0", "grantee_target_id": "x"}),
+        json!({"resource_id": "db", "type": "SECRET", "grantee_type": "1", "grantee_target_id": "x"}),
+        json!({"resource_id": "db", "type": "SECRET", "grantee_type": "0", "grantee_target_id": "x", "validity_time": "2030-02-30"}),
+        json!({"resource_id": "", "type": "SECRET", "grantee_type": "0", "grantee_target_id": "x"}),
+    ] {
+        h.call("POST", &grants, Some(&bad)).await.error(400, "CSMS.0002");
+    }
+    h.call("GET", &grants, None).await.error(400, "CSMS.0002");
+
+    // Deleting the secret takes its grants, by name and by id; a group's stay.
+    assert_eq!(h.call("DELETE", &format!("/v1/{P}/secrets/db"), None).await.status, 204);
+    h.call("GET", &format!("{grants}?resource_id=db"), None).await.error(404, "CSMS.0005");
+    h.call("GET", &format!("{grants}?resource_id={id}"), None).await.error(404, "CSMS.0005");
+    ok(&h.call("GET", &format!("{grants}?resource_id=team-7"), None).await);
+    assert_eq!(h.call("DELETE", &format!("{grants}?resource_id=team-7"), None).await.status, 204);
+    h.call("GET", &format!("{grants}?resource_id=team-7"), None).await.error(404, "CSMS.0005");
+}

@@ -4,6 +4,7 @@
 
 mod backup;
 mod events;
+mod grants;
 mod outbox;
 mod records;
 mod scan;
@@ -14,6 +15,7 @@ mod tags;
 mod tasks;
 
 pub use events::apply_update;
+pub use grants::NewGrant;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) use secrets::check_key;
 pub use tags::{TagAction, TagQuery};

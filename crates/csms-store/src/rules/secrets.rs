@@ -318,6 +318,10 @@ async fn delete_secret(cx: &mut Cx<'_>, project: &str, name: &str, origin: &Orig
     // Fired before the row goes: the notification is written in the same transaction as the delete.
     fire(cx, origin, project, &secret, EventType::SecretDeleted, None).await?;
     cx.tx.remove_secret(project, name).await?;
+    // Its grants go with it, whether they name it by name or by id.
+    for resource in [&secret.name, &secret.id] {
+        cx.tx.remove_setting(project, &super::grants::grant_key(resource)).await?;
+    }
     Ok(secret)
 }
 

@@ -323,3 +323,32 @@ pub(crate) async fn settings_are_kept_per_project_and_per_account(s: Store) {
     assert!(!s.agencies_granted(&b, "RDS-FG").await.unwrap(), "per account");
     assert_ne!(s.grant_agencies(&b, "RDS-FG", 3).await.unwrap(), granted, "ids are the account's");
 }
+
+pub(crate) async fn grants_are_kept_per_resource(s: Store) {
+    let p = project();
+    let made = s.create_secret(&p, secret("db", 1, &[]), text("x"), 100, o(1)).await.unwrap();
+    let grant = |resource: &str, user: &str, until: Option<i64>| NewGrant {
+        resource_id: resource.into(),
+        kind: "SECRET".into(),
+        grantee_type: "0".into(),
+        grantee: user.into(),
+        validity_time: until,
+    };
+    assert!(matches!(s.create_grant(&p, grant("nope", "a", None), 5).await, Err(StoreError::NotFound)));
+    let a = s.create_grant(&p, grant("db", "a", Some(10)), 5).await.unwrap();
+    assert_eq!((a.state, a.create_time, a.validity_time), (0, 5, Some(10)));
+    assert!(matches!(s.create_grant(&p, grant("db", "a", None), 6).await, Err(StoreError::AlreadyExists)));
+    s.create_grant(&p, grant(&made.id, "b", None), 6).await.unwrap();
+    let listed = s.grants(&p, "db", [("a".to_owned(), "Alice".to_owned())].into()).await.unwrap();
+    assert_eq!((listed.name.as_deref(), listed.grantee_user.len()), (Some("db"), 1));
+    assert_eq!(listed.grantee_user[0].user_name, "Alice");
+    // Past its validity, a grant's state is 1 (expired).
+    assert_eq!(s.update_grant(&p, grant("db", "a", Some(10)), 20).await.unwrap().state, 1);
+    assert!(matches!(s.update_grant(&p, grant("db", "z", None), 20).await, Err(StoreError::NotFound)));
+    assert!(matches!(s.delete_grants(&p, "db", Some("z")).await, Err(StoreError::NotFound)));
+    s.delete_grants(&p, "db", Some("a")).await.unwrap();
+    assert!(matches!(s.grants(&p, "db", Default::default()).await, Err(StoreError::NotFound)), "none left");
+    // The secret's grants by id go with it.
+    s.delete_secret(&p, "db", o(30)).await.unwrap();
+    assert!(matches!(s.grants(&p, &made.id, Default::default()).await, Err(StoreError::NotFound)));
+}
