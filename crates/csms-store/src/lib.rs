@@ -81,7 +81,9 @@ pub use error::{StoreError, StoreResult};
 pub use memory::MemoryBackend;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresBackend;
-pub use rules::{MANUAL_ROTATION, NewGrant, SCHEDULED_ROTATION, TagAction, TagQuery, apply_update};
+pub use rules::{
+    MANUAL_ROTATION, NewGrant, PasswordRecord, SCHEDULED_ROTATION, TagAction, TagQuery, apply_update,
+};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{DEFAULT_WAL_LIMIT, SqliteBackend, SqliteOptions};
 pub use store::Store;

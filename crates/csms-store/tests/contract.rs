@@ -801,7 +801,7 @@ macro_rules! contract_suite {
                 stages_mark_one_version_each, tags_are_addressed_by_id_and_go_with_the_secret,
                 backups_restore_a_deleted_secret_whole, current_values_are_read_together,
                 scheduled_rotation_runs_once_per_due_time, settings_are_kept_per_project_and_per_account,
-                grants_are_kept_per_resource);
+                grants_are_kept_per_resource, passwords_change_only_from_the_record_read);
         }
     };
     (@tests $($test:ident),+) => {$(

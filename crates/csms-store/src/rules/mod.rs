@@ -18,6 +18,7 @@ pub use events::apply_update;
 pub use grants::NewGrant;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) use secrets::check_key;
+pub use settings::PasswordRecord;
 pub use tags::{TagAction, TagQuery};
 pub use tasks::{MANUAL_ROTATION, SCHEDULED_ROTATION};
 

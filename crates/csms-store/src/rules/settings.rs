@@ -99,3 +99,78 @@ impl Store {
         Ok(agencies)
     }
 }
+
+/// The key of a user's password record in its account's settings.
+fn password_key(user: &str) -> String {
+    format!("password:{user}")
+}
+
+/// A user's password, as kept: its hash (the caller's format) and when it was set.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PasswordRecord {
+    /// The hash and what recomputes it (salt, parameters), opaque to the store.
+    pub hash: String,
+    /// When it was set, epoch milliseconds.
+    pub changed_at: i64,
+}
+
+impl Store {
+    /// When each user of `account` last changed its password.
+    pub async fn password_changes(
+        &self,
+        account: &str,
+    ) -> StoreResult<std::collections::HashMap<String, i64>> {
+        let scope = account_scope(account);
+        self.read(move |cx| {
+            Box::pin(async move {
+                let docs = cx.tx.settings(&scope, "password:").await?;
+                docs.into_iter()
+                    .map(|(key, doc)| {
+                        let record: PasswordRecord = serde_json::from_str(&doc)?;
+                        Ok((key.trim_start_matches("password:").to_owned(), record.changed_at))
+                    })
+                    .collect()
+            })
+        })
+        .await
+    }
+
+    /// The password record of `user` in `account`, if one was ever set.
+    pub async fn password(&self, account: &str, user: &str) -> StoreResult<Option<PasswordRecord>> {
+        let (scope, key) = (account_scope(account), password_key(user));
+        self.read(move |cx| {
+            Box::pin(async move {
+                let doc = cx.tx.setting(&scope, &key).await?;
+                Ok(doc.map(|d| serde_json::from_str(&d)).transpose()?)
+            })
+        })
+        .await
+    }
+
+    /// Replaces the password of `user` in `account` with `new` if the hash kept now is still `seen`
+    /// (`None`: no record yet), in one transaction: of two changes made from the same record, one
+    /// passes. [`StoreError::PreconditionFailed`] when the record has changed since it was read.
+    ///
+    /// The caller checks the old password against the record it read, outside the transaction: a
+    /// deliberately slow hash must not hold the writer.
+    pub async fn change_password(
+        &self,
+        account: &str,
+        user: &str,
+        seen: Option<String>,
+        new: PasswordRecord,
+    ) -> StoreResult<()> {
+        let (scope, key) = (account_scope(account), password_key(user));
+        self.write(move |cx| {
+            Box::pin(async move {
+                let doc = cx.tx.setting(&scope, &key).await?;
+                let current: Option<PasswordRecord> = doc.map(|d| serde_json::from_str(&d)).transpose()?;
+                if current.map(|r| r.hash) != seen {
+                    return Err(crate::StoreError::PreconditionFailed);
+                }
+                cx.tx.put_setting(&scope, &key, &serde_json::to_string(&new)?).await
+            })
+        })
+        .await
+    }
+}

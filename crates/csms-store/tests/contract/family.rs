@@ -352,3 +352,33 @@ pub(crate) async fn grants_are_kept_per_resource(s: Store) {
     s.delete_secret(&p, "db", o(30)).await.unwrap();
     assert!(matches!(s.grants(&p, &made.id, Default::default()).await, Err(StoreError::NotFound)));
 }
+
+pub(crate) async fn passwords_change_only_from_the_record_read(s: Store) {
+    let a = format!("acct-{}", project());
+    let record = |hash: &str, at: i64| PasswordRecord { hash: hash.into(), changed_at: at };
+    assert_eq!(s.password(&a, "u1").await.unwrap(), None);
+    assert!(s.password_changes(&a).await.unwrap().is_empty());
+    assert!(matches!(
+        s.change_password(&a, "u1", Some("h0".into()), record("h1", 5)).await,
+        Err(StoreError::PreconditionFailed)
+    ));
+    assert_eq!(s.password(&a, "u1").await.unwrap(), None, "a refused change writes nothing");
+
+    s.change_password(&a, "u1", None, record("h1", 5)).await.unwrap();
+    assert_eq!(s.password(&a, "u1").await.unwrap(), Some(record("h1", 5)));
+    // Two changes made from the same record: the second finds it changed.
+    s.change_password(&a, "u1", Some("h1".into()), record("h2", 7)).await.unwrap();
+    assert!(matches!(
+        s.change_password(&a, "u1", Some("h1".into()), record("h3", 8)).await,
+        Err(StoreError::PreconditionFailed)
+    ));
+    assert!(matches!(
+        s.change_password(&a, "u1", None, record("h3", 8)).await,
+        Err(StoreError::PreconditionFailed)
+    ));
+    s.change_password(&a, "u2", None, record("g1", 9)).await.unwrap();
+    let changes = s.password_changes(&a).await.unwrap();
+    assert_eq!(changes.len(), 2);
+    assert_eq!((changes["u1"], changes["u2"]), (7, 9));
+    assert!(s.password_changes(&format!("other-{a}")).await.unwrap().is_empty(), "per account");
+}
