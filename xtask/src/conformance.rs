@@ -209,6 +209,14 @@ pub const MALFORMED_EXAMPLES: &[(&str, &str)] = &[
         "its response example lists SECRET_VERSION_NEAR_EXPIRY, which is in none of upstream's event-type enums",
     ),
     ("CreateGrants", "its response example writes its int64 times as \"2022-11-09 16:37:24\""),
+    (
+        "ListUsers",
+        "its response example gives booleans, an integer and an object for members its schema types as strings",
+    ),
+    (
+        "ShowUserDetail",
+        "its response example gives a boolean for `locked` and integers for `relation_type`, typed as strings",
+    ),
     ("ListGrants", "its response example writes its int64 times as \"2022-11-09 16:37:24\""),
     ("UpdateGrant", "its response example writes its int64 times as \"2022-11-09 16:37:24\""),
 ];

@@ -90,8 +90,22 @@ async fn send(service: &CsmsService, method: &str, path: &str, body: Option<&Val
 /// A service with what the examples name: the event `pocEvent2`, the secret `secret` with the tag
 /// `DEV`, the stage `DEV` on `v1` and a grant to `user_02`.
 async fn seeded(secret: &str) -> Replay {
-    let credentials = StaticCredentials::new().with_token(TOKEN, ProjectScope::All);
-    let service = CsmsService::new(Store::memory(), Arc::new(credentials)).with_rotate_common(true);
+    // The token is the directory's user `u1`, whose first password is upstream's example's old one.
+    let credentials = StaticCredentials::new().with_user_token(TOKEN, ProjectScope::All, Some("u1".into()));
+    let user = csms_http::DirectoryUser {
+        user_id: "u1".into(),
+        user_name: "alice".into(),
+        name: "Alice".into(),
+        account: "*".into(),
+        org_id: String::new(),
+        mobile: String::new(),
+        email: String::new(),
+        initial_password: Some("234567".into()),
+        created_at: 1_700_000_000_000,
+    };
+    let service = CsmsService::new(Store::memory(), Arc::new(credentials))
+        .with_rotate_common(true)
+        .with_directory(csms_http::Directory::default().with_user(user));
     let event = json!({"name": "pocEvent2", "event_types": ["SECRET_ROTATED"], "state": "ENABLED",
         "notification": {"target_type": "SMN", "target_id": format!("urn:smn:cn-north-4:{P}:topic"), "target_name": "topic"}});
     let steps = [
@@ -140,6 +154,7 @@ fn fill(template: &str, secret: &str, secret_id: &str) -> String {
         .replace("{stage_name}", "DEV")
         .replace("{secret_id}", secret_id)
         .replace("{key}", "DEV")
+        .replace("{user_id}", "u1")
 }
 
 #[test]

@@ -324,10 +324,10 @@ async fn authenticate(
             ApiError::new(ErrorCode::Forbidden, ErrorCode::Forbidden.default_message()).into_response()
         );
     }
+    // The caller, for the operations that act on its account (the account-level ones, and ListGrants'
+    // user names).
     let mut parts = parts;
-    if account_level {
-        parts.extensions.insert(principal);
-    }
+    parts.extensions.insert(principal);
     Ok(Request::from_parts(parts, body))
 }
 

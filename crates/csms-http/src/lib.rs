@@ -44,6 +44,7 @@
 
 pub mod auth;
 mod body;
+mod directory;
 mod envelope_io;
 mod error;
 mod etag;
@@ -56,5 +57,6 @@ mod service;
 mod write_timeout;
 
 pub use body::{BoxError, ResponseBody};
+pub use directory::{Directory, DirectoryUser};
 pub use serve::{HttpService, Limits, TlsConfig, serve, serve_tls, serve_with_limits};
 pub use service::{CsmsService, DEFAULT_BODY_TIMEOUT, REQUEST_ID};

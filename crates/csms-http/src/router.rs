@@ -35,6 +35,8 @@ pub(crate) struct RouteMatch {
     pub(crate) secret_id: Option<String>,
     /// `{key}`, decoded, for DeleteSecretTag.
     pub(crate) tag_key: Option<String>,
+    /// `{user_id}`, decoded, for ShowUserDetail.
+    pub(crate) user_id: Option<String>,
 }
 
 /// Method and path to [`Target`], built from the one route table: a path table per method, so that a
@@ -92,6 +94,7 @@ impl Router {
             stage_name: param("stage_name"),
             secret_id: param("secret_id"),
             tag_key: param("key"),
+            user_id: param("user_id"),
         })
     }
 }

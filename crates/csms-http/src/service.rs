@@ -54,6 +54,7 @@ struct Config {
     rotate_common: bool,
     accounts: Accounts,
     metrics: bool,
+    directory: crate::Directory,
 }
 
 /// How long a request body may take to arrive, unless configured otherwise.
@@ -73,6 +74,7 @@ impl CsmsService {
             accounts: Accounts::default(),
             body_timeout: DEFAULT_BODY_TIMEOUT,
             metrics: false,
+            directory: crate::Directory::default(),
         })
     }
 
@@ -106,6 +108,11 @@ impl CsmsService {
         Self::build(Config { metrics: on, ..(*self.config).clone() })
     }
 
+    /// Sets the user directory of ListUsers, ShowUserDetail and UpdateUserPassword (default: none).
+    pub fn with_directory(self, directory: crate::Directory) -> Self {
+        Self::build(Config { directory, ..(*self.config).clone() })
+    }
+
     /// Sets the clock the service reads (default: the system clock), for tests that move time.
     pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
         Self::build(Config { clock, ..(*self.config).clone() })
@@ -133,6 +140,7 @@ impl CsmsService {
             secret_quota: config.secret_quota,
             rotate_common: config.rotate_common,
             accounts: config.accounts.clone(),
+            directory: config.directory.clone(),
         });
         let router = Arc::new(Router::new());
         let auth = Arc::clone(&config.auth);

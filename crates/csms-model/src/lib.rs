@@ -36,6 +36,7 @@ mod stages;
 mod tags;
 mod tasks;
 mod types;
+mod users;
 #[cfg(feature = "validator")]
 pub mod validation;
 
@@ -78,4 +79,8 @@ pub use tasks::{
 pub use types::{
     CreateSecretEventRequestBody, Event, ListNotificationRecordsResponse, ListSecretEventsResponse,
     Notification, PageInfo, Record, SecretEventResponse, UpdateSecretEventRequestBody,
+};
+pub use users::{
+    ListUsersResponse, UpdateUserPasswordRequestBody, UpdateUserPasswordResponse, UserDetail, UserExtension,
+    UserOrgRelation, UserSummary,
 };

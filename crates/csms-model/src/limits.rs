@@ -233,3 +233,10 @@ pub const GRANT_TYPES: &[&str] = &["SECRET", "GROUP"];
 pub const GRANTEE_TYPES: &[&str] = &["0", "2"];
 /// Most grantees of one resource.
 pub const MAX_GRANTEES_PER_RESOURCE: usize = 100;
+
+/// ListUsers' page size.
+pub const USERS_LIMIT: std::ops::RangeInclusive<i64> = 10..=100;
+/// The longest `user_info` of ListUsers.
+pub const USER_INFO_MAX_CHARS: usize = 64;
+/// A new user password's length, in characters.
+pub const USER_PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 8..=128;

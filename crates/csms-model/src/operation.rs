@@ -132,6 +132,12 @@ operations! {
     ShowAgency => ("GET", "/v1/csms/agencies"),
     /// The rotation function template of a secret type.
     ShowSecretFunctionTemplates => ("GET", "/v1/csms/function-templates"),
+    /// The users of the caller's account.
+    ListUsers => ("GET", "/v1/csms/users"),
+    /// One user of the caller's account.
+    ShowUserDetail => ("GET", "/v1/csms/users/{user_id}"),
+    /// Changes the caller's own password.
+    UpdateUserPassword => ("POST", "/v1/csms/users/change-password"),
 }
 
 #[cfg(test)]

@@ -275,3 +275,15 @@ pub(crate) fn grantee_type(_: &mut SchemaGenerator) -> Schema {
 pub(crate) fn optional_date(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": ["string", "null"], "format": "date" })
 }
+
+pub(crate) fn user_password(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "minLength": limits::USER_PASSWORD_CHARS.start(),
+        "maxLength": limits::USER_PASSWORD_CHARS.end(),
+    })
+}
+
+pub(crate) fn old_password(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "maxLength": limits::USER_PASSWORD_CHARS.end() })
+}

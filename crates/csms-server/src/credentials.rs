@@ -20,6 +20,36 @@ pub(crate) struct CredentialsFile {
     /// Accounts grouping projects: an event may notify the SMN topics of the projects of its account.
     #[serde(default, rename = "account", skip_serializing_if = "Vec::is_empty")]
     pub(crate) accounts: Vec<AccountEntry>,
+    /// The user directory (ListUsers, ShowUserDetail, UpdateUserPassword).
+    #[serde(default, rename = "user", skip_serializing_if = "Vec::is_empty")]
+    pub(crate) users: Vec<UserEntry>,
+    /// When the file was last written, epoch milliseconds: the directory's users' creation time.
+    #[serde(skip)]
+    pub(crate) written_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UserEntry {
+    pub(crate) user_id: String,
+    pub(crate) user_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(crate) name: String,
+    /// The account the user belongs to: an `[[account]]` name, `project:<id>` for a project of no
+    /// account, or `*` (the account of credentials valid for every project). Absent: the account of the
+    /// credentials that name the user, or `*` when none does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) account: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(crate) org_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(crate) mobile: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(crate) email: String,
+    /// The first password, until UpdateUserPassword changes it (absent: the first change takes an empty
+    /// old_password).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) password: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +66,9 @@ pub(crate) struct TokenEntry {
     pub(crate) token: String,
     /// `["*"]` for every project, else project ids.
     pub(crate) projects: Vec<String>,
+    /// The `[[user]]` these credentials are, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) user: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +77,9 @@ pub(crate) struct AccessKeyEntry {
     pub(crate) ak: String,
     pub(crate) sk: String,
     pub(crate) projects: Vec<String>,
+    /// The `[[user]]` these credentials are, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) user: Option<String>,
 }
 
 /// Shortest token accepted from a file: anything shorter is guessable.
@@ -51,7 +87,7 @@ const MIN_TOKEN_LEN: usize = 16;
 
 impl CredentialsFile {
     pub(crate) fn parse(text: &str) -> anyhow::Result<Self> {
-        let file: CredentialsFile = toml::from_str(text)?;
+        let mut file: CredentialsFile = toml::from_str(text)?;
         if file.tokens.is_empty() && file.access_keys.is_empty() {
             bail!("no [[token]] or [[access_key]] entries: nobody could call the service");
         }
@@ -88,6 +124,39 @@ impl CredentialsFile {
                 }
             }
         }
+        let mut ids = std::collections::HashSet::new();
+        for user in &file.users {
+            if user.user_id.is_empty() || user.user_name.is_empty() {
+                bail!("a [[user]] needs a user_id and a user_name");
+            }
+            if !ids.insert(user.user_id.as_str()) {
+                bail!("two [[user]] entries have the user_id {}", user.user_id);
+            }
+        }
+        // Each credential naming a user acts for that user's account (ListUsers, UpdateUserPassword).
+        let accounts = file.to_accounts();
+        let tokens = file.tokens.iter().map(|t| (&t.user, &t.projects, "a token".to_owned()));
+        let keys = file.access_keys.iter().map(|k| (&k.user, &k.projects, format!("access key {}", k.ak)));
+        let named: Vec<(String, String, String)> = tokens
+            .chain(keys)
+            .filter_map(|(user, projects, what)| {
+                let account = ProjectScope::from_list(projects).account(&accounts);
+                user.clone().map(|user| (user, account, what))
+            })
+            .collect();
+        for (user, account, what) in &named {
+            let Some(entry) = file.users.iter_mut().find(|u| &u.user_id == user) else {
+                bail!("credentials name the user {user}, which no [[user]] declares");
+            };
+            match &entry.account {
+                None => entry.account = Some(account.clone()),
+                Some(declared) if declared != account => bail!(
+                    "{what} names the user {user} of account {declared} but acts for account {account} \
+                     (its projects decide its account)"
+                ),
+                Some(_) => {}
+            }
+        }
         Ok(file)
     }
 
@@ -98,18 +167,42 @@ impl CredentialsFile {
 
     pub(crate) fn load(path: &Path) -> anyhow::Result<Self> {
         let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        Self::parse(&text).with_context(|| format!("in credentials file {}", path.display()))
+        let mut file =
+            Self::parse(&text).with_context(|| format!("in credentials file {}", path.display()))?;
+        let written = fs::metadata(path).and_then(|m| m.modified()).ok();
+        let since_epoch = written.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        file.written_at = since_epoch.map_or(0, |d| d.as_millis() as i64);
+        Ok(file)
     }
 
     pub(crate) fn to_static(&self) -> StaticCredentials {
         let mut credentials = StaticCredentials::new();
         for t in &self.tokens {
-            credentials = credentials.with_token(&t.token, ProjectScope::from_list(&t.projects));
+            let scope = ProjectScope::from_list(&t.projects);
+            credentials = credentials.with_user_token(&t.token, scope, t.user.clone());
         }
         for k in &self.access_keys {
-            credentials = credentials.with_access_key(&k.ak, &k.sk, ProjectScope::from_list(&k.projects));
+            let scope = ProjectScope::from_list(&k.projects);
+            credentials = credentials.with_user_access_key(&k.ak, &k.sk, scope, k.user.clone());
         }
         credentials
+    }
+
+    /// The user directory of the file.
+    pub(crate) fn to_directory(&self) -> csms_http::Directory {
+        self.users.iter().fold(csms_http::Directory::default(), |directory, u| {
+            directory.with_user(csms_http::DirectoryUser {
+                user_id: u.user_id.clone(),
+                user_name: u.user_name.clone(),
+                name: if u.name.is_empty() { u.user_name.clone() } else { u.name.clone() },
+                account: u.account.clone().unwrap_or_else(|| "*".to_owned()),
+                org_id: u.org_id.clone(),
+                mobile: u.mobile.clone(),
+                email: u.email.clone(),
+                initial_password: u.password.clone(),
+                created_at: self.written_at,
+            })
+        })
     }
 }
 
@@ -126,14 +219,31 @@ pub(crate) fn development(data_dir: &Path) -> anyhow::Result<(PathBuf, Credentia
         return Ok((path.clone(), CredentialsFile::load(&path)?));
     }
     let all = vec!["*".to_owned()];
+    let developer = "developer".to_owned();
     let file = CredentialsFile {
-        tokens: vec![TokenEntry { token: random_hex(32)?, projects: all.clone() }],
+        tokens: vec![TokenEntry {
+            token: random_hex(32)?,
+            projects: all.clone(),
+            user: Some(developer.clone()),
+        }],
         access_keys: vec![AccessKeyEntry {
             ak: format!("DEV{}", random_hex(9)?.to_uppercase()),
             sk: random_hex(20)?,
             projects: all,
+            user: Some(developer.clone()),
         }],
         accounts: Vec::new(),
+        users: vec![UserEntry {
+            user_id: developer.clone(),
+            user_name: developer,
+            name: "Developer".into(),
+            account: None,
+            org_id: String::new(),
+            mobile: String::new(),
+            email: String::new(),
+            password: None,
+        }],
+        written_at: 0,
     };
     let text = format!(
         "# Development credentials made by csms-server on first start; valid for every project.\n\
@@ -147,7 +257,8 @@ pub(crate) fn development(data_dir: &Path) -> anyhow::Result<(PathBuf, Credentia
     let mut out = options.open(&path).with_context(|| format!("creating {}", path.display()))?;
     out.write_all(text.as_bytes())?;
     out.sync_all()?;
-    Ok((path, file))
+    drop(out);
+    Ok((path.clone(), CredentialsFile::load(&path)?))
 }
 
 #[cfg(test)]
@@ -192,6 +303,41 @@ mod tests {
         let twice = "[[token]]\ntoken = \"long-enough-token-1\"\nprojects = [\"*\"]\n\
                      [[account]]\nname = \"a\"\nprojects = [\"p\"]\n[[account]]\nname = \"b\"\nprojects = [\"p\"]";
         assert!(CredentialsFile::parse(twice).unwrap_err().to_string().contains("two accounts"));
+    }
+
+    #[test]
+    fn users_are_declared_once_and_named_by_credentials() {
+        let file = CredentialsFile::parse(
+            r#"
+            [[token]]
+            token = "a-long-random-string"
+            projects = ["p1"]
+            user = "u1"
+
+            [[user]]
+            user_id = "u1"
+            user_name = "alice"
+            account = "project:p1"
+            password = "first-password"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(file.users[0].account.as_deref(), Some("project:p1"));
+        let inferred = "[[account]]\nname = \"acme\"\nprojects = [\"p2\", \"p1\"]\n\
+                        [[access_key]]\nak = \"AK1\"\nsk = \"a-long-secret-key\"\nprojects = [\"p1\"]\nuser = \"u\"\n\
+                        [[user]]\nuser_id = \"u\"\nuser_name = \"a\"\n[[user]]\nuser_id = \"v\"\nuser_name = \"b\"";
+        let file = CredentialsFile::parse(inferred).unwrap();
+        let accounts: Vec<_> = file.users.iter().map(|u| u.account.as_deref()).collect();
+        assert_eq!(accounts, [Some("acme"), None], "the account of the credentials naming the user");
+        let elsewhere = "[[token]]\ntoken = \"long-enough-token-1\"\nprojects = [\"p1\"]\nuser = \"u\"\n\
+                         [[user]]\nuser_id = \"u\"\nuser_name = \"a\"\naccount = \"*\"";
+        let refused = CredentialsFile::parse(elsewhere).unwrap_err().to_string();
+        assert!(refused.contains("acts for account project:p1"), "{refused}");
+        let undeclared = "[[token]]\ntoken = \"long-enough-token-1\"\nprojects = [\"*\"]\nuser = \"nobody\"";
+        assert!(CredentialsFile::parse(undeclared).unwrap_err().to_string().contains("no [[user]] declares"));
+        let twice = "[[token]]\ntoken = \"long-enough-token-1\"\nprojects = [\"*\"]\n\
+                     [[user]]\nuser_id = \"u\"\nuser_name = \"a\"\n[[user]]\nuser_id = \"u\"\nuser_name = \"b\"";
+        assert!(CredentialsFile::parse(twice).unwrap_err().to_string().contains("two [[user]]"));
     }
 
     #[test]

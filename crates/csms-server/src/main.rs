@@ -372,6 +372,7 @@ async fn main() -> anyhow::Result<()> {
         .with_metrics(args.admin_listen.is_some())
         .with_rotate_common(notifier.rotates(&SecretType::Common))
         .with_accounts(accounts)
+        .with_directory(credentials.to_directory())
         .with_event_quota(args.event_quota)
         .with_secret_quota(args.secret_quota)
         .with_body_timeout(Duration::from_secs(args.body_timeout));

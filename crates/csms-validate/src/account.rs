@@ -272,3 +272,101 @@ pub fn parse_grant_query(query: Option<&str>, grantee: bool) -> Result<(String, 
     }
     out.into_result((resource, grantee_user))
 }
+
+/// What ListUsers asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsersQuery {
+    /// The page number, from 0 (`offset` is a page number upstream).
+    pub page: u64,
+    /// Users per page, 10 to 100.
+    pub limit: u64,
+    /// Only the users of this organisation.
+    pub org_id: Option<String>,
+    /// Only the users whose name or login holds this.
+    pub user_info: Option<String>,
+}
+
+/// Parses ListUsers' query: `offset` (a page number, from 0) and `limit` (10 to 100) required,
+/// `org_id` and `user_info` (at most 64 characters) optional.
+///
+/// ```
+/// let q = csms_validate::parse_users_query(Some("org_id=&offset=0&limit=10")).unwrap();
+/// assert_eq!((q.page, q.limit, q.org_id), (0, 10, None));
+/// assert!(csms_validate::parse_users_query(Some("offset=0&limit=5")).is_err());
+/// ```
+pub fn parse_users_query(query: Option<&str>) -> Result<UsersQuery, Violations> {
+    let mut out = Violations::default();
+    let [offset, limit, org_id, user_info] =
+        query_params(query, ["offset", "limit", "org_id", "user_info"], &mut out);
+    let number = |value: Option<String>, path: &str, range: (i64, i64), out: &mut Violations| -> u64 {
+        match value.as_deref().map(|v| (v, v.parse::<i64>())) {
+            None => {
+                out.missing(path);
+                0
+            }
+            Some((v, Ok(n))) if v.bytes().all(|b| b.is_ascii_digit()) && n >= range.0 && n <= range.1 => {
+                n as u64
+            }
+            Some(_) => {
+                out.integer_range(path, range.0, range.1);
+                0
+            }
+        }
+    };
+    let page = number(offset, "/offset", (0, i64::from(u32::MAX)), &mut out);
+    let limit = number(limit, "/limit", (*limits::USERS_LIMIT.start(), *limits::USERS_LIMIT.end()), &mut out);
+    let user_info = user_info.filter(|u| !u.is_empty());
+    if let Some(info) = &user_info {
+        let len = info.chars().count();
+        if len > limits::USER_INFO_MAX_CHARS {
+            out.length("/user_info", len, 0, limits::USER_INFO_MAX_CHARS);
+        }
+    }
+    out.into_result(UsersQuery { page, limit, org_id: org_id.filter(|o| !o.is_empty()), user_info })
+}
+
+/// Checks a `{user_id}` path parameter: 1 to 64 characters; reported at `/user_id`.
+pub fn user_id(id: &str) -> Result<(), Violations> {
+    let mut out = Violations::default();
+    let len = id.chars().count();
+    if len == 0 || len > limits::GRANT_ID_MAX_CHARS {
+        out.length("/user_id", len, 1, limits::GRANT_ID_MAX_CHARS);
+    }
+    out.into_result(())
+}
+
+/// Parses and checks UpdateUserPassword's body: `password` 8 to 128 characters, `old_password` at most
+/// 128 (both required). Neither is ever echoed in a violation.
+pub fn parse_user_password_body(
+    bytes: &[u8],
+) -> Result<csms_model::UpdateUserPasswordRequestBody, Rejection> {
+    checked_body(bytes, |object, out| {
+        let range = &limits::USER_PASSWORD_CHARS;
+        required(
+            object,
+            "password",
+            out,
+            |v, p, o| match v.as_str() {
+                Some(s) if !range.contains(&s.chars().count()) => {
+                    o.length(p, s.chars().count(), *range.start(), *range.end())
+                }
+                Some(_) => {}
+                None => o.wrong_type(p, "a string"),
+            },
+            "",
+        );
+        required(
+            object,
+            "old_password",
+            out,
+            |v, p, o| match v.as_str() {
+                Some(s) if s.chars().count() > *range.end() => {
+                    o.length(p, s.chars().count(), 0, *range.end())
+                }
+                Some(_) => {}
+                None => o.wrong_type(p, "a string"),
+            },
+            "",
+        );
+    })
+}

@@ -33,8 +33,9 @@ mod secrets;
 mod violation;
 
 pub use account::{
-    TemplateQuery, date_end_ms, parse_agency_body, parse_agency_query, parse_check_body, parse_grant_body,
-    parse_grant_query, parse_secrets_config_body, parse_template_query, strength,
+    TemplateQuery, UsersQuery, date_end_ms, parse_agency_body, parse_agency_query, parse_check_body,
+    parse_grant_body, parse_grant_query, parse_secrets_config_body, parse_template_query,
+    parse_user_password_body, parse_users_query, strength, user_id,
 };
 pub use body::{parse_create_body, parse_update_body, validate_create_body, validate_update_body};
 #[cfg(feature = "validator")]

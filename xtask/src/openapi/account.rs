@@ -98,6 +98,71 @@ pub(super) fn docs(
             errors(&[NotFound], false),
         ),
         doc(
+            Operation::ListUsers,
+            "List the account's users",
+            &format!(
+                "The users the account declares (the credentials file's `[[user]]` entries), in id order: `offset` is a page number from 0 and `limit` {}..={} users a page; `org_id` keeps an organisation's, `user_info` the users whose name or login name holds it. Never a password. {account}",
+                limits::USERS_LIMIT.start(),
+                limits::USERS_LIMIT.end()
+            ),
+            &[
+                json!({"name": "offset", "in": "query", "required": true, "description": "The page number, from 0.", "example": "0", "schema": {"type": "integer", "minimum": 0}}),
+                json!({"name": "limit", "in": "query", "required": true, "description": "Users a page.", "example": "10",
+                       "schema": {"type": "integer", "minimum": limits::USERS_LIMIT.start(), "maximum": limits::USERS_LIMIT.end()}}),
+                json!({"name": "org_id", "in": "query", "required": false, "description": "Only this organisation's users (empty: all).", "schema": {"type": "string"}}),
+                json!({"name": "user_info", "in": "query", "required": false, "description": "Part of the name or login name.", "schema": {"type": "string", "maxLength": limits::USER_INFO_MAX_CHARS}}),
+            ],
+            None,
+            (
+                "200",
+                Some((
+                    reference::<ListUsersResponse>(generator),
+                    json!({"total": 1, "users": [{"user_id": "u1", "user_name": "alice", "name": "Alice", "org_id": "", "mobile": "", "email": "",
+                        "created_at": "2023-11-14 22:13:20.000", "updated_at": "2023-11-14 22:13:20.000", "pwd_change_at": "",
+                        "pwd_must_modify": true, "disabled": "false", "locked": "false", "grade": "1", "extension": "{}",
+                        "user_org_relation_list": []}]}),
+                )),
+            ),
+            errors(&[], false),
+        ),
+        doc(
+            Operation::ShowUserDetail,
+            "Show a user",
+            &format!(
+                "One user of the account (404 otherwise), flat, typed as upstream types it (`disabled` a boolean, `grade` an integer); `domain_id` is the account. Never a password. {account}"
+            ),
+            &[json!({"name": "user_id", "in": "path", "required": true, "description": "The user's id.",
+                     "schema": {"type": "string", "minLength": 1, "maxLength": limits::GRANT_ID_MAX_CHARS}})],
+            None,
+            (
+                "200",
+                Some((
+                    reference::<UserDetail>(generator),
+                    json!({"user_id": "u1", "user_name": "alice", "name": "Alice", "org_id": "", "domain_id": "*", "mobile": "", "email": "",
+                        "created_at": "2023-11-14 22:13:20.000", "updated_at": "2023-11-14 22:13:20.000", "pwd_change_at": "",
+                        "pwd_must_modify": true, "disabled": false, "locked": "false", "grade": 1, "extension": {},
+                        "user_org_relation_list": []}),
+                )),
+            ),
+            errors(&[NotFound], false),
+        ),
+        doc(
+            Operation::UpdateUserPassword,
+            "Change your password",
+            &format!(
+                "Changes the password of the user the credentials name (400 if they name none): `old_password` must be the current one (the user's first from the credentials file, or empty for a user who never had one); the new one is {}..={} characters. Kept as PBKDF2-HMAC-SHA256, never logged or answered. {account}",
+                limits::USER_PASSWORD_CHARS.start(),
+                limits::USER_PASSWORD_CHARS.end()
+            ),
+            &[],
+            Some((
+                reference::<UpdateUserPasswordRequestBody>(generator),
+                json!({"old_password": "234567", "password": "correct-horse-battery"}),
+            )),
+            ("200", Some((reference::<UpdateUserPasswordResponse>(generator), json!({"user_id": "u1"})))),
+            errors(&[], true),
+        ),
+        doc(
             Operation::ShowSecretsConfig,
             "Show the secrets checker's setting",
             "Whether the credential strength check is on for the project (off until set).",

@@ -28,6 +28,22 @@ impl ProjectScope {
         if set.contains("*") { ProjectScope::All } else { ProjectScope::Only(set) }
     }
 
+    /// The account these credentials act for in the account-level operations (`/v1/csms/...`): `*` for
+    /// every project; else the `[[account]]` of the first of its projects that has one, else
+    /// `project:<id>` of its first project (in id order).
+    pub fn account(&self, accounts: &csms_model::Accounts) -> String {
+        match self {
+            ProjectScope::All => "*".to_owned(),
+            ProjectScope::Only(projects) => {
+                match (projects.iter().find_map(|p| accounts.account_of(p)), projects.iter().next()) {
+                    (Some(account), _) => account.to_owned(),
+                    (None, Some(project)) => format!("project:{project}"),
+                    (None, None) => "-".to_owned(),
+                }
+            }
+        }
+    }
+
     /// Whether `project` is in the scope.
     pub fn allows(&self, project: &str) -> bool {
         match self {
@@ -44,6 +60,8 @@ pub struct Principal {
     pub id: String,
     /// What the caller may use.
     pub scope: ProjectScope,
+    /// The user of the directory these credentials are (for UpdateUserPassword), if any.
+    pub user: Option<String>,
 }
 
 /// Why a caller was not authenticated; answered 401 `APIGW.0301` with this message.
@@ -96,21 +114,37 @@ impl StaticCredentials {
     }
 
     /// Accepts `X-Auth-Token: token` for the projects of `scope`.
-    pub fn with_token(mut self, token: impl Into<String>, scope: ProjectScope) -> Self {
+    pub fn with_token(self, token: impl Into<String>, scope: ProjectScope) -> Self {
+        self.with_user_token(token, scope, None)
+    }
+
+    /// [`StaticCredentials::with_token`] for the directory's user `user`.
+    pub fn with_user_token(
+        mut self,
+        token: impl Into<String>,
+        scope: ProjectScope,
+        user: Option<String>,
+    ) -> Self {
         let id = format!("token#{}", self.tokens.len() + 1);
-        self.tokens.push((token.into().into_bytes(), Principal { id, scope }));
+        self.tokens.push((token.into().into_bytes(), Principal { id, scope, user }));
         self
     }
 
     /// Accepts requests signed with the access key `ak` and secret key `sk` for the projects of `scope`.
-    pub fn with_access_key(
+    pub fn with_access_key(self, ak: impl Into<String>, sk: impl Into<String>, scope: ProjectScope) -> Self {
+        self.with_user_access_key(ak, sk, scope, None)
+    }
+
+    /// [`StaticCredentials::with_access_key`] for the directory's user `user`.
+    pub fn with_user_access_key(
         mut self,
         ak: impl Into<String>,
         sk: impl Into<String>,
         scope: ProjectScope,
+        user: Option<String>,
     ) -> Self {
         let ak = ak.into();
-        let principal = Principal { id: format!("ak:{ak}"), scope };
+        let principal = Principal { id: format!("ak:{ak}"), scope, user };
         self.access_keys.insert(ak, AccessKey { secret: sk.into(), principal });
         self
     }

@@ -70,6 +70,7 @@ pub(crate) struct OnGrants {
     project: String,
     resource: String,
     grantee: Option<String>,
+    principal: Option<crate::auth::Principal>,
 }
 
 impl Input for OnGrants {
@@ -78,19 +79,22 @@ impl Input for OnGrants {
             call.path_violations(),
             csms_validate::parse_grant_query(call.parts.uri.query(), true).map_err(Into::into),
         )?;
-        Ok(OnGrants { project: call.project(), resource, grantee })
+        Ok(OnGrants { project: call.project(), resource, grantee, principal: call.parts.extensions.remove() })
     }
 }
 
 pub(crate) async fn list(state: &State, input: OnGrants) -> Result<Json<ListGrantsResponse>, ApiError> {
-    let names = std::collections::HashMap::new();
+    // A grantee the caller's account's directory knows is answered with its login name.
+    let account = input.principal.as_ref().map(|p| state.account_of(p));
+    let users = account.map(|a| state.directory.of(&a)).unwrap_or_default();
+    let names = users.into_iter().map(|u| (u.user_id.clone(), u.user_name.clone())).collect();
     let data = state.store.grants(&input.project, &input.resource, names).await;
     Ok(Json(ListGrantsResponse { data: data.map_err(|e| error(e, &input.resource, None))? }))
 }
 
 /// Removes the grantee's grant, or every grant of the resource: 204.
 pub(crate) async fn delete(state: &State, input: OnGrants) -> Result<NoContent, ApiError> {
-    let OnGrants { project, resource, grantee } = input;
+    let OnGrants { project, resource, grantee, .. } = input;
     let deleted = state.store.delete_grants(&project, &resource, grantee.as_deref()).await;
     deleted.map_err(|e| error(e, &resource, grantee.as_deref()))?;
     Ok(NoContent)

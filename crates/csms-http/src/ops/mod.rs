@@ -32,6 +32,7 @@ pub(crate) mod records;
 pub(crate) mod secrets;
 pub(crate) mod stages;
 pub(crate) mod tags;
+pub(crate) mod users;
 
 /// What every operation shares: the store, the clock and the limits.
 pub(crate) struct State {
@@ -43,6 +44,8 @@ pub(crate) struct State {
     pub(crate) rotate_common: bool,
     /// Which projects share an account (and so each other's SMN topics).
     pub(crate) accounts: Accounts,
+    /// The users of the accounts.
+    pub(crate) directory: crate::Directory,
 }
 
 impl State {
@@ -62,17 +65,7 @@ impl State {
     /// of the first project of its scope that belongs to one; else its first project's own (a project of
     /// no account is an account of one); `*` for credentials valid for every project.
     pub(crate) fn account_of(&self, principal: &crate::auth::Principal) -> String {
-        match &principal.scope {
-            crate::auth::ProjectScope::All => "*".to_owned(),
-            crate::auth::ProjectScope::Only(projects) => {
-                let named = projects.iter().find_map(|p| self.accounts.account_of(p));
-                match (named, projects.iter().next()) {
-                    (Some(account), _) => account.to_owned(),
-                    (None, Some(project)) => format!("project:{project}"),
-                    (None, None) => "-".to_owned(),
-                }
-            }
-        }
+        principal.scope.account(&self.accounts)
     }
 
     /// A change now, made by the request `request_id`.
@@ -103,6 +96,7 @@ impl Call {
             route.stage_name.as_deref().map(csms_validate::stage_name),
             route.secret_id.as_deref().map(csms_validate::secret_id),
             route.tag_key.as_deref().map(csms_validate::tag_key_path),
+            route.user_id.as_deref().map(csms_validate::user_id),
         ];
         for violations in checks.into_iter().flatten().filter_map(Result::err) {
             out.extend(violations);
@@ -143,6 +137,11 @@ impl Call {
     /// Takes the secret id out of the call (after [`Call::path_violations`]).
     pub(crate) fn secret_id(&mut self) -> String {
         self.route.secret_id.take().unwrap_or_default()
+    }
+
+    /// Takes the user id out of the call (after [`Call::path_violations`]).
+    pub(crate) fn user_id(&mut self) -> String {
+        self.route.user_id.take().unwrap_or_default()
     }
 
     /// Takes the tag key out of the call (after [`Call::path_violations`]).
@@ -356,6 +355,9 @@ pub(crate) async fn dispatch(
         Operation::CreateAgency => run(state, &mut call, agencies::create).await,
         Operation::ShowAgency => run(state, &mut call, agencies::show).await,
         Operation::ShowSecretFunctionTemplates => run(state, &mut call, agencies::templates).await,
+        Operation::ListUsers => run(state, &mut call, users::list).await,
+        Operation::ShowUserDetail => run(state, &mut call, users::show).await,
+        Operation::UpdateUserPassword => run(state, &mut call, users::change_password).await,
         other => Err(ApiError::internal(format!("no handler for {}", other.id()))),
     };
     Ok(result.unwrap_or_else(ApiError::into_response))

@@ -178,3 +178,148 @@ async fn grants_are_records_per_resource_and_go_with_their_secret() {
     assert_eq!(h.call("DELETE", &format!("{grants}?resource_id=team-7"), None).await.status, 204);
     h.call("GET", &format!("{grants}?resource_id=team-7"), None).await.error(404, "CSMS.0005");
 }
+
+fn directory_user(
+    id: &str,
+    name: &str,
+    account: &str,
+    org: &str,
+    password: Option<&str>,
+) -> csms_http::DirectoryUser {
+    csms_http::DirectoryUser {
+        user_id: id.into(),
+        user_name: name.into(),
+        name: name.to_uppercase(),
+        account: account.into(),
+        org_id: org.into(),
+        mobile: String::new(),
+        email: format!("{name}@example.com"),
+        initial_password: password.map(str::to_owned),
+        created_at: START_MS,
+    }
+}
+
+#[tokio::test]
+async fn the_directory_lists_an_accounts_users_and_a_user_changes_only_its_own_password() {
+    use csms_http::auth::{ProjectScope, StaticCredentials};
+    let alice_token = "token-of-alice-0123456789abcdef";
+    let carol_token = "token-of-carol-0123456789abcdef";
+    let credentials = StaticCredentials::new()
+        .with_user_token(alice_token, ProjectScope::All, Some("u-alice".into()))
+        .with_user_token(carol_token, ProjectScope::from_list([P2]), Some("u-carol".into()))
+        .with_token(TOKEN, ProjectScope::All);
+    let directory = (0..12)
+        .map(|n| {
+            directory_user(
+                &format!("u-{n:02}"),
+                &format!("user{n:02}"),
+                "*",
+                if n % 2 == 0 { "even" } else { "odd" },
+                None,
+            )
+        })
+        .chain([
+            directory_user("u-alice", "alice", "*", "odd", Some("first-password")),
+            directory_user("u-carol", "carol", &format!("project:{P2}"), "", None),
+        ])
+        .fold(csms_http::Directory::default(), csms_http::Directory::with_user);
+    let mut h = Harness::new();
+    h.service = csms_http::CsmsService::new(h.store.clone(), std::sync::Arc::new(credentials))
+        .with_directory(directory)
+        .with_clock(h.clock.clone());
+    let as_user = |token: &'static str, method: &'static str, path: String, body: Option<Value>| {
+        let h = &h;
+        async move {
+            h.call_with(method, &path, &[("x-auth-token", token)], body.map(|b| b.to_string().into_bytes()))
+                .await
+        }
+    };
+
+    let page = ok(&as_user(alice_token, "GET", "/v1/csms/users?offset=0&limit=10".into(), None).await);
+    assert_eq!((page["total"].as_i64(), page["users"].as_array().unwrap().len()), (Some(13), 10));
+    assert_eq!(page["users"][0]["user_id"], "u-00");
+    let second = ok(&as_user(alice_token, "GET", "/v1/csms/users?offset=1&limit=10".into(), None).await);
+    assert_eq!(second["users"].as_array().unwrap().len(), 3, "offset is a page number");
+    let odd = ok(&as_user(
+        alice_token,
+        "GET",
+        "/v1/csms/users?offset=0&limit=10&org_id=odd&user_info=ali".into(),
+        None,
+    )
+    .await);
+    assert_eq!(odd["total"], 1);
+    let alice = &odd["users"][0];
+    assert_eq!(
+        (alice["disabled"].as_str(), alice["grade"].as_str(), alice["pwd_must_modify"].as_bool()),
+        (Some("false"), Some("1"), Some(false))
+    );
+    assert_eq!(alice["created_at"], "2023-11-14 22:13:20.000");
+    // Another account sees its own users only.
+    let carol_page = ok(&as_user(carol_token, "GET", "/v1/csms/users?offset=0&limit=10".into(), None).await);
+    assert_eq!(carol_page["total"], 1);
+    as_user(carol_token, "GET", "/v1/csms/users/u-alice".into(), None).await.error(404, "CSMS.0005");
+    let detail = ok(&as_user(alice_token, "GET", "/v1/csms/users/u-alice".into(), None).await);
+    assert_eq!(
+        (detail["disabled"].as_bool(), detail["grade"].as_i64(), detail["domain_id"].as_str()),
+        (Some(false), Some(1), Some("*"))
+    );
+    assert_eq!(detail["extension"], json!({}));
+    for bad in [
+        "offset=0&limit=5",
+        "offset=0",
+        "limit=10",
+        "offset=-1&limit=10",
+        "offset=0&limit=10&user_info=".to_owned().leak(),
+    ] {
+        let reply = as_user(alice_token, "GET", format!("/v1/csms/users?{bad}"), None).await;
+        if bad.ends_with("user_info=") {
+            ok(&reply);
+        } else {
+            reply.error(400, "CSMS.0002");
+        }
+    }
+
+    // The password: the first one, then the new one; a wrong old one changes nothing.
+    let change = |old: &str, new: &str| json!({"old_password": old, "password": new});
+    let path = || "/v1/csms/users/change-password".to_owned();
+    let msg = as_user(alice_token, "POST", path(), Some(change("wrong-password", "second-password")))
+        .await
+        .error(400, "CSMS.0002");
+    assert!(!msg.contains("wrong-password") && !msg.contains("second-password"), "{msg}");
+    h.clock.advance(std::time::Duration::from_secs(60));
+    let changed =
+        ok(&as_user(alice_token, "POST", path(), Some(change("first-password", "second-password"))).await);
+    assert_eq!(changed, json!({"user_id": "u-alice"}));
+    as_user(alice_token, "POST", path(), Some(change("first-password", "third-password")))
+        .await
+        .error(400, "CSMS.0002");
+    ok(&as_user(alice_token, "POST", path(), Some(change("second-password", "third-password"))).await);
+    let detail = ok(&as_user(alice_token, "GET", "/v1/csms/users/u-alice".into(), None).await);
+    assert_eq!(detail["pwd_change_at"], "2023-11-14 22:14:20.000");
+    // A user who never had a password starts from an empty one; credentials of no user have none.
+    ok(&as_user(carol_token, "POST", path(), Some(change("", "carols-password"))).await);
+    let msg =
+        as_user(TOKEN, "POST", path(), Some(change("", "anything-at-all"))).await.error(400, "CSMS.0002");
+    assert!(msg.contains("no user"), "{msg}");
+    as_user(alice_token, "POST", path(), Some(change("third-password", "short")))
+        .await
+        .error(400, "CSMS.0002");
+
+    // A grantee the account's directory knows is listed with its login name.
+    let secret = json!({"name": "db", "secret_string": "value"});
+    ok(&as_user(TOKEN, "POST", format!("/v1/{P}/secrets"), Some(secret)).await);
+    let grants = format!("/v1/{P}/csms/grants");
+    for user in ["u-alice", "someone"] {
+        let grant =
+            json!({"resource_id": "db", "type": "SECRET", "grantee_type": "0", "grantee_target_id": user});
+        ok(&as_user(TOKEN, "POST", grants.clone(), Some(grant)).await);
+    }
+    let listed = ok(&as_user(TOKEN, "GET", format!("{grants}?resource_id=db"), None).await);
+    let names: Vec<(&str, &str)> = listed["data"]["grantee_user"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["user_id"].as_str().unwrap(), u["user_name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(names, [("u-alice", "alice"), ("someone", "someone")]);
+}

@@ -297,7 +297,7 @@ async fn smn_publications_are_signed_as_the_sdks_sign() {
     );
     assert_eq!(hit.body["subject"], "CSMS SECRET_VERSION_CREATED db");
     let body = serde_json::to_vec(&hit.body).unwrap();
-    let principal = Principal { id: "smn".into(), scope: ProjectScope::All };
+    let principal = Principal { id: "smn".into(), scope: ProjectScope::All, user: None };
     let request =
         AuthRequest { method: &http::Method::POST, uri: &hit.uri, headers: &hit.headers, body: &body };
     // The body as sent is what was signed: re-serialised JSON of the same object has the same bytes here

@@ -52,7 +52,7 @@ fn date_of(v: &Vector) -> time::OffsetDateTime {
 }
 
 fn principal() -> Principal {
-    Principal { id: "ak".into(), scope: ProjectScope::All }
+    Principal { id: "ak".into(), scope: ProjectScope::All, user: None }
 }
 
 fn check(v: &Vector, headers: &HeaderMap, uri: &Uri, body: &[u8], sk: &str) -> Result<Principal, String> {
