@@ -17,11 +17,32 @@ trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 project=0123456789abcdef0123456789abcdef
 ak="INTEROP$(random_hex 8 | tr a-f A-F)"
 sk="$(random_hex 20)"
+user_password="first-$(random_hex 8)"
 cat > "$work/credentials.toml" <<TOML
 [[access_key]]
 ak = "$ak"
 sk = "$sk"
 projects = ["$project"]
+user = "interop-user"
+
+# The account's user directory: the key above is interop-user; stranger is another account's.
+[[user]]
+user_id = "interop-user"
+user_name = "interop"
+name = "Interop User"
+org_id = "org-1"
+email = "interop@example.com"
+password = "$user_password"
+
+[[user]]
+user_id = "colleague"
+user_name = "colleague"
+account = "project:$project"
+
+[[user]]
+user_id = "stranger"
+user_name = "stranger"
+account = "project:fedcba9876543210fedcba9876543210"
 TOML
 
 # The server logs at debug level, so that a value leaking into any log line would be seen below.
@@ -30,6 +51,7 @@ RUST_LOG=debug start_server "$work" "$work/credentials.toml"
 value="interop-value-$(random_hex 12)"
 CSMS_ENDPOINT="$endpoint" CSMS_AK="$ak" CSMS_SK="$sk" CSMS_PROJECT="$project" \
 CSMS_OTHER_PROJECT=fedcba9876543210fedcba9876543210 CSMS_SECRET_VALUE="$value" \
+CSMS_USER_PASSWORD="$user_password" \
   .venv/bin/python interop/sdk_interop.py
 
 kill -TERM "$server"
@@ -38,15 +60,17 @@ echo "csms-server stopped cleanly on SIGTERM"
 
 # No value in any log line, nor in plaintext in the database files.
 lines=$(wc -l < "$work/stderr")
-if grep -q "$value" "$work/stderr" "$work/stdout"; then
-  echo "FAIL: a secret value is in the server's log" >&2
-  grep -n "$value" "$work/stderr" "$work/stdout" >&2
-  exit 1
-fi
+for kept in "$value" "$user_password" "changed-$user_password"; do
+  if grep -q -- "$kept" "$work/stderr" "$work/stdout"; then
+    echo "FAIL: a secret value or a password is in the server's log" >&2
+    grep -n -- "$kept" "$work/stderr" "$work/stdout" >&2
+    exit 1
+  fi
+done
 secret_lines=$(grep -c '/secrets' "$work/stderr" || true)
 [ "$secret_lines" -ge 20 ] || { echo "FAIL: only $secret_lines log lines of secret requests: the check saw nothing" >&2; exit 1; }
-if grep -rqa "$value" "$work/data"; then
-  echo "FAIL: a secret value is stored in plaintext in the data directory" >&2
+if grep -rqa -e "$value" -e "changed-$user_password" "$work/data"; then
+  echo "FAIL: a secret value or a password is stored in plaintext in the data directory" >&2
   exit 1
 fi
 echo "no secret value in $lines log lines nor in the data directory"

@@ -28,7 +28,8 @@ from huaweicloudsdkcsms.v1 import (
     ShowSecretsConfigRequest, UpdateSecretsConfigRequest, UpdateSecretsConfigRequestBody, CheckSecretsRequest,
     CheckSecretsRequestBody, CreateAgencyRequest, CreateAgencyRequestBody, ShowAgencyRequest,
     ShowSecretFunctionTemplatesRequest, CreateGrantsRequest, GrantSecretReqBody, ListGrantsRequest,
-    UpdateGrantRequest, DeleteGrantRequest,
+    UpdateGrantRequest, DeleteGrantRequest, ListUsersRequest, ShowUserDetailRequest, UpdateUserPasswordRequest,
+    ChangeUsersPassword,
 )
 import datetime
 from huaweicloudsdkcore.sdk_response import SdkResponse
@@ -343,6 +344,38 @@ check(c.delete_grant(DeleteGrantRequest(resource_id=gsecret, grantee_user="user_
 expect_error(lambda: c.list_grants(ListGrantsRequest(resource_id=gsecret)), 404, "CSMS.0005",
              "a resource without grants")
 c.delete_secret(DeleteSecretRequest(secret_name=gsecret))
+
+# The user directory of the key's account, and the key's user's own password (CSMS_USER_PASSWORD first).
+listed = c.list_users(ListUsersRequest(offset=0, limit=10))
+check(listed.total == 2 and [u.user_id for u in listed.users] == ["colleague", "interop-user"],
+      "list the account's users (not another account's)")
+me = listed.users[1]
+check(me.user_name == "interop" and me.org_id == "org-1" and me.disabled == "false"
+      and me.user_org_relation_list[0].org_id == "org-1", "a listed user, typed as the SDK's list model")
+check([u.user_id for u in c.list_users(ListUsersRequest(offset=0, limit=10, user_info="INTER")).users]
+      == ["interop-user"], "filter by a part of the name")
+check(c.list_users(ListUsersRequest(offset=1, limit=10)).users == [], "offset is a page number")
+expect_error(lambda: c.list_users(ListUsersRequest(offset=0, limit=5)), 400, "CSMS.0002", "a limit under 10")
+detail = c.show_user_detail(ShowUserDetailRequest(user_id="interop-user"))
+check(detail.email == "interop@example.com" and detail.disabled is False and detail.grade == 1
+      and detail.pwd_must_modify is False and detail.pwd_change_at == "", "show a user")
+expect_error(lambda: c.show_user_detail(ShowUserDetailRequest(user_id="stranger")), 404, "CSMS.0005",
+             "another account's user")
+first, changed = os.environ["CSMS_USER_PASSWORD"], "changed-" + os.environ["CSMS_USER_PASSWORD"]
+expect_error(lambda: c.update_user_password(UpdateUserPasswordRequest(body=ChangeUsersPassword(
+    password=changed, old_password="not-" + first))), 400, "CSMS.0002", "a wrong old password")
+expect_error(lambda: c.update_user_password(UpdateUserPasswordRequest(body=ChangeUsersPassword(
+    password="short", old_password=first))), 400, "CSMS.0002", "a new password under 8 characters")
+answered = c.update_user_password(UpdateUserPasswordRequest(body=ChangeUsersPassword(
+    password=changed, old_password=first)))
+check(answered.user_id == "interop-user" and first not in str(answered) and changed not in str(answered),
+      "change the password (neither password answered)")
+check(c.show_user_detail(ShowUserDetailRequest(user_id="interop-user")).pwd_change_at != "",
+      "the change is dated")
+expect_error(lambda: c.update_user_password(UpdateUserPasswordRequest(body=ChangeUsersPassword(
+    password=first, old_password=first))), 400, "CSMS.0002", "the first password is no longer current")
+c.update_user_password(UpdateUserPasswordRequest(body=ChangeUsersPassword(password=first, old_password=changed)))
+check(True, "change it back with the new one")
 
 for name in names[:2]:
     c.delete_secret_event(DeleteSecretEventRequest(event_name=name))
