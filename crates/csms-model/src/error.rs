@@ -54,6 +54,11 @@ macro_rules! error_codes {
             pub const fn default_message(self) -> &'static str {
                 match self { $( ErrorCode::$variant => $msg, )+ }
             }
+
+            /// The row of a wire code (`CSMS.0005`), if the table has it: what a client reads back.
+            pub fn from_code(code: &str) -> Option<ErrorCode> {
+                match code { $( $code => Some(ErrorCode::$variant), )+ _ => None }
+            }
         }
     };
 }
@@ -107,5 +112,18 @@ error_codes! {
 impl std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn every_wire_code_reads_back_as_its_row() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::from_code(code.code()), Some(*code));
+        }
+        assert_eq!(ErrorCode::from_code("CSMS.99999"), None);
     }
 }

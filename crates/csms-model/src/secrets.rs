@@ -203,8 +203,8 @@ pub struct Version {
 }
 
 /// Body of CreateSecret (`POST /v1/{project_id}/secrets`): a name, and exactly one of `secret_string` and
-/// `secret_binary`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `secret_binary`. `Default` is for struct update syntax: an empty name is refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "schemars",

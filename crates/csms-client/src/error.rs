@@ -1,0 +1,89 @@
+//! [`Error`]: what a call can end in besides its answer.
+
+use csms_model::ErrorCode;
+
+/// Why a call did not answer what it asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered an error (`{"error": {"error_code", "error_msg"}}`).
+    Api(ApiError),
+    /// No answer: the connection failed or broke (after the retries an idempotent call is allowed).
+    Transport(String),
+    /// No answer within the call's timeout (after the retries an idempotent call is allowed).
+    Timeout,
+    /// An answer that is not what the operation documents (not JSON, or not its shape).
+    Decode(String),
+    /// The client is not set up to make the call (no endpoint, no credentials, no project, a bad URL).
+    Config(String),
+}
+
+/// An error the service answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The row of the error table, if the wire code is one this crate knows.
+    pub code: Option<ErrorCode>,
+    /// The wire code as answered (`CSMS.0005`), whether known or not.
+    pub error_code: String,
+    /// The service's message.
+    pub message: String,
+    /// The request id the service answered with (`X-Request-Id`), to quote in a support request.
+    pub request_id: Option<String>,
+}
+
+impl Error {
+    /// The row of the error table the service answered, if any.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Error::Api(api) => api.code,
+            _ => None,
+        }
+    }
+
+    /// The HTTP status the service answered, if it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            _ => None,
+        }
+    }
+
+    /// Whether the service answered that the resource does not exist (404).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Api(api) => {
+                write!(f, "{} {}: {}", api.status, api.error_code, api.message)?;
+                match &api.request_id {
+                    Some(id) => write!(f, " (request {id})"),
+                    None => Ok(()),
+                }
+            }
+            Error::Transport(why) => write!(f, "no answer: {why}"),
+            Error::Timeout => f.write_str("no answer within the timeout"),
+            Error::Decode(why) => write!(f, "an answer not as documented: {why}"),
+            Error::Config(why) => write!(f, "client set-up: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// An error with its causes: hyper's own message alone ("client error (Connect)") says little.
+pub(crate) fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,145 @@
+//! Every list as a [`Stream`] of its items: the pages are fetched as the caller reads, the markers (or
+//! page numbers) kept here. And [`Client::wait_for_task`], which follows a rotation task to its end.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use csms_model::{Event, Secret, SecretTask, TaskStatus, UserSummary, VersionMetadata};
+use futures_util::stream::{self, Stream, TryStreamExt};
+
+use crate::Client;
+use crate::error::Error;
+use crate::ops::{PageQuery, SecretsQuery, TasksQuery, UsersQuery};
+
+/// The items of every page `fetch` answers, from the first (`None`) on: each page answers its items
+/// and the marker of the next page, `None` after the last. An empty page ends the walk too.
+fn walk<T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T, Error>> + Send
+where
+    T: Send,
+    F: FnMut(Option<String>) -> Fut + Send,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), Error>> + Send,
+{
+    stream::try_unfold((fetch, Some(None)), |(mut fetch, next)| async move {
+        let Some(marker) = next else { return Ok(None) };
+        let (items, next_marker) = fetch(marker).await?;
+        let next = if items.is_empty() { None } else { next_marker.map(Some) };
+        Ok(Some((stream::iter(items.into_iter().map(Ok)), (fetch, next))))
+    })
+    .try_flatten()
+}
+
+impl Client {
+    /// Every event of the project, by name, `page_size` at a time (the service's default when `None`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: csms_client::Client) -> Result<(), csms_client::Error> {
+    /// use futures_util::TryStreamExt;
+    /// let events = client.events(None);
+    /// futures_util::pin_mut!(events);
+    /// while let Some(event) = events.try_next().await? {
+    ///     println!("{} {:?}", event.name, event.state);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn events(
+        &self,
+        page_size: Option<u32>,
+    ) -> impl Stream<Item = Result<Event, Error>> + Send + 'static {
+        let client = self.clone();
+        walk(move |marker| {
+            let (client, page) = (client.clone(), PageQuery { limit: page_size, marker });
+            async move {
+                let page = client.list_secret_events(&page).await?;
+                Ok((page.events, page.page_info.next_marker))
+            }
+        })
+    }
+
+    /// Every secret of the project (only those subscribed to `event_name`, if given), by name.
+    pub fn secrets(
+        &self,
+        event_name: Option<String>,
+    ) -> impl Stream<Item = Result<Secret, Error>> + Send + 'static {
+        let client = self.clone();
+        walk(move |marker| {
+            let query = SecretsQuery { limit: None, marker, event_name: event_name.clone() };
+            let client = client.clone();
+            async move {
+                let page = client.list_secrets(&query).await?;
+                Ok((page.secrets, page.page_info.next_marker))
+            }
+        })
+    }
+
+    /// Every version of a secret (never their values), oldest first.
+    pub fn versions(
+        &self,
+        secret_name: impl Into<String>,
+    ) -> impl Stream<Item = Result<VersionMetadata, Error>> + Send + 'static {
+        let (client, name) = (self.clone(), secret_name.into());
+        walk(move |marker| {
+            let (client, name) = (client.clone(), name.clone());
+            async move {
+                let page = client.list_secret_versions(&name, &PageQuery { limit: None, marker }).await?;
+                Ok((page.version_metadatas, page.page_info.next_marker))
+            }
+        })
+    }
+
+    /// Every rotation task the query matches (its `marker` is where the walk starts).
+    pub fn tasks(&self, query: TasksQuery) -> impl Stream<Item = Result<SecretTask, Error>> + Send + 'static {
+        let client = self.clone();
+        let first = query.marker.clone();
+        walk(move |marker| {
+            let query = TasksQuery { marker: marker.or_else(|| first.clone()), ..query.clone() };
+            let client = client.clone();
+            async move {
+                let page = client.list_secret_task(&query).await?;
+                Ok((page.tasks, page.next_marker))
+            }
+        })
+    }
+
+    /// Every user of the caller's account the query matches, from its page `offset` on.
+    pub fn users(
+        &self,
+        query: UsersQuery,
+    ) -> impl Stream<Item = Result<UserSummary, Error>> + Send + 'static {
+        let client = self.clone();
+        walk(move |marker| {
+            let page_number = marker.and_then(|m| m.parse().ok()).unwrap_or(query.offset);
+            let query = UsersQuery { offset: page_number, ..query.clone() };
+            let client = client.clone();
+            async move {
+                let page = client.list_users(&query).await?;
+                let seen = u64::from(page_number + 1) * u64::from(query.limit);
+                let more = i64::try_from(seen).is_ok_and(|seen| seen < page.total);
+                Ok((page.users, more.then(|| (page_number + 1).to_string())))
+            }
+        })
+    }
+
+    /// Polls a rotation task every `poll` until it ends (SUCCESS or FAILED), as Terraform's provider
+    /// does; [`Error::Timeout`] if it has not within `timeout`.
+    pub async fn wait_for_task(
+        &self,
+        task_id: &str,
+        poll: Duration,
+        timeout: Duration,
+    ) -> Result<SecretTask, Error> {
+        let started = Instant::now();
+        loop {
+            let query = TasksQuery { task_id: Some(task_id.to_owned()), ..TasksQuery::default() };
+            let page = self.list_secret_task(&query).await?;
+            if let Some(task) = page.tasks.into_iter().find(|t| t.task_id == task_id)
+                && task.task_status != TaskStatus::Pending
+            {
+                return Ok(task);
+            }
+            if started.elapsed() + poll > timeout {
+                return Err(Error::Timeout);
+            }
+            tokio::time::sleep(poll).await;
+        }
+    }
+}
