@@ -374,3 +374,19 @@ async fn a_slow_answer_times_out_each_attempt() {
         Client::builder().endpoint("http://127.0.0.1:1").token(TOKEN).project(PROJECT).build().unwrap();
     assert!(matches!(refused.show_secrets_config().await.unwrap_err(), Error::Transport(_)));
 }
+
+#[path = "../examples/quickstart.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod quickstart;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_example_runs_as_written() {
+    let readme = include_str!("../../../README.md");
+    let example = include_str!("../examples/quickstart.rs");
+    let shown = example[example.find("use csms_client").unwrap()..].trim_end();
+    assert!(readme.contains(shown), "the README's Rust client example is not examples/quickstart.rs");
+    let (endpoint, _) = server().await;
+    quickstart::run(&client(&endpoint)).await.unwrap();
+    let secret = client(&endpoint).show_secret("db-password").await.unwrap().secret;
+    assert_eq!(secret.event_subscriptions, ["rotation-alerts"]);
+}
