@@ -54,13 +54,29 @@ CSMS_OTHER_PROJECT=fedcba9876543210fedcba9876543210 CSMS_SECRET_VALUE="$value" \
 CSMS_USER_PASSWORD="$user_password" \
   .venv/bin/python interop/sdk_interop.py
 
+# The Rust side (the csms command line, on csms-client) and the SDK read each other's writes.
+cargo build --quiet -p csms-cli
+rust_value="rust-written-$(random_hex 12)"
+python_value="python-written-$(random_hex 12)"
+export CSMS_ENDPOINT="$endpoint" HUAWEICLOUD_SDK_AK="$ak" HUAWEICLOUD_SDK_SK="$sk" HUAWEICLOUD_SDK_PROJECT_ID="$project"
+target/debug/csms events create rust-event --types SECRET_ROTATED \
+  --target-id "urn:smn:cn-north-4:$project:rust" --target-name rust > /dev/null
+printf %s "$rust_value" | target/debug/csms secrets create rust-written --value-stdin --event rust-event > /dev/null
+.venv/bin/python interop/sdk_cross.py read rust-written "$rust_value" rust-event
+.venv/bin/python interop/sdk_cross.py write python-written "$python_value"
+[ "$(target/debug/csms versions show python-written --value-only)" = "$python_value" ] \
+  || { echo "FAIL: csms reads another value than the SDK wrote" >&2; exit 1; }
+target/debug/csms secrets show python-written -o json | grep -q '"description": "written by the Python SDK"' \
+  || { echo "FAIL: csms reads another description than the SDK wrote" >&2; exit 1; }
+echo "ok: csms reads the secret and its value as the SDK wrote them"
+
 kill -TERM "$server"
 wait "$server"
 echo "csms-server stopped cleanly on SIGTERM"
 
 # No value in any log line, nor in plaintext in the database files.
 lines=$(wc -l < "$work/stderr")
-for kept in "$value" "$user_password" "changed-$user_password"; do
+for kept in "$value" "$user_password" "changed-$user_password" "$rust_value" "$python_value"; do
   if grep -q -- "$kept" "$work/stderr" "$work/stdout"; then
     echo "FAIL: a secret value or a password is in the server's log" >&2
     grep -n -- "$kept" "$work/stderr" "$work/stdout" >&2
@@ -93,6 +109,12 @@ if curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; then
 fi
 CSMS_ENDPOINT="https://localhost:$port" CSMS_AK="$ak" CSMS_SK="$sk" CSMS_PROJECT="$project" CSMS_CA="$tls/ca.pem" \
   .venv/bin/python interop/sdk_tls.py
+target/debug/csms --endpoint "https://localhost:$port" --ca-bundle "$tls/ca.pem" secrets list > /dev/null \
+  || { echo "FAIL: csms over TLS with the test CA" >&2; exit 1; }
+if target/debug/csms --endpoint "https://localhost:$port" secrets list > /dev/null 2>&1; then
+  echo "FAIL: csms trusted the test certificate without the CA" >&2; exit 1
+fi
+echo "ok: csms over TLS with --ca-bundle, refused without it"
 curl -s --http2 --cacert "$tls/ca.pem" "https://localhost:$port/healthz" -o /dev/null -w "%{http_version}" \
   | grep -q '^2' || { echo "FAIL: no HTTP/2 over TLS (ALPN)" >&2; exit 1; }
 echo "ok: HTTP/2 by ALPN over TLS"
