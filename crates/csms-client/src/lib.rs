@@ -6,8 +6,9 @@
 //! - AK/SK signing exactly as the official SDKs sign (`csms-sign`, the one signer the service verifies
 //!   with), or a token; from code, the official SDKs' environment variables or their profile file
 //!   ([`ClientBuilder::from_env`]). `http://` and `https://` (rustls).
-//! - Every list as a `Stream` ([`Client::events`], [`Client::secrets`], [`Client::versions`],
-//!   [`Client::tasks`], [`Client::users`]): the caller never sees a marker.
+//! - Every paged list as a `Stream` ([`Client::events`], [`Client::secrets`], [`Client::versions`],
+//!   [`Client::tasks`], [`Client::users`], [`Client::resource_instances`]): the caller never sees a
+//!   marker or an offset.
 //! - Errors typed by the service's error table ([`Error::Api`] with the status, the code, the message
 //!   and the request id). Idempotent calls (GET, PUT, DELETE) are retried on 429, 5xx, timeouts and
 //!   broken connections, with exponential backoff and full jitter, within a budget the client's calls

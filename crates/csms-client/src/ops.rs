@@ -75,7 +75,40 @@ pub struct TemplateQuery {
 impl Client {
     // ----- Events ---------------------------------------------------------------------------------
 
-    /// CreateSecretEvent.
+    /// CreateSecretEvent. The event methods together:
+    ///
+    /// ```
+    /// use csms_client::PageQuery;
+    /// use csms_model::*;
+    /// # use std::{sync::Arc, time::Duration};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let scope = csms_http::auth::ProjectScope::All;
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
+    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
+    /// # let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials)).with_directory(csms_http::Directory::default().with_user(user));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// let target_id = "urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:alerts".to_owned();
+    /// let notification = Notification { target_type: TargetType::Smn, target_id, target_name: "alerts".into() };
+    /// let body = CreateSecretEventRequestBody {
+    ///     name: "rotation-alerts".into(),
+    ///     event_types: vec![EventType::SecretRotated],
+    ///     state: EventState::Enabled,
+    ///     notification,
+    /// };
+    /// client.create_secret_event(&body).await?;
+    /// let off = UpdateSecretEventRequestBody { state: Some(EventState::Disabled), ..Default::default() };
+    /// client.update_secret_event("rotation-alerts", &off).await?;
+    /// assert_eq!(client.show_secret_event("rotation-alerts").await?.event.state, EventState::Disabled);
+    /// let page = client.list_secret_events(&PageQuery { limit: Some(10), marker: None }).await?;
+    /// assert_eq!(page.events.len(), 1);
+    /// assert!(client.list_notification_records().await?.records.is_empty());
+    /// client.delete_secret_event("rotation-alerts").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn create_secret_event(
         &self,
         body: &CreateSecretEventRequestBody,
@@ -117,7 +150,49 @@ impl Client {
 
     // ----- Secrets and versions -------------------------------------------------------------------
 
-    /// CreateSecret.
+    /// CreateSecret. The secret and version methods together:
+    ///
+    /// ```
+    /// use csms_client::SecretsQuery;
+    /// use csms_model::*;
+    /// # use std::{sync::Arc, time::Duration};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let scope = csms_http::auth::ProjectScope::All;
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
+    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
+    /// # let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials)).with_directory(csms_http::Directory::default().with_user(user));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// let body = CreateSecretRequestBody {
+    ///     name: "db".into(),
+    ///     secret_string: Some(SecretValue::new("first")),
+    ///     ..Default::default()
+    /// };
+    /// client.create_secret(&body).await?;
+    /// let second = CreateSecretVersionRequestBody {
+    ///     secret_string: Some(SecretValue::new("second")),
+    ///     secret_binary: None,
+    ///     version_stages: None,
+    ///     expire_time: None,
+    /// };
+    /// assert_eq!(client.create_secret_version("db", &second).await?.version_metadata.id, "v2");
+    /// let latest = client.show_secret_version("db", "latest").await?.version;
+    /// assert_eq!(latest.secret_string.unwrap().expose(), "second");
+    /// let expiry = UpdateVersionRequestBody { expire_time: Some(4_000_000_000_000) };
+    /// client.update_version("db", "v1", &expiry).await?;
+    /// let about = UpdateSecretRequestBody { description: Some("the database".into()), ..Default::default() };
+    /// client.update_secret("db", &about).await?;
+    /// assert_eq!(client.list_secrets(&SecretsQuery::default()).await?.secrets.len(), 1);
+    /// let window = DeleteSecretForScheduleRequestBody { recovery_window_in_days: 7 };
+    /// client.delete_secret_for_schedule("db", &window).await?;
+    /// assert_eq!(client.restore_secret("db").await?.secret.state, SecretState::Enabled);
+    /// client.delete_secret("db").await?;
+    /// assert!(client.show_secret("db").await.unwrap_err().is_not_found());
+    /// # Ok(()) }
+    /// ```
     pub async fn create_secret(&self, body: &CreateSecretRequestBody) -> Result<SecretResponse, Error> {
         self.call(Call::new(Operation::CreateSecret, &[]).json(body)?).await
     }
@@ -205,7 +280,31 @@ impl Client {
         self.call(Call::new(Operation::UpdateVersion, &[secret_name, version_id]).json(body)?).await
     }
 
-    /// RotateSecret: starts a rotation task ([`wait_for_task`](Client::wait_for_task) follows it).
+    /// RotateSecret: starts a rotation task ([`wait_for_task`](Client::wait_for_task) follows it). A
+    /// service rotates only the types it has a rotator for; this one has none, so the task fails:
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use csms_client::TasksQuery;
+    /// use csms_model::*;
+    /// # use std::sync::Arc;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let scope = csms_http::auth::ProjectScope::All;
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
+    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
+    /// # let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials)).with_rotate_common(true).with_directory(csms_http::Directory::default().with_user(user));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// let body = CreateSecretRequestBody { name: "db".into(), secret_string: Some(SecretValue::new("v")), ..Default::default() };
+    /// client.create_secret(&body).await?;
+    /// let started = client.rotate_secret("db").await?;
+    /// let tasks = client.list_secret_task(&TasksQuery { secret_name: Some("db".into()), ..Default::default() }).await?;
+    /// assert_eq!(tasks.tasks[0].task_id, started.rotation_task_id);
+    /// # Ok(()) }
+    /// ```
     pub async fn rotate_secret(&self, secret_name: &str) -> Result<RotateSecretResponse, Error> {
         self.call(Call::new(Operation::RotateSecret, &[secret_name])).await
     }
@@ -223,7 +322,43 @@ impl Client {
 
     // ----- Stages and tags ------------------------------------------------------------------------
 
-    /// ShowSecretStage.
+    /// ShowSecretStage. The stage and tag methods together:
+    ///
+    /// ```
+    /// use csms_model::*;
+    /// # use std::{sync::Arc, time::Duration};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let scope = csms_http::auth::ProjectScope::All;
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
+    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
+    /// # let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials)).with_directory(csms_http::Directory::default().with_user(user));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// let body = CreateSecretRequestBody { name: "db".into(), secret_string: Some(SecretValue::new("v")), ..Default::default() };
+    /// let id = client.create_secret(&body).await?.secret.id;
+    /// let stage = UpdateSecretStageRequestBody { version_id: "v1".into() };
+    /// client.update_secret_stage("db", "blue", &stage).await?;
+    /// assert_eq!(client.show_secret_stage("db", "blue").await?.stage.version_id, "v1");
+    /// client.delete_secret_stage("db", "blue").await?;
+    /// let tag = TagItem { key: "team".into(), value: Some("payments".into()) };
+    /// client.create_secret_tag(&id, &CreateSecretTagRequestBody { tag: tag.clone() }).await?;
+    /// assert_eq!(client.list_secret_tags(&id).await?.tags, [tag]);
+    /// assert_eq!(client.list_project_secrets_tags().await?.tags.len(), 1);
+    /// let delete = BatchCreateOrDeleteTagsRequestBody {
+    ///     action: "delete".into(),
+    ///     tags: vec![TagItem { key: "team".into(), value: None }],
+    ///     sequence: None,
+    /// };
+    /// client.batch_create_or_delete_tags(&id, &delete).await?;
+    /// let count = ListResourceInstancesRequestBody {
+    ///     action: "count".into(), limit: None, offset: None, tags: None, matches: None, sequence: None,
+    /// };
+    /// assert_eq!(client.list_resource_instances(&count).await?.total_count, 1);
+    /// # Ok(()) }
+    /// ```
     pub async fn show_secret_stage(
         &self,
         secret_name: &str,
@@ -290,7 +425,33 @@ impl Client {
 
     // ----- Backups, passwords, batch calls --------------------------------------------------------
 
-    /// DownloadSecretBlob: the sealed backup of a secret.
+    /// DownloadSecretBlob: the sealed backup of a secret. The backup, password and batch methods together:
+    ///
+    /// ```
+    /// use csms_model::*;
+    /// # use std::{sync::Arc, time::Duration};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let scope = csms_http::auth::ProjectScope::All;
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
+    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
+    /// # let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials)).with_directory(csms_http::Directory::default().with_user(user));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// let secret = |name: &str| CreateSecretRequestBody { name: name.into(), secret_string: Some(SecretValue::new("v")), ..Default::default() };
+    /// let import = BatchImportSecretsRequestBody { secrets: vec![secret("a"), secret("b")] };
+    /// assert_eq!(client.batch_import_secrets(&import).await?.success, 2);
+    /// let both = BatchGetSecretValueRequestBody { secret_name_list: vec!["a".into(), "b".into()] };
+    /// assert_eq!(client.batch_get_secret_value(&both).await?.total_count, 2);
+    /// let secret_blob = client.download_secret_blob("a").await?.secret_blob;
+    /// client.delete_secret("a").await?;
+    /// client.upload_secret_blob(&UploadSecretBlobRequestBody { secret_blob }).await?;
+    /// let options = CreatePasswordRequestBody { length: Some(24), ..Default::default() };
+    /// assert_eq!(client.generate_random_password(&options).await?.password.expose().len(), 24);
+    /// # Ok(()) }
+    /// ```
     pub async fn download_secret_blob(&self, secret_name: &str) -> Result<SecretBlobResponse, Error> {
         self.call(Call::new(Operation::DownloadSecretBlob, &[secret_name])).await
     }
@@ -329,7 +490,42 @@ impl Client {
 
     // ----- Grants and the checker -----------------------------------------------------------------
 
-    /// CreateGrants.
+    /// CreateGrants. The grant and checker methods together:
+    ///
+    /// ```
+    /// use csms_model::*;
+    /// # use std::{sync::Arc, time::Duration};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let scope = csms_http::auth::ProjectScope::All;
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
+    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
+    /// # let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials)).with_directory(csms_http::Directory::default().with_user(user));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// let grant = GrantSecretRequestBody {
+    ///     resource_id: "team-7".into(),
+    ///     r#type: "GROUP".into(),
+    ///     grantee_type: "0".into(),
+    ///     grantee_target_id: "u1".into(),
+    ///     validity_time: Some("2030-12-31".into()),
+    /// };
+    /// assert_eq!(client.create_grants(&grant).await?.data.validity_time, Some(1_924_991_999_999));
+    /// assert_eq!(client.list_grants("team-7").await?.data.grantee_user[0].user_name, "alice");
+    /// client.update_grant("team-7", &GrantSecretRequestBody { validity_time: None, ..grant }).await?;
+    /// client.delete_grant("team-7", None).await?;
+    /// let on = UpdateSecretsConfigRequestBody { checking_secret_strength: Some(true) };
+    /// client.update_secrets_config(&on).await?;
+    /// assert!(client.show_secrets_config().await?.checking_secret_strength);
+    /// let check = CheckSecretsRequestBody {
+    ///     r#type: "STRENGTH".into(),
+    ///     data: CheckData { secret_string: Some(SecretValue::new("c0rrect-Horse-battery-staple")) },
+    /// };
+    /// assert_eq!(client.check_secrets(&check).await?.data.strength, "STRONG");
+    /// # Ok(()) }
+    /// ```
     pub async fn create_grants(&self, body: &GrantSecretRequestBody) -> Result<GrantDataResponse, Error> {
         self.call(Call::new(Operation::CreateGrants, &[]).json(body)?).await
     }
@@ -377,7 +573,39 @@ impl Client {
 
     // ----- The account ----------------------------------------------------------------------------
 
-    /// CreateAgency (the caller's account).
+    /// CreateAgency (the caller's account). The account's methods together:
+    ///
+    /// ```
+    /// use csms_client::{TemplateQuery, UsersQuery};
+    /// use csms_model::*;
+    /// # use std::{sync::Arc, time::Duration};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let scope = csms_http::auth::ProjectScope::All;
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
+    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
+    /// # let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials)).with_directory(csms_http::Directory::default().with_user(user));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// client.create_agency(&CreateAgencyRequestBody { secret_type: "RDS-FG".into() }).await?;
+    /// assert_eq!(client.show_agency("RDS-FG").await?.agency_granted, "true");
+    /// let query = TemplateQuery {
+    ///     secret_type: "GaussDB-FG".into(),
+    ///     secret_sub_type: "SingleUser".into(),
+    ///     engine: None,
+    /// };
+    /// assert!(client.show_secret_function_templates(&query).await?.function_templates.contains("def handler"));
+    /// assert_eq!(client.list_users(&UsersQuery::default()).await?.users[0].user_name, "alice");
+    /// assert_eq!(client.show_user_detail("u1").await?.name, "Alice");
+    /// let change = UpdateUserPasswordRequestBody {
+    ///     password: SecretValue::new("a-new-password"),
+    ///     old_password: SecretValue::new(""),
+    /// };
+    /// assert_eq!(client.update_user_password(&change).await?.user_id, "u1");
+    /// # Ok(()) }
+    /// ```
     pub async fn create_agency(&self, body: &CreateAgencyRequestBody) -> Result<CreateAgencyResponse, Error> {
         self.call(Call::new(Operation::CreateAgency, &[]).json(body)?).await
     }

@@ -4,7 +4,10 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use csms_model::{Event, Secret, SecretTask, TaskStatus, UserSummary, VersionMetadata};
+use csms_model::{
+    Count, Event, ListResourceInstancesRequestBody, ResourceInstance, Secret, SecretTask, TagFilter,
+    TagMatch, TaskStatus, UserSummary, VersionMetadata,
+};
 use futures_util::stream::{self, Stream, TryStreamExt};
 
 use crate::Client;
@@ -31,14 +34,36 @@ where
 impl Client {
     /// Every event of the project, by name, `page_size` at a time (the service's default when `None`).
     ///
-    /// ```no_run
-    /// # async fn run(client: csms_client::Client) -> Result<(), csms_client::Error> {
+    /// ```
+    /// use csms_model::*;
     /// use futures_util::TryStreamExt;
-    /// let events = client.events(None);
-    /// futures_util::pin_mut!(events);
-    /// while let Some(event) = events.try_next().await? {
-    ///     println!("{} {:?}", event.name, event.state);
+    /// # use std::{sync::Arc, time::Duration};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_token("doc-token-0123456789", csms_http::auth::ProjectScope::All);
+    /// # let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// let target_id = "urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:alerts".to_owned();
+    /// for n in 0..25 {
+    ///     let notification = Notification { target_type: TargetType::Smn, target_id: target_id.clone(), target_name: "t".into() };
+    ///     let body = CreateSecretEventRequestBody {
+    ///         name: format!("event-{n:02}"),
+    ///         event_types: vec![EventType::SecretRotated],
+    ///         state: EventState::Enabled,
+    ///         notification,
+    ///     };
+    ///     client.create_secret_event(&body).await?;
     /// }
+    /// // Pages of 10: three calls, one stream.
+    /// let mut events = std::pin::pin!(client.events(Some(10)));
+    /// let mut names = Vec::new();
+    /// while let Some(event) = events.try_next().await? {
+    ///     names.push(event.name);
+    /// }
+    /// assert_eq!((names.len(), names[24].as_str()), (25, "event-24"));
     /// # Ok(()) }
     /// ```
     pub fn events(
@@ -115,6 +140,35 @@ impl Client {
                 let seen = u64::from(page_number + 1) * u64::from(query.limit);
                 let more = i64::try_from(seen).is_ok_and(|seen| seen < page.total);
                 Ok((page.users, more.then(|| (page_number + 1).to_string())))
+            }
+        })
+    }
+
+    /// Every secret the tags and matches find (ListResourceInstances' `filter`), a page of `page_size`
+    /// (1 to 1000) at a time.
+    pub fn resource_instances(
+        &self,
+        tags: Vec<TagFilter>,
+        matches: Vec<TagMatch>,
+        page_size: u32,
+    ) -> impl Stream<Item = Result<ResourceInstance, Error>> + Send + 'static {
+        let client = self.clone();
+        walk(move |marker| {
+            let offset: u64 = marker.and_then(|m| m.parse().ok()).unwrap_or(0);
+            let body = ListResourceInstancesRequestBody {
+                action: "filter".into(),
+                limit: Some(Count::Text(page_size.to_string())),
+                offset: Some(Count::Text(offset.to_string())),
+                tags: (!tags.is_empty()).then(|| tags.clone()),
+                matches: (!matches.is_empty()).then(|| matches.clone()),
+                sequence: None,
+            };
+            let client = client.clone();
+            async move {
+                let page = client.list_resource_instances(&body).await?;
+                let next = offset + page.resources.len() as u64;
+                let more = i64::try_from(next).is_ok_and(|next| next < page.total_count);
+                Ok((page.resources, more.then(|| next.to_string())))
             }
         })
     }

@@ -266,6 +266,15 @@ async fn lists_are_walked_as_streams_and_errors_are_typed() {
     assert_eq!(secrets.len(), 3);
     let versions: Vec<VersionMetadata> = c.versions("s1").try_collect().await.unwrap();
     assert_eq!(versions.len(), 1);
+    let tag = TagItem { key: "team".into(), value: Some("payments".into()) };
+    for s in &secrets {
+        c.create_secret_tag(&s.id, &CreateSecretTagRequestBody { tag: tag.clone() }).await.unwrap();
+    }
+    let filter = vec![TagFilter { key: "team".into(), values: vec!["payments".into()] }];
+    let found: Vec<ResourceInstance> = c.resource_instances(filter, vec![], 2).try_collect().await.unwrap();
+    let mut names: Vec<&str> = found.iter().map(|r| r.resource_name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["s0", "s1", "s2"], "offset paging, pages of 2");
     let users: Vec<UserSummary> =
         c.users(UsersQuery { limit: 10, ..UsersQuery::default() }).try_collect().await.unwrap();
     assert_eq!(users.len(), 1);
