@@ -58,19 +58,35 @@ fn exit_code(error: &Error) -> u8 {
 /// The client: the environment and the profile file, then the flags.
 fn client(global: &Global) -> Result<Client, Error> {
     let mut builder = ClientBuilder::from_env().timeout(Duration::from_secs(global.timeout.max(1)));
-    if let Some(endpoint) = &global.endpoint {
+    // An empty flag or variable (`CSMS_ENDPOINT=`) is no value, as the client reads the environment.
+    let given = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
+    if let Some(endpoint) = given(&global.endpoint) {
         builder = builder.endpoint(endpoint);
     }
-    if let Some(project) = &global.project {
+    if let Some(project) = given(&global.project) {
         builder = builder.project(project);
     }
-    match (&global.ak, &global.sk, &global.token) {
+    match (given(&global.ak), given(&global.sk), given(&global.token)) {
         (Some(ak), Some(sk), _) => builder = builder.access_key(ak, sk),
         (Some(_), None, _) | (None, Some(_), _) => {
             return Err(Error::Config("--ak and --sk go together".into()));
         }
         (None, None, Some(token)) => builder = builder.token(token),
         (None, None, None) => {}
+    }
+    // What is missing, said in the command line's own terms.
+    if builder.endpoint_url().is_none() {
+        return Err(Error::Config("no endpoint: give --endpoint URL or set CSMS_ENDPOINT".into()));
+    }
+    if builder.credentials().is_none() {
+        return Err(Error::Config(
+            "no credentials: give --ak and --sk, or --token; or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK \
+             (or the [basic] section of ~/.huaweicloud/credentials), or CSMS_TOKEN"
+                .into(),
+        ));
+    }
+    if builder.project_id().is_none() {
+        return Err(Error::Config("no project: give --project ID or set HUAWEICLOUD_SDK_PROJECT_ID".into()));
     }
     if let Some(path) = &global.ca_bundle {
         let pem = std::fs::read(path).map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;

@@ -146,6 +146,8 @@ async fn exit_codes_tell_the_outcomes_apart() {
     );
     assert_eq!(code("csms secrets list --endpoint http://127.0.0.1:1").await, "1", "no answer");
     assert_eq!(code("csms completions bash").await, "0");
+    let unset = shell(&endpoint, "CSMS_ENDPOINT= csms events list; echo $?").await;
+    assert!(unset.contains("give --endpoint URL or set CSMS_ENDPOINT") && unset.ends_with("2\n"), "{unset}");
     assert!(shell(&endpoint, "csms completions bash").await.contains("_csms()"));
     for help in
         ["csms --help", "csms events create --help", "csms rotate --help", "csms watch records --help"]

@@ -167,6 +167,11 @@ impl ClientBuilder {
         self.credentials.as_ref()
     }
 
+    /// The project set so far.
+    pub fn project_id(&self) -> Option<&str> {
+        self.project.as_deref()
+    }
+
     /// The endpoint set so far.
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint.as_deref()

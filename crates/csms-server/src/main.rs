@@ -336,6 +336,12 @@ fn print_development_help(scheme: &str, addr: SocketAddr, path: &Path, file: &cr
         );
         println!("        .with_endpoint(\"{base}\").build()");
         println!("    print(client.list_secret_events(ListSecretEventsRequest()))");
+        println!("  csms command line (cargo install --path crates/csms-cli), and the Rust client:");
+        println!(
+            "    export CSMS_ENDPOINT={base} HUAWEICLOUD_SDK_AK={} HUAWEICLOUD_SDK_SK={} HUAWEICLOUD_SDK_PROJECT_ID={project}",
+            key.ak, key.sk
+        );
+        println!("    csms events list");
     }
 }
 
