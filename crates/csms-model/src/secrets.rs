@@ -203,7 +203,8 @@ pub struct Version {
 }
 
 /// Body of CreateSecret (`POST /v1/{project_id}/secrets`): a name, and exactly one of `secret_string` and
-/// `secret_binary`. `Default` is for struct update syntax: an empty name is refused.
+/// `secret_binary`.
+// `Default` is for struct update syntax (`..Default::default()`): an empty name is refused.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(
