@@ -65,6 +65,12 @@ struct Args {
     #[arg(long, env = "CSMS_SQLITE_WAL_LIMIT", default_value_t = csms_store::DEFAULT_WAL_LIMIT)]
     sqlite_wal_limit: u64,
 
+    /// How a SQLite commit is made durable before it is acknowledged: `pipelined` (Linux; the default
+    /// there) syncs the WAL on a thread of its own while the next batch is applied; `full` syncs inside
+    /// the commit (synchronous=FULL). Both acknowledge only durable writes.
+    #[arg(long, env = "CSMS_SQLITE_SYNC", value_enum, default_value_t = SqliteSync::default())]
+    sqlite_sync: SqliteSync,
+
     /// Most PostgreSQL connections this instance opens.
     #[arg(long, env = "CSMS_DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
     database_max_connections: usize,
@@ -204,7 +210,10 @@ async fn open_store(args: &Args) -> anyhow::Result<Store> {
             .context("connecting to PostgreSQL (--database-url)"),
         None => {
             let path = args.data_dir.join("events.db");
-            let options = SqliteOptions { wal_limit: args.sqlite_wal_limit };
+            let options = SqliteOptions {
+                wal_limit: args.sqlite_wal_limit,
+                pipelined_sync: args.sqlite_sync == SqliteSync::Pipelined,
+            };
             Store::sqlite_with(&path, cipher, options).with_context(|| format!("opening {}", path.display()))
         }
     };
@@ -342,6 +351,21 @@ fn print_development_help(scheme: &str, addr: SocketAddr, path: &Path, file: &cr
             key.ak, key.sk
         );
         println!("    csms events list");
+    }
+}
+
+/// `--sqlite-sync`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SqliteSync {
+    /// The syncer thread syncs the WAL while the writer applies the next batch.
+    Pipelined,
+    /// Every commit syncs the WAL itself (synchronous=FULL).
+    Full,
+}
+
+impl Default for SqliteSync {
+    fn default() -> Self {
+        if SqliteOptions::default().pipelined_sync { SqliteSync::Pipelined } else { SqliteSync::Full }
     }
 }
 

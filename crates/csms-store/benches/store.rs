@@ -6,6 +6,9 @@
 //! - Group commit: creates per second from one client, then from 32 concurrent clients. Sharing fsyncs
 //!   makes the concurrent rate a multiple of the sequential one.
 //!
+//! - SQLite's two ways to make a commit durable, in alternating rounds: the sync inside the commit
+//!   (`synchronous=FULL`) against the pipelined sync (a syncer thread syncs while the writer applies).
+//!
 //! Run: `cargo bench -p csms-store` (PostgreSQL too when CSMS_TEST_DATABASE_URL is set).
 
 use std::time::{Duration, Instant};
@@ -100,9 +103,43 @@ async fn bench(name: &str, store: Store) {
     );
 }
 
+/// Durable creates per second from 1 and from [`WRITERS`] clients, SQLite with the sync in the commit
+/// and pipelined, alternating over `rounds` rounds (a fresh file each); prints the medians and ratios.
+async fn sync_modes(rounds: usize) {
+    let mut rates: [Vec<(f64, f64)>; 2] = [Vec::new(), Vec::new()];
+    for round in 0..rounds {
+        for (mode, pipelined) in [false, true].into_iter().enumerate() {
+            let dir = tempfile::tempdir().unwrap();
+            let options = SqliteOptions { pipelined_sync: pipelined, ..SqliteOptions::default() };
+            let store = Store::sqlite_with(dir.path().join("sync.db"), Cipher::ephemeral(), options).unwrap();
+            let project = format!("sync-{round}-{mode}");
+            let one = fill(&store, &project, "a", WRITES / 4, 1).await;
+            let many = fill(&store, &project, "b", WRITES, WRITERS).await;
+            rates[mode].push(((WRITES / 4) as f64 / one.as_secs_f64(), WRITES as f64 / many.as_secs_f64()));
+        }
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let [full, piped] =
+        rates.map(|r| (median(r.iter().map(|x| x.0).collect()), median(r.iter().map(|x| x.1).collect())));
+    println!(
+        "sqlite sync, median of {rounds} alternating rounds: in the commit {:.0}/s from 1 client, {:.0}/s from \
+         {WRITERS}; pipelined {:.0}/s from 1, {:.0}/s from {WRITERS} (ratios {:.2} and {:.2})",
+        full.0,
+        full.1,
+        piped.0,
+        piped.1,
+        piped.0 / full.0,
+        piped.1 / full.1
+    );
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
+        sync_modes(3).await;
         let dir = tempfile::tempdir().unwrap();
         let sqlite = Store::sqlite(dir.path().join("bench.db"), Cipher::ephemeral()).unwrap();
         bench("sqlite", sqlite).await;

@@ -38,6 +38,14 @@ impl Files {
             .into_iter()
             .filter_map(|path| std::fs::File::open(&path).ok().map(|file| (path, file)))
             .collect();
+        // The WAL's directory entry is durable before any commit in it is acknowledged: SQLite syncs the
+        // directory of a new WAL only at the WAL's first sync, which a pipelined commit does not make.
+        #[cfg(unix)]
+        if let Some(dir) = db.parent().map(|d| if d.as_os_str().is_empty() { Path::new(".") } else { d })
+            && let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all())
+        {
+            tracing::warn!(error = %e, dir = %dir.display(), "syncing the database's directory failed");
+        }
         Files { handles, wal, broken: Mutex::new(None) }
     }
 
@@ -53,6 +61,28 @@ impl Files {
             Some(reason) => Err(reason.clone()),
             None => Ok(()),
         }
+    }
+
+    /// Makes everything written to the WAL so far durable (`fdatasync` on the store's own handle: on
+    /// Linux it flushes the file's dirty pages whichever descriptor wrote them, so the writer's
+    /// connection need not wait in it). A failed sync may have dropped pages: the store then refuses
+    /// every write until it is opened again, as PostgreSQL stops on a failed fsync.
+    pub(super) fn sync_wal(&self) -> Result<(), String> {
+        self.known_broken()?;
+        let synced = match self.handles.iter().find(|(path, _)| *path == self.wal) {
+            Some((_, handle)) => handle.sync_data(),
+            None => std::fs::File::open(&self.wal).and_then(|file| file.sync_data()),
+        };
+        if let Err(e) = synced {
+            let reason = format!(
+                "syncing {} failed ({e}): writes are refused until the service restarts",
+                self.wal.display()
+            );
+            tracing::error!(reason, "SQLite WAL sync failed");
+            *self.broken.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.clone());
+            return Err(reason);
+        }
+        self.check()
     }
 
     /// `Err` once a file is gone or replaced (and from then on).

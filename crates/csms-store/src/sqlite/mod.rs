@@ -1,9 +1,11 @@
 //! SQLite: the embedded default.
 //!
-//! One file in WAL mode with `synchronous=FULL`, so a commit survives power loss once acknowledged. All
-//! writes go through one writer thread that takes every write waiting in its queue, runs each in its own
-//! savepoint inside one transaction, and commits them together: concurrent writers share one fsync
-//! (group commit), and a write that fails rolls back alone. Reads run where they are called, on
+//! One file in WAL mode; a commit is acknowledged only once it survives power loss. All writes go through
+//! one writer thread that takes every write waiting in its queue, runs each in its own savepoint inside
+//! one transaction, and commits them together: concurrent writers share one fsync (group commit), and a
+//! write that fails rolls back alone. On Linux the fsync is pipelined: a syncer thread syncs the WAL
+//! while the writer applies the next batch (`writer.rs`); elsewhere the commit syncs
+//! (`synchronous=FULL`). Reads run where they are called, on
 //! that thread's read-only connection, and, thanks to WAL, never wait behind the writer.
 
 use std::path::{Path, PathBuf};
@@ -32,11 +34,16 @@ pub struct SqliteOptions {
     /// The WAL's bound, in bytes: past it, the writer checkpoints and empties the WAL before the next
     /// batch (writes wait meanwhile), so sustained writes never grow it without end.
     pub wal_limit: u64,
+    /// Whether a commit's sync runs on a thread of its own while the writer applies the next batch
+    /// (the default), or inside the commit (`synchronous=FULL`). Either way a write is acknowledged
+    /// only once durable; pipelined, a concurrent read can see a commit up to one sync before it is
+    /// acknowledged (docs/decisions.md).
+    pub pipelined_sync: bool,
 }
 
 impl Default for SqliteOptions {
     fn default() -> Self {
-        SqliteOptions { wal_limit: DEFAULT_WAL_LIMIT }
+        SqliteOptions { wal_limit: DEFAULT_WAL_LIMIT, pipelined_sync: cfg!(target_os = "linux") }
     }
 }
 
@@ -86,7 +93,10 @@ impl SqliteBackend {
         };
         claim(&conn, &path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        // Pipelined, the syncer thread syncs the WAL after each commit; SQLite still syncs around every
+        // checkpoint and when the WAL restarts (synchronous=NORMAL in WAL mode).
+        let pipelined = options.pipelined_sync && cfg!(target_os = "linux");
+        conn.pragma_update(None, "synchronous", if pipelined { "NORMAL" } else { "FULL" })?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrate(&mut conn)?;
         ready(crate::rules::check_key(&mut SqliteTx(&mut conn), cipher))?;
@@ -115,10 +125,25 @@ impl SqliteBackend {
         let files = Arc::new(Files::capture(&path));
         let (writer, jobs) = mpsc::channel::<writer::Job>();
         let writer_files = Arc::clone(&files);
+        let (durability, syncer) = if pipelined {
+            let syncer = Arc::new(writer::Syncer::default());
+            let (run, files) = (Arc::clone(&syncer), Arc::clone(&files));
+            let thread = std::thread::Builder::new()
+                .name("csms-sqlite-syncer".into())
+                .spawn(move || run.run(&files))
+                .map_err(StoreError::backend)?;
+            (writer::Durability::Pipelined(syncer), Some(thread))
+        } else {
+            (writer::Durability::InCommit, None)
+        };
         let writer_thread = std::thread::Builder::new()
             .name("csms-sqlite-writer".into())
             .spawn(move || {
-                write_loop(conn, jobs, &writer_files, &checkpoint, options.wal_limit);
+                write_loop(conn, jobs, &writer_files, &checkpoint, options.wal_limit, &durability);
+                // The syncer answers what the writer committed last, then ends.
+                if let Some(syncer) = syncer {
+                    let _ = syncer.join();
+                }
                 drop(checkpoint);
                 let _ = checkpointer.join();
             })

@@ -241,7 +241,12 @@ async fn the_wal_stays_within_its_bound_under_sustained_writes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");
     let limit = 512 * 1024;
-    let store = Store::sqlite_with(&path, Cipher::ephemeral(), SqliteOptions { wal_limit: limit }).unwrap();
+    let store = Store::sqlite_with(
+        &path,
+        Cipher::ephemeral(),
+        SqliteOptions { wal_limit: limit, ..SqliteOptions::default() },
+    )
+    .unwrap();
     let secret = |name: &str| {
         serde_json::from_value::<csms_model::Secret>(serde_json::json!({
             "id": "2d1152f2-290d-4756-a1d2-e12c14992416", "name": name, "state": "ENABLED",
@@ -263,4 +268,28 @@ async fn the_wal_stays_within_its_bound_under_sustained_writes() {
     // checkpoint that follows it.
     assert!(largest <= limit + 128 * 1024, "the WAL reached {largest} bytes, bound {limit}");
     assert!(emptied && largest > limit / 2, "the WAL grew to its bound and was emptied: {largest}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn both_sync_modes_keep_every_acknowledged_write_across_a_reopen() {
+    for pipelined_sync in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.db");
+        let cipher = Cipher::new([7; 32]);
+        let options = SqliteOptions { pipelined_sync, ..SqliteOptions::default() };
+        let store = Store::sqlite_with(&path, cipher.clone(), options).unwrap();
+        let writes: Vec<_> = (0..200)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move { store.create("p", event(&format!("e{i:03}")), u64::MAX).await })
+            })
+            .collect();
+        for write in writes {
+            write.await.unwrap().unwrap();
+        }
+        drop(store);
+        let reopened = Store::sqlite_with(&path, cipher, options).unwrap();
+        let listed = reopened.list("p", None, 1000).await.unwrap();
+        assert_eq!(listed.len(), 200, "pipelined_sync = {pipelined_sync}");
+    }
 }

@@ -1,7 +1,14 @@
 //! The one writer thread: every write waiting in its queue runs in its own savepoint of one transaction,
 //! committed together (group commit), and is acknowledged only once committed to the files on disk.
+//!
+//! Pipelined (the default), the writer commits without waiting for the disk (`synchronous=NORMAL`: the
+//! WAL frames are written, not synced) and takes the next batch at once, while the syncer thread makes
+//! the WAL durable (`fdatasync`) and acknowledges every batch whose commit had finished before that sync
+//! began. A write waits about one sync, not the one in flight and then its own; the writer's cycle is the
+//! longer of a sync and an apply, not their sum. Acknowledged still means durable: the reasoning is in
+//! docs/decisions.md ("Durable writes, pipelined").
 
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 
 use rusqlite::Connection;
 
@@ -15,12 +22,74 @@ pub(super) type Job = Box<dyn FnOnce(&mut Connection) -> (bool, Reply) + Send>;
 /// Commits between two checkpoint requests.
 const COMMITS_PER_CHECKPOINT: u32 = 64;
 
+/// The batches committed but not yet synced, handed from the writer to the syncer.
+#[derive(Default)]
+pub(super) struct Syncer {
+    state: Mutex<Pending>,
+    wake: Condvar,
+}
+
+#[derive(Default)]
+struct Pending {
+    /// The replies of every batch whose commit has returned, in commit order.
+    replies: Vec<Reply>,
+    /// The writer has stopped: sync what is left, then end.
+    closed: bool,
+}
+
+impl Syncer {
+    /// Hands over a committed batch's replies (its commit has returned: its frames are in the WAL).
+    fn committed(&self, replies: Vec<Reply>) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.replies.extend(replies);
+        self.wake.notify_one();
+    }
+
+    fn close(&self) {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).closed = true;
+        self.wake.notify_one();
+    }
+
+    /// The syncer thread: takes every batch committed so far, syncs the WAL once, answers them all.
+    pub(super) fn run(&self, files: &Files) {
+        loop {
+            let replies = {
+                let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+                while state.replies.is_empty() && !state.closed {
+                    state = self.wake.wait(state).unwrap_or_else(|p| p.into_inner());
+                }
+                if state.replies.is_empty() {
+                    return;
+                }
+                std::mem::take(&mut state.replies)
+            };
+            // Every commit taken above returned before this sync begins: the sync covers its frames.
+            let outcome = files.sync_wal();
+            if outcome.is_err() {
+                csms_metrics::metrics().store_error("files");
+            }
+            for reply in replies {
+                reply(outcome.clone());
+            }
+        }
+    }
+}
+
+/// How the writer makes a commit durable before acknowledging it.
+pub(super) enum Durability {
+    /// `synchronous=FULL`: the commit syncs the WAL itself.
+    InCommit,
+    /// `synchronous=NORMAL`, and the syncer thread syncs after the commit.
+    Pipelined(Arc<Syncer>),
+}
+
 pub(super) fn write_loop(
     mut conn: Connection,
     jobs: mpsc::Receiver<Job>,
     files: &Files,
     checkpoint: &mpsc::SyncSender<()>,
     wal_limit: u64,
+    durability: &Durability,
 ) {
     let mut commits = 0u32;
     while let Ok(first) = jobs.recv() {
@@ -52,22 +121,30 @@ pub(super) fn write_loop(
             }
             run(&conn, "COMMIT")
         })();
-        let outcome = outcome
-            .map_err(|e| {
-                tracing::error!(error = %e, "SQLite group commit failed");
-                csms_metrics::metrics().store_error("commit");
-                let _ = conn.execute_batch("ROLLBACK");
-                e.to_string()
-            })
-            // Committed, but acknowledged only if it went to the files that are on disk.
-            .and_then(|()| files.check());
-        match &outcome {
-            Ok(()) => csms_metrics::metrics().commit(writes, started.elapsed()),
-            Err(_) => csms_metrics::metrics().store_error("files"),
-        }
-        // Jobs never run (the batch failed before them) drop their reply sender: the caller sees an error.
-        for reply in replies {
-            reply(outcome.clone());
+        let committed = outcome.map_err(|e| {
+            tracing::error!(error = %e, "SQLite group commit failed");
+            csms_metrics::metrics().store_error("commit");
+            let _ = conn.execute_batch("ROLLBACK");
+            e.to_string()
+        });
+        match (committed, durability) {
+            (Ok(()), Durability::Pipelined(syncer)) => {
+                csms_metrics::metrics().commit(writes, started.elapsed());
+                syncer.committed(replies);
+            }
+            (outcome, _) => {
+                // Committed (and synced), but acknowledged only if it went to the files that are on disk.
+                let outcome = outcome.and_then(|()| files.check());
+                match &outcome {
+                    Ok(()) => csms_metrics::metrics().commit(writes, started.elapsed()),
+                    Err(_) => csms_metrics::metrics().store_error("files"),
+                }
+                // Jobs never run (the batch failed before them) drop their reply sender: the caller sees
+                // an error.
+                for reply in replies {
+                    reply(outcome.clone());
+                }
+            }
         }
         commits = commits.wrapping_add(1);
         if files.wal_len() > wal_limit {
@@ -76,6 +153,9 @@ pub(super) fn write_loop(
             // The checkpointer is busy or already asked: it goes on after its current checkpoint.
             let _ = checkpoint.try_send(());
         }
+    }
+    if let Durability::Pipelined(syncer) = durability {
+        syncer.close();
     }
 }
 
