@@ -236,6 +236,8 @@ pub const MAX_GRANTEES_PER_RESOURCE: usize = 100;
 
 /// ListUsers' page size.
 pub const USERS_LIMIT: std::ops::RangeInclusive<i64> = 10..=100;
+/// ListUsers' largest `offset` (a page number).
+pub const USERS_OFFSET_MAX: i64 = u32::MAX as i64;
 /// The longest `user_info` of ListUsers.
 pub const USER_INFO_MAX_CHARS: usize = 64;
 /// A new user password's length, in characters.

@@ -313,7 +313,7 @@ pub fn parse_users_query(query: Option<&str>) -> Result<UsersQuery, Violations> 
             }
         }
     };
-    let page = number(offset, "/offset", (0, i64::from(u32::MAX)), &mut out);
+    let page = number(offset, "/offset", (0, limits::USERS_OFFSET_MAX), &mut out);
     let limit = number(limit, "/limit", (*limits::USERS_LIMIT.start(), *limits::USERS_LIMIT.end()), &mut out);
     let user_info = user_info.filter(|u| !u.is_empty());
     if let Some(info) = &user_info {

@@ -106,7 +106,7 @@ pub(super) fn docs(
                 limits::USERS_LIMIT.end()
             ),
             &[
-                json!({"name": "offset", "in": "query", "required": true, "description": "The page number, from 0.", "example": "0", "schema": {"type": "integer", "minimum": 0}}),
+                json!({"name": "offset", "in": "query", "required": true, "description": "The page number, from 0.", "example": "0", "schema": {"type": "integer", "minimum": 0, "maximum": limits::USERS_OFFSET_MAX}}),
                 json!({"name": "limit", "in": "query", "required": true, "description": "Users a page.", "example": "10",
                        "schema": {"type": "integer", "minimum": limits::USERS_LIMIT.start(), "maximum": limits::USERS_LIMIT.end()}}),
                 json!({"name": "org_id", "in": "query", "required": false, "description": "Only this organisation's users (empty: all).", "schema": {"type": "string"}}),
