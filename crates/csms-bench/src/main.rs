@@ -92,6 +92,11 @@ struct RunArgs {
     /// Only the scenarios whose names contain this (to profile one).
     #[arg(long)]
     only: Option<String>,
+    /// Also drive a peer service with the same load generator and connections, side by side with the
+    /// matching scenarios, at the smallest scale: `etcd` (3.4, on the PATH) on loopback through its JSON
+    /// gateway, a durable put against the seed PUT and a serializable range against show.
+    #[arg(long, value_enum)]
+    peer: Option<PeerKind>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -250,8 +255,9 @@ impl Process {
         Ok(Process { child, addr })
     }
 
-    /// Resident and peak resident memory, KiB.
-    fn rss_kib(&self) -> (u64, u64) {
+    /// Resident, peak resident, anonymous resident (the process's own) and file-backed resident
+    /// (mapped files: the OS cache) memory, KiB.
+    fn rss_kib(&self) -> (u64, u64, u64, u64) {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
         let field = |name: &str| {
             status
@@ -261,7 +267,7 @@ impl Process {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0)
         };
-        (field("VmRSS:"), field("VmHWM:"))
+        (field("VmRSS:"), field("VmHWM:"), field("RssAnon:"), field("RssFile:"))
     }
 }
 
@@ -633,6 +639,157 @@ fn summary(runs: &[Measured]) -> (f64, u32, u32, u64) {
     (rps, percentile(&all, 50.0), percentile(&all, 99.0), runs.iter().map(|m| m.errors).sum())
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PeerKind {
+    Etcd,
+}
+
+/// A free loopback port (bound and let go: another process may take it in between, rarely).
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// etcd on loopback with its data in `dir`, once its client port answers.
+fn start_etcd(dir: &Path) -> anyhow::Result<(Child, SocketAddr)> {
+    let (client, peer) = (free_port()?, free_port()?);
+    let client_url = format!("http://127.0.0.1:{client}");
+    let peer_url = format!("http://127.0.0.1:{peer}");
+    let child = Command::new("etcd")
+        .args(["--name", "bench", "--log-level", "error", "--data-dir"])
+        .arg(dir)
+        .args(["--listen-client-urls", &client_url, "--advertise-client-urls", &client_url])
+        .args(["--listen-peer-urls", &peer_url, "--initial-advertise-peer-urls", &peer_url])
+        .args(["--initial-cluster", &format!("bench={peer_url}")])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(dir.with_extension("log"))?)
+        .spawn()
+        .context("starting etcd (is it on the PATH? Debian: apt-get install etcd-server)")?;
+    let addr: SocketAddr = format!("127.0.0.1:{client}").parse()?;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(addr).is_ok() {
+            return Ok((child, addr));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!("etcd did not listen on {addr}")
+}
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// etcd's scenarios through its JSON gateway: a put (durable: etcd syncs its WAL before it answers) of
+/// a value the size of the seed PUT's body, and a serializable (local, no quorum round) range of one key.
+fn etcd_scenarios(keys: usize) -> Vec<Scenario> {
+    let json_headers = || vec![(CONTENT_TYPE, HeaderValue::from_static("application/json"))];
+    let key = move |rng: &mut Rng| b64(event_name(rng.below(keys)).as_bytes());
+    let value = b64(SEED_PUT.as_bytes());
+    vec![
+        Scenario {
+            name: "etcd durable put",
+            make: Arc::new(move |rng, _, _| Req {
+                method: Method::POST,
+                path: "/v3/kv/put".into(),
+                headers: json_headers(),
+                body: Bytes::from(json!({"key": key(rng), "value": value}).to_string()),
+                kind: 0,
+            }),
+        },
+        Scenario {
+            name: "etcd serializable range",
+            make: Arc::new(move |rng, _, _| Req {
+                method: Method::POST,
+                path: "/v3/kv/range".into(),
+                headers: json_headers(),
+                body: Bytes::from(json!({"key": key(rng), "serializable": true}).to_string()),
+                kind: 0,
+            }),
+        },
+    ]
+}
+
+/// Our scenario and the peer's, measured in alternating rounds in one run.
+struct PeerRow {
+    ours: &'static str,
+    peer: &'static str,
+    ours_runs: Vec<Measured>,
+    peer_runs: Vec<Measured>,
+}
+
+/// Starts etcd, writes `keys` keys, and measures each of its scenarios against ours in alternating rounds.
+fn peer_rows(
+    args: &RunArgs,
+    runtime: &tokio::runtime::Runtime,
+    work: &Path,
+    ours: &[Scenario],
+    server: SocketAddr,
+    keys: usize,
+) -> anyhow::Result<Vec<PeerRow>> {
+    let (mut etcd, addr) = start_etcd(&work.join("etcd"))?;
+    let result = (|| {
+        let peer = etcd_scenarios(keys);
+        // The keys the range reads: written once, through the gateway.
+        runtime.block_on(async {
+            let mut sender = connect(addr).await?;
+            for i in 0..keys {
+                let body = json!({"key": b64(event_name(i).as_bytes()), "value": b64(SEED_PUT.as_bytes())});
+                let request = Request::post("/v3/kv/put")
+                    .header(HOST, addr.to_string())
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(Full::new(Bytes::from(body.to_string())))?;
+                sender.ready().await?;
+                let response = sender.send_request(request).await?;
+                if response.status() != StatusCode::OK {
+                    bail!("etcd refused a put: {}", response.status());
+                }
+                let _ = response.into_body().collect().await;
+            }
+            anyhow::Ok(())
+        })?;
+        let pairs = [("seed PUT", &peer[0]), ("show one event", &peer[1])];
+        let mut rows = Vec::new();
+        for (name, peer_scenario) in pairs {
+            let Some(our_scenario) = ours.iter().find(|s| s.name == name) else { continue };
+            let mut row = PeerRow {
+                ours: name,
+                peer: peer_scenario.name,
+                ours_runs: Vec::new(),
+                peer_runs: Vec::new(),
+            };
+            for round in 0..args.rounds {
+                let order = if round % 2 == 0 { [true, false] } else { [false, true] };
+                for ours_first in order {
+                    if ours_first {
+                        row.ours_runs.push(runtime.block_on(drive(
+                            server,
+                            our_scenario,
+                            args.connections,
+                            args.seconds,
+                            None,
+                        ))?);
+                    } else {
+                        row.peer_runs.push(runtime.block_on(drive(
+                            addr,
+                            peer_scenario,
+                            args.connections,
+                            args.seconds,
+                            None,
+                        ))?);
+                    }
+                }
+            }
+            let (rps, _, _, errors) = summary(&row.peer_runs);
+            eprintln!("{keys:>9} keys    {:<24} {rps:>9.0} req/s  ({errors} errors)", peer_scenario.name);
+            rows.push(row);
+        }
+        Ok(rows)
+    })();
+    let _ = etcd.kill();
+    let _ = etcd.wait();
+    result
+}
+
 fn run(args: RunArgs) -> anyhow::Result<()> {
     if !args.server.exists() {
         bail!("{} is missing: build it with `cargo build --release -p csms-server`", args.server.display());
@@ -655,6 +812,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     let cipher = Cipher::from_key_file(&work.join("master.key"))?;
     let mut rows: Vec<Row> = Vec::new();
     let mut memory: Vec<Memory> = Vec::new();
+    let mut peers: Vec<PeerRow> = Vec::new();
     let mut filled = 0;
     let mut scales = args.scales.clone();
     scales.sort_unstable();
@@ -698,10 +856,13 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
             rows.push(row);
         }
         memory.push((scale, server.rss_kib(), wal.stop()));
+        if args.peer == Some(PeerKind::Etcd) && scale == scales[0] {
+            peers = peer_rows(&args, &runtime, &work, &list, server.addr, scale)?;
+        }
         // The create-then-delete scenario leaves nothing; the PUTs changed only existing events.
         drop(server);
     }
-    report(&args, &rows, &memory)?;
+    report(&args, &rows, &memory, &peers)?;
     if args.store == StoreKind::Sqlite {
         let _ = std::fs::remove_dir_all(&work);
     }
@@ -737,9 +898,9 @@ impl WalWatch {
 }
 
 /// Per scale: the server's RSS and peak RSS (KiB), and the largest WAL seen (bytes).
-type Memory = (usize, (u64, u64), u64);
+type Memory = (usize, (u64, u64, u64, u64), u64);
 
-fn report(args: &RunArgs, rows: &[Row], memory: &[Memory]) -> anyhow::Result<()> {
+fn report(args: &RunArgs, rows: &[Row], memory: &[Memory], peers: &[PeerRow]) -> anyhow::Result<()> {
     let store = match args.store {
         StoreKind::Sqlite => "sqlite",
         StoreKind::Postgres => "postgres",
@@ -772,11 +933,33 @@ fn report(args: &RunArgs, rows: &[Row], memory: &[Memory]) -> anyhow::Result<()>
             "ratio": (ratio * 1000.0).round() / 1000.0,
         }));
     }
-    println!("\n| events | server RSS MiB | peak RSS MiB | largest SQLite WAL MiB |");
-    println!("|---|---|---|---|");
-    for (scale, (rss, peak), wal) in memory {
+    println!(
+        "\n| events | server RSS MiB | of it anonymous (RssAnon) | file-backed (RssFile) | peak RSS MiB | largest SQLite WAL MiB |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    for (scale, (rss, peak, anon, file), wal) in memory {
         let wal = *wal as f64 / 1024.0 / 1024.0;
-        println!("| {scale} | {:.1} | {:.1} | {wal:.1} |", *rss as f64 / 1024.0, *peak as f64 / 1024.0);
+        println!(
+            "| {scale} | {:.1} | {:.1} | {:.1} | {:.1} | {wal:.1} |",
+            mib(*rss),
+            mib(*anon),
+            mib(*file),
+            mib(*peak)
+        );
+    }
+    let mut peer_json = Vec::new();
+    if !peers.is_empty() {
+        println!("\n| ours | req/s | peer | req/s | ours / peer |");
+        println!("|---|---|---|---|---|");
+        for row in peers {
+            let (ours, peer) = (summary(&row.ours_runs).0, summary(&row.peer_runs).0);
+            println!("| {} | {ours:.0} | {} | {peer:.0} | {:.2} |", row.ours, row.peer, ours / peer);
+            peer_json.push(
+                json!({"ours": row.ours, "rps": ours.round(), "peer": row.peer, "peer_rps": peer.round(),
+                "ratio": (ours / peer * 100.0).round() / 100.0}),
+            );
+        }
     }
     let scales: Vec<usize> = memory.iter().map(|(s, _, _)| *s).collect();
     if let (Some(&small), Some(&large)) = (scales.first(), scales.last())
@@ -793,7 +976,8 @@ fn report(args: &RunArgs, rows: &[Row], memory: &[Memory]) -> anyhow::Result<()>
     let result = json!({
         "store": store, "connections": args.connections, "rounds": args.rounds, "seconds": args.seconds,
         "rows": json_rows,
-        "memory": memory.iter().map(|(s, (rss, peak), wal)| json!({"events": s, "rss_kib": rss, "peak_rss_kib": peak, "largest_wal_bytes": wal})).collect::<Vec<_>>(),
+        "memory": memory.iter().map(|(s, (rss, peak, anon, file), wal)| json!({"events": s, "rss_kib": rss, "peak_rss_kib": peak, "rss_anon_kib": anon, "rss_file_kib": file, "largest_wal_bytes": wal})).collect::<Vec<_>>(),
+        "peers": peer_json,
     });
     println!("\n{result}");
     if let Some(path) = &args.json {

@@ -71,6 +71,11 @@ struct Args {
     #[arg(long, env = "CSMS_SQLITE_SYNC", value_enum, default_value_t = SqliteSync::default())]
     sqlite_sync: SqliteSync,
 
+    /// Bytes of the SQLite file each read connection maps into memory (0: none; reads then `pread`
+    /// pages the SQLite cache does not hold). Mapped pages are the OS's file cache, not the process's own.
+    #[arg(long, env = "CSMS_SQLITE_MMAP_SIZE", default_value_t = 0)]
+    sqlite_mmap_size: u64,
+
     /// Most PostgreSQL connections this instance opens.
     #[arg(long, env = "CSMS_DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
     database_max_connections: usize,
@@ -213,6 +218,7 @@ async fn open_store(args: &Args) -> anyhow::Result<Store> {
             let options = SqliteOptions {
                 wal_limit: args.sqlite_wal_limit,
                 pipelined_sync: args.sqlite_sync == SqliteSync::Pipelined,
+                mmap_size: args.sqlite_mmap_size,
             };
             Store::sqlite_with(&path, cipher, options).with_context(|| format!("opening {}", path.display()))
         }

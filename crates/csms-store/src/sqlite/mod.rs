@@ -39,11 +39,19 @@ pub struct SqliteOptions {
     /// only once durable; pipelined, a concurrent read can see a commit up to one sync before it is
     /// acknowledged (docs/decisions.md).
     pub pipelined_sync: bool,
+    /// Bytes of the database file that each connection maps into memory (`PRAGMA mmap_size`; 0: none,
+    /// every page not in SQLite's cache is a `pread`). Mapped pages are the OS's file cache, shared by
+    /// the connections; they count as file-backed resident memory, not the process's own.
+    pub mmap_size: u64,
 }
 
 impl Default for SqliteOptions {
     fn default() -> Self {
-        SqliteOptions { wal_limit: DEFAULT_WAL_LIMIT, pipelined_sync: cfg!(target_os = "linux") }
+        SqliteOptions {
+            wal_limit: DEFAULT_WAL_LIMIT,
+            pipelined_sync: cfg!(target_os = "linux"),
+            mmap_size: 0,
+        }
     }
 }
 
@@ -54,6 +62,7 @@ pub const DEFAULT_WAL_LIMIT: u64 = 64 * 1024 * 1024;
 pub struct SqliteBackend {
     id: u64,
     path: PathBuf,
+    mmap_size: u64,
     writer: mpsc::Sender<writer::Job>,
     /// Joined on drop, after the writes queued before it: the file is closed when the backend is gone.
     writer_thread: Option<std::thread::JoinHandle<()>>,
@@ -149,7 +158,14 @@ impl SqliteBackend {
             })
             .map_err(StoreError::backend)?;
         let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(SqliteBackend { id, path, writer, writer_thread: Some(writer_thread), files })
+        Ok(SqliteBackend {
+            id,
+            path,
+            mmap_size: options.mmap_size,
+            writer,
+            writer_thread: Some(writer_thread),
+            files,
+        })
     }
 }
 
@@ -185,6 +201,13 @@ impl Backend for SqliteBackend {
                     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
                     let conn = connect(&self.path, flags)?;
                     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+                    if self.mmap_size > 0 {
+                        conn.pragma_update(
+                            None,
+                            "mmap_size",
+                            i64::try_from(self.mmap_size).unwrap_or(i64::MAX),
+                        )?;
+                    }
                     readers.push((self.id, conn));
                     readers.len() - 1
                 }
