@@ -7,6 +7,17 @@
 //! csms watch records --count 1
 //! ```
 
+/// `print!` to standard output, but a reader that has gone (`csms ... | head -1`) ends the program
+/// quietly with success instead of a panic: what was asked for was read.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::output::emit(&format!($($arg)*)) };
+}
+
+/// `println!` through [`out!`].
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::output::emit(&format!("{}\n", format_args!($($arg)*))) };
+}
+
 mod cli;
 mod output;
 
@@ -113,7 +124,9 @@ fn value(value: Value) -> Result<SecretValue, Error> {
 
 async fn run(cli: Cli) -> Result<u8, Error> {
     if let Command::Completions { shell } = cli.command {
-        clap_complete::generate(shell, &mut Cli::command(), "csms", &mut std::io::stdout());
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "csms", &mut script);
+        out!("{}", String::from_utf8_lossy(&script));
         return Ok(exit::OK);
     }
     let out = cli.global.output;
@@ -174,8 +187,8 @@ async fn run(cli: Cli) -> Result<u8, Error> {
             };
             let made = c.generate_random_password(&body).await?;
             match out {
-                Output::Json => println!("{}", serde_json::json!({"password": made.password.expose()})),
-                Output::Table => println!("{}", made.password.expose()),
+                Output::Json => outln!("{}", serde_json::json!({"password": made.password.expose()})),
+                Output::Table => outln!("{}", made.password.expose()),
             }
         }
         Command::Watch(WatchCommand::Records { interval, count, duration }) => {
@@ -332,7 +345,7 @@ async fn versions(c: &Client, out: Output, command: VersionsCommand) -> Result<(
             let shown = c.show_secret_version(&secret, &version).await?;
             let text = shown.version.secret_string.as_ref().or(shown.version.secret_binary.as_ref());
             if value_only {
-                println!("{}", text.map(SecretValue::expose).unwrap_or_default());
+                outln!("{}", text.map(SecretValue::expose).unwrap_or_default());
                 return Ok(());
             }
             one(out, &shown, |r| {
@@ -387,8 +400,8 @@ fn task_row(t: &SecretTask) -> Vec<String> {
 /// A command that answers nothing: a line for people, `{}` for scripts.
 fn done(out: Output, what: &str) {
     match out {
-        Output::Json => println!("{{}}"),
-        Output::Table => println!("{what}"),
+        Output::Json => outln!("{{}}"),
+        Output::Table => outln!("{what}"),
     }
 }
 
@@ -415,7 +428,7 @@ async fn watch_records(
         padded.join("  ").trim_end().to_owned()
     };
     if out == Output::Table {
-        println!("{}", line(RECORD_HEADER.iter().map(|h| (*h).to_owned()).collect()));
+        outln!("{}", line(RECORD_HEADER.iter().map(|h| (*h).to_owned()).collect()));
     }
     let mut printed = 0;
     loop {
@@ -427,8 +440,8 @@ async fn watch_records(
         let new: Vec<&Record> = records.iter().rev().filter(|r| seen.insert(key(r))).collect();
         for record in new.into_iter().take(count.map_or(usize::MAX, |n| n - printed)) {
             match out {
-                Output::Json => println!("{}", serde_json::to_string(record).expect("the model serialises")),
-                Output::Table => println!("{}", line(record_row(record))),
+                Output::Json => outln!("{}", serde_json::to_string(record).expect("the model serialises")),
+                Output::Table => outln!("{}", line(record_row(record))),
             }
             printed += 1;
         }

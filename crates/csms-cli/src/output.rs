@@ -4,6 +4,20 @@ use serde::Serialize;
 
 use crate::cli::Output;
 
+/// Writes `text` to standard output. A closed pipe ends the program with success (the reader took what
+/// it wanted); any other failure to write ends it with exit code 1.
+pub(crate) fn emit(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("csms: writing the output: {e}");
+        std::process::exit(1);
+    }
+}
+
 /// Epoch milliseconds as `2026-11-30T03:05:13Z`; `-` for none.
 pub(crate) fn time(ms: Option<i64>) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
@@ -52,8 +66,8 @@ impl Table {
 /// Prints one document: as JSON, or as the table `table` makes of it.
 pub(crate) fn one<T: Serialize>(output: Output, value: &T, table: impl FnOnce(&T) -> Table) {
     match output {
-        Output::Json => println!("{}", serde_json::to_string_pretty(value).expect("the model serialises")),
-        Output::Table => print!("{}", table(value).render()),
+        Output::Json => outln!("{}", serde_json::to_string_pretty(value).expect("the model serialises")),
+        Output::Table => out!("{}", table(value).render()),
     }
 }
 
@@ -67,7 +81,7 @@ pub(crate) fn many<T: Serialize>(
     match output {
         Output::Json => {
             for item in items {
-                println!("{}", serde_json::to_string(item).expect("the model serialises"));
+                outln!("{}", serde_json::to_string(item).expect("the model serialises"));
             }
         }
         Output::Table => {
@@ -75,7 +89,7 @@ pub(crate) fn many<T: Serialize>(
             for item in items {
                 table.row(row(item));
             }
-            print!("{}", table.render());
+            out!("{}", table.render());
         }
     }
 }

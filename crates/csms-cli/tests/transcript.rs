@@ -146,6 +146,12 @@ async fn exit_codes_tell_the_outcomes_apart() {
     );
     assert_eq!(code("csms secrets list --endpoint http://127.0.0.1:1").await, "1", "no answer");
     assert_eq!(code("csms completions bash").await, "0");
+    // A reader that goes away early (`| head -1`, `| grep -q`) is no failure, and no panic.
+    let piped = shell(&endpoint, "(sleep 0.3; csms secrets list -o json; echo \"exit $?\" >&2) | true").await;
+    assert_eq!(piped, "exit 0\n", "{piped}");
+    let completions =
+        shell(&endpoint, "(sleep 0.3; csms completions bash; echo \"exit $?\" >&2) | true").await;
+    assert_eq!(completions, "exit 0\n", "{completions}");
     let unset = shell(&endpoint, "CSMS_ENDPOINT= csms events list; echo $?").await;
     assert!(unset.contains("give --endpoint URL or set CSMS_ENDPOINT") && unset.ends_with("2\n"), "{unset}");
     assert!(shell(&endpoint, "csms completions bash").await.contains("_csms()"));
