@@ -31,6 +31,14 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_ATTEMPTS: u32 = 3;
 
 /// How the client proves who it is.
+///
+/// ```
+/// use csms_client::{ClientBuilder, Credentials};
+/// let builder = ClientBuilder::new().access_key("MYAK", "my-secret-key");
+/// let Some(Credentials::AccessKey { ak, .. }) = builder.credentials() else { unreachable!() };
+/// assert_eq!(ak, "MYAK");
+/// assert!(!format!("{:?}", builder.credentials()).contains("my-secret-key"), "never printed");
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub enum Credentials {
     /// An access key pair: every request is signed (`SDK-HMAC-SHA256`), as the official SDKs sign.
@@ -92,6 +100,11 @@ impl Default for ClientBuilder {
 
 impl ClientBuilder {
     /// A builder with nothing set.
+    ///
+    /// ```
+    /// use csms_client::ClientBuilder;
+    /// assert!(ClientBuilder::new().credentials().is_none());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -101,6 +114,13 @@ impl ClientBuilder {
     /// section's `ak`, `sk` and `project_id` of `HUAWEICLOUD_SDK_CREDENTIALS_FILE` (default
     /// `~/.huaweicloud/credentials`); `CSMS_TOKEN` when there is no key; `CSMS_ENDPOINT`. Anything set
     /// on the builder afterwards wins.
+    ///
+    /// ```
+    /// use csms_client::ClientBuilder;
+    /// // CSMS_ENDPOINT, HUAWEICLOUD_SDK_AK/SK/PROJECT_ID, else ~/.huaweicloud/credentials; then flags win:
+    /// let builder = ClientBuilder::from_env().endpoint("http://127.0.0.1:8080");
+    /// assert_eq!(builder.endpoint_url(), Some("http://127.0.0.1:8080"));
+    /// ```
     pub fn from_env() -> Self {
         Self::from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
     }
@@ -139,45 +159,91 @@ impl ClientBuilder {
     }
 
     /// The service's base URL (`http://host:port` or `https://host:port`, optionally with a path prefix).
+    ///
+    /// ```
+    /// use csms_client::ClientBuilder;
+    /// let client = ClientBuilder::new().endpoint("https://csms.example.com/").token("t").build().unwrap();
+    /// assert_eq!(client.endpoint(), "https://csms.example.com", "a trailing slash is dropped");
+    /// ```
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
         self
     }
 
     /// The project the project-level operations act on.
+    ///
+    /// ```
+    /// use csms_client::ClientBuilder;
+    /// assert_eq!(ClientBuilder::new().project("p1").project_id(), Some("p1"));
+    /// ```
     pub fn project(mut self, id: impl Into<String>) -> Self {
         self.project = Some(id.into());
         self
     }
 
     /// Signs every request with this access key pair.
+    ///
+    /// ```
+    /// use csms_client::ClientBuilder;
+    /// use csms_client::Credentials;
+    /// let builder = ClientBuilder::new().access_key("MYAK", "my-secret-key");
+    /// assert!(matches!(builder.credentials(), Some(Credentials::AccessKey { .. })));
+    /// ```
     pub fn access_key(mut self, ak: impl Into<String>, sk: impl Into<String>) -> Self {
         self.credentials = Some(Credentials::AccessKey { ak: ak.into(), sk: sk.into() });
         self
     }
 
     /// Sends this token (`X-Auth-Token`) with every request.
+    ///
+    /// ```
+    /// use csms_client::ClientBuilder;
+    /// use csms_client::Credentials;
+    /// let builder = ClientBuilder::new().access_key("MYAK", "sk").token("a-long-random-string");
+    /// assert_eq!(builder.credentials(), Some(&Credentials::Token("a-long-random-string".into())), "the last one set");
+    /// ```
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.credentials = Some(Credentials::Token(token.into()));
         self
     }
 
     /// The credentials set so far.
+    ///
+    /// ```
+    /// use csms_client::ClientBuilder;
+    /// assert!(ClientBuilder::new().token("t").credentials().is_some());
+    /// ```
     pub fn credentials(&self) -> Option<&Credentials> {
         self.credentials.as_ref()
     }
 
     /// The project set so far.
+    ///
+    /// ```
+    /// use csms_client::ClientBuilder;
+    /// assert_eq!(ClientBuilder::new().project_id(), None);
+    /// ```
     pub fn project_id(&self) -> Option<&str> {
         self.project.as_deref()
     }
 
     /// The endpoint set so far.
+    ///
+    /// ```
+    /// use csms_client::ClientBuilder;
+    /// assert_eq!(ClientBuilder::new().endpoint("http://127.0.0.1:8080").endpoint_url(), Some("http://127.0.0.1:8080"));
+    /// ```
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint.as_deref()
     }
 
     /// How long each attempt of a call may take, answer read (default 30 s).
+    ///
+    /// ```
+    /// use csms_client::ClientBuilder;
+    /// let builder = ClientBuilder::new().timeout(std::time::Duration::from_millis(500));
+    /// assert!(builder.endpoint("http://127.0.0.1:8080").token("t").build().is_ok());
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -185,6 +251,13 @@ impl ClientBuilder {
 
     /// How many attempts an idempotent call (GET, PUT, DELETE) makes at most on 429, 5xx, a timeout
     /// or a broken connection (default 3; 1 turns retries off). Other calls are never retried.
+    ///
+    /// ```
+    /// use csms_client::ClientBuilder;
+    /// // One attempt: never retried, even a GET answered 503.
+    /// let client = ClientBuilder::new().endpoint("http://127.0.0.1:8080").token("t").max_attempts(1).build();
+    /// assert!(client.is_ok());
+    /// ```
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.attempts = attempts.max(1);
         self
@@ -192,6 +265,12 @@ impl ClientBuilder {
 
     /// Trusts the certificate authorities of a PEM bundle too (besides the Mozilla roots): a private
     /// endpoint's.
+    ///
+    /// ```
+    /// use csms_client::ClientBuilder;
+    /// let refused = ClientBuilder::new().endpoint("https://127.0.0.1:8443").token("t").ca_pem(b"not a certificate").build();
+    /// assert!(refused.unwrap_err().to_string().contains("no PEM certificate"));
+    /// ```
     pub fn ca_pem(mut self, pem: &[u8]) -> Self {
         match CertificateDer::pem_slice_iter(pem).collect::<Result<Vec<_>, _>>() {
             Ok(certificates) if !certificates.is_empty() => self.roots.extend(certificates),
@@ -202,6 +281,12 @@ impl ClientBuilder {
     }
 
     /// The client. [`Error::Config`] without an endpoint or credentials, or with a bad endpoint.
+    ///
+    /// ```
+    /// use csms_client::ClientBuilder;
+    /// let error = ClientBuilder::new().token("t").build().unwrap_err();
+    /// assert!(matches!(error, csms_client::Error::Config(_)), "no endpoint");
+    /// ```
     pub fn build(self) -> Result<Client, Error> {
         if let Some(problem) = self.problem {
             return Err(Error::Config(problem));

@@ -3,6 +3,28 @@
 use csms_model::ErrorCode;
 
 /// Why a call did not answer what it asked for.
+///
+/// ```
+/// use csms_client::Error;
+/// use csms_model::ErrorCode;
+/// # use std::{sync::Arc, time::Duration};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let endpoint = format!("http://{}", listener.local_addr()?);
+/// # let credentials = csms_http::auth::StaticCredentials::new().with_token("doc-token-0123456789", csms_http::auth::ProjectScope::All);
+/// # let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials));
+/// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+/// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+/// match client.show_secret("nope").await {
+///     Err(Error::Api(api)) => {
+///         assert_eq!((api.status, api.code, api.error_code.as_str()), (404, Some(ErrorCode::NotFound), "CSMS.0005"));
+///         assert!(api.request_id.is_some());
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
@@ -19,6 +41,23 @@ pub enum Error {
 }
 
 /// An error the service answered.
+///
+/// ```
+/// # use std::{sync::Arc, time::Duration};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let endpoint = format!("http://{}", listener.local_addr()?);
+/// # let credentials = csms_http::auth::StaticCredentials::new().with_token("doc-token-0123456789", csms_http::auth::ProjectScope::All);
+/// # let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials));
+/// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+/// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+/// let error = client.show_secret_event("nope").await.unwrap_err();
+/// let csms_client::Error::Api(api) = &error else { panic!("{error}") };
+/// assert!(error.to_string().starts_with("404 CSMS.0005: "), "{error}");
+/// assert_eq!(api.request_id.as_deref().map(str::len), Some(32));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     /// The HTTP status.
@@ -35,6 +74,14 @@ pub struct ApiError {
 
 impl Error {
     /// The row of the error table the service answered, if any.
+    ///
+    /// ```
+    /// use csms_client::{ApiError, Error};
+    /// use csms_model::ErrorCode;
+    /// let gone = Error::Api(ApiError { status: 404, code: Some(ErrorCode::NotFound), error_code: "CSMS.0005".into(),
+    ///     message: "The secret 'db' does not exist in this project.".into(), request_id: None });
+    /// assert_eq!((gone.code(), Error::Timeout.code()), (Some(ErrorCode::NotFound), None));
+    /// ```
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
             Error::Api(api) => api.code,
@@ -43,6 +90,14 @@ impl Error {
     }
 
     /// The HTTP status the service answered, if it answered.
+    ///
+    /// ```
+    /// use csms_client::{ApiError, Error};
+    /// use csms_model::ErrorCode;
+    /// let gone = Error::Api(ApiError { status: 404, code: Some(ErrorCode::NotFound), error_code: "CSMS.0005".into(),
+    ///     message: "The secret 'db' does not exist in this project.".into(), request_id: None });
+    /// assert_eq!((gone.status(), Error::Timeout.status()), (Some(404), None));
+    /// ```
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
@@ -51,6 +106,14 @@ impl Error {
     }
 
     /// Whether the service answered that the resource does not exist (404).
+    ///
+    /// ```
+    /// use csms_client::{ApiError, Error};
+    /// use csms_model::ErrorCode;
+    /// let gone = Error::Api(ApiError { status: 404, code: Some(ErrorCode::NotFound), error_code: "CSMS.0005".into(),
+    ///     message: "The secret 'db' does not exist in this project.".into(), request_id: None });
+    /// assert!(gone.is_not_found() && !Error::Timeout.is_not_found());
+    /// ```
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
     }

@@ -101,21 +101,42 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     /// A [`ClientBuilder`] with nothing set.
+    ///
+    /// ```
+    /// let client = csms_client::Client::builder().endpoint("http://127.0.0.1:8080").token("t").project("p1").build().unwrap();
+    /// assert_eq!(client.project(), Some("p1"));
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
 
     /// The endpoint the calls go to.
+    ///
+    /// ```
+    /// let client = csms_client::Client::builder().endpoint("http://127.0.0.1:8080").token("t").project("p1").build().unwrap();
+    /// assert_eq!(client.endpoint(), "http://127.0.0.1:8080");
+    /// ```
     pub fn endpoint(&self) -> &str {
         &self.inner.base
     }
 
     /// The project the project-level operations act on.
+    ///
+    /// ```
+    /// let client = csms_client::Client::builder().endpoint("http://127.0.0.1:8080").token("t").project("p1").build().unwrap();
+    /// assert_eq!(client.project(), Some("p1"));
+    /// ```
     pub fn project(&self) -> Option<&str> {
         self.project.as_deref()
     }
 
     /// The same client (pool, credentials, budget) for another project.
+    ///
+    /// ```
+    /// let client = csms_client::Client::builder().endpoint("http://127.0.0.1:8080").token("t").project("p1").build().unwrap();
+    /// let other = client.in_project("p2");
+    /// assert_eq!((client.project(), other.project()), (Some("p1"), Some("p2")));
+    /// ```
     pub fn in_project(&self, project: &str) -> Client {
         Client { inner: Arc::clone(&self.inner), project: Some(Arc::from(project)) }
     }

@@ -81,6 +81,30 @@ impl Client {
     }
 
     /// Every secret of the project (only those subscribed to `event_name`, if given), by name.
+    ///
+    /// ```
+    /// use csms_model::*;
+    /// use futures_util::TryStreamExt;
+    /// # use std::{sync::Arc, time::Duration};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let scope = csms_http::auth::ProjectScope::All;
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
+    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
+    /// # let store = csms_store::Store::memory();
+    /// # let worker = csms_worker::Worker::new(store.clone(), Arc::new(csms_worker::LogTarget)).with_rotator(SecretType::Common, Arc::new(csms_worker::RandomValue)).with_poll(Duration::from_millis(20));
+    /// # tokio::spawn(Arc::new(worker).run(std::future::pending()));
+    /// # let service = csms_http::CsmsService::new(store, Arc::new(credentials)).with_rotate_common(true).with_directory(csms_http::Directory::default().with_user(user));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// # let body = CreateSecretRequestBody { name: "db".into(), secret_string: Some(SecretValue::new("v1-value")), ..Default::default() };
+    /// # let secret = client.create_secret(&body).await?.secret;
+    /// let names: Vec<String> = client.secrets(None).map_ok(|s| s.name).try_collect().await?;
+    /// assert_eq!(names, ["db"]);
+    /// # Ok(()) }
+    /// ```
     pub fn secrets(
         &self,
         event_name: Option<String>,
@@ -97,6 +121,30 @@ impl Client {
     }
 
     /// Every version of a secret (never their values), oldest first.
+    ///
+    /// ```
+    /// use csms_model::*;
+    /// use futures_util::TryStreamExt;
+    /// # use std::{sync::Arc, time::Duration};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let scope = csms_http::auth::ProjectScope::All;
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
+    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
+    /// # let store = csms_store::Store::memory();
+    /// # let worker = csms_worker::Worker::new(store.clone(), Arc::new(csms_worker::LogTarget)).with_rotator(SecretType::Common, Arc::new(csms_worker::RandomValue)).with_poll(Duration::from_millis(20));
+    /// # tokio::spawn(Arc::new(worker).run(std::future::pending()));
+    /// # let service = csms_http::CsmsService::new(store, Arc::new(credentials)).with_rotate_common(true).with_directory(csms_http::Directory::default().with_user(user));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// # let body = CreateSecretRequestBody { name: "db".into(), secret_string: Some(SecretValue::new("v1-value")), ..Default::default() };
+    /// # let secret = client.create_secret(&body).await?.secret;
+    /// let versions: Vec<VersionMetadata> = client.versions("db").try_collect().await?;
+    /// assert_eq!(versions[0].version_stages, ["SYSCURRENT"]);
+    /// # Ok(()) }
+    /// ```
     pub fn versions(
         &self,
         secret_name: impl Into<String>,
@@ -112,6 +160,32 @@ impl Client {
     }
 
     /// Every rotation task the query matches (its `marker` is where the walk starts).
+    ///
+    /// ```
+    /// use csms_model::*;
+    /// use csms_client::TasksQuery;
+    /// use futures_util::TryStreamExt;
+    /// # use std::{sync::Arc, time::Duration};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let scope = csms_http::auth::ProjectScope::All;
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
+    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
+    /// # let store = csms_store::Store::memory();
+    /// # let worker = csms_worker::Worker::new(store.clone(), Arc::new(csms_worker::LogTarget)).with_rotator(SecretType::Common, Arc::new(csms_worker::RandomValue)).with_poll(Duration::from_millis(20));
+    /// # tokio::spawn(Arc::new(worker).run(std::future::pending()));
+    /// # let service = csms_http::CsmsService::new(store, Arc::new(credentials)).with_rotate_common(true).with_directory(csms_http::Directory::default().with_user(user));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// # let body = CreateSecretRequestBody { name: "db".into(), secret_string: Some(SecretValue::new("v1-value")), ..Default::default() };
+    /// # let secret = client.create_secret(&body).await?.secret;
+    /// # client.rotate_secret("db").await?;
+    /// let tasks: Vec<SecretTask> = client.tasks(TasksQuery::default()).try_collect().await?;
+    /// assert_eq!(tasks[0].secret_name, "db");
+    /// # Ok(()) }
+    /// ```
     pub fn tasks(&self, query: TasksQuery) -> impl Stream<Item = Result<SecretTask, Error>> + Send + 'static {
         let client = self.clone();
         let first = query.marker.clone();
@@ -126,6 +200,29 @@ impl Client {
     }
 
     /// Every user of the caller's account the query matches, from its page `offset` on.
+    ///
+    /// ```
+    /// use csms_model::*;
+    /// use csms_client::UsersQuery;
+    /// use futures_util::TryStreamExt;
+    /// # use std::{sync::Arc, time::Duration};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let scope = csms_http::auth::ProjectScope::All;
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
+    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
+    /// # let store = csms_store::Store::memory();
+    /// # let worker = csms_worker::Worker::new(store.clone(), Arc::new(csms_worker::LogTarget)).with_rotator(SecretType::Common, Arc::new(csms_worker::RandomValue)).with_poll(Duration::from_millis(20));
+    /// # tokio::spawn(Arc::new(worker).run(std::future::pending()));
+    /// # let service = csms_http::CsmsService::new(store, Arc::new(credentials)).with_rotate_common(true).with_directory(csms_http::Directory::default().with_user(user));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// let users: Vec<UserSummary> = client.users(UsersQuery::default()).try_collect().await?;
+    /// assert_eq!(users[0].user_name, "alice");
+    /// # Ok(()) }
+    /// ```
     pub fn users(
         &self,
         query: UsersQuery,
@@ -146,6 +243,33 @@ impl Client {
 
     /// Every secret the tags and matches find (ListResourceInstances' `filter`), a page of `page_size`
     /// (1 to 1000) at a time.
+    ///
+    /// ```
+    /// use csms_model::*;
+    /// use futures_util::TryStreamExt;
+    /// # use std::{sync::Arc, time::Duration};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let scope = csms_http::auth::ProjectScope::All;
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
+    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
+    /// # let store = csms_store::Store::memory();
+    /// # let worker = csms_worker::Worker::new(store.clone(), Arc::new(csms_worker::LogTarget)).with_rotator(SecretType::Common, Arc::new(csms_worker::RandomValue)).with_poll(Duration::from_millis(20));
+    /// # tokio::spawn(Arc::new(worker).run(std::future::pending()));
+    /// # let service = csms_http::CsmsService::new(store, Arc::new(credentials)).with_rotate_common(true).with_directory(csms_http::Directory::default().with_user(user));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// # let body = CreateSecretRequestBody { name: "db".into(), secret_string: Some(SecretValue::new("v1-value")), ..Default::default() };
+    /// # let secret = client.create_secret(&body).await?.secret;
+    /// # let team = TagItem { key: "team".into(), value: Some("payments".into()) };
+    /// # client.create_secret_tag(&secret.id, &CreateSecretTagRequestBody { tag: team }).await?;
+    /// let filter = vec![TagFilter { key: "team".into(), values: vec!["payments".into()] }];
+    /// let found: Vec<ResourceInstance> = client.resource_instances(filter, vec![], 100).try_collect().await?;
+    /// assert_eq!(found[0].resource_name, "db");
+    /// # Ok(()) }
+    /// ```
     pub fn resource_instances(
         &self,
         tags: Vec<TagFilter>,
@@ -175,6 +299,30 @@ impl Client {
 
     /// Polls a rotation task every `poll` until it ends (SUCCESS or FAILED), as Terraform's provider
     /// does; [`Error::Timeout`] if it has not within `timeout`.
+    ///
+    /// ```
+    /// use csms_model::*;
+    /// # use std::{sync::Arc, time::Duration};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let endpoint = format!("http://{}", listener.local_addr()?);
+    /// # let scope = csms_http::auth::ProjectScope::All;
+    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
+    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
+    /// # let store = csms_store::Store::memory();
+    /// # let worker = csms_worker::Worker::new(store.clone(), Arc::new(csms_worker::LogTarget)).with_rotator(SecretType::Common, Arc::new(csms_worker::RandomValue)).with_poll(Duration::from_millis(20));
+    /// # tokio::spawn(Arc::new(worker).run(std::future::pending()));
+    /// # let service = csms_http::CsmsService::new(store, Arc::new(credentials)).with_rotate_common(true).with_directory(csms_http::Directory::default().with_user(user));
+    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
+    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// # let body = CreateSecretRequestBody { name: "db".into(), secret_string: Some(SecretValue::new("v1-value")), ..Default::default() };
+    /// # let secret = client.create_secret(&body).await?.secret;
+    /// let started = client.rotate_secret("db").await?;
+    /// let task = client.wait_for_task(&started.rotation_task_id, Duration::from_millis(50), Duration::from_secs(30)).await?;
+    /// assert_eq!(task.task_status, TaskStatus::Success);
+    /// # Ok(()) }
+    /// ```
     pub async fn wait_for_task(
         &self,
         task_id: &str,
