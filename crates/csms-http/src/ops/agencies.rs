@@ -21,17 +21,12 @@ impl Input for CreateAgency {
     }
 }
 
-/// The caller's account (authentication put the caller in the request).
-fn account(state: &State, principal: Option<&Principal>) -> String {
-    principal.map_or_else(|| "-".to_owned(), |p| state.account_of(p))
-}
-
 /// Grants the type's agencies for the caller's account (again: the same agencies, each with its id).
 pub(crate) async fn create(
     state: &State,
     input: CreateAgency,
 ) -> Result<Json<CreateAgencyResponse>, ApiError> {
-    let account = account(state, input.principal.as_ref());
+    let account = state.account_of(input.principal.as_ref());
     let now = state.clock.now_ms();
     let agencies =
         state.store.grant_agencies(&account, &input.secret_type, now).await.map_err(ApiError::internal)?;
@@ -55,7 +50,7 @@ impl Input for ShowAgency {
 }
 
 pub(crate) async fn show(state: &State, input: ShowAgency) -> Result<Json<ShowAgencyResponse>, ApiError> {
-    let account = account(state, input.principal.as_ref());
+    let account = state.account_of(input.principal.as_ref());
     let granted =
         state.store.agencies_granted(&account, &input.secret_type).await.map_err(ApiError::internal)?;
     Ok(Json(ShowAgencyResponse { agency_granted: granted.to_string() }))

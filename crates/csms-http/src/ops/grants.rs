@@ -85,8 +85,7 @@ impl Input for OnGrants {
 
 pub(crate) async fn list(state: &State, input: OnGrants) -> Result<Json<ListGrantsResponse>, ApiError> {
     // A grantee the caller's account's directory knows is answered with its login name.
-    let account = input.principal.as_ref().map(|p| state.account_of(p));
-    let users = account.map(|a| state.directory.of(&a)).unwrap_or_default();
+    let users = state.directory.of(&state.account_of(input.principal.as_ref()));
     let names = users.into_iter().map(|u| (u.user_id.clone(), u.user_name.clone())).collect();
     let data = state.store.grants(&input.project, &input.resource, names).await;
     Ok(Json(ListGrantsResponse { data: data.map_err(|e| error(e, &input.resource, None))? }))

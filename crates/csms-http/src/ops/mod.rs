@@ -63,9 +63,10 @@ impl State {
 
     /// The account a caller acts on in the account-level operations (`/v1/csms/...`): the `[[account]]`
     /// of the first project of its scope that belongs to one; else its first project's own (a project of
-    /// no account is an account of one); `*` for credentials valid for every project.
-    pub(crate) fn account_of(&self, principal: &crate::auth::Principal) -> String {
-        principal.scope.account(&self.accounts)
+    /// no account is an account of one); `*` for credentials valid for every project; `-` (no account's
+    /// name) when the request carries no caller.
+    pub(crate) fn account_of(&self, principal: Option<&crate::auth::Principal>) -> String {
+        principal.map_or_else(|| "-".to_owned(), |p| p.scope.account(&self.accounts))
     }
 
     /// A change now, made by the request `request_id`.

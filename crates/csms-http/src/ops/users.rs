@@ -70,15 +70,10 @@ impl Input for ListUsers {
     }
 }
 
-/// The caller's account.
-fn account(state: &State, principal: Option<&Principal>) -> String {
-    principal.map_or_else(|| "-".to_owned(), |p| state.account_of(p))
-}
-
 /// A page (`offset` is its number, from 0) of the account's users, filtered by organisation and by a
 /// part of the name or login name, in any case.
 pub(crate) async fn list(state: &State, input: ListUsers) -> Result<Json<ListUsersResponse>, ApiError> {
-    let account = account(state, input.principal.as_ref());
+    let account = state.account_of(input.principal.as_ref());
     let UsersQuery { page, limit, org_id, user_info } = input.query;
     let changes = state.store.password_changes(&account).await.map_err(ApiError::internal)?;
     // `user_info` is a search: a part of the login or display name, in any case.
@@ -114,13 +109,13 @@ impl Input for ShowUser {
 }
 
 pub(crate) async fn show(state: &State, input: ShowUser) -> Result<Json<UserDetail>, ApiError> {
-    let account = account(state, input.principal.as_ref());
+    let account = state.account_of(input.principal.as_ref());
     let Some(user) = state.directory.user(&account, &input.id) else {
         let message = format!("The account has no user '{}'.", input.id);
         return Err(ApiError::new(ErrorCode::NotFound, message));
     };
-    let changes = state.store.password_changes(&account).await.map_err(ApiError::internal)?;
-    let s = summary(user, changes.get(&user.user_id).copied());
+    let record = state.store.password(&account, &user.user_id).await.map_err(ApiError::internal)?;
+    let s = summary(user, record.map(|r| r.changed_at));
     Ok(Json(UserDetail {
         user_id: s.user_id,
         user_name: s.user_name,
@@ -179,7 +174,7 @@ pub(crate) async fn change_password(
     input: ChangePassword,
 ) -> Result<Json<UpdateUserPasswordResponse>, ApiError> {
     let ChangePassword { body, principal } = input;
-    let account = account(state, principal.as_ref());
+    let account = state.account_of(principal.as_ref());
     let Some(user) =
         principal.as_ref().and_then(|p| p.user.as_deref()).and_then(|u| state.directory.user(&account, u))
     else {
