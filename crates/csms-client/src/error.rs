@@ -7,15 +7,9 @@ use csms_model::ErrorCode;
 /// ```
 /// use csms_client::Error;
 /// use csms_model::ErrorCode;
-/// # use std::{sync::Arc, time::Duration};
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-/// # let endpoint = format!("http://{}", listener.local_addr()?);
-/// # let credentials = csms_http::auth::StaticCredentials::new().with_token("doc-token-0123456789", csms_http::auth::ProjectScope::All);
-/// # let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials));
-/// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
-/// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+/// # let client = include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/service.rs"));
 /// match client.show_secret("nope").await {
 ///     Err(Error::Api(api)) => {
 ///         assert_eq!((api.status, api.code, api.error_code.as_str()), (404, Some(ErrorCode::NotFound), "CSMS.0005"));
@@ -43,15 +37,9 @@ pub enum Error {
 /// An error the service answered.
 ///
 /// ```
-/// # use std::{sync::Arc, time::Duration};
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-/// # let endpoint = format!("http://{}", listener.local_addr()?);
-/// # let credentials = csms_http::auth::StaticCredentials::new().with_token("doc-token-0123456789", csms_http::auth::ProjectScope::All);
-/// # let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials));
-/// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
-/// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+/// # let client = include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/service.rs"));
 /// let error = client.show_secret_event("nope").await.unwrap_err();
 /// let csms_client::Error::Api(api) = &error else { panic!("{error}") };
 /// assert!(error.to_string().starts_with("404 CSMS.0005: "), "{error}");

@@ -37,15 +37,9 @@ impl Client {
     /// ```
     /// use csms_model::*;
     /// use futures_util::TryStreamExt;
-    /// # use std::{sync::Arc, time::Duration};
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let endpoint = format!("http://{}", listener.local_addr()?);
-    /// # let credentials = csms_http::auth::StaticCredentials::new().with_token("doc-token-0123456789", csms_http::auth::ProjectScope::All);
-    /// # let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials));
-    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
-    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// # let client = include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/service.rs"));
     /// let target_id = "urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:alerts".to_owned();
     /// for n in 0..25 {
     ///     let notification = Notification { target_type: TargetType::Smn, target_id: target_id.clone(), target_name: "t".into() };
@@ -85,20 +79,9 @@ impl Client {
     /// ```
     /// use csms_model::*;
     /// use futures_util::TryStreamExt;
-    /// # use std::{sync::Arc, time::Duration};
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let endpoint = format!("http://{}", listener.local_addr()?);
-    /// # let scope = csms_http::auth::ProjectScope::All;
-    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
-    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
-    /// # let store = csms_store::Store::memory();
-    /// # let worker = csms_worker::Worker::new(store.clone(), Arc::new(csms_worker::LogTarget)).with_rotator(SecretType::Common, Arc::new(csms_worker::RandomValue)).with_poll(Duration::from_millis(20));
-    /// # tokio::spawn(Arc::new(worker).run(std::future::pending()));
-    /// # let service = csms_http::CsmsService::new(store, Arc::new(credentials)).with_rotate_common(true).with_directory(csms_http::Directory::default().with_user(user));
-    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
-    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// # let client = include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/service.rs"));
     /// # let body = CreateSecretRequestBody { name: "db".into(), secret_string: Some(SecretValue::new("v1-value")), ..Default::default() };
     /// # let secret = client.create_secret(&body).await?.secret;
     /// let names: Vec<String> = client.secrets(None).map_ok(|s| s.name).try_collect().await?;
@@ -125,20 +108,9 @@ impl Client {
     /// ```
     /// use csms_model::*;
     /// use futures_util::TryStreamExt;
-    /// # use std::{sync::Arc, time::Duration};
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let endpoint = format!("http://{}", listener.local_addr()?);
-    /// # let scope = csms_http::auth::ProjectScope::All;
-    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
-    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
-    /// # let store = csms_store::Store::memory();
-    /// # let worker = csms_worker::Worker::new(store.clone(), Arc::new(csms_worker::LogTarget)).with_rotator(SecretType::Common, Arc::new(csms_worker::RandomValue)).with_poll(Duration::from_millis(20));
-    /// # tokio::spawn(Arc::new(worker).run(std::future::pending()));
-    /// # let service = csms_http::CsmsService::new(store, Arc::new(credentials)).with_rotate_common(true).with_directory(csms_http::Directory::default().with_user(user));
-    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
-    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// # let client = include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/service.rs"));
     /// # let body = CreateSecretRequestBody { name: "db".into(), secret_string: Some(SecretValue::new("v1-value")), ..Default::default() };
     /// # let secret = client.create_secret(&body).await?.secret;
     /// let versions: Vec<VersionMetadata> = client.versions("db").try_collect().await?;
@@ -165,20 +137,9 @@ impl Client {
     /// use csms_model::*;
     /// use csms_client::TasksQuery;
     /// use futures_util::TryStreamExt;
-    /// # use std::{sync::Arc, time::Duration};
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let endpoint = format!("http://{}", listener.local_addr()?);
-    /// # let scope = csms_http::auth::ProjectScope::All;
-    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
-    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
-    /// # let store = csms_store::Store::memory();
-    /// # let worker = csms_worker::Worker::new(store.clone(), Arc::new(csms_worker::LogTarget)).with_rotator(SecretType::Common, Arc::new(csms_worker::RandomValue)).with_poll(Duration::from_millis(20));
-    /// # tokio::spawn(Arc::new(worker).run(std::future::pending()));
-    /// # let service = csms_http::CsmsService::new(store, Arc::new(credentials)).with_rotate_common(true).with_directory(csms_http::Directory::default().with_user(user));
-    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
-    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// # let client = include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/service.rs"));
     /// # let body = CreateSecretRequestBody { name: "db".into(), secret_string: Some(SecretValue::new("v1-value")), ..Default::default() };
     /// # let secret = client.create_secret(&body).await?.secret;
     /// # client.rotate_secret("db").await?;
@@ -205,20 +166,9 @@ impl Client {
     /// use csms_model::*;
     /// use csms_client::UsersQuery;
     /// use futures_util::TryStreamExt;
-    /// # use std::{sync::Arc, time::Duration};
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let endpoint = format!("http://{}", listener.local_addr()?);
-    /// # let scope = csms_http::auth::ProjectScope::All;
-    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
-    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
-    /// # let store = csms_store::Store::memory();
-    /// # let worker = csms_worker::Worker::new(store.clone(), Arc::new(csms_worker::LogTarget)).with_rotator(SecretType::Common, Arc::new(csms_worker::RandomValue)).with_poll(Duration::from_millis(20));
-    /// # tokio::spawn(Arc::new(worker).run(std::future::pending()));
-    /// # let service = csms_http::CsmsService::new(store, Arc::new(credentials)).with_rotate_common(true).with_directory(csms_http::Directory::default().with_user(user));
-    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
-    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// # let client = include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/service.rs"));
     /// let users: Vec<UserSummary> = client.users(UsersQuery::default()).try_collect().await?;
     /// assert_eq!(users[0].user_name, "alice");
     /// # Ok(()) }
@@ -247,20 +197,9 @@ impl Client {
     /// ```
     /// use csms_model::*;
     /// use futures_util::TryStreamExt;
-    /// # use std::{sync::Arc, time::Duration};
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let endpoint = format!("http://{}", listener.local_addr()?);
-    /// # let scope = csms_http::auth::ProjectScope::All;
-    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
-    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
-    /// # let store = csms_store::Store::memory();
-    /// # let worker = csms_worker::Worker::new(store.clone(), Arc::new(csms_worker::LogTarget)).with_rotator(SecretType::Common, Arc::new(csms_worker::RandomValue)).with_poll(Duration::from_millis(20));
-    /// # tokio::spawn(Arc::new(worker).run(std::future::pending()));
-    /// # let service = csms_http::CsmsService::new(store, Arc::new(credentials)).with_rotate_common(true).with_directory(csms_http::Directory::default().with_user(user));
-    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
-    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// # let client = include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/service.rs"));
     /// # let body = CreateSecretRequestBody { name: "db".into(), secret_string: Some(SecretValue::new("v1-value")), ..Default::default() };
     /// # let secret = client.create_secret(&body).await?.secret;
     /// # let team = TagItem { key: "team".into(), value: Some("payments".into()) };
@@ -302,20 +241,10 @@ impl Client {
     ///
     /// ```
     /// use csms_model::*;
-    /// # use std::{sync::Arc, time::Duration};
+    /// # use std::time::Duration;
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let endpoint = format!("http://{}", listener.local_addr()?);
-    /// # let scope = csms_http::auth::ProjectScope::All;
-    /// # let credentials = csms_http::auth::StaticCredentials::new().with_user_token("doc-token-0123456789", scope, Some("u1".into()));
-    /// # let user = csms_http::DirectoryUser { user_id: "u1".into(), user_name: "alice".into(), name: "Alice".into(), account: "*".into(), org_id: String::new(), mobile: String::new(), email: String::new(), initial_password: None, created_at: 0 };
-    /// # let store = csms_store::Store::memory();
-    /// # let worker = csms_worker::Worker::new(store.clone(), Arc::new(csms_worker::LogTarget)).with_rotator(SecretType::Common, Arc::new(csms_worker::RandomValue)).with_poll(Duration::from_millis(20));
-    /// # tokio::spawn(Arc::new(worker).run(std::future::pending()));
-    /// # let service = csms_http::CsmsService::new(store, Arc::new(credentials)).with_rotate_common(true).with_directory(csms_http::Directory::default().with_user(user));
-    /// # tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
-    /// # let client = csms_client::Client::builder().endpoint(endpoint).token("doc-token-0123456789").project("0123456789abcdef0123456789abcdef").build()?;
+    /// # let client = include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/service.rs"));
     /// # let body = CreateSecretRequestBody { name: "db".into(), secret_string: Some(SecretValue::new("v1-value")), ..Default::default() };
     /// # let secret = client.create_secret(&body).await?.secret;
     /// let started = client.rotate_secret("db").await?;
