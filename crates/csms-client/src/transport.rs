@@ -164,7 +164,7 @@ impl Client {
         Ok(url)
     }
 
-    fn request(&self, method: &Method, url: &str, body: &[u8]) -> Result<Request<Full<Bytes>>, Error> {
+    fn request(&self, method: &Method, url: &str, body: &Bytes) -> Result<Request<Full<Bytes>>, Error> {
         let uri: http::Uri = url.parse().map_err(|e| Error::Config(format!("the URL {url}: {e}")))?;
         let mut headers = HeaderMap::new();
         if !body.is_empty() {
@@ -188,10 +188,10 @@ impl Client {
         if let Some(all) = request.headers_mut() {
             all.extend(headers);
         }
-        request.body(Full::new(Bytes::copy_from_slice(body))).map_err(|e| Error::Config(e.to_string()))
+        request.body(Full::new(body.clone())).map_err(|e| Error::Config(e.to_string()))
     }
 
-    async fn attempt(&self, method: &Method, url: &str, body: &[u8]) -> Result<Attempt, Error> {
+    async fn attempt(&self, method: &Method, url: &str, body: &Bytes) -> Result<Attempt, Error> {
         let request = self.request(method, url, body)?;
         let exchange = async {
             let response = self.inner.transport.client.request(request).await.map_err(|e| describe(&e))?;
@@ -212,7 +212,8 @@ impl Client {
         let method =
             Method::from_bytes(call.op.method().as_bytes()).expect("the route table's methods are valid");
         let url = self.url(&call)?;
-        let body = call.body.unwrap_or_default();
+        // Made once; each attempt's request shares it.
+        let body = Bytes::from(call.body.unwrap_or_default());
         let idempotent = matches!(method, Method::GET | Method::PUT | Method::DELETE);
         let mut tries = 0;
         loop {
