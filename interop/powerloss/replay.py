@@ -58,10 +58,9 @@ def main():
         events = early(events)
     with open(log + ".data", "rb") as f:
         data = f.read()
-    names = {}
-    for kind, args in events:
-        if kind == "F":
-            names[int(args[0])] = os.path.basename(args[1])
+    # The tracked files: id -> file name, and path -> id (an unlink names its path).
+    ids = {args[1]: int(args[0]) for kind, args in events if kind == "F"}
+    names = {fid: os.path.basename(path) for path, fid in ids.items()}
 
     def apply(image, op):
         kind, args = op
@@ -78,10 +77,6 @@ def main():
         return True
 
     # Per file: its write/truncate/unlink ops as (log position, op), and the durable cut after each sync.
-    ids = {}
-    for kind, args in events:
-        if kind == "F":
-            ids[args[1]] = int(args[0])
     ops = {}
     sync_starts = {}
     durable_cut = []  # (position of E, file id, position of its B)
