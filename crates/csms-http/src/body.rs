@@ -72,31 +72,7 @@ impl http_body::Body for RequestBody {
 /// The body of every response: one chunk of bytes (JSON, or nothing) made by the service, as the stack's
 /// layers hand it out.
 #[derive(Debug)]
-pub struct ResponseBody(Inner);
-
-enum Inner {
-    Full(Full<Bytes>),
-    /// The stack's own responses, as its trace layer hands them out: kept as they are, not boxed again.
-    Traced(TracedBody),
-}
-
-/// A response body of the stack after its trace layer (see `service.rs`).
-pub(crate) type TracedBody = tower_http::trace::ResponseBody<
-    tower_http::body::UnsyncBoxBody<Bytes, BoxError>,
-    tower_http::classify::NeverClassifyEos<tower_http::classify::ServerErrorsFailureClass>,
-    (),
-    (),
-    (),
->;
-
-impl std::fmt::Debug for Inner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Inner::Full(body) => body.fmt(f),
-            Inner::Traced(_) => f.write_str("Traced"),
-        }
-    }
-}
+pub struct ResponseBody(Full<Bytes>);
 
 impl Default for ResponseBody {
     fn default() -> Self {
@@ -107,16 +83,12 @@ impl Default for ResponseBody {
 impl ResponseBody {
     /// A body of these bytes.
     pub fn new(bytes: impl Into<Bytes>) -> Self {
-        ResponseBody(Inner::Full(Full::new(bytes.into())))
+        ResponseBody(Full::new(bytes.into()))
     }
 
     /// No body.
     pub fn empty() -> Self {
         Self::new(Bytes::new())
-    }
-
-    pub(crate) fn traced(body: TracedBody) -> Self {
-        ResponseBody(Inner::Traced(body))
     }
 }
 
@@ -128,23 +100,14 @@ impl http_body::Body for ResponseBody {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        match &mut self.0 {
-            Inner::Full(body) => Pin::new(body).poll_frame(cx).map_err(|never| match never {}),
-            Inner::Traced(body) => Pin::new(body).poll_frame(cx),
-        }
+        Pin::new(&mut self.0).poll_frame(cx).map_err(|never| match never {})
     }
 
     fn is_end_stream(&self) -> bool {
-        match &self.0 {
-            Inner::Full(body) => body.is_end_stream(),
-            Inner::Traced(body) => body.is_end_stream(),
-        }
+        self.0.is_end_stream()
     }
 
     fn size_hint(&self) -> SizeHint {
-        match &self.0 {
-            Inner::Full(body) => body.size_hint(),
-            Inner::Traced(body) => body.size_hint(),
-        }
+        self.0.size_hint()
     }
 }

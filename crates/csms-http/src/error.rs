@@ -33,14 +33,19 @@ impl ApiError {
         ErrorResponse::new(self.code, self.message.clone())
     }
 
-    /// The response in the documented shape; the cause of a 500 is logged (inside the request's span, so
-    /// with its request id), never sent.
+    /// The response in the documented shape; the cause of a 500 is logged with the request's id, never
+    /// sent.
     pub(crate) fn into_response(self) -> Response<ResponseBody> {
         if let Some(cause) = &self.cause {
             match ERROR_LINES.take() {
-                Budget::Log { suppressed: 0 } => tracing::error!(cause, "request failed unexpectedly"),
+                Budget::Log { suppressed: 0 } => tracing::error!(
+                    request_id = crate::access::current_request_id(),
+                    cause,
+                    "request failed unexpectedly"
+                ),
                 Budget::Log { suppressed } => {
                     tracing::error!(
+                        request_id = crate::access::current_request_id(),
                         cause,
                         suppressed,
                         "request failed unexpectedly (and more not logged before)"

@@ -2,15 +2,15 @@
 //!
 //! 1. request id: a new id (32 lower-case hex) set on the request and copied to the response
 //!    (tower-http `SetRequestId`, `PropagateRequestId`);
-//! 2. trace: a span carrying the request id, method and path around everything below, and the access
-//!    log line (tower-http `Trace`);
-//! 3. panics: a panicking handler answers 500 `CSMS.9500` (tower-http `CatchPanic`);
-//! 4. [`route`]: no route is 404 `APIGW.0101`; `/healthz` and `/openapi.json` are answered here;
-//! 5. [`AuthenticateLayer`]: a body over its operation's limit (`limits::max_body_bytes`: 208 KiB, more
+//! 2. access ([`crate::access`]): the access log line of every answer, the request id as the current one
+//!    for lines logged below, and panics: a panicking handler answers 500 `CSMS.9500`;
+//! 3. [`route`]: no route is 404 `APIGW.0101`; `/healthz` and `/openapi.json` are answered here (then
+//!    the request metrics, when on: `crate::metrics`);
+//! 4. [`AuthenticateLayer`]: a body over its operation's limit (`limits::max_body_bytes`: 208 KiB, more
 //!    for a backup blob or a batch import) is 413 `CSMS.9004`, refused on its declared length or read no
 //!    further; the body is read, the credentials checked (401 `APIGW.0301`) and the project scope
 //!    (403 `APIGW.0302`);
-//! 6. [`content_type`]: a body that is not JSON is 415 `CSMS.9005`.
+//! 5. [`content_type`]: a body that is not JSON is 415 `CSMS.9005`.
 //!
 //! Then the operation: its typed input is parsed and validated in one step, and its handler runs.
 //!
@@ -19,7 +19,6 @@
 //! small (async functions keep their arguments for their whole life, and a stack of them grows by a
 //! request per layer).
 
-use std::any::Any;
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
@@ -115,38 +114,7 @@ fn splitmix64(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// The span of one request: every log line written while the request is handled carries its id.
-pub(crate) fn request_span<B>(request: &Request<B>) -> tracing::Span {
-    let id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok());
-    tracing::info_span!(
-        "request",
-        request_id = id.unwrap_or_default(),
-        method = %request.method(),
-        path = request.uri().path(),
-    )
-}
-
-/// The access log line, inside the request's span.
-pub(crate) fn log_response<B>(response: &Response<B>, latency: Duration, _: &tracing::Span) {
-    tracing::info!(
-        status = response.status().as_u16(),
-        latency_ms = latency.as_secs_f64() * 1000.0,
-        "request"
-    );
-}
-
-/// A panicking handler answers 500 `CSMS.9500`; the panic message is logged, never sent.
-pub(crate) fn panic_response(panic: Box<dyn Any + Send>) -> Answer {
-    let cause = panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_owned());
-    tracing::error!(cause, "request handler panicked");
-    ApiError::new(ErrorCode::Internal, ErrorCode::Internal.default_message()).into_response()
-}
-
-/// Step 4: routes the request once. The match goes into the request's extensions for the steps below;
+/// Step 3: routes the request once. The match goes into the request's extensions for the steps below;
 /// `/openapi.json` is answered here, `/healthz` by the operations (it asks the store) without credentials.
 #[allow(
     clippy::result_large_err,
@@ -190,7 +158,7 @@ fn declares_more(headers: &HeaderMap, limit: usize) -> bool {
         .is_some_and(|length| length > limit as u64)
 }
 
-/// Step 5: refuses a body over its operation's limit; authenticates the caller, a token from the head before any body is read; reads the body
+/// Step 4: refuses a body over its operation's limit; authenticates the caller, a token from the head before any body is read; reads the body
 /// (bounded by the operation's limit, within `body_timeout`); checks a signature and the project scope. The request goes
 /// on with its body as bytes.
 #[derive(Clone)]
@@ -331,7 +299,7 @@ async fn authenticate(
     Ok(Request::from_parts(parts, body))
 }
 
-/// Step 6: a request with a body must say it is JSON (or say nothing).
+/// Step 5: a request with a body must say it is JSON (or say nothing).
 #[allow(
     clippy::result_large_err,
     reason = "the request passed on is as large as the answer; neither is boxed on the hot path"

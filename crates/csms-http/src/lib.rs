@@ -1,7 +1,7 @@
 //! The CSMS secret-event API as an embeddable HTTP service.
 //!
 //! [`CsmsService`] is a tower `Service` over `http::Request<B>` for any body type: the whole stack of
-//! layers (request id, trace span, panic catching, routing, body limit, authentication, content type) in
+//! layers (request id, access log and panic catching, routing, body limit, authentication, content type) in
 //! front of the operations, one module per resource. Mount it in your own hyper or axum server, or wrap it
 //! in layers of your own and run it with [`serve`] (HTTP/1.1 and HTTP/2, graceful shutdown; see
 //! `examples/embed.rs`). Storage is a [`csms_store::Store`] on any backend; authentication is any
@@ -42,6 +42,7 @@
 
 #![warn(missing_docs)]
 
+mod access;
 pub mod auth;
 mod body;
 mod directory;
@@ -56,6 +57,7 @@ mod serve;
 mod service;
 mod write_timeout;
 
+pub use access::{AccessLog, AccessRecord, NoAccessLog, TracingAccessLog};
 pub use body::{BoxError, ResponseBody};
 pub use directory::{Directory, DirectoryUser};
 pub use serve::{HttpService, Limits, TlsConfig, serve, serve_tls, serve_with_limits};

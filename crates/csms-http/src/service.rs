@@ -12,12 +12,11 @@ use csms_model::limits::{DEFAULT_EVENT_QUOTA, DEFAULT_SECRET_QUOTA};
 use csms_store::{Clock, Store, SystemClock};
 use http::{HeaderName, Request, Response};
 use tower::ServiceBuilder;
-use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
 
+use crate::access::{AccessLayer, AccessLog, TracingAccessLog};
 use crate::auth::Authenticator;
-use crate::body::{BoxError, RequestBody, ResponseBody, TracedBody, request_body};
+use crate::body::{BoxError, RequestBody, ResponseBody, request_body};
 use crate::layers::{self, AuthenticateLayer, Check, HexRequestId};
 use crate::ops::{self, State};
 use crate::router::Router;
@@ -27,7 +26,7 @@ pub const REQUEST_ID: &str = "x-request-id";
 
 /// The CSMS event API as a tower `Service` over `http::Request`, cheap to clone.
 ///
-/// It is the whole stack (request id, trace span, panic catching, routing, body limit, authentication,
+/// It is the whole stack (request id, access log and panic catching, routing, body limit, authentication,
 /// content type, then the operations; see `ARCHITECTURE.md`) behind one value. It accepts any request
 /// body type, so it mounts in a hyper or axum server, under layers of your own; [`crate::serve`] runs it
 /// (or any such service) on a listener.
@@ -55,6 +54,7 @@ struct Config {
     accounts: Accounts,
     metrics: bool,
     directory: crate::Directory,
+    access_log: Arc<dyn AccessLog>,
 }
 
 /// How long a request body may take to arrive, unless configured otherwise.
@@ -75,6 +75,7 @@ impl CsmsService {
             body_timeout: DEFAULT_BODY_TIMEOUT,
             metrics: false,
             directory: crate::Directory::default(),
+            access_log: Arc::new(TracingAccessLog),
         })
     }
 
@@ -113,6 +114,12 @@ impl CsmsService {
         Self::build(Config { directory, ..(*self.config).clone() })
     }
 
+    /// Sets where each answered request's access line goes (default: [`TracingAccessLog`], an INFO event
+    /// of target `csms_http::access`; [`crate::NoAccessLog`] for none).
+    pub fn with_access_log(self, access_log: Arc<dyn AccessLog>) -> Self {
+        Self::build(Config { access_log, ..(*self.config).clone() })
+    }
+
     /// Sets the clock the service reads (default: the system clock), for tests that move time.
     pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
         Self::build(Config { clock, ..(*self.config).clone() })
@@ -146,19 +153,9 @@ impl CsmsService {
         let auth = Arc::clone(&config.auth);
         let request_id = HeaderName::from_static(REQUEST_ID);
         let stack = ServiceBuilder::new()
-            .map_response(|response: Response<TracedBody>| response.map(ResponseBody::traced))
             .layer(SetRequestIdLayer::new(request_id.clone(), HexRequestId))
             .layer(PropagateRequestIdLayer::new(request_id))
-            .layer(
-                TraceLayer::new_for_http()
-                    .make_span_with(layers::request_span)
-                    .on_request(())
-                    .on_response(layers::log_response)
-                    .on_body_chunk(())
-                    .on_eos(())
-                    .on_failure(()),
-            )
-            .layer(CatchPanicLayer::custom(layers::panic_response))
+            .layer(AccessLayer { log: Arc::clone(&config.access_log) })
             .layer(Check(move |request| layers::route(&router, request)))
             .option_layer(config.metrics.then_some(crate::metrics::MetricsLayer))
             .layer(AuthenticateLayer { auth, body_timeout: config.body_timeout })

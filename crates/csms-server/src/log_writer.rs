@@ -88,12 +88,17 @@ fn write_out(shared: &Shared, mut out: impl Write) {
     }
 }
 
-impl Write for &BatchWriter {
-    fn write(&mut self, line: &[u8]) -> io::Result<usize> {
+impl BatchWriter {
+    /// Appends what `write` writes (whole lines) to the buffer, under its lock: a line formatted in place,
+    /// without a copy of its own.
+    pub(crate) fn append(&self, write: impl FnOnce(&mut Vec<u8>)) {
         let mut state = self.shared.lock();
         if state.closed {
             drop(state);
-            return io::stderr().write(line);
+            let mut line = Vec::new();
+            write(&mut line);
+            let _ = io::stderr().write_all(&line);
+            return;
         }
         while state.buffer.len() >= MAX_BUFFERED && !state.closed {
             state.waiting_for_room += 1;
@@ -101,11 +106,17 @@ impl Write for &BatchWriter {
             state.waiting_for_room -= 1;
         }
         let was_empty = state.buffer.is_empty();
-        state.buffer.extend_from_slice(line);
+        write(&mut state.buffer);
         drop(state);
         if was_empty {
             self.shared.lines.notify_one();
         }
+    }
+}
+
+impl Write for &BatchWriter {
+    fn write(&mut self, line: &[u8]) -> io::Result<usize> {
+        self.append(|buffer| buffer.extend_from_slice(line));
         Ok(line.len())
     }
 

@@ -10,11 +10,12 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use csms_http::{CsmsService, Limits};
+use csms_http::{AccessLog, CsmsService, Limits, NoAccessLog};
 use csms_model::SecretType;
 use csms_store::{Cipher, KeySource, SqliteOptions, Store};
 use csms_worker::{Endpoint, HttpClient, LogTarget, RandomValue, Smn, Target, Webhook, Worker};
 
+mod access_log;
 mod admin;
 mod credentials;
 mod log_writer;
@@ -178,18 +179,26 @@ enum LogFormat {
 
 /// Logs to standard error through [`log_writer`]'s thread, so that no request waits on a write to it.
 /// Nothing is dropped: when the output falls behind, logging waits for it. The returned guard writes out
-/// what is left when it is dropped, at the end of `main`.
-fn init_logging(format: LogFormat) -> anyhow::Result<log_writer::Guard> {
+/// what is left when it is dropped, at the end of `main`. The access log's lines go into the same
+/// buffer, formatted by [`access_log`] (none when `RUST_LOG` turns `csms_http::access` below INFO).
+fn init_logging(format: LogFormat) -> anyhow::Result<(log_writer::Guard, Arc<dyn AccessLog>)> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let (writer, guard) = log_writer::spawn(std::io::stderr()).context("starting the log's writer thread")?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(ansi);
+    let builder =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer.clone()).with_ansi(ansi);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
     }
-    Ok(guard)
+    let access: Arc<dyn AccessLog> = if tracing::enabled!(target: access_log::TARGET, tracing::Level::INFO) {
+        let json = matches!(format, LogFormat::Json);
+        Arc::new(access_log::LineAccessLog { writer, json, ansi })
+    } else {
+        Arc::new(NoAccessLog)
+    };
+    Ok((guard, access))
 }
 
 /// The master key: the given file (which must exist), else the data directory's, generated if absent.
@@ -378,7 +387,7 @@ impl Default for SqliteSync {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let _log_writer = init_logging(args.log_format)?;
+    let (_log_writer, access_log) = init_logging(args.log_format)?;
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
 
@@ -406,6 +415,7 @@ async fn main() -> anyhow::Result<()> {
     let readiness = admin::Readiness::new(store.clone());
     let service = CsmsService::new(store, Arc::new(credentials.to_static()))
         .with_metrics(args.admin_listen.is_some())
+        .with_access_log(access_log)
         .with_rotate_common(notifier.rotates(&SecretType::Common))
         .with_accounts(accounts)
         .with_directory(credentials.to_directory())
