@@ -259,7 +259,7 @@ async fn authenticate(
         early => early,
     };
     let body = http_body_util::Limited::new(body, limit);
-    let body = match tokio::time::timeout(body_timeout, body.collect()).await {
+    let body = match collect_within(body, body_timeout).await {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
             return Err(too_large(limit));
@@ -297,6 +297,20 @@ async fn authenticate(
     let mut parts = parts;
     parts.extensions.insert(principal);
     Ok(Request::from_parts(parts, body))
+}
+
+/// Collects a body within `timeout`. A body already whole (none, or every byte in the connection's
+/// buffer, as for most requests) is collected without arming a timer.
+async fn collect_within<B: http_body::Body>(
+    body: B,
+    timeout: Duration,
+) -> Result<Result<http_body_util::Collected<B::Data>, B::Error>, tokio::time::error::Elapsed> {
+    let mut collect = std::pin::pin!(body.collect());
+    let first = std::future::poll_fn(|cx| Poll::Ready(collect.as_mut().poll(cx))).await;
+    match first {
+        Poll::Ready(collected) => Ok(collected),
+        Poll::Pending => tokio::time::timeout(timeout, collect).await,
+    }
 }
 
 /// Step 5: a request with a body must say it is JSON (or say nothing).

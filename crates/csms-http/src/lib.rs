@@ -49,6 +49,7 @@ mod directory;
 mod envelope_io;
 mod error;
 mod etag;
+mod head_deadline;
 mod layers;
 mod metrics;
 mod ops;

@@ -15,6 +15,7 @@ use tokio::sync::Semaphore;
 
 use crate::body::BoxError;
 use crate::envelope_io::EnvelopeIo;
+use crate::head_deadline::{Activity, HeadDeadlineIo, Tracked};
 use crate::write_timeout::WriteTimeoutIo;
 
 /// What one client can hold of the server. [`Limits::default`] gives the documented defaults; every field
@@ -180,7 +181,8 @@ async fn serve_inner(
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
+        // The head deadline is the connection's own (`head_deadline`): one timer per connection.
+        .header_read_timeout(None)
         .max_buf_size(limits.max_header_bytes.max(MIN_H1_BUFFER));
     builder
         .http2()
@@ -195,7 +197,7 @@ async fn serve_inner(
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     let metrics = limits.count_connections.then(csms_metrics::metrics);
-    let (handshake_timeout, write_timeout) = (limits.header_read_timeout, limits.write_timeout);
+    let (head_timeout, write_timeout) = (limits.header_read_timeout, limits.write_timeout);
     loop {
         if let Some(metrics) = metrics
             && connections.available_permits() == 0
@@ -224,8 +226,9 @@ async fn serve_inner(
                 let connection = Connection {
                     builder: Arc::clone(&builder),
                     watcher: graceful.watcher(),
-                    service: TowerToHyperService::new(service.clone()),
+                    service: service.clone(),
                     peer,
+                    head_timeout,
                     write_timeout,
                 };
                 let tls = tls.clone();
@@ -234,7 +237,7 @@ async fn serve_inner(
                     match tls {
                         None => connection.serve(stream).await,
                         Some(acceptor) => {
-                            match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
+                            match tokio::time::timeout(head_timeout, acceptor.accept(stream)).await {
                                 Ok(Ok(stream)) => connection.serve(stream).await,
                                 Ok(Err(e)) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
                                 Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
@@ -259,8 +262,9 @@ async fn serve_inner(
 struct Connection<S> {
     builder: Arc<auto::Builder<TokioExecutor>>,
     watcher: hyper_util::server::graceful::Watcher,
-    service: TowerToHyperService<S>,
+    service: S,
     peer: std::net::SocketAddr,
+    head_timeout: Duration,
     write_timeout: Duration,
 }
 
@@ -269,8 +273,11 @@ impl<S: HttpService> Connection<S> {
     where
         IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
-        let Connection { builder, watcher, service, peer, write_timeout } = self;
-        let io = WriteTimeoutIo::new(EnvelopeIo::new(TokioIo::new(stream), peer), write_timeout);
+        let Connection { builder, watcher, service, peer, head_timeout, write_timeout } = self;
+        let activity = Activity::new();
+        let service = TowerToHyperService::new(Tracked { inner: service, activity: Arc::clone(&activity) });
+        let io = EnvelopeIo::new(TokioIo::new(stream), peer);
+        let io = HeadDeadlineIo::new(WriteTimeoutIo::new(io, write_timeout), activity, head_timeout);
         let connection = watcher.watch(builder.serve_connection(io, service).into_owned());
         if let Err(e) = connection.await {
             tracing::debug!(%peer, error = %e, "connection ended with an error");

@@ -85,6 +85,37 @@ async fn an_idle_keep_alive_connection_is_closed() {
     assert!(took < Duration::from_secs(3), "the idle connection was closed: {took:?}");
 }
 
+/// The head deadline is for heads: a request whose body takes longer than it (within the body timeout)
+/// is answered, and the connection serves another request after it.
+#[tokio::test]
+async fn a_request_longer_than_the_head_deadline_is_answered() {
+    let (addr, _stop) = start(short_limits(), Duration::from_secs(5)).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let body = create_body("slow-body").to_string();
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {addr}\r\nX-Auth-Token: {TOKEN}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n",
+        events(),
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // The body in three parts over 750 ms, two and a half head deadlines.
+    let third = body.len() / 3;
+    for part in [&body[..third], &body[third..2 * third], &body[2 * third..]] {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        stream.write_all(part.as_bytes()).await.unwrap();
+    }
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut answer)).await.unwrap().unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    // Still open: the next request is answered, then the idle connection is closed.
+    stream.write_all(list_request(addr, true).as_bytes()).await.unwrap();
+    let (response, took) = read_until_closed(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(took < Duration::from_secs(3), "the idle connection was closed: {took:?}");
+}
+
 #[tokio::test]
 async fn an_oversized_head_is_refused() {
     let (addr, _stop) = start(short_limits(), Duration::from_secs(5)).await;
