@@ -87,7 +87,7 @@ pub trait Authenticator: Send + Sync + 'static {
 }
 
 struct AccessKey {
-    secret: String,
+    secret: signing::SecretKey,
     principal: Principal,
 }
 
@@ -145,7 +145,8 @@ impl StaticCredentials {
     ) -> Self {
         let ak = ak.into();
         let principal = Principal { id: format!("ak:{ak}"), scope, user };
-        self.access_keys.insert(ak, AccessKey { secret: sk.into(), principal });
+        let secret = signing::SecretKey::new(&sk.into());
+        self.access_keys.insert(ak, AccessKey { secret, principal });
         self
     }
 
@@ -187,9 +188,7 @@ impl Authenticator for StaticCredentials {
             return decided;
         }
         let now = time::OffsetDateTime::now_utc();
-        signing::verify(request, now, |ak| {
-            self.access_keys.get(ak).map(|k| (k.secret.as_str(), &k.principal))
-        })
-        .map_err(|e| AuthError(e.0))
+        signing::verify(request, now, |ak| self.access_keys.get(ak).map(|k| (&k.secret, &k.principal)))
+            .map_err(|e| AuthError(e.0))
     }
 }
