@@ -32,7 +32,9 @@ use crate::{Cipher, StoreError, StoreResult, ready};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SqliteOptions {
     /// The WAL's bound, in bytes: past it, the writer checkpoints and empties the WAL before the next
-    /// batch (writes wait meanwhile), so sustained writes never grow it without end.
+    /// batch (writes wait meanwhile), so sustained writes never grow it without end. Past an eighth of
+    /// it, the writer checkpoints itself, so that SQLite starts the WAL again from its beginning, and the
+    /// bound is seldom reached.
     pub wal_limit: u64,
     /// Whether a commit's sync runs on a thread of its own while the writer applies the next batch
     /// (the default), or inside the commit (`synchronous=FULL`). Either way a write is acknowledged
@@ -117,6 +119,8 @@ impl SqliteBackend {
         // Checkpoints run on a thread of their own, never inside a commit: an automatic checkpoint in the
         // writer stalls every write waiting behind it (tens of milliseconds on a large file).
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let restart_size = i64::try_from(writer::restart_size(options.wal_limit)).unwrap_or(i64::MAX);
+        conn.pragma_update(None, "journal_size_limit", restart_size)?;
         let checkpointer = connect(&path, OpenFlags::default())?;
         checkpointer.busy_timeout(std::time::Duration::from_secs(10))?;
         let (checkpoint, checkpoints) = mpsc::sync_channel::<()>(1);

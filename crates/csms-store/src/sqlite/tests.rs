@@ -270,6 +270,56 @@ async fn the_wal_stays_within_its_bound_under_sustained_writes() {
     assert!(emptied && largest > limit / 2, "the WAL grew to its bound and was emptied: {largest}");
 }
 
+/// Under writes that never pause (so the checkpointer thread never catches up on its own), the WAL starts
+/// again from its beginning instead of growing to its bound: the writer checkpoints once it is past an
+/// eighth of the bound.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sustained_writes_restart_the_wal_well_before_its_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    let limit = 8 * 1024 * 1024;
+    let options = SqliteOptions { wal_limit: limit, ..SqliteOptions::default() };
+    let store = Store::sqlite_with(&path, Cipher::ephemeral(), options).unwrap();
+    let secret = |name: &str| {
+        serde_json::from_value::<csms_model::Secret>(serde_json::json!({
+            "id": "2d1152f2-290d-4756-a1d2-e12c14992416", "name": name, "state": "ENABLED",
+            "create_time": 1, "update_time": 1, "secret_type": "COMMON"}))
+        .unwrap()
+    };
+    let value = || crate::Payload::String("v".repeat(8 * 1024).into());
+    let wal = dir.path().join("events.db-wal");
+    let writers: Vec<_> = (0..8)
+        .map(|w| {
+            let store = store.clone();
+            let name = format!("s{w}");
+            tokio::spawn(async move {
+                store
+                    .create_secret("p", secret(&name), value(), 10, crate::Origin::new(1, None))
+                    .await
+                    .unwrap();
+                for i in 0..150 {
+                    let origin = crate::Origin::new(2 + i, None);
+                    store
+                        .create_version("p", &name, value(), crate::NewVersion::default(), origin)
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    let mut largest = 0;
+    while writers.iter().any(|w| !w.is_finished()) {
+        largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    // 1,208 versions of 8 KiB wrote well over 8 MiB of frames in all.
+    assert!(largest > limit / 8, "the WAL passed an eighth of its bound: {largest}");
+    assert!(largest < limit / 2, "the WAL started again instead of growing to its bound: {largest} bytes");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn both_sync_modes_keep_every_acknowledged_write_across_a_reopen() {
     for pipelined_sync in [false, true] {
