@@ -55,6 +55,9 @@ pub struct EventRow {
     pub version: i64,
     /// The event as JSON.
     pub doc: String,
+    /// The document's checksum as the rules layer wrote it (`rows::doc_sum`); `None` in a row written
+    /// before the column existed.
+    pub sum: Option<i64>,
 }
 
 /// A secret's row, with the columns the indexes read.

@@ -41,7 +41,7 @@ struct Queued {
 #[derive(Default)]
 struct Project {
     /// Events by name: version and document.
-    events: BTreeMap<String, (i64, String)>,
+    events: BTreeMap<String, EventRow>,
     /// Records in the order appended: creation time and document.
     records: Vec<(i64, String)>,
     secrets: BTreeMap<String, StoredSecret>,
@@ -114,8 +114,8 @@ fn after<'m, V>(map: &'m BTreeMap<String, V>, after: &str) -> impl Iterator<Item
 }
 
 /// An event's row as stored.
-fn event_row(name: &str, (version, doc): &(i64, String)) -> EventRow {
-    EventRow { name: name.to_owned(), version: *version, doc: doc.clone() }
+fn event_row(name: &str, row: &EventRow) -> EventRow {
+    EventRow { name: name.to_owned(), ..row.clone() }
 }
 
 #[async_trait]
@@ -135,7 +135,7 @@ impl Tx for MemoryTx<'_> {
         Ok(())
     }
     async fn put_event(&mut self, project: &str, row: &EventRow, _new: bool) -> StoreResult<()> {
-        self.0.project(project).events.insert(row.name.clone(), (row.version, row.doc.clone()));
+        self.0.project(project).events.insert(row.name.clone(), row.clone());
         Ok(())
     }
     async fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()> {

@@ -100,20 +100,23 @@ impl<C: GenericClient + Sync> PostgresTx<'_, C> {
 impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
     async fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<EventRow>> {
         let sql = self.locked(
-            "SELECT version, doc FROM events WHERE project = $1 AND name = $2",
-            "SELECT version, doc FROM events WHERE project = $1 AND name = $2 FOR UPDATE",
+            "SELECT version, doc, doc_sum FROM events WHERE project = $1 AND name = $2",
+            "SELECT version, doc, doc_sum FROM events WHERE project = $1 AND name = $2 FOR UPDATE",
         );
         let row = self.query_opt(sql, &[&project, &name]).await?;
-        Ok(row.map(|r| EventRow { name: name.to_owned(), version: r.get(0), doc: r.get(1) }))
+        Ok(row.map(|r| EventRow { name: name.to_owned(), version: r.get(0), doc: r.get(1), sum: r.get(2) }))
     }
     async fn events(&mut self, page: Page<'_>) -> StoreResult<Vec<EventRow>> {
         let rows = self
             .query(
-                "SELECT name, version, doc FROM events WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3",
+                "SELECT name, version, doc, doc_sum FROM events WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3",
                 &[&page.project, &page.after, &(page.limit as i64)],
             )
             .await?;
-        Ok(rows.iter().map(|r| EventRow { name: r.get(0), version: r.get(1), doc: r.get(2) }).collect())
+        Ok(rows
+            .iter()
+            .map(|r| EventRow { name: r.get(0), version: r.get(1), doc: r.get(2), sum: r.get(3) })
+            .collect())
     }
     async fn event_count(&mut self, project: &str) -> StoreResult<u64> {
         Ok(self.lock_count(project).await? as u64)
@@ -124,11 +127,13 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
     }
     async fn put_event(&mut self, project: &str, row: &EventRow, new: bool) -> StoreResult<()> {
         let sql = if new {
-            "INSERT INTO events (project, name, version, doc) VALUES ($1, $2, $3, $4)"
+            "INSERT INTO events (project, name, version, doc, doc_sum) VALUES ($1, $2, $3, $4, $5)"
         } else {
-            "UPDATE events SET version = $3, doc = $4 WHERE project = $1 AND name = $2"
+            "UPDATE events SET version = $3, doc = $4, doc_sum = $5 WHERE project = $1 AND name = $2"
         };
-        self.conn.execute(sql, &[&project, &row.name, &row.version, &row.doc]).await.map_err(taken)?;
+        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 5] =
+            [&project, &row.name, &row.version, &row.doc, &row.sum];
+        self.conn.execute(sql, &params).await.map_err(taken)?;
         Ok(())
     }
     async fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()> {

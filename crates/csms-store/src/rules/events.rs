@@ -5,7 +5,7 @@ use csms_model::{Event, UpdateSecretEventRequestBody};
 
 use super::paged;
 use crate::backend::{EventRow, Page, Tx};
-use crate::rows::{check_document, decode};
+use crate::rows::{check_document, checked_document, decode, doc_sum};
 use crate::{EventDocument, Precondition, Revision, Store, StoreError, StoreResult, Stored, StoredDocument};
 
 /// Applies a partial update to `current`, the one definition of its semantics.
@@ -33,16 +33,15 @@ pub fn apply_update(current: &mut Stored, patch: UpdateSecretEventRequestBody, n
 }
 
 fn row(stored: &Stored) -> StoreResult<EventRow> {
-    Ok(EventRow {
-        name: stored.event.name.clone(),
-        version: stored.version as i64,
-        doc: serde_json::to_string(&stored.event)?,
-    })
+    let doc = serde_json::to_string(&stored.event)?;
+    let sum = Some(doc_sum(&doc));
+    Ok(EventRow { name: stored.event.name.clone(), version: stored.version as i64, doc, sum })
 }
 
 /// An event's row as its checked document, for a page of documents.
 fn document(r: EventRow) -> (String, StoreResult<EventDocument>) {
-    let checked = check_document(&r.doc).map(|_| EventDocument { name: r.name.clone(), json: r.doc });
+    let checked =
+        checked_document(&r.doc, r.sum).map(|()| EventDocument { name: r.name.clone(), json: r.doc });
     (r.name, checked)
 }
 

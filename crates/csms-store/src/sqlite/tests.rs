@@ -106,6 +106,37 @@ async fn damaged_rows_never_stop_paging() {
     assert_eq!(store.get_document("p", "a").await.unwrap().unwrap().json, documents[0].json);
 }
 
+/// A listed document whose checksum matches is served without being parsed again; one without a checksum
+/// (a row written before the column) is checked, and served if it is well formed.
+#[tokio::test]
+async fn a_listed_document_is_trusted_by_its_checksum_and_checked_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    let store = Store::sqlite(&path, Cipher::ephemeral()).unwrap();
+    for name in ["a", "b", "c"] {
+        store.create("p", event(name), 10).await.unwrap();
+    }
+    let raw = Connection::open(&path).unwrap();
+    // "b": a document the check refuses, with its own checksum beside it, is taken as written (only the
+    // service writes both); "c": no checksum, so it is checked, and served.
+    let odd = r#"{"name":"b","unchecked":true}"#;
+    raw.execute(
+        "UPDATE events SET doc = ?1, doc_sum = ?2 WHERE name = 'b'",
+        rusqlite::params![odd, crate::rows::doc_sum(odd)],
+    )
+    .unwrap();
+    raw.execute("UPDATE events SET doc_sum = NULL WHERE name = 'c'", []).unwrap();
+    let documents = store.list_documents("p", None, 10).await.unwrap();
+    let served: Vec<_> = documents.iter().map(|d| (d.name.as_str(), d.json.as_str())).collect();
+    assert_eq!(served.len(), 3, "{served:?}");
+    assert_eq!(served[1], ("b", odd));
+    // The same odd document under a stale checksum is checked, and skipped.
+    raw.execute("UPDATE events SET doc_sum = doc_sum + 1 WHERE name = 'b'", []).unwrap();
+    let names: Vec<_> =
+        store.list_documents("p", None, 10).await.unwrap().into_iter().map(|d| d.name).collect();
+    assert_eq!(names, ["a", "c"]);
+}
+
 /// A record document is served as stored only when it is exactly what the service writes; one that is
 /// not is logged and skipped, as a record that does not decode is.
 #[tokio::test]

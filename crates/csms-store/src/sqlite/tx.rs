@@ -12,7 +12,7 @@ use crate::backend::{
 
 /// One page of a project's events after a marker: a range scan of the primary key.
 pub(super) const LIST_SQL: &str =
-    "SELECT name, version, doc FROM events WHERE project = ?1 AND name > ?2 ORDER BY name LIMIT ?3";
+    "SELECT name, version, doc, doc_sum FROM events WHERE project = ?1 AND name > ?2 ORDER BY name LIMIT ?3";
 /// A page of a project's secrets after a marker: a range scan of the primary key.
 pub(super) const SECRETS_SQL: &str =
     "SELECT name, doc FROM secrets WHERE project = ?1 AND name > ?2 ORDER BY name LIMIT ?3";
@@ -96,14 +96,14 @@ impl SqliteTx<'_> {
 impl Tx for SqliteTx<'_> {
     async fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<EventRow>> {
         self.row(
-            "SELECT version, doc FROM events WHERE project = ?1 AND name = ?2",
+            "SELECT version, doc, doc_sum FROM events WHERE project = ?1 AND name = ?2",
             params![project, name],
-            |r| Ok(EventRow { name: name.to_owned(), version: r.get(0)?, doc: r.get(1)? }),
+            |r| Ok(EventRow { name: name.to_owned(), version: r.get(0)?, doc: r.get(1)?, sum: r.get(2)? }),
         )
     }
     async fn events(&mut self, page: Page<'_>) -> StoreResult<Vec<EventRow>> {
         self.rows(LIST_SQL, params![page.project, page.after, page.limit as i64], |r| {
-            Ok(EventRow { name: r.get(0)?, version: r.get(1)?, doc: r.get(2)? })
+            Ok(EventRow { name: r.get(0)?, version: r.get(1)?, doc: r.get(2)?, sum: r.get(3)? })
         })
     }
     async fn event_count(&mut self, project: &str) -> StoreResult<u64> {
@@ -120,11 +120,11 @@ impl Tx for SqliteTx<'_> {
     }
     async fn put_event(&mut self, project: &str, row: &EventRow, new: bool) -> StoreResult<()> {
         let sql = if new {
-            "INSERT INTO events (project, name, version, doc) VALUES (?1, ?2, ?3, ?4)"
+            "INSERT INTO events (project, name, version, doc, doc_sum) VALUES (?1, ?2, ?3, ?4, ?5)"
         } else {
-            "UPDATE events SET version = ?3, doc = ?4 WHERE project = ?1 AND name = ?2"
+            "UPDATE events SET version = ?3, doc = ?4, doc_sum = ?5 WHERE project = ?1 AND name = ?2"
         };
-        self.run(sql, params![project, row.name, row.version, row.doc])
+        self.run(sql, params![project, row.name, row.version, row.doc, row.sum])
     }
     async fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()> {
         self.run("DELETE FROM events WHERE project = ?1 AND name = ?2", params![project, name])
