@@ -186,7 +186,9 @@ fn string_to_sign(
     out.push(b'\n');
     out.extend_from_slice(date.as_bytes());
     out.push(b'\n');
-    out.extend_from_slice(hex::encode(hasher.finalize()).as_bytes());
+    let mut digest = [0u8; 64];
+    hex::encode_to_slice(hasher.finalize(), &mut digest).expect("64 hex digits for 32 bytes");
+    out.extend_from_slice(&digest);
     out
 }
 
