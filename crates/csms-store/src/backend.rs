@@ -46,6 +46,16 @@ pub trait Backend: Send + Sync + 'static {
     }
 }
 
+/// A notification record's row: its JSON document and the document's checksum (`rows::doc_sum`; `None`
+/// in a row written before the column existed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRow {
+    /// The record as JSON.
+    pub doc: String,
+    /// The document's checksum as the rules layer wrote it.
+    pub sum: Option<i64>,
+}
+
 /// An event's row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRow {
@@ -228,10 +238,10 @@ pub trait Tx: Send {
 
     // Records.
     /// Appends a notification record.
-    async fn put_record(&mut self, project: &str, create_time: i64, doc: &str) -> StoreResult<()>;
+    async fn put_record(&mut self, project: &str, create_time: i64, row: &RecordRow) -> StoreResult<()>;
     /// Up to `limit` record documents of the project created at or after `since`, newest first (among
     /// equal times, the later append first).
-    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>>;
+    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<RecordRow>>;
     /// Removes every record created before `before`; returns how many.
     async fn purge_records(&mut self, before: i64) -> StoreResult<u64>;
 

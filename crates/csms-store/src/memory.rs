@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use crate::backend::{
-    Backend, ClaimedTaskRow, Due, EventRow, Job, Lease, NoticeRow, Output, Page, SecretRow, TagRow,
-    TaskQuery, TaskRow, Tx, VersionRecord,
+    Backend, ClaimedTaskRow, Due, EventRow, Job, Lease, NoticeRow, Output, Page, RecordRow, SecretRow,
+    TagRow, TaskQuery, TaskRow, Tx, VersionRecord,
 };
 use crate::{StoreResult, ready};
 
@@ -43,7 +43,7 @@ struct Project {
     /// Events by name: version and document.
     events: BTreeMap<String, EventRow>,
     /// Records in the order appended: creation time and document.
-    records: Vec<(i64, String)>,
+    records: Vec<(i64, RecordRow)>,
     secrets: BTreeMap<String, StoredSecret>,
     /// Per secret name: its versions by number, each with its sealed value.
     versions: HashMap<String, BTreeMap<i64, (VersionRecord, Vec<u8>)>>,
@@ -149,13 +149,13 @@ impl Tx for MemoryTx<'_> {
         Ok(self.0.project(project).secrets.values().any(|s| s.event_name.as_deref() == Some(event)))
     }
 
-    async fn put_record(&mut self, project: &str, create_time: i64, doc: &str) -> StoreResult<()> {
-        self.0.project(project).records.push((create_time, doc.to_owned()));
+    async fn put_record(&mut self, project: &str, create_time: i64, row: &RecordRow) -> StoreResult<()> {
+        self.0.project(project).records.push((create_time, row.clone()));
         Ok(())
     }
-    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
+    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<RecordRow>> {
         let records = &self.0.project(project).records;
-        let mut found: Vec<&(i64, String)> =
+        let mut found: Vec<&(i64, RecordRow)> =
             records.iter().rev().filter(|(time, _)| *time >= since).collect();
         // Newest first; among equal times, the later append first (the sort is stable).
         found.sort_by_key(|(time, _)| std::cmp::Reverse(*time));

@@ -220,6 +220,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: "ALTER TABLE events ADD COLUMN doc_sum INTEGER;",
         postgres: "ALTER TABLE events ADD COLUMN doc_sum BIGINT;",
     },
+    Migration {
+        description: "each notification record's checksum, as for events",
+        sqlite: "ALTER TABLE records ADD COLUMN doc_sum INTEGER;",
+        postgres: "ALTER TABLE records ADD COLUMN doc_sum BIGINT;",
+    },
 ];
 
 /// A backend's side of the runner, inside the one transaction the migration runs in.

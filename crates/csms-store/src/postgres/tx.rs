@@ -8,8 +8,8 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 
 use crate::backend::{
-    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, SecretRow, TagRow, TaskQuery, TaskRow, Tx,
-    VersionRecord,
+    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, RecordRow, SecretRow, TagRow, TaskQuery, TaskRow,
+    Tx, VersionRecord,
 };
 use crate::{StoreError, StoreResult};
 
@@ -153,22 +153,22 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         Ok(self.query_opt(sql, &[&project, &event]).await?.is_some())
     }
 
-    async fn put_record(&mut self, project: &str, create_time: i64, doc: &str) -> StoreResult<()> {
+    async fn put_record(&mut self, project: &str, create_time: i64, row: &RecordRow) -> StoreResult<()> {
         self.run(
-            "INSERT INTO records (project, create_time, doc) VALUES ($1, $2, $3)",
-            &[&project, &create_time, &doc],
+            "INSERT INTO records (project, create_time, doc, doc_sum) VALUES ($1, $2, $3, $4)",
+            &[&project, &create_time, &row.doc, &row.sum],
         )
         .await
     }
-    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
+    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<RecordRow>> {
         let rows = self
             .query(
-                "SELECT doc FROM records WHERE project = $1 AND create_time >= $2
+                "SELECT doc, doc_sum FROM records WHERE project = $1 AND create_time >= $2
                  ORDER BY create_time DESC, id DESC LIMIT $3",
                 &[&project, &since, &(limit as i64)],
             )
             .await?;
-        Ok(rows.iter().map(|r| r.get(0)).collect())
+        Ok(rows.iter().map(|r| RecordRow { doc: r.get(0), sum: r.get(1) }).collect())
     }
     async fn purge_records(&mut self, before: i64) -> StoreResult<u64> {
         self.execute("DELETE FROM records WHERE create_time < $1", &[&before]).await

@@ -7,7 +7,7 @@ use csms_model::{
 };
 
 use crate::backend::{Lease, NoticeRow, Tx};
-use crate::rows::decode;
+use crate::rows::{decode, record_row};
 use crate::store::{Cx, Step};
 use crate::{Notice, Origin, Store, StoreResult, iso_millis};
 
@@ -119,8 +119,7 @@ impl Store {
             Box::pin(async move {
                 if cx.tx.dequeue(&owner, notice.id).await? {
                     let record = Record { notification_status: status, ..notice.record };
-                    let doc = serde_json::to_string(&record)?;
-                    cx.tx.put_record(&notice.project, record.create_time, &doc).await?;
+                    cx.tx.put_record(&notice.project, record.create_time, &record_row(&record)?).await?;
                 }
                 Ok(())
             })

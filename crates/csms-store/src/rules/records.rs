@@ -2,7 +2,8 @@
 
 use csms_model::Record;
 
-use crate::rows::{readable_record, readable_record_document};
+use crate::backend::RecordRow;
+use crate::rows::{readable_record, readable_record_document, record_row};
 use crate::{Store, StoreResult};
 
 impl Store {
@@ -10,10 +11,9 @@ impl Store {
     pub async fn append_record(&self, project: &str, record: Record) -> StoreResult<()> {
         let project = project.to_owned();
         self.write(move |cx| {
-            Box::pin(async move {
-                let doc = serde_json::to_string(&record)?;
-                cx.tx.put_record(&project, record.create_time, &doc).await
-            })
+            Box::pin(
+                async move { cx.tx.put_record(&project, record.create_time, &record_row(&record)?).await },
+            )
         })
         .await
     }
@@ -21,8 +21,8 @@ impl Store {
     /// Up to `limit` records of the project created at or after `since` (epoch ms), newest first. A record
     /// that cannot be read is logged and skipped.
     pub async fn records(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<Record>> {
-        let docs = self.record_rows(project, since, limit).await?;
-        Ok(docs.iter().filter_map(|doc| readable_record(project, doc)).collect())
+        let rows = self.record_rows(project, since, limit).await?;
+        Ok(rows.iter().filter_map(|row| readable_record(project, &row.doc)).collect())
     }
 
     /// The records [`Store::records`] reads, each as its JSON document (exactly what `Record` serialises
@@ -34,11 +34,11 @@ impl Store {
         since: i64,
         limit: usize,
     ) -> StoreResult<Vec<String>> {
-        let docs = self.record_rows(project, since, limit).await?;
-        Ok(docs.into_iter().filter_map(|doc| readable_record_document(project, doc)).collect())
+        let rows = self.record_rows(project, since, limit).await?;
+        Ok(rows.into_iter().filter_map(|row| readable_record_document(project, row)).collect())
     }
 
-    async fn record_rows(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
+    async fn record_rows(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<RecordRow>> {
         let project = project.to_owned();
         self.read(move |cx| Box::pin(async move { cx.tx.records(&project, since, limit).await })).await
     }

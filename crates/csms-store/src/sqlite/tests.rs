@@ -171,6 +171,42 @@ async fn damaged_record_documents_are_skipped() {
     assert_eq!(documents, encoded[..].iter().filter(|d| !d.contains("\"c\"")).cloned().collect::<Vec<_>>());
 }
 
+/// A record document, like an event's, is trusted by its checksum and checked without one.
+#[tokio::test]
+async fn a_record_document_is_trusted_by_its_checksum_and_checked_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    let store = Store::sqlite(&path, Cipher::ephemeral()).unwrap();
+    for (i, name) in ["a", "b"].into_iter().enumerate() {
+        let record: csms_model::Record = serde_json::from_value(serde_json::json!({
+            "event_name": name, "trigger_event_type": "SECRET_ROTATED", "create_time": 10 + i,
+            "secret_name": "s", "secret_type": "COMMON", "notification_target_name": "t",
+            "notification_target_id": "urn:smn:r:p:t", "notification_content": "{}",
+            "notification_status": "SUCCESS"
+        }))
+        .unwrap();
+        store.append_record("p", record).await.unwrap();
+    }
+    let raw = Connection::open(&path).unwrap();
+    let odd = r#"{"event_name":"b","unchecked":true}"#;
+    raw.execute(
+        "UPDATE records SET doc = ?1, doc_sum = ?2 WHERE create_time = 11",
+        rusqlite::params![odd, crate::rows::doc_sum(odd)],
+    )
+    .unwrap();
+    raw.execute("UPDATE records SET doc_sum = NULL WHERE create_time = 10", []).unwrap();
+    let documents = store.record_documents("p", 0, 10).await.unwrap();
+    assert_eq!(documents.len(), 2, "{documents:?}");
+    assert_eq!(documents[0], odd, "taken as written under its own checksum");
+    assert!(documents[1].contains("\"event_name\":\"a\""), "checked without a checksum: {documents:?}");
+    raw.execute("UPDATE records SET doc_sum = doc_sum + 1 WHERE create_time = 11", []).unwrap();
+    assert_eq!(
+        store.record_documents("p", 0, 10).await.unwrap().len(),
+        1,
+        "a stale checksum: checked, skipped"
+    );
+}
+
 fn threads() -> usize {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status.lines().find_map(|l| l.strip_prefix("Threads:")).map_or(0, |n| n.trim().parse().unwrap_or(0))

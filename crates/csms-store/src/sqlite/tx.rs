@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::StoreResult;
 use crate::backend::{
-    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, SecretRow, TagRow, TaskQuery, TaskRow, Tx,
-    VersionRecord,
+    ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, RecordRow, SecretRow, TagRow, TaskQuery, TaskRow,
+    Tx, VersionRecord,
 };
 
 /// One page of a project's events after a marker: a range scan of the primary key.
@@ -29,7 +29,8 @@ pub(super) const DUE_DELETIONS_SQL: &str =
 pub(super) const DUE_ROTATIONS_SQL: &str =
     "SELECT project, name FROM secrets WHERE rotate_at IS NOT NULL AND rotate_at <= ?1 LIMIT ?2";
 /// The newest records of a project since a time: a range scan of `records_by_time`.
-pub(super) const RECORDS_SQL: &str = "SELECT doc FROM records WHERE project = ?1 AND create_time >= ?2
+pub(super) const RECORDS_SQL: &str =
+    "SELECT doc, doc_sum FROM records WHERE project = ?1 AND create_time >= ?2
                            ORDER BY create_time DESC, id DESC LIMIT ?3";
 
 /// A page of a project's tasks, filtered: a range scan of the primary key from the marker.
@@ -140,14 +141,16 @@ impl Tx for SqliteTx<'_> {
         Ok(self.0.prepare_cached(sql)?.exists(params![project, event])?)
     }
 
-    async fn put_record(&mut self, project: &str, create_time: i64, doc: &str) -> StoreResult<()> {
+    async fn put_record(&mut self, project: &str, create_time: i64, row: &RecordRow) -> StoreResult<()> {
         self.run(
-            "INSERT INTO records (project, create_time, doc) VALUES (?1, ?2, ?3)",
-            params![project, create_time, doc],
+            "INSERT INTO records (project, create_time, doc, doc_sum) VALUES (?1, ?2, ?3, ?4)",
+            params![project, create_time, row.doc, row.sum],
         )
     }
-    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<String>> {
-        self.rows(RECORDS_SQL, params![project, since, limit as i64], |r| r.get(0))
+    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<RecordRow>> {
+        self.rows(RECORDS_SQL, params![project, since, limit as i64], |r| {
+            Ok(RecordRow { doc: r.get(0)?, sum: r.get(1)? })
+        })
     }
     async fn purge_records(&mut self, before: i64) -> StoreResult<u64> {
         Ok(self.execute("DELETE FROM records WHERE create_time < ?1", [before])? as u64)
