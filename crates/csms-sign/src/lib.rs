@@ -192,10 +192,6 @@ fn string_to_sign(
     out
 }
 
-fn hmac(secret: &str, message: &[u8]) -> [u8; 32] {
-    SecretKey::new(secret).mac(message)
-}
-
 /// A secret key (SK) made ready to sign with once: HMAC's key schedule (the key's inner and outer pads,
 /// each a SHA-256 block) is done here, not again for every request it verifies.
 ///
@@ -251,7 +247,7 @@ pub fn sign(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8], ak: &s
     let canonical = canonical_headers(headers, uri, &names).unwrap_or_default();
     let payload = if body.is_empty() { EMPTY_BODY_HASH.to_owned() } else { hex_sha256(body) };
     let to_sign = string_to_sign(method, uri, &canonical, &signed, &payload, date);
-    format!("{ALGORITHM} Access={ak}, SignedHeaders={signed}, Signature={}", hex::encode(hmac(sk, &to_sign)))
+    format!("{ALGORITHM} Access={ak}, SignedHeaders={signed}, Signature={}", hex::encode(sk.mac(&to_sign)))
 }
 
 /// The current time as an `X-Sdk-Date` value.
