@@ -30,14 +30,27 @@ pub(crate) fn doc_sum(doc: &str) -> i64 {
     i64::from_ne_bytes(xxhash_rust::xxh3::xxh3_64(doc.as_bytes()).to_ne_bytes())
 }
 
-/// Whether a page's event document is exactly what this service wrote: its checksum matches (a few
-/// nanoseconds; parsing it again was a quarter of a page's time), or else [`check_document`] finds it
-/// well formed (a row written before the checksum, or changed behind the service's back).
+/// A document and its checksum, as the rules layer writes them.
+pub(crate) fn summed_doc(value: &impl serde::Serialize) -> StoreResult<(String, Option<i64>)> {
+    let doc = serde_json::to_string(value)?;
+    let sum = Some(doc_sum(&doc));
+    Ok((doc, sum))
+}
+
+/// Whether a listed document is exactly what this service wrote: its checksum matches (a few
+/// nanoseconds; parsing it again was a quarter of a page's time), or else `check` finds it well formed
+/// (a row written before the checksum, or changed behind the service's back).
+fn trusted_or_checked(
+    doc: &str,
+    sum: Option<i64>,
+    check: impl FnOnce(&str) -> StoreResult<()>,
+) -> StoreResult<()> {
+    if sum == Some(doc_sum(doc)) { Ok(()) } else { check(doc) }
+}
+
+/// [`trusted_or_checked`] for an event document ([`check_document`]).
 pub(crate) fn checked_document(doc: &str, sum: Option<i64>) -> StoreResult<()> {
-    if sum == Some(doc_sum(doc)) {
-        return Ok(());
-    }
-    check_document(doc).map(drop)
+    trusted_or_checked(doc, sum, |doc| check_document(doc).map(drop))
 }
 
 /// Whether a stored event document is exactly what this service writes: every member of `Event` and no
@@ -129,16 +142,17 @@ pub(crate) fn decode_secret(doc: &str) -> StoreResult<Secret> {
 
 /// A record's row as the rules layer writes it: the document and its checksum.
 pub(crate) fn record_row(record: &Record) -> StoreResult<RecordRow> {
-    let doc = serde_json::to_string(record)?;
-    let sum = Some(doc_sum(&doc));
+    let (doc, sum) = summed_doc(record)?;
     Ok(RecordRow { doc, sum })
 }
 
 /// A record document as stored, or `None` (logged, as [`readable_record`] does) when it is not exactly
 /// what this service writes: trusted by its checksum, as an event's is, else checked.
 pub(crate) fn readable_record_document(project: &str, row: RecordRow) -> Option<String> {
-    let checked = if row.sum == Some(doc_sum(&row.doc)) { Ok(()) } else { check_record_document(&row.doc) };
-    checked.map(|()| row.doc).inspect_err(|error| unreadable_record(project, error)).ok()
+    trusted_or_checked(&row.doc, row.sum, check_record_document)
+        .map(|()| row.doc)
+        .inspect_err(|error| unreadable_record(project, error))
+        .ok()
 }
 
 fn unreadable_record(project: &str, error: &dyn std::fmt::Display) {

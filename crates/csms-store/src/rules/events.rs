@@ -5,7 +5,7 @@ use csms_model::{Event, UpdateSecretEventRequestBody};
 
 use super::paged;
 use crate::backend::{EventRow, Page, Tx};
-use crate::rows::{check_document, checked_document, decode, doc_sum};
+use crate::rows::{check_document, checked_document, decode, summed_doc};
 use crate::{EventDocument, Precondition, Revision, Store, StoreError, StoreResult, Stored, StoredDocument};
 
 /// Applies a partial update to `current`, the one definition of its semantics.
@@ -33,8 +33,7 @@ pub fn apply_update(current: &mut Stored, patch: UpdateSecretEventRequestBody, n
 }
 
 fn row(stored: &Stored) -> StoreResult<EventRow> {
-    let doc = serde_json::to_string(&stored.event)?;
-    let sum = Some(doc_sum(&doc));
+    let (doc, sum) = summed_doc(&stored.event)?;
     Ok(EventRow { name: stored.event.name.clone(), version: stored.version as i64, doc, sum })
 }
 
