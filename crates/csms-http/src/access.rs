@@ -72,7 +72,10 @@ pub trait AccessLog: Send + Sync + 'static {
     fn record(&self, record: &AccessRecord<'_>);
 }
 
-/// The default access log: an INFO event of target `csms_http::access`, message `request`, with the
+/// The target of the access log's lines, by which `RUST_LOG` filters them.
+pub const ACCESS_TARGET: &str = "csms_http::access";
+
+/// The default access log: an INFO event of target [`ACCESS_TARGET`], message `request`, with the
 /// record's fields (`request_id`, `method`, `path`, `status`, `latency_ms`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TracingAccessLog;
@@ -80,7 +83,7 @@ pub struct TracingAccessLog;
 impl AccessLog for TracingAccessLog {
     fn record(&self, r: &AccessRecord<'_>) {
         tracing::info!(
-            target: "csms_http::access",
+            target: ACCESS_TARGET,
             request_id = r.request_id,
             method = r.method.as_str(),
             path = r.path,
@@ -141,10 +144,10 @@ where
         let called =
             as_current(&mut seen.request_id, || catch_unwind(AssertUnwindSafe(|| self.inner.call(request))));
         match called {
-            Ok(inner) => AccessFuture { inner: Some(inner), early: None, seen: Some(seen) },
+            Ok(inner) => AccessFuture { inner: Some(inner), early: None, seen },
             Err(panic) => {
-                let answer = panic_response(panic, seen.request_id());
-                AccessFuture { inner: None, early: Some(answer), seen: Some(seen) }
+                let answer = panic_response(panic, id_text(&seen.request_id));
+                AccessFuture { inner: None, early: Some(answer), seen }
             }
         }
     }
@@ -160,13 +163,9 @@ struct Seen {
 }
 
 impl Seen {
-    fn request_id(&self) -> &str {
-        self.request_id.as_ref().and_then(|id| id.to_str().ok()).unwrap_or_default()
-    }
-
-    fn record(self, answer: &Answer) {
+    fn record(&self, answer: &Answer) {
         self.log.record(&AccessRecord {
-            request_id: self.request_id(),
+            request_id: id_text(&self.request_id),
             method: &self.method,
             path: self.uri.path(),
             status: answer.status(),
@@ -176,12 +175,13 @@ impl Seen {
 }
 
 pin_project_lite::pin_project! {
-    /// The next service's future, watched for a panic; its answer is recorded once ready.
+    /// The next service's future, watched for a panic; its answer is recorded once ready. `inner` is
+    /// `None` once it panicked (or when the call itself did: `early` holds that answer).
     pub(crate) struct AccessFuture<F> {
         #[pin]
         inner: Option<F>,
         early: Option<Answer>,
-        seen: Option<Seen>,
+        seen: Seen,
     }
 }
 
@@ -195,23 +195,21 @@ where
         let mut this = self.project();
         let answer = match this.inner.as_mut().as_pin_mut() {
             Some(inner) => {
-                let mut no_id = None;
-                let id = this.seen.as_mut().map_or(&mut no_id, |seen| &mut seen.request_id);
+                let id = &mut this.seen.request_id;
                 match as_current(id, || catch_unwind(AssertUnwindSafe(|| inner.poll(cx)))) {
                     Ok(Poll::Pending) => return Poll::Pending,
                     Ok(Poll::Ready(Ok(answer))) => answer,
                     Ok(Poll::Ready(Err(never))) => match never {},
                     Err(panic) => {
                         this.inner.set(None);
-                        panic_response(panic, this.seen.as_ref().map_or("", Seen::request_id))
+                        panic_response(panic, id_text(&this.seen.request_id))
                     }
                 }
             }
             None => this.early.take().expect("an ended AccessFuture is not polled again"),
         };
-        if let Some(seen) = this.seen.take() {
-            seen.record(&answer);
-        }
+        // Ready once: the answer is recorded once.
+        this.seen.record(&answer);
         Poll::Ready(Ok(answer))
     }
 }
@@ -225,25 +223,30 @@ thread_local! {
 /// would, at the cost of two moves: the id moves in, and back out when the call returns (or unwinds).
 fn as_current<R>(id: &mut Option<HeaderValue>, call: impl FnOnce() -> R) -> R {
     let previous = CURRENT.replace(id.take());
-    let _restore = Restore { id, previous: Some(previous) };
+    let _restore = Restore { id, previous };
     call()
 }
 
 struct Restore<'a> {
     id: &'a mut Option<HeaderValue>,
-    previous: Option<Option<HeaderValue>>,
+    previous: Option<HeaderValue>,
 }
 
 impl Drop for Restore<'_> {
     fn drop(&mut self) {
-        *self.id = CURRENT.replace(self.previous.take().flatten());
+        *self.id = CURRENT.replace(self.previous.take());
     }
+}
+
+/// A request id as text (`""` for none).
+fn id_text(id: &Option<HeaderValue>) -> &str {
+    id.as_ref().and_then(|id| id.to_str().ok()).unwrap_or_default()
 }
 
 /// The id of the request this thread is handling, for a log line about it (`""` outside a request).
 pub(crate) fn current_request_id() -> String {
     let id = CURRENT.take();
-    let text = id.as_ref().and_then(|id| id.to_str().ok()).unwrap_or_default().to_owned();
+    let text = id_text(&id).to_owned();
     CURRENT.set(id);
     text
 }

@@ -58,7 +58,7 @@ mod serve;
 mod service;
 mod write_timeout;
 
-pub use access::{AccessLog, AccessRecord, NoAccessLog, TracingAccessLog};
+pub use access::{ACCESS_TARGET, AccessLog, AccessRecord, NoAccessLog, TracingAccessLog};
 pub use body::{BoxError, ResponseBody};
 pub use directory::{Directory, DirectoryUser};
 pub use serve::{HttpService, Limits, TlsConfig, serve, serve_tls, serve_with_limits};

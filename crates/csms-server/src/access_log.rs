@@ -11,12 +11,9 @@ use std::cell::RefCell;
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use csms_http::{AccessLog, AccessRecord};
+use csms_http::{ACCESS_TARGET, AccessLog, AccessRecord};
 
 use crate::log_writer::BatchWriter;
-
-/// The target the lines name, as [`csms_http::TracingAccessLog`] does.
-pub(crate) const TARGET: &str = "csms_http::access";
 
 /// Writes each record as one line, in the log's format.
 pub(crate) struct LineAccessLog {
@@ -43,12 +40,12 @@ impl AccessLog for LineAccessLog {
                 json_string(out, r.path);
                 let _ = write!(out, ",\"status\":{},\"latency_ms\":{ms}.{frac:03}", r.status.as_u16());
                 out.extend_from_slice(b",\"target\":\"");
-                out.extend_from_slice(TARGET.as_bytes());
+                out.extend_from_slice(ACCESS_TARGET.as_bytes());
                 out.extend_from_slice(b"\"}\n");
             } else {
                 timestamp(out, now);
                 out.extend_from_slice(if self.ansi { b" \x1b[32m INFO\x1b[0m " } else { b"  INFO " });
-                out.extend_from_slice(TARGET.as_bytes());
+                out.extend_from_slice(ACCESS_TARGET.as_bytes());
                 out.extend_from_slice(b": request request_id=");
                 text_string(out, r.request_id);
                 out.extend_from_slice(b" method=");

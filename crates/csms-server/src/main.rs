@@ -192,7 +192,8 @@ fn init_logging(format: LogFormat) -> anyhow::Result<(log_writer::Guard, Arc<dyn
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
     }
-    let access: Arc<dyn AccessLog> = if tracing::enabled!(target: access_log::TARGET, tracing::Level::INFO) {
+    let access: Arc<dyn AccessLog> = if tracing::enabled!(target: csms_http::ACCESS_TARGET, tracing::Level::INFO)
+    {
         let json = matches!(format, LogFormat::Json);
         Arc::new(access_log::LineAccessLog { writer, json, ansi })
     } else {
