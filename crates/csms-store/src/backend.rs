@@ -9,32 +9,25 @@
 //! Writes of a job are one transaction: they all happen or none does. A backend that cannot roll back
 //! (the memory backend) relies on the rule every job keeps: all its checks come before its first write.
 
-use std::any::Any;
-use std::future::Future;
-use std::pin::Pin;
-
 use async_trait::async_trait;
 
 use crate::StoreResult;
 
-/// What a job answers: any value, boxed; the store unboxes it as the type its job made.
-pub type Output = Box<dyn Any + Send>;
-
-/// The future of one job, borrowing its transaction.
-pub type JobFuture<'t> = Pin<Box<dyn Future<Output = StoreResult<Output>> + Send + 't>>;
-
-/// Work to run inside one transaction.
-pub type Job = Box<dyn for<'t> FnOnce(&'t mut dyn Tx) -> JobFuture<'t> + Send>;
+/// Work to run inside one transaction: its writes all happen if it answers `Ok`, none if it answers
+/// `Err`. It is synchronous: a job never waits, so it runs whole on the thread that runs it (the caller's
+/// for a SQLite read, the writer thread for a SQLite write, a blocking thread for PostgreSQL), and what
+/// it answers is handed back by the store that made it (`Store`), typed.
+pub type Job = Box<dyn FnOnce(&mut dyn Tx) -> StoreResult<()> + Send>;
 
 /// A database the store runs on.
 #[async_trait]
 pub trait Backend: Send + Sync + 'static {
     /// Runs `job` in one write transaction and commits it if the job succeeds; resolves only once the
     /// commit is durable. A job that fails changes nothing.
-    async fn write(&self, job: Job) -> StoreResult<Output>;
+    async fn write(&self, job: Job) -> StoreResult<()>;
 
     /// Runs `job` on a consistent view of committed data; it writes nothing.
-    async fn read(&self, job: Job) -> StoreResult<Output>;
+    async fn read(&self, job: Job) -> StoreResult<()>;
 
     /// A short description for logs: the backend and where its data lives.
     fn describe(&self) -> String;
@@ -215,114 +208,113 @@ pub struct TagRow {
 
 /// The primitive reads and writes of one transaction. In a write transaction, a read of a row the job
 /// may write locks it where the backend locks rows; names compare byte by byte.
-#[async_trait]
 pub trait Tx: Send {
     // Events.
     /// The event of that name.
-    async fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<EventRow>>;
+    fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<EventRow>>;
     /// A page of the project's events.
-    async fn events(&mut self, page: Page<'_>) -> StoreResult<Vec<EventRow>>;
+    fn events(&mut self, page: Page<'_>) -> StoreResult<Vec<EventRow>>;
     /// How many events the project holds. In a write, creates and deletes of the project's events
     /// serialise on it.
-    async fn event_count(&mut self, project: &str) -> StoreResult<u64>;
+    fn event_count(&mut self, project: &str) -> StoreResult<u64>;
     /// Adds `delta` to the project's event count.
-    async fn add_event_count(&mut self, project: &str, delta: i64) -> StoreResult<()>;
+    fn add_event_count(&mut self, project: &str, delta: i64) -> StoreResult<()>;
     /// Inserts (`new`) or replaces an event.
-    async fn put_event(&mut self, project: &str, row: &EventRow, new: bool) -> StoreResult<()>;
+    fn put_event(&mut self, project: &str, row: &EventRow, new: bool) -> StoreResult<()>;
     /// Removes an event.
-    async fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()>;
+    fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()>;
     /// Whether the project has an event of that name; in a write, it cannot be deleted until the end.
-    async fn event_exists(&mut self, project: &str, name: &str) -> StoreResult<bool>;
+    fn event_exists(&mut self, project: &str, name: &str) -> StoreResult<bool>;
     /// Whether any secret of the project subscribes to `event`.
-    async fn subscribed(&mut self, project: &str, event: &str) -> StoreResult<bool>;
+    fn subscribed(&mut self, project: &str, event: &str) -> StoreResult<bool>;
 
     // Records.
     /// Appends a notification record.
-    async fn put_record(&mut self, project: &str, create_time: i64, row: &RecordRow) -> StoreResult<()>;
+    fn put_record(&mut self, project: &str, create_time: i64, row: &RecordRow) -> StoreResult<()>;
     /// Up to `limit` record documents of the project created at or after `since`, newest first (among
     /// equal times, the later append first).
-    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<RecordRow>>;
+    fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<RecordRow>>;
     /// Removes every record created before `before`; returns how many.
-    async fn purge_records(&mut self, before: i64) -> StoreResult<u64>;
+    fn purge_records(&mut self, before: i64) -> StoreResult<u64>;
 
     // Secrets and versions.
     /// The secret of that name, as JSON.
-    async fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>>;
+    fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>>;
     /// A page of the project's secrets `(name, document)`; with `page.event`, only those subscribed to it.
-    async fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>>;
+    fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>>;
     /// The secret of that id, as JSON.
-    async fn secret_by_id(&mut self, project: &str, id: &str) -> StoreResult<Option<String>>;
+    fn secret_by_id(&mut self, project: &str, id: &str) -> StoreResult<Option<String>>;
     /// How many secrets the project holds; in a write, creates of the project's secrets serialise on it.
-    async fn secret_count(&mut self, project: &str) -> StoreResult<u64>;
+    fn secret_count(&mut self, project: &str) -> StoreResult<u64>;
     /// Inserts (`new`) or replaces a secret.
-    async fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()>;
+    fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()>;
     /// Removes a secret, all its versions and its tags.
-    async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()>;
+    fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()>;
     /// Every version of the secret, oldest first, without their values.
-    async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>>;
+    fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>>;
     /// The sealed value of one version.
-    async fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>>;
+    fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>>;
     /// Inserts a version with its sealed value (`row.sealed`), or replaces a version's row and keeps its
     /// value (no `row.sealed`).
-    async fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()>;
+    fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()>;
     /// Removes one version.
-    async fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()>;
+    fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()>;
 
     // Tags.
     /// The tags of one secret (`Some`) or of every secret of the project, in secret then key order.
-    async fn tags(&mut self, project: &str, secret: Option<&str>) -> StoreResult<Vec<TagRow>>;
+    fn tags(&mut self, project: &str, secret: Option<&str>) -> StoreResult<Vec<TagRow>>;
     /// Sets a secret's tag (its value replaced if the key is set).
-    async fn put_tag(&mut self, project: &str, tag: &TagRow) -> StoreResult<()>;
+    fn put_tag(&mut self, project: &str, tag: &TagRow) -> StoreResult<()>;
     /// Removes a secret's tag; whether there was one.
-    async fn remove_tag(&mut self, project: &str, secret: &str, key: &str) -> StoreResult<bool>;
+    fn remove_tag(&mut self, project: &str, secret: &str, key: &str) -> StoreResult<bool>;
 
     // The outbox.
     /// Adds a notification to the outbox, to deliver from `next_at`.
-    async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()>;
+    fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()>;
     /// The document of `key` in `scope` (a project, or an account's scope).
-    async fn setting(&mut self, scope: &str, key: &str) -> StoreResult<Option<String>>;
+    fn setting(&mut self, scope: &str, key: &str) -> StoreResult<Option<String>>;
     /// The documents of `scope` whose key starts with `prefix`, in key order.
-    async fn settings(&mut self, scope: &str, prefix: &str) -> StoreResult<Vec<(String, String)>>;
+    fn settings(&mut self, scope: &str, prefix: &str) -> StoreResult<Vec<(String, String)>>;
     /// Writes the document of `key` in `scope`, replacing it.
-    async fn put_setting(&mut self, scope: &str, key: &str, doc: &str) -> StoreResult<()>;
+    fn put_setting(&mut self, scope: &str, key: &str, doc: &str) -> StoreResult<()>;
     /// Removes `key` from `scope`; whether it was there.
-    async fn remove_setting(&mut self, scope: &str, key: &str) -> StoreResult<bool>;
+    fn remove_setting(&mut self, scope: &str, key: &str) -> StoreResult<bool>;
 
     /// How many notifications the outbox holds, and the earliest `next_at` of those due at `now`.
-    async fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)>;
+    fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)>;
     /// Claims up to `limit` notifications due at `lease.now`: unclaimed ones, and those whose claim has
     /// lapsed; in id order. Concurrent claims take different rows.
-    async fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>>;
+    fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>>;
     /// Removes notification `id` if `owner` holds its claim; whether it did.
-    async fn dequeue(&mut self, owner: &str, id: i64) -> StoreResult<bool>;
+    fn dequeue(&mut self, owner: &str, id: i64) -> StoreResult<bool>;
     /// Puts notification `id` back, unclaimed, after `attempts` attempts, due at `next_at`, if `owner`
     /// holds its claim.
-    async fn requeue(&mut self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()>;
+    fn requeue(&mut self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()>;
 
     // Rotation tasks.
     /// The task of that id.
-    async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>>;
+    fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>>;
     /// The `PENDING` task of the secret, if any.
-    async fn pending_task(&mut self, project: &str, secret: &str) -> StoreResult<Option<TaskRow>>;
+    fn pending_task(&mut self, project: &str, secret: &str) -> StoreResult<Option<TaskRow>>;
     /// The task documents `query` asks for, in id order, and how many tasks of the project match its
     /// filters in all (whatever the marker).
-    async fn task_page(&mut self, query: TaskQuery<'_>) -> StoreResult<(Vec<String>, u64)>;
+    fn task_page(&mut self, query: TaskQuery<'_>) -> StoreResult<(Vec<String>, u64)>;
     /// Inserts (`new`) or replaces a task (its status, end and document).
-    async fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()>;
+    fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()>;
     /// Removes the project's ended tasks but the `keep` that ended last; returns how many.
-    async fn trim_tasks(&mut self, project: &str, keep: usize) -> StoreResult<u64>;
+    fn trim_tasks(&mut self, project: &str, keep: usize) -> StoreResult<u64>;
     /// Removes every task that ended before `before`; returns how many.
-    async fn purge_tasks(&mut self, before: i64) -> StoreResult<u64>;
+    fn purge_tasks(&mut self, before: i64) -> StoreResult<u64>;
     /// Claims up to `limit` `PENDING` tasks, as [`Tx::claim_notices`] claims notifications.
-    async fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>>;
+    fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>>;
 
     // The scan.
     /// Up to `limit` each of the expiries, scheduled deletions and scheduled rotations due at `now`.
-    async fn due(&mut self, now: i64, limit: usize) -> StoreResult<Due>;
+    fn due(&mut self, now: i64, limit: usize) -> StoreResult<Due>;
 
     // The store's own settings.
     /// A setting of the store (the master key's check).
-    async fn meta(&mut self, name: &str) -> StoreResult<Option<Vec<u8>>>;
+    fn meta(&mut self, name: &str) -> StoreResult<Option<Vec<u8>>>;
     /// Sets a setting unless it is set.
-    async fn init_meta(&mut self, name: &str, value: &[u8]) -> StoreResult<()>;
+    fn init_meta(&mut self, name: &str, value: &[u8]) -> StoreResult<()>;
 }

@@ -91,13 +91,3 @@ pub use types::{
     ClaimedTask, EventDocument, NewVersion, Notice, Origin, Payload, Precondition, Revision, RotationError,
     RotationOutcome, Stored, StoredDocument, TaskFilter, iso_millis,
 };
-
-/// The output of a future that never waits (the memory and SQLite sides of an async interface), polled
-/// once.
-pub(crate) fn ready<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
-        std::task::Poll::Ready(output) => output,
-        std::task::Poll::Pending => unreachable!("memory and SQLite work never waits"),
-    }
-}

@@ -6,11 +6,11 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
+use crate::StoreResult;
 use crate::backend::{
-    Backend, ClaimedTaskRow, Due, EventRow, Job, Lease, NoticeRow, Output, Page, RecordRow, SecretRow,
-    TagRow, TaskQuery, TaskRow, Tx, VersionRecord,
+    Backend, ClaimedTaskRow, Due, EventRow, Job, Lease, NoticeRow, Page, RecordRow, SecretRow, TagRow,
+    TaskQuery, TaskRow, Tx, VersionRecord,
 };
-use crate::{StoreResult, ready};
 
 /// Who holds a claim, and until when.
 type Claim = Option<(String, i64)>;
@@ -84,19 +84,19 @@ impl MemoryBackend {
         Self::default()
     }
 
-    fn run(&self, job: Job) -> StoreResult<Output> {
+    fn run(&self, job: Job) -> StoreResult<()> {
         let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        ready(job(&mut MemoryTx(&mut state)))
+        job(&mut MemoryTx(&mut state))
     }
 }
 
 #[async_trait]
 impl Backend for MemoryBackend {
-    async fn write(&self, job: Job) -> StoreResult<Output> {
+    async fn write(&self, job: Job) -> StoreResult<()> {
         self.run(job)
     }
 
-    async fn read(&self, job: Job) -> StoreResult<Output> {
+    async fn read(&self, job: Job) -> StoreResult<()> {
         self.run(job)
     }
 
@@ -118,42 +118,41 @@ fn event_row(name: &str, row: &EventRow) -> EventRow {
     EventRow { name: name.to_owned(), ..row.clone() }
 }
 
-#[async_trait]
 impl Tx for MemoryTx<'_> {
-    async fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<EventRow>> {
+    fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<EventRow>> {
         Ok(self.0.project(project).events.get(name).map(|row| event_row(name, row)))
     }
-    async fn events(&mut self, page: Page<'_>) -> StoreResult<Vec<EventRow>> {
+    fn events(&mut self, page: Page<'_>) -> StoreResult<Vec<EventRow>> {
         let events = after(&self.0.project(page.project).events, page.after).take(page.limit);
         Ok(events.map(|(name, row)| event_row(name, row)).collect())
     }
-    async fn event_count(&mut self, project: &str) -> StoreResult<u64> {
+    fn event_count(&mut self, project: &str) -> StoreResult<u64> {
         Ok(self.0.project(project).events.len() as u64)
     }
-    async fn add_event_count(&mut self, _: &str, _: i64) -> StoreResult<()> {
+    fn add_event_count(&mut self, _: &str, _: i64) -> StoreResult<()> {
         // The count is the map's length.
         Ok(())
     }
-    async fn put_event(&mut self, project: &str, row: &EventRow, _new: bool) -> StoreResult<()> {
+    fn put_event(&mut self, project: &str, row: &EventRow, _new: bool) -> StoreResult<()> {
         self.0.project(project).events.insert(row.name.clone(), row.clone());
         Ok(())
     }
-    async fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()> {
+    fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()> {
         self.0.project(project).events.remove(name);
         Ok(())
     }
-    async fn event_exists(&mut self, project: &str, name: &str) -> StoreResult<bool> {
+    fn event_exists(&mut self, project: &str, name: &str) -> StoreResult<bool> {
         Ok(self.0.project(project).events.contains_key(name))
     }
-    async fn subscribed(&mut self, project: &str, event: &str) -> StoreResult<bool> {
+    fn subscribed(&mut self, project: &str, event: &str) -> StoreResult<bool> {
         Ok(self.0.project(project).secrets.values().any(|s| s.event_name.as_deref() == Some(event)))
     }
 
-    async fn put_record(&mut self, project: &str, create_time: i64, row: &RecordRow) -> StoreResult<()> {
+    fn put_record(&mut self, project: &str, create_time: i64, row: &RecordRow) -> StoreResult<()> {
         self.0.project(project).records.push((create_time, row.clone()));
         Ok(())
     }
-    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<RecordRow>> {
+    fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<RecordRow>> {
         let records = &self.0.project(project).records;
         let mut found: Vec<&(i64, RecordRow)> =
             records.iter().rev().filter(|(time, _)| *time >= since).collect();
@@ -161,7 +160,7 @@ impl Tx for MemoryTx<'_> {
         found.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
         Ok(found.into_iter().take(limit).map(|(_, doc)| doc.clone()).collect())
     }
-    async fn purge_records(&mut self, before: i64) -> StoreResult<u64> {
+    fn purge_records(&mut self, before: i64) -> StoreResult<u64> {
         let mut purged = 0;
         for p in self.0.projects.values_mut() {
             let kept = p.records.len();
@@ -171,18 +170,18 @@ impl Tx for MemoryTx<'_> {
         Ok(purged)
     }
 
-    async fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>> {
+    fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>> {
         Ok(self.0.project(project).secrets.get(name).map(|s| s.doc.clone()))
     }
-    async fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>> {
+    fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>> {
         let subscribed = |s: &StoredSecret| page.event.is_none_or(|e| s.event_name.as_deref() == Some(e));
         let secrets = after(&self.0.project(page.project).secrets, page.after).filter(|(_, s)| subscribed(s));
         Ok(secrets.take(page.limit).map(|(n, s)| (n.clone(), s.doc.clone())).collect())
     }
-    async fn secret_count(&mut self, project: &str) -> StoreResult<u64> {
+    fn secret_count(&mut self, project: &str) -> StoreResult<u64> {
         Ok(self.0.project(project).secrets.len() as u64)
     }
-    async fn put_secret(&mut self, project: &str, row: SecretRow<'_>, _new: bool) -> StoreResult<()> {
+    fn put_secret(&mut self, project: &str, row: SecretRow<'_>, _new: bool) -> StoreResult<()> {
         let stored = StoredSecret {
             id: row.id.to_owned(),
             event_name: row.event_name.map(str::to_owned),
@@ -193,25 +192,25 @@ impl Tx for MemoryTx<'_> {
         self.0.project(project).secrets.insert(row.name.to_owned(), stored);
         Ok(())
     }
-    async fn secret_by_id(&mut self, project: &str, id: &str) -> StoreResult<Option<String>> {
+    fn secret_by_id(&mut self, project: &str, id: &str) -> StoreResult<Option<String>> {
         Ok(self.0.project(project).secrets.values().find(|s| s.id == id).map(|s| s.doc.clone()))
     }
-    async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
+    fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
         let p = self.0.project(project);
         p.secrets.remove(name);
         p.versions.remove(name);
         p.tags.retain(|(secret, _), _| secret != name);
         Ok(())
     }
-    async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>> {
+    fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>> {
         let versions = self.0.project(project).versions.get(secret);
         Ok(versions.map(|v| v.values().map(|(row, _)| row.clone()).collect()).unwrap_or_default())
     }
-    async fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
+    fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
         let versions = self.0.project(project).versions.get(secret);
         Ok(versions.and_then(|v| v.get(&seq)).map(|(_, sealed)| sealed.clone()))
     }
-    async fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()> {
+    fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()> {
         let versions = self.0.project(project).versions.entry(secret.to_owned()).or_default();
         let stored = VersionRecord { sealed: None, ..row.clone() };
         match &row.sealed {
@@ -226,37 +225,37 @@ impl Tx for MemoryTx<'_> {
         }
         Ok(())
     }
-    async fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()> {
+    fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()> {
         if let Some(versions) = self.0.project(project).versions.get_mut(secret) {
             versions.remove(&seq);
         }
         Ok(())
     }
 
-    async fn tags(&mut self, project: &str, secret: Option<&str>) -> StoreResult<Vec<TagRow>> {
+    fn tags(&mut self, project: &str, secret: Option<&str>) -> StoreResult<Vec<TagRow>> {
         let tags = self.0.project(project).tags.iter();
         let ours = tags.filter(|((s, _), _)| secret.is_none_or(|name| s == name));
         Ok(ours.map(|((s, k), v)| TagRow { secret: s.clone(), key: k.clone(), value: v.clone() }).collect())
     }
-    async fn put_tag(&mut self, project: &str, tag: &TagRow) -> StoreResult<()> {
+    fn put_tag(&mut self, project: &str, tag: &TagRow) -> StoreResult<()> {
         self.0.project(project).tags.insert((tag.secret.clone(), tag.key.clone()), tag.value.clone());
         Ok(())
     }
-    async fn remove_tag(&mut self, project: &str, secret: &str, key: &str) -> StoreResult<bool> {
+    fn remove_tag(&mut self, project: &str, secret: &str, key: &str) -> StoreResult<bool> {
         Ok(self.0.project(project).tags.remove(&(secret.to_owned(), key.to_owned())).is_some())
     }
 
-    async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()> {
+    fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()> {
         self.0.next_notice += 1;
         let id = self.0.next_notice;
         let queued = Queued { doc: doc.to_owned(), next_at, attempts: 0, claim: None };
         self.0.project(project).outbox.insert(id, queued);
         Ok(())
     }
-    async fn setting(&mut self, scope: &str, key: &str) -> StoreResult<Option<String>> {
+    fn setting(&mut self, scope: &str, key: &str) -> StoreResult<Option<String>> {
         Ok(self.0.settings.get(&(scope.to_owned(), key.to_owned())).cloned())
     }
-    async fn settings(&mut self, scope: &str, prefix: &str) -> StoreResult<Vec<(String, String)>> {
+    fn settings(&mut self, scope: &str, prefix: &str) -> StoreResult<Vec<(String, String)>> {
         let from = (scope.to_owned(), prefix.to_owned());
         Ok(self
             .0
@@ -266,14 +265,14 @@ impl Tx for MemoryTx<'_> {
             .map(|((_, k), doc)| (k.clone(), doc.clone()))
             .collect())
     }
-    async fn put_setting(&mut self, scope: &str, key: &str, doc: &str) -> StoreResult<()> {
+    fn put_setting(&mut self, scope: &str, key: &str, doc: &str) -> StoreResult<()> {
         self.0.settings.insert((scope.to_owned(), key.to_owned()), doc.to_owned());
         Ok(())
     }
-    async fn remove_setting(&mut self, scope: &str, key: &str) -> StoreResult<bool> {
+    fn remove_setting(&mut self, scope: &str, key: &str) -> StoreResult<bool> {
         Ok(self.0.settings.remove(&(scope.to_owned(), key.to_owned())).is_some())
     }
-    async fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)> {
+    fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)> {
         let queued = self.0.projects.values().flat_map(|p| p.outbox.values());
         let (depth, oldest) = queued.fold((0u64, None::<i64>), |(n, oldest), q| {
             let due = (q.next_at <= now).then_some(q.next_at);
@@ -281,7 +280,7 @@ impl Tx for MemoryTx<'_> {
         });
         Ok((depth, oldest))
     }
-    async fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>> {
+    fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>> {
         let mut due: Vec<(i64, &String, &mut Queued)> = Vec::new();
         for (project, p) in &mut self.0.projects {
             for (id, queued) in &mut p.outbox {
@@ -300,7 +299,7 @@ impl Tx for MemoryTx<'_> {
             })
             .collect())
     }
-    async fn dequeue(&mut self, owner: &str, id: i64) -> StoreResult<bool> {
+    fn dequeue(&mut self, owner: &str, id: i64) -> StoreResult<bool> {
         for p in self.0.projects.values_mut() {
             if p.outbox.get(&id).is_some_and(|q| held_by(&q.claim, owner)) {
                 p.outbox.remove(&id);
@@ -309,7 +308,7 @@ impl Tx for MemoryTx<'_> {
         }
         Ok(false)
     }
-    async fn requeue(&mut self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
+    fn requeue(&mut self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
         for p in self.0.projects.values_mut() {
             if let Some(queued) = p.outbox.get_mut(&id).filter(|q| held_by(&q.claim, owner)) {
                 (queued.attempts, queued.next_at, queued.claim) = (attempts, next_at, None);
@@ -318,14 +317,14 @@ impl Tx for MemoryTx<'_> {
         Ok(())
     }
 
-    async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>> {
+    fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>> {
         Ok(self.0.project(project).tasks.get(id).map(|(row, _)| row.clone()))
     }
-    async fn pending_task(&mut self, project: &str, secret: &str) -> StoreResult<Option<TaskRow>> {
+    fn pending_task(&mut self, project: &str, secret: &str) -> StoreResult<Option<TaskRow>> {
         let tasks = self.0.project(project).tasks.values();
         Ok(tasks.map(|(row, _)| row).find(|row| row.secret == secret && row.status == "PENDING").cloned())
     }
-    async fn task_page(&mut self, query: TaskQuery<'_>) -> StoreResult<(Vec<String>, u64)> {
+    fn task_page(&mut self, query: TaskQuery<'_>) -> StoreResult<(Vec<String>, u64)> {
         let (project, limit) = (query.project, query.limit);
         let matches = |row: &TaskRow| {
             query.secret.is_none_or(|s| row.secret == s)
@@ -337,7 +336,7 @@ impl Tx for MemoryTx<'_> {
         let page = after(tasks, query.after).map(|(_, (row, _))| row).filter(|row| matches(row));
         Ok((page.take(limit).map(|row| row.doc.clone()).collect(), total))
     }
-    async fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()> {
+    fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()> {
         let tasks = &mut self.0.project(project).tasks;
         match tasks.get_mut(&row.id) {
             Some((stored, _)) if !new => {
@@ -350,7 +349,7 @@ impl Tx for MemoryTx<'_> {
         }
         Ok(())
     }
-    async fn trim_tasks(&mut self, project: &str, keep: usize) -> StoreResult<u64> {
+    fn trim_tasks(&mut self, project: &str, keep: usize) -> StoreResult<u64> {
         let tasks = &mut self.0.project(project).tasks;
         let mut ended: Vec<(i64, String)> =
             tasks.values().filter_map(|(row, _)| Some((row.finished_at?, row.id.clone()))).collect();
@@ -361,7 +360,7 @@ impl Tx for MemoryTx<'_> {
         }
         Ok(gone.len() as u64)
     }
-    async fn purge_tasks(&mut self, before: i64) -> StoreResult<u64> {
+    fn purge_tasks(&mut self, before: i64) -> StoreResult<u64> {
         let mut purged = 0;
         for p in self.0.projects.values_mut() {
             let kept = p.tasks.len();
@@ -370,7 +369,7 @@ impl Tx for MemoryTx<'_> {
         }
         Ok(purged)
     }
-    async fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>> {
+    fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>> {
         let mut claimed = Vec::new();
         for (project, p) in &mut self.0.projects {
             for (row, claim) in p.tasks.values_mut() {
@@ -383,7 +382,7 @@ impl Tx for MemoryTx<'_> {
         Ok(claimed)
     }
 
-    async fn due(&mut self, now: i64, limit: usize) -> StoreResult<Due> {
+    fn due(&mut self, now: i64, limit: usize) -> StoreResult<Due> {
         let mut due = Due::default();
         for (project, p) in &self.0.projects {
             for (name, versions) in &p.versions {
@@ -405,10 +404,10 @@ impl Tx for MemoryTx<'_> {
         Ok(due)
     }
 
-    async fn meta(&mut self, name: &str) -> StoreResult<Option<Vec<u8>>> {
+    fn meta(&mut self, name: &str) -> StoreResult<Option<Vec<u8>>> {
         Ok(self.0.meta.get(name).cloned())
     }
-    async fn init_meta(&mut self, name: &str, value: &[u8]) -> StoreResult<()> {
+    fn init_meta(&mut self, name: &str, value: &[u8]) -> StoreResult<()> {
         self.0.meta.entry(name.to_owned()).or_insert_with(|| value.to_vec());
         Ok(())
     }

@@ -230,18 +230,18 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
 /// A backend's side of the runner, inside the one transaction the migration runs in.
 pub(crate) trait Migrator {
     /// Creates `schema_migrations` if needed and returns the highest version applied (0 for none).
-    async fn applied(&mut self) -> StoreResult<i64>;
+    fn applied(&mut self) -> StoreResult<i64>;
     /// Applies `migration` as `version` and records it.
-    async fn apply(&mut self, version: i64, migration: &Migration) -> StoreResult<()>;
+    fn apply(&mut self, version: i64, migration: &Migration) -> StoreResult<()>;
 }
 
 /// Applies every migration newer than the database's version, in order.
-pub(crate) async fn run(migrator: &mut impl Migrator, backend: &str) -> StoreResult<()> {
-    let applied = migrator.applied().await?;
+pub(crate) fn run(migrator: &mut impl Migrator, backend: &str) -> StoreResult<()> {
+    let applied = migrator.applied()?;
     for (i, migration) in MIGRATIONS.iter().enumerate() {
         let version = i as i64 + 1;
         if version > applied {
-            migrator.apply(version, migration).await?;
+            migrator.apply(version, migration)?;
             tracing::info!(version, description = migration.description, backend, "applied migration");
         }
     }

@@ -3,13 +3,11 @@
 //! Every operation is a job of the rules layer run in one backend transaction. The store wakes the
 //! delivery worker itself once a commit has queued a notification or a task, so no caller can forget to.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
 
-use crate::backend::{Backend, Job, JobFuture, Output, Tx};
+use crate::backend::{Backend, Job, Tx};
 use crate::{Cipher, StoreResult};
 
 /// The service's state on one backend: cheap to clone, every clone the same store.
@@ -42,13 +40,20 @@ pub(crate) struct Cx<'t> {
     pub(crate) queued: bool,
 }
 
-/// The future of a rule's job, borrowing its context.
-pub(crate) type Step<'a, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 'a>>;
-
-/// Boxes a job, fixing its signature so that it borrows its transaction for any lifetime.
-fn job(f: impl for<'t> FnOnce(&'t mut dyn Tx) -> JobFuture<'t> + Send + 'static) -> Job {
-    Box::new(f)
+/// Runs a job of a store method: `$store.write(args..)` or `$store.read(args..)`, where each argument is
+/// a `&str` that the job owns (it may outlive the call: a SQLite write runs on the writer thread) and
+/// borrows again under the same name inside `$body`. The one shape of every store method:
+///
+/// ```text
+/// job!(self.read(project, name), |cx| existing(cx.tx, project, name))
+/// ```
+macro_rules! job {
+    ($store:ident.$mode:ident($($arg:ident),* $(,)?), |$cx:ident| $body:expr) => {{
+        $(let $arg = $arg.to_owned();)*
+        $store.$mode(move |$cx| { $(let $arg: &str = &$arg;)* $body }).await
+    }};
 }
+pub(crate) use job;
 
 impl Store {
     /// A store on `backend`, sealing secret values with `cipher` (the key the backend's values were
@@ -115,7 +120,7 @@ impl Store {
     /// queued work.
     pub(crate) async fn write<T: Send + 'static>(
         &self,
-        op: impl for<'a, 'b> FnOnce(&'a mut Cx<'b>) -> Step<'a, T> + Send + 'static,
+        op: impl FnOnce(&mut Cx<'_>) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
         let (value, queued) = self.run(op, true).await?;
         if queued {
@@ -127,26 +132,34 @@ impl Store {
     /// Runs `op` on a consistent view of committed data.
     pub(crate) async fn read<T: Send + 'static>(
         &self,
-        op: impl for<'a, 'b> FnOnce(&'a mut Cx<'b>) -> Step<'a, T> + Send + 'static,
+        op: impl FnOnce(&mut Cx<'_>) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
         Ok(self.run(op, false).await?.0)
     }
 
+    /// Runs `op` as a backend job. The backend's job answers nothing but success or failure; what `op`
+    /// answers waits in a slot of its own type until the backend has committed (or failed), so no value
+    /// crosses the backend untyped.
     async fn run<T: Send + 'static>(
         &self,
-        op: impl for<'a, 'b> FnOnce(&'a mut Cx<'b>) -> Step<'a, T> + Send + 'static,
+        op: impl FnOnce(&mut Cx<'_>) -> StoreResult<T> + Send + 'static,
         write: bool,
     ) -> StoreResult<(T, bool)> {
-        let cipher = Arc::clone(&self.inner.cipher);
-        let job = job(move |tx| {
-            Box::pin(async move {
-                let mut cx = Cx { tx, cipher: &cipher, queued: false };
-                let value = op(&mut cx).await?;
-                Ok(Box::new((value, cx.queued)) as Output)
-            })
+        let slot = Arc::new(Mutex::new(None));
+        let (cipher, answer) = (Arc::clone(&self.inner.cipher), Arc::clone(&slot));
+        let job: Job = Box::new(move |tx: &mut dyn Tx| {
+            let mut cx = Cx { tx, cipher: &cipher, queued: false };
+            let value = op(&mut cx)?;
+            *answer.lock().unwrap_or_else(|p| p.into_inner()) = Some((value, cx.queued));
+            Ok(())
         });
         let backend = &self.inner.backend;
-        let output = if write { backend.write(job).await? } else { backend.read(job).await? };
-        Ok(*output.downcast::<(T, bool)>().expect("a job answers the type the store made it with"))
+        if write {
+            backend.write(job).await?
+        } else {
+            backend.read(job).await?
+        };
+        let answered = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+        answered.ok_or_else(|| crate::StoreError::backend("a job ended without answering"))
     }
 }

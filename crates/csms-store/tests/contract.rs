@@ -3,12 +3,12 @@
 //! PostgreSQL runs when `CSMS_TEST_DATABASE_URL` is set; locally it is skipped with a loud message, and in
 //! CI (`CI` set) a missing URL fails the tests instead.
 
-use std::any::Any;
 
 use csms_model::*;
 use csms_store::*;
 
-type Guard = Box<dyn Any + Send>;
+/// What keeps a backend's files or database alive for the length of a test.
+type Guard = Box<dyn Send>;
 
 fn event(name: &str, time: i64) -> Event {
     Event {

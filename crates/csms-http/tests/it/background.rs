@@ -209,10 +209,10 @@ struct SlowReads {
 
 #[async_trait]
 impl Backend for SlowReads {
-    async fn write(&self, job: backend::Job) -> StoreResult<backend::Output> {
+    async fn write(&self, job: backend::Job) -> StoreResult<()> {
         self.inner.write(job).await
     }
-    async fn read(&self, job: backend::Job) -> StoreResult<backend::Output> {
+    async fn read(&self, job: backend::Job) -> StoreResult<()> {
         if self.slow.load(Ordering::SeqCst) {
             tokio::time::sleep(Duration::from_secs(5)).await;
         }

@@ -216,10 +216,10 @@ struct BrokenBackend;
 
 #[async_trait]
 impl Backend for BrokenBackend {
-    async fn write(&self, _: backend::Job) -> StoreResult<backend::Output> {
+    async fn write(&self, _: backend::Job) -> StoreResult<()> {
         Err(StoreError::Backend("disk /dev/sda1 on fire: secret internals".into()))
     }
-    async fn read(&self, _: backend::Job) -> StoreResult<backend::Output> {
+    async fn read(&self, _: backend::Job) -> StoreResult<()> {
         panic!("a bug in the store")
     }
     fn describe(&self) -> String {

@@ -12,9 +12,9 @@ use tokio_postgres::NoTls;
 
 mod tx;
 
-use tx::PostgresTx;
+use tx::{PostgresTx, Wait};
 
-use crate::backend::{Backend, Job, Output};
+use crate::backend::{Backend, Job};
 use crate::migrate::{self, Migration, Migrator};
 use crate::{Cipher, StoreError, StoreResult};
 
@@ -56,43 +56,78 @@ impl PostgresBackend {
         Ok(backend)
     }
 
+    /// Applies pending migrations and checks the master key, in one transaction holding the migration
+    /// lock.
     async fn migrate(&self, cipher: &Cipher) -> StoreResult<()> {
-        let mut client = self.pool.get().await?;
-        let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
-        migrate::run(&mut PostgresMigrator(&tx), "postgresql").await?;
-        crate::rules::check_key(&mut PostgresTx::write(&tx), cipher).await?;
-        Ok(tx.commit().await?)
+        let key_check = cipher.clone();
+        self.blocking(
+            true,
+            move |tx| crate::rules::check_key(tx, &key_check),
+            |tx, wait| {
+                wait.on(
+                    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]),
+                    StoreError::from,
+                )?;
+                migrate::run(&mut PostgresMigrator(tx, wait), "postgresql")
+            },
+        )
+        .await
+    }
+
+    /// Runs `job` on a blocking thread with a pooled connection (a transaction when `write`, after
+    /// `before` has run in it), within the operation deadline: a job is synchronous, so each statement
+    /// is waited for there, not on the runtime's threads.
+    async fn blocking(
+        &self,
+        write: bool,
+        job: impl FnOnce(&mut dyn crate::backend::Tx) -> StoreResult<()> + Send + 'static,
+        before: impl FnOnce(&Transaction<'_>, Wait<'_>) -> StoreResult<()> + Send + 'static,
+    ) -> StoreResult<()> {
+        let deadline = tokio::time::Instant::now() + OPERATION_TIMEOUT;
+        self.timed(async move {
+            let mut client = self.pool.get().await?;
+            let runtime = tokio::runtime::Handle::current();
+            let work = tokio::task::spawn_blocking(move || {
+                let wait = Wait { runtime: &runtime, deadline };
+                if !write {
+                    let client: &tokio_postgres::Client = &client;
+                    return job(&mut PostgresTx::read(client, wait));
+                }
+                let tx = wait.on(client.transaction(), StoreError::from)?;
+                before(&tx, wait)?;
+                job(&mut PostgresTx::write(&tx, wait))?;
+                wait.on(tx.commit(), StoreError::from)
+            });
+            work.await.map_err(|e| StoreError::backend(format!("a PostgreSQL job did not end: {e}")))?
+        })
+        .await
     }
 }
 
 /// The PostgreSQL side of the migration runner, inside one transaction holding the migration lock.
-struct PostgresMigrator<'a>(&'a Transaction<'a>);
+struct PostgresMigrator<'a>(&'a Transaction<'a>, Wait<'a>);
 
 impl Migrator for PostgresMigrator<'_> {
-    async fn applied(&mut self) -> StoreResult<i64> {
-        self.0
-            .batch_execute(
+    fn applied(&mut self) -> StoreResult<i64> {
+        self.1.on(
+            self.0.batch_execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (
                      version     INTEGER PRIMARY KEY,
                      description TEXT NOT NULL,
                      applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
                  )",
-            )
-            .await?;
-        let applied: i32 =
-            self.0.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[]).await?.get(0);
+            ),
+            StoreError::from,
+        )?;
+        let sql = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+        let applied: i32 = self.1.on(self.0.query_one(sql, &[]), StoreError::from)?.get(0);
         Ok(applied.into())
     }
 
-    async fn apply(&mut self, version: i64, migration: &Migration) -> StoreResult<()> {
-        self.0.batch_execute(migration.postgres).await?;
-        self.0
-            .execute(
-                "INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
-                &[&(version as i32), &migration.description],
-            )
-            .await?;
+    fn apply(&mut self, version: i64, migration: &Migration) -> StoreResult<()> {
+        self.1.on(self.0.batch_execute(migration.postgres), StoreError::from)?;
+        let sql = "INSERT INTO schema_migrations (version, description) VALUES ($1, $2)";
+        self.1.on(self.0.execute(sql, &[&(version as i32), &migration.description]), StoreError::from)?;
         Ok(())
     }
 }
@@ -139,25 +174,13 @@ impl PostgresBackend {
 impl Backend for PostgresBackend {
     /// Runs `job` in one transaction, within the operation deadline; the rows it reads to write are
     /// locked (`FOR UPDATE`), so concurrent instances serialise on them.
-    async fn write(&self, job: Job) -> StoreResult<Output> {
-        self.timed(async {
-            let mut client = self.pool.get().await?;
-            let tx = client.transaction().await?;
-            let output = job(&mut PostgresTx::write(&tx)).await?;
-            tx.commit().await?;
-            Ok(output)
-        })
-        .await
+    async fn write(&self, job: Job) -> StoreResult<()> {
+        self.blocking(true, job, |_, _| Ok(())).await
     }
 
     /// Runs `job` on a pooled connection, each statement on its own, within the operation deadline.
-    async fn read(&self, job: Job) -> StoreResult<Output> {
-        self.timed(async {
-            let client = self.pool.get().await?;
-            let client: &tokio_postgres::Client = &client;
-            job(&mut PostgresTx::read(client)).await
-        })
-        .await
+    async fn read(&self, job: Job) -> StoreResult<()> {
+        self.blocking(false, job, |_, _| Ok(())).await
     }
 
     fn describe(&self) -> String {

@@ -7,10 +7,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use csms_model::{Secret, SecretState};
 use serde::{Deserialize, Serialize};
 
-use super::secrets::{existing, put, schedule, usable};
+use super::shared::secret::{existing, put, schedule, usable};
 use crate::backend::{TagRow, VersionRecord};
 use crate::rows::decode_secret;
-use crate::store::Cx;
+use crate::store::{Cx, job};
 use crate::{Cipher, Store, StoreError, StoreResult};
 
 use csms_model::SECRET_BLOB_PREFIX as BLOB_PREFIX;
@@ -51,13 +51,12 @@ fn open_backup(cipher: &Cipher, project: &str, blob: &str) -> StoreResult<Backup
     serde_json::from_slice(&json).map_err(|_| StoreError::InvalidBlob)
 }
 
-async fn backup(cx: &mut Cx<'_>, project: &str, name: &str) -> StoreResult<String> {
-    usable(cx.tx, project, name).await?;
-    let secret = cx.tx.secret(project, name).await?.ok_or(StoreError::NotFound)?;
+fn backup(cx: &mut Cx<'_>, project: &str, name: &str) -> StoreResult<String> {
+    usable(cx.tx, project, name)?;
+    let secret = cx.tx.secret(project, name)?.ok_or(StoreError::NotFound)?;
     let mut versions = Vec::new();
-    for record in cx.tx.versions(project, name).await? {
-        let sealed =
-            cx.tx.sealed_value(project, name, record.seq).await?.ok_or(StoreError::VersionNotFound)?;
+    for record in cx.tx.versions(project, name)? {
+        let sealed = cx.tx.sealed_value(project, name, record.seq)?.ok_or(StoreError::VersionNotFound)?;
         versions.push(BackupVersion {
             seq: record.seq,
             expire_at: record.expire_at,
@@ -65,11 +64,11 @@ async fn backup(cx: &mut Cx<'_>, project: &str, name: &str) -> StoreResult<Strin
             sealed: URL_SAFE_NO_PAD.encode(sealed),
         });
     }
-    let tags = cx.tx.tags(project, Some(name)).await?.into_iter().map(|t| (t.key, t.value)).collect();
+    let tags = cx.tx.tags(project, Some(name))?.into_iter().map(|t| (t.key, t.value)).collect();
     seal_backup(cx.cipher, project, &Backup { secret, versions, tags })
 }
 
-async fn restore(cx: &mut Cx<'_>, project: &str, blob: &str, quota: u64, now: i64) -> StoreResult<Secret> {
+fn restore(cx: &mut Cx<'_>, project: &str, blob: &str, quota: u64, now: i64) -> StoreResult<Secret> {
     let backup = open_backup(cx.cipher, project, blob)?;
     let mut secret = decode_secret(&backup.secret).map_err(|_| StoreError::InvalidBlob)?;
     let mut versions = Vec::with_capacity(backup.versions.len());
@@ -78,18 +77,16 @@ async fn restore(cx: &mut Cx<'_>, project: &str, blob: &str, quota: u64, now: i6
         versions.push(VersionRecord { seq: v.seq, expire_at: v.expire_at, doc: v.doc, sealed: Some(sealed) });
     }
     // The checks.
-    if cx.tx.secret(project, &secret.name).await?.is_some()
-        || cx.tx.secret_by_id(project, &secret.id).await?.is_some()
-    {
+    if cx.tx.secret(project, &secret.name)?.is_some() || cx.tx.secret_by_id(project, &secret.id)?.is_some() {
         return Err(StoreError::AlreadyExists);
     }
-    if cx.tx.secret_count(project).await? >= quota {
+    if cx.tx.secret_count(project)? >= quota {
         return Err(StoreError::SecretQuotaExceeded);
     }
     // A subscription is kept only while its event exists.
     let mut subscriptions = Vec::new();
     for event in std::mem::take(&mut secret.event_subscriptions) {
-        if cx.tx.event_exists(project, &event).await? {
+        if cx.tx.event_exists(project, &event)? {
             subscriptions.push(event);
         }
     }
@@ -102,22 +99,21 @@ async fn restore(cx: &mut Cx<'_>, project: &str, blob: &str, quota: u64, now: i6
         schedule(&mut secret, now)?;
     }
     // The writes.
-    put(cx.tx, project, &secret, true).await?;
+    put(cx.tx, project, &secret, true)?;
     for record in &versions {
-        cx.tx.put_version(project, &secret.name, record).await?;
+        cx.tx.put_version(project, &secret.name, record)?;
     }
     for (key, value) in backup.tags {
-        cx.tx.put_tag(project, &TagRow { secret: secret.name.clone(), key, value }).await?;
+        cx.tx.put_tag(project, &TagRow { secret: secret.name.clone(), key, value })?;
     }
-    existing(cx.tx, project, &secret.name).await
+    existing(cx.tx, project, &secret.name)
 }
 
 impl Store {
     /// A backup of the secret: its metadata, all its versions with their values and stages, and its
     /// tags, sealed under the master key for this project (see [`csms_model::SECRET_BLOB_PREFIX`]).
     pub async fn backup_secret(&self, project: &str, name: &str) -> StoreResult<String> {
-        let (project, name) = (project.to_owned(), name.to_owned());
-        self.read(move |cx| Box::pin(async move { backup(cx, &project, &name).await })).await
+        job!(self.read(project, name), |cx| backup(cx, project, name))
     }
 
     /// Restores a backup made by [`Store::backup_secret`] in this project: the secret comes back
@@ -131,7 +127,6 @@ impl Store {
         quota: u64,
         now: i64,
     ) -> StoreResult<Secret> {
-        let (project, blob) = (project.to_owned(), blob.to_owned());
-        self.write(move |cx| Box::pin(async move { restore(cx, &project, &blob, quota, now).await })).await
+        job!(self.write(project, blob), |cx| restore(cx, project, blob, quota, now))
     }
 }

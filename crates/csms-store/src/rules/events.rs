@@ -3,9 +3,10 @@
 
 use csms_model::{Event, UpdateSecretEventRequestBody};
 
-use super::paged;
+use super::shared::paged;
 use crate::backend::{EventRow, Page, Tx};
 use crate::rows::{check_document, checked_document, decode, summed_doc};
+use crate::store::job;
 use crate::{EventDocument, Precondition, Revision, Store, StoreError, StoreResult, Stored, StoredDocument};
 
 /// Applies a partial update to `current`, the one definition of its semantics.
@@ -45,13 +46,8 @@ fn document(r: EventRow) -> (String, StoreResult<EventDocument>) {
 }
 
 /// The event as read inside the transaction, checked against the precondition.
-async fn current(
-    tx: &mut dyn Tx,
-    project: &str,
-    name: &str,
-    precondition: &Precondition,
-) -> StoreResult<Stored> {
-    let row = tx.event(project, name).await?.ok_or(StoreError::NotFound)?;
+fn current(tx: &mut dyn Tx, project: &str, name: &str, precondition: &Precondition) -> StoreResult<Stored> {
+    let row = tx.event(project, name)?.ok_or(StoreError::NotFound)?;
     let current = decode(row.version, &row.doc)?;
     if precondition.holds(&current) { Ok(current) } else { Err(StoreError::PreconditionFailed) }
 }
@@ -60,51 +56,39 @@ impl Store {
     /// Stores a new event unless one of that name exists in the project ([`StoreError::AlreadyExists`])
     /// or the project already holds `quota` events ([`StoreError::QuotaExceeded`]).
     pub async fn create(&self, project: &str, event: Event, quota: u64) -> StoreResult<Stored> {
-        let project = project.to_owned();
-        self.write(move |cx| {
-            Box::pin(async move {
-                let tx = &mut *cx.tx;
-                let count = tx.event_count(&project).await?;
-                if tx.event(&project, &event.name).await?.is_some() {
-                    return Err(StoreError::AlreadyExists);
-                }
-                if count >= quota {
-                    return Err(StoreError::QuotaExceeded);
-                }
-                let stored = Stored { event, version: 1 };
-                tx.put_event(&project, &row(&stored)?, true).await?;
-                tx.add_event_count(&project, 1).await?;
-                Ok(stored)
-            })
+        job!(self.write(project), |cx| {
+            let tx = &mut *cx.tx;
+            let count = tx.event_count(project)?;
+            if tx.event(project, &event.name)?.is_some() {
+                return Err(StoreError::AlreadyExists);
+            }
+            if count >= quota {
+                return Err(StoreError::QuotaExceeded);
+            }
+            let stored = Stored { event, version: 1 };
+            tx.put_event(project, &row(&stored)?, true)?;
+            tx.add_event_count(project, 1)?;
+            Ok(stored)
         })
-        .await
     }
 
     /// The event of that name, if any.
     pub async fn get(&self, project: &str, name: &str) -> StoreResult<Option<Stored>> {
-        let (project, name) = (project.to_owned(), name.to_owned());
-        self.read(move |cx| {
-            Box::pin(async move {
-                let row = cx.tx.event(&project, &name).await?;
-                row.map(|row| decode(row.version, &row.doc)).transpose()
-            })
+        job!(self.read(project, name), |cx| {
+            let row = cx.tx.event(project, name)?;
+            row.map(|row| decode(row.version, &row.doc)).transpose()
         })
-        .await
     }
 
     /// The event [`Store::get`] reads, as its JSON document (exactly what `Event` serialises to, checked
     /// to be exactly what the service writes), for answering without decoding and encoding it again.
     pub async fn get_document(&self, project: &str, name: &str) -> StoreResult<Option<StoredDocument>> {
-        let (project, name) = (project.to_owned(), name.to_owned());
-        self.read(move |cx| {
-            Box::pin(async move {
-                let Some(row) = cx.tx.event(&project, &name).await? else { return Ok(None) };
-                let event_id = check_document(&row.doc)?;
-                let revision = Revision { event_id, version: row.version as u64 };
-                Ok(Some(StoredDocument { json: row.doc, revision }))
-            })
+        job!(self.read(project, name), |cx| {
+            let Some(row) = cx.tx.event(project, name)? else { return Ok(None) };
+            let event_id = check_document(&row.doc)?;
+            let revision = Revision { event_id, version: row.version as u64 };
+            Ok(Some(StoredDocument { json: row.doc, revision }))
         })
-        .await
     }
 
     /// Applies a partial update (see [`apply_update`]) if `precondition` holds, atomically.
@@ -116,58 +100,39 @@ impl Store {
         precondition: Precondition,
         now: i64,
     ) -> StoreResult<Stored> {
-        let (project, name) = (project.to_owned(), name.to_owned());
-        self.write(move |cx| {
-            Box::pin(async move {
-                let mut stored = current(cx.tx, &project, &name, &precondition).await?;
-                if apply_update(&mut stored, patch, now) {
-                    cx.tx.put_event(&project, &row(&stored)?, false).await?;
-                }
-                Ok(stored)
-            })
+        job!(self.write(project, name), |cx| {
+            let mut stored = current(cx.tx, project, name, &precondition)?;
+            if apply_update(&mut stored, patch, now) {
+                cx.tx.put_event(project, &row(&stored)?, false)?;
+            }
+            Ok(stored)
         })
-        .await
     }
 
     /// Deletes the event if `precondition` holds and no secret subscribes to it ([`StoreError::InUse`]).
     pub async fn delete(&self, project: &str, name: &str, precondition: Precondition) -> StoreResult<()> {
-        let (project, name) = (project.to_owned(), name.to_owned());
-        self.write(move |cx| {
-            Box::pin(async move {
-                let tx = &mut *cx.tx;
-                // Creates and deletes of the project serialise here; the event's row is locked next, so a
-                // subscription that has not committed yet (it holds the row shared) is waited for.
-                tx.event_count(&project).await?;
-                current(tx, &project, &name, &precondition).await?;
-                if tx.subscribed(&project, &name).await? {
-                    return Err(StoreError::InUse);
-                }
-                tx.remove_event(&project, &name).await?;
-                tx.add_event_count(&project, -1).await
-            })
+        job!(self.write(project, name), |cx| {
+            let tx = &mut *cx.tx;
+            // Creates and deletes of the project serialise here; the event's row is locked next, so a
+            // subscription that has not committed yet (it holds the row shared) is waited for.
+            tx.event_count(project)?;
+            current(tx, project, name, &precondition)?;
+            if tx.subscribed(project, name)? {
+                return Err(StoreError::InUse);
+            }
+            tx.remove_event(project, name)?;
+            tx.add_event_count(project, -1)
         })
-        .await
     }
 
     /// Up to `limit` events of the project with names strictly after `after`, in ascending byte order. A
     /// row that cannot be read is logged and skipped.
     pub async fn list(&self, project: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<Stored>> {
         let (project, after) = (project.to_owned(), after.map(str::to_owned));
-        self.read(move |cx| {
-            Box::pin(async move {
-                let page =
-                    Page { project: &project, after: after.as_deref().unwrap_or(""), limit, event: None };
-                paged(
-                    cx.tx,
-                    "event",
-                    page,
-                    |tx, page| tx.events(page),
-                    |r| (r.name, decode(r.version, &r.doc)),
-                )
-                .await
-            })
+        job!(self.read(), |cx| {
+            let page = Page { project: &project, after: after.as_deref().unwrap_or(""), limit, event: None };
+            paged(cx.tx, "event", page, |tx, page| tx.events(page), |r| (r.name, decode(r.version, &r.doc)))
         })
-        .await
     }
 
     /// The page [`Store::list`] reads, each event as its JSON document (exactly what `Event` serialises
@@ -180,13 +145,9 @@ impl Store {
         limit: usize,
     ) -> StoreResult<Vec<EventDocument>> {
         let (project, after) = (project.to_owned(), after.map(str::to_owned));
-        self.read(move |cx| {
-            Box::pin(async move {
-                let page =
-                    Page { project: &project, after: after.as_deref().unwrap_or(""), limit, event: None };
-                paged(cx.tx, "event", page, |tx, page| tx.events(page), document).await
-            })
+        job!(self.read(), |cx| {
+            let page = Page { project: &project, after: after.as_deref().unwrap_or(""), limit, event: None };
+            paged(cx.tx, "event", page, |tx, page| tx.events(page), document)
         })
-        .await
     }
 }

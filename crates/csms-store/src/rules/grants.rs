@@ -6,15 +6,10 @@ use csms_model::limits::MAX_GRANTEES_PER_RESOURCE;
 use csms_model::{GrantData, GrantDto, GrantUserInfo};
 use serde::{Deserialize, Serialize};
 
-use super::secrets::{by_id, load};
+use super::shared::secret::{by_id, grant_key, load};
 use crate::backend::Tx;
-use crate::store::Cx;
+use crate::store::{Cx, job};
 use crate::{Store, StoreError, StoreResult};
-
-/// The key of a resource's grants in the project's settings.
-pub(super) fn grant_key(resource: &str) -> String {
-    format!("grant:{resource}")
-}
 
 /// A grant to make or change: what CreateGrants and UpdateGrant carry, normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,29 +62,29 @@ impl Grants {
     }
 }
 
-async fn load_grants(tx: &mut dyn Tx, project: &str, resource: &str) -> StoreResult<Option<Grants>> {
-    let doc = tx.setting(project, &grant_key(resource)).await?;
+fn load_grants(tx: &mut dyn Tx, project: &str, resource: &str) -> StoreResult<Option<Grants>> {
+    let doc = tx.setting(project, &grant_key(resource))?;
     Ok(doc.map(|d| serde_json::from_str(&d)).transpose()?)
 }
 
-async fn save(tx: &mut dyn Tx, project: &str, grants: &Grants) -> StoreResult<()> {
-    tx.put_setting(project, &grant_key(&grants.resource_id), &serde_json::to_string(grants)?).await
+fn save(tx: &mut dyn Tx, project: &str, grants: &Grants) -> StoreResult<()> {
+    tx.put_setting(project, &grant_key(&grants.resource_id), &serde_json::to_string(grants)?)
 }
 
 /// The name of the secret a `SECRET` grant names (by name or id), or [`StoreError::NotFound`].
-async fn secret_name(tx: &mut dyn Tx, project: &str, resource: &str) -> StoreResult<String> {
-    if let Some(secret) = load(tx, project, resource).await? {
+fn secret_name(tx: &mut dyn Tx, project: &str, resource: &str) -> StoreResult<String> {
+    if let Some(secret) = load(tx, project, resource)? {
         return Ok(secret.name);
     }
-    Ok(by_id(tx, project, resource).await?.name)
+    Ok(by_id(tx, project, resource)?.name)
 }
 
-async fn create(cx: &mut Cx<'_>, project: &str, new: NewGrant, now: i64) -> StoreResult<GrantData> {
+fn create(cx: &mut Cx<'_>, project: &str, new: NewGrant, now: i64) -> StoreResult<GrantData> {
     let name = match new.kind.as_str() {
-        "SECRET" => Some(secret_name(cx.tx, project, &new.resource_id).await?),
+        "SECRET" => Some(secret_name(cx.tx, project, &new.resource_id)?),
         _ => None,
     };
-    let mut grants = load_grants(cx.tx, project, &new.resource_id).await?.unwrap_or(Grants {
+    let mut grants = load_grants(cx.tx, project, &new.resource_id)?.unwrap_or(Grants {
         resource_id: new.resource_id.clone(),
         kind: new.kind.clone(),
         name,
@@ -116,12 +111,12 @@ async fn create(cx: &mut Cx<'_>, project: &str, new: NewGrant, now: i64) -> Stor
     grants.kind = new.kind;
     grants.update_time = now;
     grants.grantees.push(grantee.clone());
-    save(cx.tx, project, &grants).await?;
+    save(cx.tx, project, &grants)?;
     Ok(grants.data(&grantee, now))
 }
 
-async fn update(cx: &mut Cx<'_>, project: &str, new: NewGrant, now: i64) -> StoreResult<GrantData> {
-    let mut grants = load_grants(cx.tx, project, &new.resource_id).await?.ok_or(StoreError::NotFound)?;
+fn update(cx: &mut Cx<'_>, project: &str, new: NewGrant, now: i64) -> StoreResult<GrantData> {
+    let mut grants = load_grants(cx.tx, project, &new.resource_id)?.ok_or(StoreError::NotFound)?;
     let grantee = grants.grantees.iter_mut().find(|g| g.user == new.grantee).ok_or(StoreError::NotFound)?;
     grantee.grantee_type = new.grantee_type;
     grantee.validity_time = new.validity_time;
@@ -129,18 +124,18 @@ async fn update(cx: &mut Cx<'_>, project: &str, new: NewGrant, now: i64) -> Stor
     let grantee = grantee.clone();
     grants.kind = new.kind;
     grants.update_time = now;
-    save(cx.tx, project, &grants).await?;
+    save(cx.tx, project, &grants)?;
     Ok(grants.data(&grantee, now))
 }
 
-async fn delete(cx: &mut Cx<'_>, project: &str, resource: &str, grantee: Option<&str>) -> StoreResult<()> {
+fn delete(cx: &mut Cx<'_>, project: &str, resource: &str, grantee: Option<&str>) -> StoreResult<()> {
     let key = grant_key(resource);
-    let Some(mut grants) = load_grants(cx.tx, project, resource).await? else {
+    let Some(mut grants) = load_grants(cx.tx, project, resource)? else {
         return Err(StoreError::NotFound);
     };
     match grantee {
         None => {
-            cx.tx.remove_setting(project, &key).await?;
+            cx.tx.remove_setting(project, &key)?;
         }
         Some(user) => {
             let before = grants.grantees.len();
@@ -149,9 +144,9 @@ async fn delete(cx: &mut Cx<'_>, project: &str, resource: &str, grantee: Option<
                 return Err(StoreError::NotFound);
             }
             if grants.grantees.is_empty() {
-                cx.tx.remove_setting(project, &key).await?;
+                cx.tx.remove_setting(project, &key)?;
             } else {
-                save(cx.tx, project, &grants).await?;
+                save(cx.tx, project, &grants)?;
             }
         }
     }
@@ -163,8 +158,7 @@ impl Store {
     /// id; else [`StoreError::NotFound`]); a grantee already granted is [`StoreError::AlreadyExists`];
     /// at most [`MAX_GRANTEES_PER_RESOURCE`] grantees.
     pub async fn create_grant(&self, project: &str, grant: NewGrant, now: i64) -> StoreResult<GrantData> {
-        let project = project.to_owned();
-        self.write(move |cx| Box::pin(async move { create(cx, &project, grant, now).await })).await
+        job!(self.write(project), |cx| create(cx, project, grant, now))
     }
 
     /// The grants of a resource ([`StoreError::NotFound`] if none); a grantee's name is `names`' for it,
@@ -175,10 +169,9 @@ impl Store {
         resource: &str,
         names: std::collections::HashMap<String, String>,
     ) -> StoreResult<GrantDto> {
-        let (project, resource) = (project.to_owned(), resource.to_owned());
-        self.read(move |cx| {
-            Box::pin(async move {
-                let grants = load_grants(cx.tx, &project, &resource).await?.ok_or(StoreError::NotFound)?;
+        job!(self.read(project, resource), |cx| {
+            {
+                let grants = load_grants(cx.tx, project, resource)?.ok_or(StoreError::NotFound)?;
                 Ok(GrantDto {
                     id: grants.resource_id,
                     name: grants.name,
@@ -196,15 +189,13 @@ impl Store {
                         })
                         .collect(),
                 })
-            })
+            }
         })
-        .await
     }
 
     /// Changes a grantee's grant (its kind and expiry): [`StoreError::NotFound`] if not granted.
     pub async fn update_grant(&self, project: &str, grant: NewGrant, now: i64) -> StoreResult<GrantData> {
-        let project = project.to_owned();
-        self.write(move |cx| Box::pin(async move { update(cx, &project, grant, now).await })).await
+        job!(self.write(project), |cx| update(cx, project, grant, now))
     }
 
     /// Removes a grantee's grant, or every grant of the resource (`grantee` `None`);
@@ -215,11 +206,7 @@ impl Store {
         resource: &str,
         grantee: Option<&str>,
     ) -> StoreResult<()> {
-        let (project, resource, grantee) =
-            (project.to_owned(), resource.to_owned(), grantee.map(str::to_owned));
-        self.write(move |cx| {
-            Box::pin(async move { delete(cx, &project, &resource, grantee.as_deref()).await })
-        })
-        .await
+        let grantee = grantee.map(str::to_owned);
+        job!(self.write(project, resource), |cx| delete(cx, project, resource, grantee.as_deref()))
     }
 }

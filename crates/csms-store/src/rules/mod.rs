@@ -1,6 +1,10 @@
 //! The rules, written once for every backend: each operation of [`Store`](crate::Store) is a job over a
-//! [`Tx`](crate::backend::Tx), grouped by resource. Every job makes all its checks before its first write,
-//! so one that fails changes nothing even where the backend cannot roll back.
+//! [`Tx`](crate::backend::Tx), grouped by resource, one file each. Every job makes all its checks before
+//! its first write, so one that fails changes nothing even where the backend cannot roll back.
+//!
+//! What several resources share (a secret's row, its versions, the notifications a happening fires, the
+//! rotation tasks, the paging loop) is in `shared/`; a rule file builds on `shared/`, never on another
+//! rule file.
 
 mod backup;
 mod events;
@@ -10,41 +14,16 @@ mod records;
 mod scan;
 mod secrets;
 mod settings;
+mod shared;
 mod stages;
 mod tags;
 mod tasks;
+mod versions;
 
 pub use events::apply_update;
 pub use grants::NewGrant;
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub(crate) use secrets::check_key;
 pub use settings::PasswordRecord;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) use shared::check_key;
+pub use shared::task::{MANUAL_ROTATION, SCHEDULED_ROTATION};
 pub use tags::{TagAction, TagQuery};
-pub use tasks::{MANUAL_ROTATION, SCHEDULED_ROTATION};
-
-use crate::StoreResult;
-use crate::backend::{Page, Tx};
-use crate::rows::readable_page;
-use crate::store::Step;
-
-/// Up to `page.limit` rows after the marker `page.after`, fetched page by page with `fetch` and decoded
-/// with `decode` into `(name, row)`. Unreadable rows are logged and skipped, and the next fetch goes on
-/// past them, until `limit` rows are read or the rows end: the one listing loop of every listing.
-async fn paged<R, T>(
-    tx: &mut dyn Tx,
-    what: &str,
-    page: Page<'_>,
-    fetch: for<'a> fn(&'a mut dyn Tx, Page<'a>) -> Step<'a, Vec<R>>,
-    decode: fn(R) -> (String, StoreResult<T>),
-) -> StoreResult<Vec<T>> {
-    let (mut out, mut after) = (Vec::with_capacity(page.limit), page.after.to_owned());
-    while out.len() < page.limit {
-        let wanted = page.limit - out.len();
-        let rows = fetch(tx, Page { after: &after, limit: wanted, ..page }).await?;
-        match readable_page(page.project, what, rows.into_iter().map(decode), wanted, &mut out) {
-            Some(last) => after = last,
-            None => break,
-        }
-    }
-    Ok(out)
-}

@@ -1,69 +1,12 @@
-//! The outbox: a happening's notification is written in the same transaction as the change (`fire`), and
-//! the worker claims, settles and retries it.
+//! The outbox: a happening's notification is written in the same transaction as the change (see
+//! `shared/fire.rs`), and the worker claims, settles and retries it here.
 
-use csms_model::{
-    EventState, EventType, NotificationData, NotificationMessage, NotificationStatus, Record, Secret,
-    StringEnum, VersionMetadata,
-};
+use csms_model::{NotificationStatus, Record};
 
 use crate::backend::{Lease, NoticeRow, Tx};
-use crate::rows::{decode, record_row};
-use crate::store::{Cx, Step};
-use crate::{Notice, Origin, Store, StoreResult, iso_millis};
-
-/// A happening on `secret`: when the secret subscribes to an ENABLED event whose types include `kind`, its
-/// notification joins the outbox in the same transaction; otherwise nothing is written.
-pub(super) async fn fire(
-    cx: &mut Cx<'_>,
-    origin: &Origin,
-    project: &str,
-    secret: &Secret,
-    kind: EventType,
-    version: Option<&VersionMetadata>,
-) -> StoreResult<()> {
-    let Some(name) = secret.event_subscriptions.first() else { return Ok(()) };
-    let Some(row) = cx.tx.event(project, name).await? else { return Ok(()) };
-    let event = decode(row.version, &row.doc)?.event;
-    if event.state != EventState::Enabled || !event.event_types.contains(&kind) {
-        return Ok(());
-    }
-    let message = NotificationMessage {
-        event_name: event.name.clone(),
-        event_type: kind.clone(),
-        event_time: iso_millis(origin.now),
-        data: NotificationData {
-            secret_id: secret.id.clone(),
-            secret_name: secret.name.clone(),
-            create_time: iso_millis(secret.create_time),
-            update_time: iso_millis(secret.update_time),
-            version_id: version.map(|v| v.id.clone()),
-            version_expire_time: version.and_then(|v| v.expire_time).map(iso_millis),
-        },
-    };
-    let notice = Notice {
-        id: 0,
-        project: project.to_owned(),
-        attempts: 0,
-        subject: format!("CSMS {} {}", kind.as_str(), secret.name),
-        record: Record {
-            event_name: event.name,
-            trigger_event_type: kind,
-            create_time: origin.now,
-            secret_name: secret.name.clone(),
-            secret_type: secret.secret_type.clone(),
-            notification_target_name: event.notification.target_name,
-            notification_target_id: event.notification.target_id,
-            notification_content: serde_json::to_string(&message)?,
-            // Set when the delivery ends.
-            notification_status: NotificationStatus::Success,
-        },
-        target_type: event.notification.target_type,
-        request_id: origin.request_id.clone(),
-    };
-    cx.tx.enqueue(project, &serde_json::to_string(&notice)?, origin.now).await?;
-    cx.queued = true;
-    Ok(())
-}
+use crate::rows::record_row;
+use crate::store::job;
+use crate::{Notice, Store, StoreResult};
 
 /// A claimed outbox row as the notification it holds.
 fn notice(row: NoticeRow) -> StoreResult<Notice> {
@@ -75,29 +18,24 @@ impl Store {
     /// How many notifications wait in the outbox, and how long the oldest due at `now` has been due
     /// (zero when none is), for the operator's metrics.
     pub async fn outbox_stats(&self, now: i64) -> StoreResult<(u64, std::time::Duration)> {
-        let (depth, oldest) =
-            self.read(move |cx| Box::pin(async move { cx.tx.outbox_stats(now).await })).await?;
+        let (depth, oldest) = job!(self.read(), |cx| cx.tx.outbox_stats(now))?;
         let age = oldest.map_or(0, |at| (now - at).max(0));
         Ok((depth, std::time::Duration::from_millis(age as u64)))
     }
 
     /// Claims up to `limit` rows with `fetch`, each turned into what it holds by `open`: the one shape of
     /// every claim.
-    pub(super) async fn claim<R: 'static, T: Send + 'static>(
+    pub(crate) async fn claim<R: 'static, T: Send + 'static>(
         &self,
         lease: Lease<'_>,
         limit: usize,
-        fetch: for<'a> fn(&'a mut dyn Tx, Lease<'a>, usize) -> Step<'a, Vec<R>>,
+        fetch: fn(&mut dyn Tx, Lease<'_>, usize) -> StoreResult<Vec<R>>,
         open: fn(R) -> StoreResult<T>,
     ) -> StoreResult<Vec<T>> {
-        let (owner, now, until) = (lease.owner.to_owned(), lease.now, lease.until);
-        self.write(move |cx| {
-            Box::pin(async move {
-                let lease = Lease { owner: &owner, now, until };
-                fetch(cx.tx, lease, limit).await?.into_iter().map(open).collect()
-            })
+        let (owner, now, until) = (lease.owner, lease.now, lease.until);
+        job!(self.write(owner), |cx| {
+            fetch(cx.tx, Lease { owner, now, until }, limit)?.into_iter().map(open).collect()
         })
-        .await
     }
 
     /// Claims up to `limit` notifications due at `now` for `owner`, for `lease_ms`: unclaimed ones, and
@@ -114,23 +52,18 @@ impl Store {
         notice: &Notice,
         status: NotificationStatus,
     ) -> StoreResult<()> {
-        let (owner, notice) = (owner.to_owned(), notice.clone());
-        self.write(move |cx| {
-            Box::pin(async move {
-                if cx.tx.dequeue(&owner, notice.id).await? {
-                    let record = Record { notification_status: status, ..notice.record };
-                    cx.tx.put_record(&notice.project, record.create_time, &record_row(&record)?).await?;
-                }
-                Ok(())
-            })
+        let notice = notice.clone();
+        job!(self.write(owner), |cx| {
+            if cx.tx.dequeue(owner, notice.id)? {
+                let record = Record { notification_status: status, ..notice.record };
+                cx.tx.put_record(&notice.project, record.create_time, &record_row(&record)?)?;
+            }
+            Ok(())
         })
-        .await
     }
 
     /// Puts a claimed notification back, to try again at `next_at` after `attempts` attempts.
     pub async fn retry_notice(&self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
-        let owner = owner.to_owned();
-        self.write(move |cx| Box::pin(async move { cx.tx.requeue(&owner, id, attempts, next_at).await }))
-            .await
+        job!(self.write(owner), |cx| cx.tx.requeue(owner, id, attempts, next_at))
     }
 }

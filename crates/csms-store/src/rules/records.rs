@@ -4,18 +4,13 @@ use csms_model::Record;
 
 use crate::backend::RecordRow;
 use crate::rows::{readable_record, readable_record_document, record_row};
+use crate::store::job;
 use crate::{Store, StoreResult};
 
 impl Store {
     /// Appends a notification record.
     pub async fn append_record(&self, project: &str, record: Record) -> StoreResult<()> {
-        let project = project.to_owned();
-        self.write(move |cx| {
-            Box::pin(
-                async move { cx.tx.put_record(&project, record.create_time, &record_row(&record)?).await },
-            )
-        })
-        .await
+        job!(self.write(project), |cx| cx.tx.put_record(project, record.create_time, &record_row(&record)?))
     }
 
     /// Up to `limit` records of the project created at or after `since` (epoch ms), newest first. A record
@@ -39,12 +34,11 @@ impl Store {
     }
 
     async fn record_rows(&self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<RecordRow>> {
-        let project = project.to_owned();
-        self.read(move |cx| Box::pin(async move { cx.tx.records(&project, since, limit).await })).await
+        job!(self.read(project), |cx| cx.tx.records(project, since, limit))
     }
 
     /// Removes the records created before `before`; returns how many.
     pub async fn purge_records(&self, before: i64) -> StoreResult<u64> {
-        self.write(move |cx| Box::pin(async move { cx.tx.purge_records(before).await })).await
+        job!(self.write(), |cx| cx.tx.purge_records(before))
     }
 }

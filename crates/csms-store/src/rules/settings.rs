@@ -4,6 +4,7 @@
 
 use csms_model::{Agency, SecretsConfig};
 
+use crate::store::job;
 use crate::{Store, StoreResult};
 
 /// The key of the checker's setting in a project's settings.
@@ -43,38 +44,30 @@ fn agencies(account: &str, secret_type: &str) -> Vec<Agency> {
 impl Store {
     /// The project's checker setting (off until set).
     pub async fn checker_config(&self, project: &str) -> StoreResult<SecretsConfig> {
-        let project = project.to_owned();
-        self.read(move |cx| {
-            Box::pin(async move {
-                let doc = cx.tx.setting(&project, CHECKER).await?;
-                Ok(doc.map(|d| serde_json::from_str(&d)).transpose()?.unwrap_or_default())
-            })
+        job!(self.read(project), |cx| {
+            let doc = cx.tx.setting(project, CHECKER)?;
+            Ok(doc.map(|d| serde_json::from_str(&d)).transpose()?.unwrap_or_default())
         })
-        .await
     }
 
     /// Sets the project's checker setting (`None`: unchanged); answers it as it now is.
     pub async fn update_checker_config(&self, project: &str, on: Option<bool>) -> StoreResult<SecretsConfig> {
-        let project = project.to_owned();
-        self.write(move |cx| {
-            Box::pin(async move {
-                let doc = cx.tx.setting(&project, CHECKER).await?;
-                let mut config: SecretsConfig =
-                    doc.map(|d| serde_json::from_str(&d)).transpose()?.unwrap_or_default();
-                if let Some(on) = on {
-                    config.checking_secret_strength = on;
-                    cx.tx.put_setting(&project, CHECKER, &serde_json::to_string(&config)?).await?;
-                }
-                Ok(config)
-            })
+        job!(self.write(project), |cx| {
+            let doc = cx.tx.setting(project, CHECKER)?;
+            let mut config: SecretsConfig =
+                doc.map(|d| serde_json::from_str(&d)).transpose()?.unwrap_or_default();
+            if let Some(on) = on {
+                config.checking_secret_strength = on;
+                cx.tx.put_setting(project, CHECKER, &serde_json::to_string(&config)?)?;
+            }
+            Ok(config)
         })
-        .await
     }
 
     /// Whether `account` granted the agencies of `secret_type`.
     pub async fn agencies_granted(&self, account: &str, secret_type: &str) -> StoreResult<bool> {
         let (scope, key) = (account_scope(account), agency_key(secret_type));
-        self.read(move |cx| Box::pin(async move { Ok(cx.tx.setting(&scope, &key).await?.is_some()) })).await
+        job!(self.read(), |cx| Ok(cx.tx.setting(&scope, &key)?.is_some()))
     }
 
     /// Grants the agencies of `secret_type` for `account` at `now` (again: the same agencies).
@@ -87,15 +80,12 @@ impl Store {
         let (scope, key) = (account_scope(account), agency_key(secret_type));
         let agencies = agencies(account, secret_type);
         let doc = serde_json::json!({ "granted_at": now, "agencies": &agencies }).to_string();
-        self.write(move |cx| {
-            Box::pin(async move {
-                if cx.tx.setting(&scope, &key).await?.is_none() {
-                    cx.tx.put_setting(&scope, &key, &doc).await?;
-                }
-                Ok(())
-            })
-        })
-        .await?;
+        job!(self.write(), |cx| {
+            if cx.tx.setting(&scope, &key)?.is_none() {
+                cx.tx.put_setting(&scope, &key, &doc)?;
+            }
+            Ok(())
+        })?;
         Ok(agencies)
     }
 }
@@ -121,30 +111,24 @@ impl Store {
         account: &str,
     ) -> StoreResult<std::collections::HashMap<String, i64>> {
         let scope = account_scope(account);
-        self.read(move |cx| {
-            Box::pin(async move {
-                let docs = cx.tx.settings(&scope, "password:").await?;
-                docs.into_iter()
-                    .map(|(key, doc)| {
-                        let record: PasswordRecord = serde_json::from_str(&doc)?;
-                        Ok((key.trim_start_matches("password:").to_owned(), record.changed_at))
-                    })
-                    .collect()
-            })
+        job!(self.read(), |cx| {
+            let docs = cx.tx.settings(&scope, "password:")?;
+            docs.into_iter()
+                .map(|(key, doc)| {
+                    let record: PasswordRecord = serde_json::from_str(&doc)?;
+                    Ok((key.trim_start_matches("password:").to_owned(), record.changed_at))
+                })
+                .collect()
         })
-        .await
     }
 
     /// The password record of `user` in `account`, if one was ever set.
     pub async fn password(&self, account: &str, user: &str) -> StoreResult<Option<PasswordRecord>> {
         let (scope, key) = (account_scope(account), password_key(user));
-        self.read(move |cx| {
-            Box::pin(async move {
-                let doc = cx.tx.setting(&scope, &key).await?;
-                Ok(doc.map(|d| serde_json::from_str(&d)).transpose()?)
-            })
+        job!(self.read(), |cx| {
+            let doc = cx.tx.setting(&scope, &key)?;
+            Ok(doc.map(|d| serde_json::from_str(&d)).transpose()?)
         })
-        .await
     }
 
     /// Replaces the password of `user` in `account` with `new` if the hash kept now is still `seen`
@@ -161,16 +145,13 @@ impl Store {
         new: PasswordRecord,
     ) -> StoreResult<()> {
         let (scope, key) = (account_scope(account), password_key(user));
-        self.write(move |cx| {
-            Box::pin(async move {
-                let doc = cx.tx.setting(&scope, &key).await?;
-                let current: Option<PasswordRecord> = doc.map(|d| serde_json::from_str(&d)).transpose()?;
-                if current.map(|r| r.hash) != seen {
-                    return Err(crate::StoreError::PreconditionFailed);
-                }
-                cx.tx.put_setting(&scope, &key, &serde_json::to_string(&new)?).await
-            })
+        job!(self.write(), |cx| {
+            let doc = cx.tx.setting(&scope, &key)?;
+            let current: Option<PasswordRecord> = doc.map(|d| serde_json::from_str(&d)).transpose()?;
+            if current.map(|r| r.hash) != seen {
+                return Err(crate::StoreError::PreconditionFailed);
+            }
+            cx.tx.put_setting(&scope, &key, &serde_json::to_string(&new)?)
         })
-        .await
     }
 }

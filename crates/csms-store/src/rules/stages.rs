@@ -3,8 +3,9 @@
 
 use csms_model::{SYSCURRENT, SYSPREVIOUS, Stage};
 
-use super::secrets::{VersionRow, put_version, usable, versions};
-use crate::store::Cx;
+use super::shared::secret::usable;
+use super::shared::version::{VersionRow, put_version, versions};
+use crate::store::{Cx, job};
 use crate::{Store, StoreError, StoreResult};
 
 /// The stage `stage` as it stands on `row`.
@@ -21,7 +22,7 @@ fn holder<'v>(versions: &'v [VersionRow], stage: &str) -> Option<&'v VersionRow>
     versions.iter().find(|v| v.meta.version_stages.iter().any(|s| s == stage))
 }
 
-async fn move_stage(
+fn move_stage(
     cx: &mut Cx<'_>,
     project: &str,
     name: &str,
@@ -29,8 +30,8 @@ async fn move_stage(
     id: &str,
     now: i64,
 ) -> StoreResult<Stage> {
-    usable(cx.tx, project, name).await?;
-    let mut versions = versions(cx.tx, project, name).await?;
+    usable(cx.tx, project, name)?;
+    let mut versions = versions(cx.tx, project, name)?;
     let target = versions.iter().position(|v| v.meta.id == id).ok_or(StoreError::VersionNotFound)?;
     if versions[target].meta.version_stages.iter().any(|s| s == stage) {
         return Ok(stage_of(name, stage, &versions[target]));
@@ -62,38 +63,34 @@ async fn move_stage(
     versions[target].add_stage(stage, now);
     for (row, before) in versions.iter().zip(&before) {
         if row.meta.version_stages != *before || row.seq == versions[target].seq {
-            put_version(cx.tx, project, name, row, None).await?;
+            put_version(cx.tx, project, name, row, None)?;
         }
     }
     Ok(stage_of(name, stage, &versions[target]))
 }
 
-async fn delete_stage(cx: &mut Cx<'_>, project: &str, name: &str, stage: &str) -> StoreResult<()> {
+fn delete_stage(cx: &mut Cx<'_>, project: &str, name: &str, stage: &str) -> StoreResult<()> {
     if stage == SYSCURRENT || stage == SYSPREVIOUS {
         return Err(StoreError::Invalid(format!(
             "{stage} is a stage of the service's own: it cannot be deleted."
         )));
     }
-    usable(cx.tx, project, name).await?;
-    let versions = versions(cx.tx, project, name).await?;
+    usable(cx.tx, project, name)?;
+    let versions = versions(cx.tx, project, name)?;
     let mut row = holder(&versions, stage).cloned().ok_or(StoreError::StageNotFound)?;
     row.remove_stage(stage);
-    put_version(cx.tx, project, name, &row, None).await
+    put_version(cx.tx, project, name, &row, None)
 }
 
 impl Store {
     /// The stage `stage` of the secret and the version it marks ([`StoreError::StageNotFound`] if none).
     pub async fn stage(&self, project: &str, name: &str, stage: &str) -> StoreResult<Stage> {
-        let (project, name, stage) = (project.to_owned(), name.to_owned(), stage.to_owned());
-        self.read(move |cx| {
-            Box::pin(async move {
-                usable(cx.tx, &project, &name).await?;
-                let versions = versions(cx.tx, &project, &name).await?;
-                let row = holder(&versions, &stage).ok_or(StoreError::StageNotFound)?;
-                Ok(stage_of(&name, &stage, row))
-            })
+        job!(self.read(project, name, stage), |cx| {
+            usable(cx.tx, project, name)?;
+            let versions = versions(cx.tx, project, name)?;
+            let row = holder(&versions, stage).ok_or(StoreError::StageNotFound)?;
+            Ok(stage_of(name, stage, row))
         })
-        .await
     }
 
     /// Puts the stage on version `id` at `now` (creating the stage), taking it off the version that held
@@ -107,15 +104,11 @@ impl Store {
         id: &str,
         now: i64,
     ) -> StoreResult<Stage> {
-        let (project, name, stage, id) =
-            (project.to_owned(), name.to_owned(), stage.to_owned(), id.to_owned());
-        self.write(move |cx| Box::pin(async move { move_stage(cx, &project, &name, &stage, &id, now).await }))
-            .await
+        job!(self.write(project, name, stage, id), |cx| move_stage(cx, project, name, stage, id, now))
     }
 
     /// Removes a stage (SYSCURRENT and SYSPREVIOUS cannot be removed).
     pub async fn delete_stage(&self, project: &str, name: &str, stage: &str) -> StoreResult<()> {
-        let (project, name, stage) = (project.to_owned(), name.to_owned(), stage.to_owned());
-        self.write(move |cx| Box::pin(async move { delete_stage(cx, &project, &name, &stage).await })).await
+        job!(self.write(project, name, stage), |cx| delete_stage(cx, project, name, stage))
     }
 }

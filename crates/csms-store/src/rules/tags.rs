@@ -4,9 +4,10 @@
 use csms_model::limits::MAX_TAGS_PER_SECRET;
 use csms_model::{ProjectTag, ResourceInstance, TagFilter, TagItem, TagMatch};
 
-use super::secrets::{by_id, completed_doc};
+use super::shared::secret::{by_id, completed};
 use crate::backend::{Page, TagRow, Tx};
 use crate::rows::decode_secret;
+use crate::store::job;
 use crate::{Store, StoreError, StoreResult};
 
 /// What BatchCreateOrDeleteTags does.
@@ -36,8 +37,8 @@ fn item(row: TagRow) -> TagItem {
 }
 
 /// Sets `tags` on the secret `name`, within the bound.
-async fn set_tags(tx: &mut dyn Tx, project: &str, name: &str, tags: Vec<TagItem>) -> StoreResult<()> {
-    let mut keys: Vec<String> = tx.tags(project, Some(name)).await?.into_iter().map(|t| t.key).collect();
+fn set_tags(tx: &mut dyn Tx, project: &str, name: &str, tags: Vec<TagItem>) -> StoreResult<()> {
+    let mut keys: Vec<String> = tx.tags(project, Some(name))?.into_iter().map(|t| t.key).collect();
     keys.extend(tags.iter().map(|t| t.key.clone()));
     keys.sort();
     keys.dedup();
@@ -49,7 +50,7 @@ async fn set_tags(tx: &mut dyn Tx, project: &str, name: &str, tags: Vec<TagItem>
     }
     for tag in tags {
         let row = TagRow { secret: name.to_owned(), key: tag.key, value: tag.value.unwrap_or_default() };
-        tx.put_tag(project, &row).await?;
+        tx.put_tag(project, &row)?;
     }
     Ok(())
 }
@@ -66,14 +67,10 @@ fn matches(query: &TagQuery, name: &str, tags: &[TagRow]) -> bool {
 impl Store {
     /// The tags of the secret of id `id`, in key order.
     pub async fn tags(&self, project: &str, id: &str) -> StoreResult<Vec<TagItem>> {
-        let (project, id) = (project.to_owned(), id.to_owned());
-        self.read(move |cx| {
-            Box::pin(async move {
-                let secret = by_id(cx.tx, &project, &id).await?;
-                Ok(cx.tx.tags(&project, Some(&secret.name)).await?.into_iter().map(item).collect())
-            })
+        job!(self.read(project, id), |cx| {
+            let secret = by_id(cx.tx, project, id)?;
+            Ok(cx.tx.tags(project, Some(&secret.name))?.into_iter().map(item).collect())
         })
-        .await
     }
 
     /// Sets tags on the secret of id `id` ([`TagAction::Create`]), or removes their keys
@@ -85,47 +82,34 @@ impl Store {
         action: TagAction,
         tags: Vec<TagItem>,
     ) -> StoreResult<()> {
-        let (project, id) = (project.to_owned(), id.to_owned());
-        self.write(move |cx| {
-            Box::pin(async move {
-                let secret = by_id(cx.tx, &project, &id).await?;
-                match action {
-                    TagAction::Create => set_tags(cx.tx, &project, &secret.name, tags).await,
-                    TagAction::Delete => {
-                        for tag in tags {
-                            cx.tx.remove_tag(&project, &secret.name, &tag.key).await?;
-                        }
-                        Ok(())
+        job!(self.write(project, id), |cx| {
+            let secret = by_id(cx.tx, project, id)?;
+            match action {
+                TagAction::Create => set_tags(cx.tx, project, &secret.name, tags),
+                TagAction::Delete => {
+                    for tag in tags {
+                        cx.tx.remove_tag(project, &secret.name, &tag.key)?;
                     }
+                    Ok(())
                 }
-            })
+            }
         })
-        .await
     }
 
     /// Removes the tag `key` from the secret of id `id` ([`StoreError::TagNotFound`] if it has none).
     pub async fn delete_tag(&self, project: &str, id: &str, key: &str) -> StoreResult<()> {
-        let (project, id, key) = (project.to_owned(), id.to_owned(), key.to_owned());
-        self.write(move |cx| {
-            Box::pin(async move {
-                let secret = by_id(cx.tx, &project, &id).await?;
-                if cx.tx.remove_tag(&project, &secret.name, &key).await? {
-                    Ok(())
-                } else {
-                    Err(StoreError::TagNotFound)
-                }
-            })
+        job!(self.write(project, id, key), |cx| {
+            let secret = by_id(cx.tx, project, id)?;
+            if cx.tx.remove_tag(project, &secret.name, key)? { Ok(()) } else { Err(StoreError::TagNotFound) }
         })
-        .await
     }
 
     /// Every key used on the project's secrets, in key order, with its values (each once, in order).
     pub async fn project_tags(&self, project: &str) -> StoreResult<Vec<ProjectTag>> {
-        let project = project.to_owned();
-        self.read(move |cx| {
-            Box::pin(async move {
+        job!(self.read(project), |cx| {
+            {
                 let mut pairs: Vec<(String, String)> =
-                    cx.tx.tags(&project, None).await?.into_iter().map(|t| (t.key, t.value)).collect();
+                    cx.tx.tags(project, None)?.into_iter().map(|t| (t.key, t.value)).collect();
                 pairs.sort();
                 pairs.dedup();
                 let mut out: Vec<ProjectTag> = Vec::new();
@@ -136,9 +120,8 @@ impl Store {
                     }
                 }
                 Ok(out)
-            })
+            }
         })
-        .await
     }
 
     /// The project's secrets that `query` finds, in name order, the page it asks for, and how many there
@@ -148,17 +131,16 @@ impl Store {
         project: &str,
         query: TagQuery,
     ) -> StoreResult<(Vec<ResourceInstance>, u64)> {
-        let project = project.to_owned();
-        self.read(move |cx| {
-            Box::pin(async move {
+        job!(self.read(project), |cx| {
+            {
                 let mut tags: std::collections::BTreeMap<String, Vec<TagRow>> = Default::default();
-                for row in cx.tx.tags(&project, None).await? {
+                for row in cx.tx.tags(project, None)? {
                     tags.entry(row.secret.clone()).or_default().push(row);
                 }
                 let (mut found, mut after) = (Vec::new(), String::new());
                 loop {
-                    let page = Page { project: &project, after: &after, limit: 1000, event: None };
-                    let rows = cx.tx.secrets(page).await?;
+                    let page = Page { project, after: &after, limit: 1000, event: None };
+                    let rows = cx.tx.secrets(page)?;
                     let Some((last, _)) = rows.last() else { break };
                     after = last.clone();
                     for (name, doc) in rows {
@@ -172,7 +154,7 @@ impl Store {
                 let page = found.into_iter().skip(query.offset).take(query.limit);
                 let resources = page
                     .map(|(doc, tags)| {
-                        let secret = completed_doc(&project, decode_secret(&doc)?);
+                        let secret = completed(project, decode_secret(&doc)?);
                         Ok(ResourceInstance {
                             resource_id: secret.id.clone(),
                             resource_name: secret.name.clone(),
@@ -183,8 +165,7 @@ impl Store {
                     })
                     .collect::<StoreResult<_>>()?;
                 Ok((resources, total))
-            })
+            }
         })
-        .await
     }
 }

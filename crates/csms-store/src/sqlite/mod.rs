@@ -25,8 +25,8 @@ use schema::{claim, migrate};
 use tx::SqliteTx;
 use writer::{Reply, write_loop};
 
-use crate::backend::{Backend, Job, Output};
-use crate::{Cipher, StoreError, StoreResult, ready};
+use crate::backend::{Backend, Job};
+use crate::{Cipher, StoreError, StoreResult};
 
 /// How a SQLite database is run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +110,7 @@ impl SqliteBackend {
         conn.pragma_update(None, "synchronous", if pipelined { "NORMAL" } else { "FULL" })?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrate(&mut conn)?;
-        ready(crate::rules::check_key(&mut SqliteTx(&mut conn), cipher))?;
+        crate::rules::check_key(&mut SqliteTx(&mut conn), cipher)?;
         // One process serves a SQLite file: claims left in it are a dead process's, free them at once.
         conn.execute_batch(
             "UPDATE outbox SET claim_owner = NULL, claim_until = NULL WHERE claim_owner IS NOT NULL;
@@ -176,10 +176,10 @@ impl SqliteBackend {
 #[async_trait]
 impl Backend for SqliteBackend {
     /// Runs `job` in the writer, inside a savepoint of the next group commit; resolves after the commit.
-    async fn write(&self, job: Job) -> StoreResult<Output> {
+    async fn write(&self, job: Job) -> StoreResult<()> {
         let (tx, rx) = oneshot::channel();
         let run: writer::Job = Box::new(move |conn| {
-            let result = ready(job(&mut SqliteTx(conn)));
+            let result = job(&mut SqliteTx(conn));
             let ok = result.is_ok();
             let reply: Reply = Box::new(move |commit| {
                 let _ = tx.send(match commit {
@@ -196,7 +196,7 @@ impl Backend for SqliteBackend {
     /// Runs `job` on this thread's read-only connection to the file, where the caller is: a read is a few
     /// B-tree page visits in WAL mode (it never waits for the writer), cheaper than the two thread
     /// hand-offs of moving it to a blocking pool and back. Each thread keeps one connection per backend.
-    async fn read(&self, job: Job) -> StoreResult<Output> {
+    async fn read(&self, job: Job) -> StoreResult<()> {
         READERS.with(|readers| {
             let mut readers = readers.borrow_mut();
             let i = match readers.iter().position(|(id, _)| *id == self.id) {
@@ -216,7 +216,7 @@ impl Backend for SqliteBackend {
                     readers.len() - 1
                 }
             };
-            ready(job(&mut SqliteTx(&mut readers[i].1)))
+            job(&mut SqliteTx(&mut readers[i].1))
         })
     }
 

@@ -14,7 +14,7 @@ pub(super) const APPLICATION_ID: i32 = 0x6373_6d73;
 struct SqliteMigrator<'a>(&'a rusqlite::Transaction<'a>);
 
 impl Migrator for SqliteMigrator<'_> {
-    async fn applied(&mut self) -> StoreResult<i64> {
+    fn applied(&mut self) -> StoreResult<i64> {
         self.0.execute_batch(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
                  version     INTEGER PRIMARY KEY,
@@ -25,7 +25,7 @@ impl Migrator for SqliteMigrator<'_> {
         Ok(self.0.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?)
     }
 
-    async fn apply(&mut self, version: i64, migration: &Migration) -> StoreResult<()> {
+    fn apply(&mut self, version: i64, migration: &Migration) -> StoreResult<()> {
         self.0.execute_batch(migration.sqlite)?;
         self.0.execute(
             "INSERT INTO schema_migrations (version, description) VALUES (?1, ?2)",
@@ -62,6 +62,6 @@ pub(super) fn claim(conn: &Connection, path: &Path) -> StoreResult<()> {
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    crate::ready(migrate::run(&mut SqliteMigrator(&tx), "sqlite"))?;
+    migrate::run(&mut SqliteMigrator(&tx), "sqlite")?;
     Ok(tx.commit()?)
 }

@@ -1,7 +1,6 @@
 //! The SQLite side of a transaction: the primitive reads and writes the rules run on, in the writer's
-//! savepoint or on a read connection. Nothing here waits: the rules' futures complete in one poll.
+//! savepoint or on a read connection, synchronously, as every job runs.
 
-use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::StoreResult;
@@ -93,33 +92,32 @@ impl SqliteTx<'_> {
     }
 }
 
-#[async_trait]
 impl Tx for SqliteTx<'_> {
-    async fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<EventRow>> {
+    fn event(&mut self, project: &str, name: &str) -> StoreResult<Option<EventRow>> {
         self.row(
             "SELECT version, doc, doc_sum FROM events WHERE project = ?1 AND name = ?2",
             params![project, name],
             |r| Ok(EventRow { name: name.to_owned(), version: r.get(0)?, doc: r.get(1)?, sum: r.get(2)? }),
         )
     }
-    async fn events(&mut self, page: Page<'_>) -> StoreResult<Vec<EventRow>> {
+    fn events(&mut self, page: Page<'_>) -> StoreResult<Vec<EventRow>> {
         self.rows(LIST_SQL, params![page.project, page.after, page.limit as i64], |r| {
             Ok(EventRow { name: r.get(0)?, version: r.get(1)?, doc: r.get(2)?, sum: r.get(3)? })
         })
     }
-    async fn event_count(&mut self, project: &str) -> StoreResult<u64> {
+    fn event_count(&mut self, project: &str) -> StoreResult<u64> {
         let count =
             self.row("SELECT events FROM project_counts WHERE project = ?1", [project], |r| r.get(0))?;
         Ok(count.unwrap_or(0_i64) as u64)
     }
-    async fn add_event_count(&mut self, project: &str, delta: i64) -> StoreResult<()> {
+    fn add_event_count(&mut self, project: &str, delta: i64) -> StoreResult<()> {
         self.run(
             "INSERT INTO project_counts (project, events) VALUES (?1, ?2)
              ON CONFLICT (project) DO UPDATE SET events = events + excluded.events",
             params![project, delta],
         )
     }
-    async fn put_event(&mut self, project: &str, row: &EventRow, new: bool) -> StoreResult<()> {
+    fn put_event(&mut self, project: &str, row: &EventRow, new: bool) -> StoreResult<()> {
         let sql = if new {
             "INSERT INTO events (project, name, version, doc, doc_sum) VALUES (?1, ?2, ?3, ?4, ?5)"
         } else {
@@ -127,41 +125,41 @@ impl Tx for SqliteTx<'_> {
         };
         self.run(sql, params![project, row.name, row.version, row.doc, row.sum])
     }
-    async fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()> {
+    fn remove_event(&mut self, project: &str, name: &str) -> StoreResult<()> {
         self.run("DELETE FROM events WHERE project = ?1 AND name = ?2", params![project, name])
     }
-    async fn event_exists(&mut self, project: &str, name: &str) -> StoreResult<bool> {
+    fn event_exists(&mut self, project: &str, name: &str) -> StoreResult<bool> {
         Ok(self
             .0
             .prepare_cached("SELECT 1 FROM events WHERE project = ?1 AND name = ?2")?
             .exists(params![project, name])?)
     }
-    async fn subscribed(&mut self, project: &str, event: &str) -> StoreResult<bool> {
+    fn subscribed(&mut self, project: &str, event: &str) -> StoreResult<bool> {
         let sql = "SELECT 1 FROM secrets WHERE project = ?1 AND event_name = ?2 LIMIT 1";
         Ok(self.0.prepare_cached(sql)?.exists(params![project, event])?)
     }
 
-    async fn put_record(&mut self, project: &str, create_time: i64, row: &RecordRow) -> StoreResult<()> {
+    fn put_record(&mut self, project: &str, create_time: i64, row: &RecordRow) -> StoreResult<()> {
         self.run(
             "INSERT INTO records (project, create_time, doc, doc_sum) VALUES (?1, ?2, ?3, ?4)",
             params![project, create_time, row.doc, row.sum],
         )
     }
-    async fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<RecordRow>> {
+    fn records(&mut self, project: &str, since: i64, limit: usize) -> StoreResult<Vec<RecordRow>> {
         self.rows(RECORDS_SQL, params![project, since, limit as i64], |r| {
             Ok(RecordRow { doc: r.get(0)?, sum: r.get(1)? })
         })
     }
-    async fn purge_records(&mut self, before: i64) -> StoreResult<u64> {
+    fn purge_records(&mut self, before: i64) -> StoreResult<u64> {
         Ok(self.execute("DELETE FROM records WHERE create_time < ?1", [before])? as u64)
     }
 
-    async fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>> {
+    fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>> {
         self.row("SELECT doc FROM secrets WHERE project = ?1 AND name = ?2", params![project, name], |r| {
             r.get(0)
         })
     }
-    async fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>> {
+    fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>> {
         let map = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?));
         let (project, after, limit) = (page.project, page.after, page.limit as i64);
         match page.event {
@@ -169,14 +167,14 @@ impl Tx for SqliteTx<'_> {
             None => self.rows(SECRETS_SQL, params![project, after, limit], map),
         }
     }
-    async fn secret_count(&mut self, project: &str) -> StoreResult<u64> {
+    fn secret_count(&mut self, project: &str) -> StoreResult<u64> {
         let count = self.row("SELECT count(*) FROM secrets WHERE project = ?1", [project], |r| r.get(0))?;
         Ok(count.unwrap_or(0_i64) as u64)
     }
-    async fn secret_by_id(&mut self, project: &str, id: &str) -> StoreResult<Option<String>> {
+    fn secret_by_id(&mut self, project: &str, id: &str) -> StoreResult<Option<String>> {
         self.row("SELECT doc FROM secrets WHERE project = ?1 AND id = ?2", params![project, id], |r| r.get(0))
     }
-    async fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()> {
+    fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()> {
         let sql = if new {
             "INSERT INTO secrets (project, name, event_name, doc, delete_at, id, rotate_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
@@ -188,7 +186,7 @@ impl Tx for SqliteTx<'_> {
             params![project, row.name, row.event_name, row.doc, row.delete_at, row.id, row.rotate_at];
         self.run(sql, values)
     }
-    async fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
+    fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
         for table in [
             "DELETE FROM secrets WHERE project = ?1 AND name = ?2",
             "DELETE FROM secret_versions WHERE project = ?1 AND secret = ?2",
@@ -198,21 +196,21 @@ impl Tx for SqliteTx<'_> {
         }
         Ok(())
     }
-    async fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>> {
+    fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>> {
         self.rows(
             "SELECT seq, expire_at, doc FROM secret_versions WHERE project = ?1 AND secret = ?2 ORDER BY seq",
             params![project, secret],
             |r| Ok(VersionRecord { seq: r.get(0)?, expire_at: r.get(1)?, doc: r.get(2)?, sealed: None }),
         )
     }
-    async fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
+    fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
         self.row(
             "SELECT value FROM secret_versions WHERE project = ?1 AND secret = ?2 AND seq = ?3",
             params![project, secret, seq],
             |r| r.get(0),
         )
     }
-    async fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()> {
+    fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()> {
         let values: [&dyn rusqlite::ToSql; 6] =
             [&project, &secret, &row.seq, &row.doc, &row.expire_at, &row.sealed];
         match row.sealed {
@@ -228,14 +226,14 @@ impl Tx for SqliteTx<'_> {
         };
         Ok(())
     }
-    async fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()> {
+    fn remove_version(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<()> {
         self.run(
             "DELETE FROM secret_versions WHERE project = ?1 AND secret = ?2 AND seq = ?3",
             params![project, secret, seq],
         )
     }
 
-    async fn tags(&mut self, project: &str, secret: Option<&str>) -> StoreResult<Vec<TagRow>> {
+    fn tags(&mut self, project: &str, secret: Option<&str>) -> StoreResult<Vec<TagRow>> {
         let map = |r: &rusqlite::Row<'_>| Ok(TagRow { secret: r.get(0)?, key: r.get(1)?, value: r.get(2)? });
         match secret {
             Some(secret) => self.rows(
@@ -250,28 +248,28 @@ impl Tx for SqliteTx<'_> {
             ),
         }
     }
-    async fn put_tag(&mut self, project: &str, tag: &TagRow) -> StoreResult<()> {
+    fn put_tag(&mut self, project: &str, tag: &TagRow) -> StoreResult<()> {
         self.run(
             "INSERT INTO secret_tags (project, secret, key, value) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (project, secret, key) DO UPDATE SET value = excluded.value",
             params![project, tag.secret, tag.key, tag.value],
         )
     }
-    async fn remove_tag(&mut self, project: &str, secret: &str, key: &str) -> StoreResult<bool> {
+    fn remove_tag(&mut self, project: &str, secret: &str, key: &str) -> StoreResult<bool> {
         let sql = "DELETE FROM secret_tags WHERE project = ?1 AND secret = ?2 AND key = ?3";
         Ok(self.execute(sql, params![project, secret, key])? == 1)
     }
 
-    async fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()> {
+    fn enqueue(&mut self, project: &str, doc: &str, next_at: i64) -> StoreResult<()> {
         self.run(
             "INSERT INTO outbox (project, doc, next_at) VALUES (?1, ?2, ?3)",
             params![project, doc, next_at],
         )
     }
-    async fn setting(&mut self, scope: &str, key: &str) -> StoreResult<Option<String>> {
+    fn setting(&mut self, scope: &str, key: &str) -> StoreResult<Option<String>> {
         self.row("SELECT doc FROM settings WHERE scope = ?1 AND key = ?2", params![scope, key], |r| r.get(0))
     }
-    async fn settings(&mut self, scope: &str, prefix: &str) -> StoreResult<Vec<(String, String)>> {
+    fn settings(&mut self, scope: &str, prefix: &str) -> StoreResult<Vec<(String, String)>> {
         // Keys from `prefix` on, in byte order, while they start with it.
         let rows = self.rows(
             "SELECT key, doc FROM settings WHERE scope = ?1 AND key >= ?2 ORDER BY key",
@@ -280,17 +278,17 @@ impl Tx for SqliteTx<'_> {
         )?;
         Ok(rows.into_iter().take_while(|(k, _)| k.starts_with(prefix)).collect())
     }
-    async fn put_setting(&mut self, scope: &str, key: &str, doc: &str) -> StoreResult<()> {
+    fn put_setting(&mut self, scope: &str, key: &str, doc: &str) -> StoreResult<()> {
         self.run(
             "INSERT INTO settings (scope, key, doc) VALUES (?1, ?2, ?3)
              ON CONFLICT (scope, key) DO UPDATE SET doc = excluded.doc",
             params![scope, key, doc],
         )
     }
-    async fn remove_setting(&mut self, scope: &str, key: &str) -> StoreResult<bool> {
+    fn remove_setting(&mut self, scope: &str, key: &str) -> StoreResult<bool> {
         Ok(self.execute("DELETE FROM settings WHERE scope = ?1 AND key = ?2", params![scope, key])? == 1)
     }
-    async fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)> {
+    fn outbox_stats(&mut self, now: i64) -> StoreResult<(u64, Option<i64>)> {
         let stats = self.row(
             "SELECT COUNT(*), MIN(CASE WHEN next_at <= ?1 THEN next_at END) FROM outbox",
             params![now],
@@ -298,7 +296,7 @@ impl Tx for SqliteTx<'_> {
         )?;
         Ok(stats.unwrap_or((0, None)))
     }
-    async fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>> {
+    fn claim_notices(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<NoticeRow>> {
         let mut rows = self.rows(
             "UPDATE outbox SET claim_owner = ?1, claim_until = ?3
              WHERE id IN (SELECT id FROM outbox WHERE next_at <= ?2
@@ -310,10 +308,10 @@ impl Tx for SqliteTx<'_> {
         rows.sort_by_key(|n| n.id);
         Ok(rows)
     }
-    async fn dequeue(&mut self, owner: &str, id: i64) -> StoreResult<bool> {
+    fn dequeue(&mut self, owner: &str, id: i64) -> StoreResult<bool> {
         Ok(self.execute("DELETE FROM outbox WHERE id = ?1 AND claim_owner = ?2", params![id, owner])? == 1)
     }
-    async fn requeue(&mut self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
+    fn requeue(&mut self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
         self.run(
             "UPDATE outbox SET attempts = ?3, next_at = ?4, claim_owner = NULL, claim_until = NULL
              WHERE id = ?1 AND claim_owner = ?2",
@@ -321,24 +319,24 @@ impl Tx for SqliteTx<'_> {
         )
     }
 
-    async fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>> {
+    fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>> {
         let sql = format!("SELECT {TASK_FIELDS} FROM tasks WHERE project = ?1 AND id = ?2");
         self.row(&sql, params![project, id], |r| task_row(r, 0))
     }
-    async fn pending_task(&mut self, project: &str, secret: &str) -> StoreResult<Option<TaskRow>> {
+    fn pending_task(&mut self, project: &str, secret: &str) -> StoreResult<Option<TaskRow>> {
         let sql = format!(
             "SELECT {TASK_FIELDS} FROM tasks WHERE project = ?1 AND secret = ?2 AND status = 'PENDING' LIMIT 1"
         );
         self.row(&sql, params![project, secret], |r| task_row(r, 0))
     }
-    async fn task_page(&mut self, query: TaskQuery<'_>) -> StoreResult<(Vec<String>, u64)> {
+    fn task_page(&mut self, query: TaskQuery<'_>) -> StoreResult<(Vec<String>, u64)> {
         let (project, limit) = (query.project, query.limit);
         let filters = params![project, query.secret, query.status, query.id];
         let total: i64 = self.row(TASK_COUNT_SQL, filters, |r| r.get(0))?.unwrap_or(0);
         let page = params![project, query.secret, query.status, query.id, query.after, limit as i64];
         Ok((self.rows(TASKS_SQL, page, |r| r.get(0))?, total as u64))
     }
-    async fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()> {
+    fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()> {
         if new {
             self.run(
                 "INSERT INTO tasks (project, id, secret, status, request_id, version_seq, finished_at, doc)
@@ -361,16 +359,16 @@ impl Tx for SqliteTx<'_> {
             )
         }
     }
-    async fn trim_tasks(&mut self, project: &str, keep: usize) -> StoreResult<u64> {
+    fn trim_tasks(&mut self, project: &str, keep: usize) -> StoreResult<u64> {
         let sql = "DELETE FROM tasks WHERE rowid IN (SELECT rowid FROM tasks
                    WHERE project = ?1 AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT -1 OFFSET ?2)";
         Ok(self.execute(sql, params![project, keep as i64])? as u64)
     }
-    async fn purge_tasks(&mut self, before: i64) -> StoreResult<u64> {
+    fn purge_tasks(&mut self, before: i64) -> StoreResult<u64> {
         Ok(self.execute("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?1", [before])?
             as u64)
     }
-    async fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>> {
+    fn claim_tasks(&mut self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<ClaimedTaskRow>> {
         let sql = format!(
             "UPDATE tasks SET claim_owner = ?1, claim_until = ?3
              WHERE status = 'PENDING' AND (claim_until IS NULL OR claim_until < ?2)
@@ -383,7 +381,7 @@ impl Tx for SqliteTx<'_> {
         })
     }
 
-    async fn due(&mut self, now: i64, limit: usize) -> StoreResult<Due> {
+    fn due(&mut self, now: i64, limit: usize) -> StoreResult<Due> {
         let expiries = self
             .rows(DUE_EXPIRIES_SQL, params![now, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         let pair = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?));
@@ -392,10 +390,10 @@ impl Tx for SqliteTx<'_> {
         Ok(Due { expiries, deletions, rotations })
     }
 
-    async fn meta(&mut self, name: &str) -> StoreResult<Option<Vec<u8>>> {
+    fn meta(&mut self, name: &str) -> StoreResult<Option<Vec<u8>>> {
         self.row("SELECT value FROM store_meta WHERE name = ?1", [name], |r| r.get(0))
     }
-    async fn init_meta(&mut self, name: &str, value: &[u8]) -> StoreResult<()> {
+    fn init_meta(&mut self, name: &str, value: &[u8]) -> StoreResult<()> {
         self.run(
             "INSERT INTO store_meta (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
             params![name, value],

@@ -1,0 +1,48 @@
+//! What the rule files share, so that none of them reaches into another: reading and writing a secret's
+//! row (`secret.rs`), its versions (`version.rs`), the notifications a happening fires (`fire.rs`), the
+//! rotation tasks a secret queues (`task.rs`), the one paging loop of every listing, and the master key's
+//! check. Every rule file builds on these; none builds on another rule file.
+
+pub(super) mod fire;
+pub(super) mod secret;
+pub(super) mod task;
+pub(super) mod version;
+
+use crate::backend::{Page, Tx};
+use crate::rows::readable_page;
+use crate::{Cipher, StoreError, StoreResult};
+
+/// Up to `page.limit` rows after the marker `page.after`, fetched page by page with `fetch` and decoded
+/// with `decode` into `(name, row)`. Unreadable rows are logged and skipped, and the next fetch goes on
+/// past them, until `limit` rows are read or the rows end: the one listing loop of every listing.
+pub(super) fn paged<R, T>(
+    tx: &mut dyn Tx,
+    what: &str,
+    page: Page<'_>,
+    fetch: fn(&mut dyn Tx, Page<'_>) -> StoreResult<Vec<R>>,
+    decode: fn(R) -> (String, StoreResult<T>),
+) -> StoreResult<Vec<T>> {
+    let (mut out, mut after) = (Vec::with_capacity(page.limit), page.after.to_owned());
+    while out.len() < page.limit {
+        let wanted = page.limit - out.len();
+        let rows = fetch(tx, Page { after: &after, limit: wanted, ..page })?;
+        match readable_page(page.project, what, rows.into_iter().map(decode), wanted, &mut out) {
+            Some(last) => after = last,
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// The key of the master key's check among the store's settings.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+const KEY_CHECK: &str = "key_check";
+
+/// Checks the master key against the one a database's values were sealed with, or records it: run by
+/// each durable backend as it opens.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn check_key(tx: &mut dyn Tx, cipher: &Cipher) -> StoreResult<()> {
+    tx.init_meta(KEY_CHECK, &cipher.key_check())?;
+    let stored = tx.meta(KEY_CHECK)?.ok_or_else(|| StoreError::backend("the key check is missing"))?;
+    cipher.verify_key_check(&stored)
+}

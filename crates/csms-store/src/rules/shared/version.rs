@@ -1,0 +1,242 @@
+//! A secret's versions: their rows (metadata and stages, the value sealed apart), the next number, the
+//! one way a version is added (stages moved, the oldest pruned past the bound, SECRET_VERSION_CREATED
+//! fired) and the one way a value is opened.
+
+use csms_model::limits::MAX_VERSIONS_PER_SECRET;
+use csms_model::{EventType, LATEST, SYSCURRENT, SYSPREVIOUS, Secret, SecretValue, Version, VersionMetadata};
+use serde::{Deserialize, Serialize};
+
+use super::fire::fire;
+use super::secret::{default_key_id, put, usable};
+use crate::backend::{Tx, VersionRecord};
+use crate::cipher::value_aad;
+use crate::store::Cx;
+use crate::{Cipher, NewVersion, Origin, Payload, StoreError, StoreResult};
+
+/// A version as stored, without its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(in crate::rules) struct VersionRow {
+    /// `n` of the id `vn`: the creation order.
+    #[serde(skip)]
+    pub(in crate::rules) seq: i64,
+    #[serde(flatten)]
+    pub(in crate::rules) meta: VersionMetadata,
+    /// Whether the value was given as `secret_binary`.
+    pub(in crate::rules) binary: bool,
+    /// Whether the expiry in `meta.expire_time` has fired (UpdateVersion re-arms it).
+    #[serde(default)]
+    pub(in crate::rules) expiry_fired: bool,
+    /// The request that set the expiry.
+    #[serde(default)]
+    pub(in crate::rules) expiry_request_id: Option<String>,
+    /// When each of its stages was put on it, epoch milliseconds (absent: its creation).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub(in crate::rules) stage_times: std::collections::BTreeMap<String, i64>,
+}
+
+impl VersionRow {
+    /// When the expiry scan must fire for this version: its expiry, unless that has fired.
+    pub(in crate::rules) fn expiry_due(&self) -> Option<i64> {
+        self.meta.expire_time.filter(|_| !self.expiry_fired)
+    }
+
+    /// The row, with its sealed value when it is inserted.
+    fn record(&self, sealed: Option<Vec<u8>>) -> StoreResult<VersionRecord> {
+        Ok(VersionRecord {
+            seq: self.seq,
+            expire_at: self.expiry_due(),
+            doc: serde_json::to_string(self)?,
+            sealed,
+        })
+    }
+
+    fn decode(record: VersionRecord) -> StoreResult<Self> {
+        Ok(VersionRow { seq: record.seq, ..serde_json::from_str(&record.doc)? })
+    }
+
+    /// When `stage` was put on this version.
+    pub(in crate::rules) fn stage_time(&self, stage: &str) -> i64 {
+        self.stage_times.get(stage).copied().unwrap_or(self.meta.create_time)
+    }
+
+    /// Puts `stage` on this version at `now`.
+    pub(in crate::rules) fn add_stage(&mut self, stage: &str, now: i64) {
+        if !self.meta.version_stages.iter().any(|s| s == stage) {
+            self.meta.version_stages.push(stage.to_owned());
+        }
+        self.stage_times.insert(stage.to_owned(), now);
+    }
+
+    /// Takes `stage` off this version; whether it held it.
+    pub(in crate::rules) fn remove_stage(&mut self, stage: &str) -> bool {
+        self.stage_times.remove(stage);
+        let held = self.meta.version_stages.len();
+        self.meta.version_stages.retain(|s| s != stage);
+        held != self.meta.version_stages.len()
+    }
+}
+
+pub(in crate::rules) fn version_id(seq: i64) -> String {
+    format!("v{seq}")
+}
+
+/// `expire_time` as stored: whole seconds, the milliseconds truncated.
+pub(in crate::rules) fn to_seconds(ms: i64) -> i64 {
+    ms - ms.rem_euclid(1000)
+}
+
+/// Every version of the secret, oldest first, without their values.
+pub(in crate::rules) fn versions(tx: &mut dyn Tx, project: &str, name: &str) -> StoreResult<Vec<VersionRow>> {
+    let rows = tx.versions(project, name)?.into_iter().map(VersionRow::decode);
+    rows.map(|row| {
+        let mut row = row?;
+        row.meta.kms_key_id.get_or_insert_with(|| default_key_id(project));
+        Ok(row)
+    })
+    .collect()
+}
+
+/// Inserts `row` with its sealed value, or replaces its metadata (`sealed` is `None`).
+pub(in crate::rules) fn put_version(
+    tx: &mut dyn Tx,
+    project: &str,
+    name: &str,
+    row: &VersionRow,
+    sealed: Option<Vec<u8>>,
+) -> StoreResult<()> {
+    tx.put_version(project, name, &row.record(sealed)?)
+}
+
+/// `payload` sealed to its place: the project, the secret's id and the version's id.
+pub(in crate::rules) fn seal(
+    cipher: &Cipher,
+    project: &str,
+    secret: &Secret,
+    row: &VersionRow,
+    payload: &Payload,
+) -> Vec<u8> {
+    cipher.seal(&value_aad(project, &secret.id, &row.meta.id), payload.value().expose().as_bytes())
+}
+
+/// The number of the secret's next version: after its newest, and after the one its waiting rotation
+/// reserved, if any.
+pub(in crate::rules) fn next_seq(tx: &mut dyn Tx, project: &str, name: &str) -> StoreResult<i64> {
+    let newest = versions(tx, project, name)?.last().map_or(0, |v| v.seq);
+    let reserved = tx.pending_task(project, name)?.and_then(|t| t.version_seq).unwrap_or(0);
+    Ok(newest.max(reserved) + 1)
+}
+
+/// Adds a version: number `reserved` (a rotation's), or the next one; the checks, then the writes (see
+/// [`Store::create_version`]).
+pub(in crate::rules) fn add(
+    cx: &mut Cx<'_>,
+    project: &str,
+    name: &str,
+    payload: Payload,
+    new: NewVersion,
+    reserved: Option<i64>,
+    origin: &Origin,
+) -> StoreResult<VersionMetadata> {
+    let now = origin.now;
+    let mut secret = usable(cx.tx, project, name)?;
+    let mut versions = versions(cx.tx, project, name)?;
+    let seq = match reserved {
+        Some(seq) if versions.iter().all(|v| v.seq != seq) => seq,
+        _ => next_seq(cx.tx, project, name)?,
+    };
+    let create_time = versions.iter().map(|v| v.meta.create_time + 1).max().map_or(now, |t| now.max(t));
+    let stages = new.version_stages.unwrap_or_else(|| vec![SYSCURRENT.to_owned()]);
+    let takes_current = stages.iter().any(|s| s == SYSCURRENT);
+    // The stages move: the new version takes its stages from whoever held them, and the version that
+    // loses SYSCURRENT to it becomes SYSPREVIOUS.
+    let mut changed = Vec::new();
+    for (i, row) in versions.iter_mut().enumerate() {
+        let before = row.meta.version_stages.clone();
+        let was_current = before.iter().any(|s| s == SYSCURRENT);
+        for stage in stages.iter().map(String::as_str).chain(takes_current.then_some(SYSPREVIOUS)) {
+            row.remove_stage(stage);
+        }
+        if takes_current && was_current {
+            row.add_stage(SYSPREVIOUS, now);
+        }
+        if row.meta.version_stages != before {
+            changed.push(i);
+        }
+    }
+    let row = VersionRow {
+        seq,
+        meta: VersionMetadata {
+            id: version_id(seq),
+            create_time,
+            expire_time: new.expire_time.map(to_seconds),
+            kms_key_id: secret.kms_key_id.clone(),
+            secret_name: secret.name.clone(),
+            version_stages: stages,
+        },
+        binary: matches!(payload, Payload::Binary(_)),
+        expiry_fired: false,
+        expiry_request_id: new.expire_time.and(origin.request_id.clone()),
+        stage_times: Default::default(),
+    };
+    // At most MAX_VERSIONS_PER_SECRET: the oldest versions that hold no stage make room.
+    let excess = (versions.len() + 1).saturating_sub(MAX_VERSIONS_PER_SECRET);
+    let pruned: Vec<usize> = versions
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.meta.version_stages.is_empty())
+        .map(|(i, _)| i)
+        .take(excess)
+        .collect();
+    let mut held: std::collections::BTreeSet<&str> =
+        versions.iter().flat_map(|v| v.meta.version_stages.iter().map(String::as_str)).collect();
+    held.extend(row.meta.version_stages.iter().map(String::as_str));
+    if held.len() > csms_model::limits::MAX_STAGES_PER_SECRET {
+        return Err(StoreError::Invalid(format!(
+            "The secret '{name}' would carry {} stages: at most {} are allowed.",
+            held.len(),
+            csms_model::limits::MAX_STAGES_PER_SECRET
+        )));
+    }
+    if pruned.len() < excess {
+        return Err(StoreError::Invalid(format!(
+            "The secret '{name}' has {MAX_VERSIONS_PER_SECRET} versions and every one holds a stage: \
+             move a stage off an old version before adding one."
+        )));
+    }
+    // Checks done: the writes.
+    let sealed = seal(cx.cipher, project, &secret, &row, &payload);
+    for &i in &pruned {
+        cx.tx.remove_version(project, name, versions[i].seq)?;
+    }
+    for &i in changed.iter().filter(|i| !pruned.contains(i)) {
+        put_version(cx.tx, project, name, &versions[i], None)?;
+    }
+    put_version(cx.tx, project, name, &row, Some(sealed))?;
+    secret.update_time = now;
+    put(cx.tx, project, &secret, false)?;
+    fire(cx, origin, project, &secret, EventType::SecretVersionCreated, Some(&row.meta))?;
+    Ok(row.meta)
+}
+
+/// The version that `id` names: `vn`, or `latest` for the holder of SYSCURRENT.
+pub(in crate::rules) fn find(versions: Vec<VersionRow>, id: &str) -> StoreResult<VersionRow> {
+    versions
+        .into_iter()
+        .find(|v| {
+            if id == LATEST { v.meta.version_stages.iter().any(|s| s == SYSCURRENT) } else { v.meta.id == id }
+        })
+        .ok_or(StoreError::VersionNotFound)
+}
+
+/// The version `id` of the secret with its value, opened.
+pub(in crate::rules) fn open(cx: &mut Cx<'_>, project: &str, name: &str, id: &str) -> StoreResult<Version> {
+    let secret = usable(cx.tx, project, name)?;
+    let row = find(versions(cx.tx, project, name)?, id)?;
+    let sealed = cx.tx.sealed_value(project, name, row.seq)?.ok_or(StoreError::VersionNotFound)?;
+    let plain = cx.cipher.open(&value_aad(project, &secret.id, &row.meta.id), &sealed)?;
+    let value = SecretValue::new(
+        String::from_utf8(plain).map_err(|_| StoreError::backend("a stored value is not UTF-8"))?,
+    );
+    let (secret_string, secret_binary) = if row.binary { (None, Some(value)) } else { (Some(value), None) };
+    Ok(Version { version_metadata: row.meta, secret_string, secret_binary })
+}
