@@ -24,6 +24,7 @@ use tower_http::request_id::RequestId;
 
 use crate::body::ResponseBody;
 use crate::error::ApiError;
+use crate::request_id::{as_current, id_text};
 
 /// One answered request, as the access log records it.
 #[derive(Debug, Clone, Copy)]
@@ -212,43 +213,6 @@ where
         this.seen.record(&answer);
         Poll::Ready(Ok(answer))
     }
-}
-
-thread_local! {
-    /// The id of the request being polled on this thread, for the lines logged while it is handled.
-    static CURRENT: std::cell::Cell<Option<HeaderValue>> = const { std::cell::Cell::new(None) };
-}
-
-/// Makes a request's id the thread's current one for a call (a poll of its future), as entering a span
-/// would, at the cost of two moves: the id moves in, and back out when the call returns (or unwinds).
-fn as_current<R>(id: &mut Option<HeaderValue>, call: impl FnOnce() -> R) -> R {
-    let previous = CURRENT.replace(id.take());
-    let _restore = Restore { id, previous };
-    call()
-}
-
-struct Restore<'a> {
-    id: &'a mut Option<HeaderValue>,
-    previous: Option<HeaderValue>,
-}
-
-impl Drop for Restore<'_> {
-    fn drop(&mut self) {
-        *self.id = CURRENT.replace(self.previous.take());
-    }
-}
-
-/// A request id as text (`""` for none).
-fn id_text(id: &Option<HeaderValue>) -> &str {
-    id.as_ref().and_then(|id| id.to_str().ok()).unwrap_or_default()
-}
-
-/// The id of the request this thread is handling, for a log line about it (`""` outside a request).
-pub(crate) fn current_request_id() -> String {
-    let id = CURRENT.take();
-    let text = id_text(&id).to_owned();
-    CURRENT.set(id);
-    text
 }
 
 /// A panicking handler answers 500 `CSMS.9500`; the panic message is logged, never sent.

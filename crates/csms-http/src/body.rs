@@ -111,3 +111,14 @@ impl http_body::Body for ResponseBody {
         self.0.size_hint()
     }
 }
+
+/// A response with a JSON body already written, and its status: the one way the service builds a JSON
+/// answer.
+pub(crate) fn raw_json(status: http::StatusCode, body: impl Into<Bytes>) -> http::Response<ResponseBody> {
+    let mut response = http::Response::new(ResponseBody::new(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    response
+}

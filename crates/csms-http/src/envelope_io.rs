@@ -47,7 +47,7 @@ fn parser_answer(head: &[u8]) -> Option<ErrorCode> {
 
 /// `head` with an `X-Request-Id`, a JSON content type and the envelope as its body.
 fn rewrite(head: &[u8], code: ErrorCode, peer: std::net::SocketAddr) -> Bytes {
-    let request_id = crate::layers::new_request_id();
+    let request_id = crate::request_id::new_request_id();
     tracing::info!(request_id, %peer, status = code.http_status(), "request refused by the HTTP parser");
     let body = serde_json::to_vec(&ErrorResponse::new(code, code.default_message())).unwrap_or_default();
     let text = String::from_utf8_lossy(&head[..head.len() - 4]);

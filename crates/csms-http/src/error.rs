@@ -39,13 +39,13 @@ impl ApiError {
         if let Some(cause) = &self.cause {
             match ERROR_LINES.take() {
                 Budget::Log { suppressed: 0 } => tracing::error!(
-                    request_id = crate::access::current_request_id(),
+                    request_id = crate::request_id::current_request_id(),
                     cause,
                     "request failed unexpectedly"
                 ),
                 Budget::Log { suppressed } => {
                     tracing::error!(
-                        request_id = crate::access::current_request_id(),
+                        request_id = crate::request_id::current_request_id(),
                         cause,
                         suppressed,
                         "request failed unexpectedly (and more not logged before)"
@@ -57,7 +57,7 @@ impl ApiError {
         let status =
             StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let bytes = serde_json::to_vec(&self.body()).unwrap_or_default();
-        crate::layers::raw_json(status, bytes)
+        crate::body::raw_json(status, bytes)
     }
 
     pub(crate) fn store(error: StoreError, name: &str) -> Self {

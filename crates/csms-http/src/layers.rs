@@ -30,13 +30,13 @@ use bytes::Bytes;
 use csms_model::ErrorCode;
 use csms_model::limits::max_body_bytes;
 use futures_util::future::{Either, Ready, ready};
-use http::header::{CONTENT_TYPE, HeaderValue};
+use http::header::CONTENT_TYPE;
 use http::{HeaderMap, Request, Response, StatusCode};
 use http_body_util::{BodyExt, LengthLimitError};
 use tower::{Layer, Service};
-use tower_http::request_id::{MakeRequestId, RequestId};
 
 use crate::auth::{AuthRequest, Authenticator};
+use crate::body::raw_json;
 use crate::body::{RequestBody, ResponseBody};
 use crate::error::ApiError;
 use crate::router::{RouteMatch, Router, Target};
@@ -84,34 +84,6 @@ where
             Err(answer) => Either::Right(ready(Ok(answer))),
         }
     }
-}
-
-/// Request ids: 32 lower-case hexadecimal characters, the form of Huawei Cloud's. Unique, not secret:
-/// a random 64-bit prefix per process, then a bijective mix of a counter (no system call per request).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct HexRequestId;
-
-impl MakeRequestId for HexRequestId {
-    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
-        HeaderValue::from_maybe_shared(Bytes::from(new_request_id().into_bytes())).ok().map(RequestId::new)
-    }
-}
-
-/// A new request id (see [`HexRequestId`]).
-pub(crate) fn new_request_id() -> String {
-    use std::sync::LazyLock;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static PREFIX: LazyLock<u64> = LazyLock::new(|| uuid::Uuid::new_v4().as_u64_pair().0);
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    format!("{:016x}{:016x}", *PREFIX, splitmix64(COUNTER.fetch_add(1, Ordering::Relaxed)))
-}
-
-/// SplitMix64's finaliser: a bijection on `u64`, so distinct counters give distinct ids.
-fn splitmix64(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
 }
 
 /// Step 3: routes the request once. The match goes into the request's extensions for the steps below;
@@ -335,11 +307,4 @@ fn is_json(headers: &HeaderMap) -> bool {
         .and_then(|value| value.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
-}
-
-pub(crate) fn raw_json(status: StatusCode, body: impl Into<Bytes>) -> Answer {
-    let mut response = Response::new(ResponseBody::new(body));
-    *response.status_mut() = status;
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response
 }

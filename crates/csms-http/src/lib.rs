@@ -53,6 +53,7 @@ mod head_deadline;
 mod layers;
 mod metrics;
 mod ops;
+mod request_id;
 mod router;
 mod serve;
 mod service;

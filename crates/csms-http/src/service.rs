@@ -17,8 +17,9 @@ use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use crate::access::{AccessLayer, AccessLog, TracingAccessLog};
 use crate::auth::Authenticator;
 use crate::body::{BoxError, RequestBody, ResponseBody, request_body};
-use crate::layers::{self, AuthenticateLayer, Check, HexRequestId};
+use crate::layers::{self, AuthenticateLayer, Check};
 use crate::ops::{self, State};
+use crate::request_id::HexRequestId;
 use crate::router::Router;
 
 /// The header carrying the request id on every response.

@@ -16,9 +16,9 @@ use http::{Request, Response, StatusCode};
 use serde::Serialize;
 
 use crate::body::ResponseBody;
+use crate::body::raw_json;
 use crate::error::ApiError;
 use crate::etag::etag;
-use crate::layers::raw_json;
 use crate::router::{RouteMatch, Target};
 
 pub(crate) mod agencies;

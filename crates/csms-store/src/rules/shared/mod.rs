@@ -10,7 +10,7 @@ pub(super) mod version;
 
 use crate::backend::{Page, Tx};
 use crate::rows::readable_page;
-use crate::{Cipher, StoreError, StoreResult};
+use crate::StoreResult;
 
 /// Up to `page.limit` rows after the marker `page.after`, fetched page by page with `fetch` and decoded
 /// with `decode` into `(name, row)`. Unreadable rows are logged and skipped, and the next fetch goes on
@@ -41,8 +41,9 @@ const KEY_CHECK: &str = "key_check";
 /// Checks the master key against the one a database's values were sealed with, or records it: run by
 /// each durable backend as it opens.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub(crate) fn check_key(tx: &mut dyn Tx, cipher: &Cipher) -> StoreResult<()> {
+pub(crate) fn check_key(tx: &mut dyn Tx, cipher: &crate::Cipher) -> StoreResult<()> {
     tx.init_meta(KEY_CHECK, &cipher.key_check())?;
-    let stored = tx.meta(KEY_CHECK)?.ok_or_else(|| StoreError::backend("the key check is missing"))?;
+    let missing = || crate::StoreError::backend("the key check is missing");
+    let stored = tx.meta(KEY_CHECK)?.ok_or_else(missing)?;
     cipher.verify_key_check(&stored)
 }
