@@ -2,6 +2,10 @@
 //! connections, in alternating rounds beside the matching scenarios of ours.
 
 use super::*;
+use crate::load::{Measured, connect, drive};
+use crate::report::summary;
+use crate::scenarios::{Req, Rng, Scenario};
+use crate::seed::event_name;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum PeerKind {

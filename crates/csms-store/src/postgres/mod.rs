@@ -12,7 +12,7 @@ use tokio_postgres::NoTls;
 
 mod tx;
 
-use tx::{PostgresTx, Wait};
+use tx::PostgresTx;
 
 use crate::backend::{Backend, Job};
 use crate::migrate::{self, Migration, Migrator};
@@ -25,6 +25,30 @@ pub(crate) const OPERATION_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Key of the advisory lock that serialises migrations of concurrently starting instances.
 const MIGRATION_LOCK: i64 = 0x6373_6d73_6576_0001;
+
+/// Waits for a statement from a blocking thread, until the deadline of the operation it belongs to.
+#[derive(Clone, Copy)]
+pub(crate) struct Wait<'a> {
+    runtime: &'a tokio::runtime::Handle,
+    deadline: tokio::time::Instant,
+}
+
+impl Wait<'_> {
+    /// The outcome of `statement`, or a backend error once the deadline has passed.
+    pub(crate) fn on<T, E>(
+        self,
+        statement: impl std::future::Future<Output = Result<T, E>>,
+        error: impl FnOnce(E) -> StoreError,
+    ) -> StoreResult<T> {
+        match self.runtime.block_on(tokio::time::timeout_at(self.deadline, statement)) {
+            Ok(outcome) => outcome.map_err(error),
+            Err(_) => Err(StoreError::backend(format!(
+                "PostgreSQL did not answer within {} s",
+                OPERATION_TIMEOUT.as_secs()
+            ))),
+        }
+    }
+}
 
 /// Events, secrets and what they fire, in a PostgreSQL database, through a connection pool.
 pub struct PostgresBackend {

@@ -10,6 +10,7 @@ use crate::backend::{
     ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, RecordRow, SecretRow, TagRow, TaskQuery, TaskRow,
     Tx, VersionRecord,
 };
+use super::Wait;
 use crate::{StoreError, StoreResult};
 
 /// A transaction (`lock`: a write's, whose reads lock what they read) or a pooled connection (a read's),
@@ -19,30 +20,6 @@ pub(super) struct PostgresTx<'a, C> {
     conn: &'a C,
     lock: bool,
     wait: Wait<'a>,
-}
-
-/// Waits for a statement from a blocking thread, until the deadline of the operation it belongs to.
-#[derive(Clone, Copy)]
-pub(super) struct Wait<'a> {
-    pub(super) runtime: &'a tokio::runtime::Handle,
-    pub(super) deadline: tokio::time::Instant,
-}
-
-impl Wait<'_> {
-    /// The outcome of `statement`, or a backend error once the deadline has passed.
-    pub(super) fn on<T, E>(
-        self,
-        statement: impl std::future::Future<Output = Result<T, E>>,
-        error: impl FnOnce(E) -> StoreError,
-    ) -> StoreResult<T> {
-        match self.runtime.block_on(tokio::time::timeout_at(self.deadline, statement)) {
-            Ok(outcome) => outcome.map_err(error),
-            Err(_) => Err(StoreError::backend(format!(
-                "PostgreSQL did not answer within {} s",
-                super::OPERATION_TIMEOUT.as_secs()
-            ))),
-        }
-    }
 }
 
 impl<'a> PostgresTx<'a, tokio_postgres::Transaction<'a>> {

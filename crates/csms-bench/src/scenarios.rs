@@ -1,0 +1,192 @@
+//! The scenarios: each a request maker (token or AK/SK signed) over the seeded data.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HOST};
+use http::{HeaderName, HeaderValue, Method, Uri};
+use serde_json::json;
+
+use crate::seed::event_name;
+use crate::{AK, PROJECT, SECRETS, SEED_PUT, SK, TOKEN};
+
+/// One request of a scenario, with what the reference answers in its place.
+#[derive(Clone)]
+pub(crate) struct Req {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Bytes,
+    /// The kind of answer (for the reference): an index into the scenario's probed answers.
+    pub(crate) kind: usize,
+}
+
+pub(crate) type Maker = Arc<dyn Fn(&mut Rng, usize, u64) -> Req + Send + Sync>;
+
+pub(crate) struct Scenario {
+    pub(crate) name: &'static str,
+    pub(crate) make: Maker,
+}
+
+/// xorshift64*: enough to pick names.
+pub(crate) struct Rng(pub(crate) u64);
+
+impl Rng {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1) as u64) as usize
+    }
+}
+
+pub(crate) fn token_headers(body: bool) -> Vec<(HeaderName, HeaderValue)> {
+    let mut headers = vec![(HeaderName::from_static("x-auth-token"), HeaderValue::from_static(TOKEN))];
+    if body {
+        headers.push((CONTENT_TYPE, HeaderValue::from_static("application/json")));
+    }
+    headers
+}
+
+/// AK/SK-signed headers of a request to `addr`, as the SDKs sign (host, content type, date).
+pub(crate) fn signed_headers(
+    method: &Method,
+    path: &str,
+    body: &[u8],
+    addr: &str,
+) -> Vec<(HeaderName, HeaderValue)> {
+    let mut headers = http::HeaderMap::new();
+    headers.insert(HOST, HeaderValue::from_str(addr).expect("an address"));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        HeaderName::from_static(csms_sign::DATE_HEADER),
+        csms_sign::sdk_date(time::OffsetDateTime::now_utc()),
+    );
+    let uri: Uri = path.parse().expect("a path");
+    let authorization = csms_sign::sign(method, &uri, &headers, body, AK, SK);
+    headers.insert(http::header::AUTHORIZATION, HeaderValue::from_str(&authorization).expect("ASCII"));
+    headers.into_iter().filter_map(|(k, v)| k.map(|k| (k, v))).collect()
+}
+
+pub(crate) fn scenarios(events: usize, server: SocketAddr) -> Vec<Scenario> {
+    let base = format!("/v1/{PROJECT}");
+    let host = server.to_string();
+    let pick = move |rng: &mut Rng| event_name(rng.below(events));
+    let mut out: Vec<Scenario> = Vec::new();
+    let b = base.clone();
+    out.push(Scenario {
+        name: "show one event",
+        make: Arc::new(move |rng, _, _| Req {
+            method: Method::GET,
+            path: format!("{b}/csms/events/{}", pick(rng)),
+            headers: token_headers(false),
+            body: Bytes::new(),
+            kind: 0,
+        }),
+    });
+    let b = base.clone();
+    out.push(Scenario {
+        name: "seed PUT",
+        make: Arc::new(move |rng, _, _| Req {
+            method: Method::PUT,
+            path: format!("{b}/csms/events/{}", pick(rng)),
+            headers: token_headers(true),
+            body: Bytes::from_static(SEED_PUT.as_bytes()),
+            kind: 0,
+        }),
+    });
+    let b = base.clone();
+    out.push(Scenario {
+        name: "create then delete",
+        make: Arc::new(move |_, connection, k| {
+            let name = format!("cd-{connection:03}-{:016x}", k / 2);
+            if k % 2 == 0 {
+                let topic = format!("urn:smn:r:{PROJECT}:t");
+                let body = json!({"name": name, "event_types": ["SECRET_ROTATED"], "state": "ENABLED",
+                    "notification": {"target_type": "SMN", "target_id": topic, "target_name": "t"}});
+                Req {
+                    method: Method::POST,
+                    path: format!("{b}/csms/events"),
+                    headers: token_headers(true),
+                    body: Bytes::from(body.to_string()),
+                    kind: 0,
+                }
+            } else {
+                Req {
+                    method: Method::DELETE,
+                    path: format!("{b}/csms/events/{name}"),
+                    headers: token_headers(false),
+                    body: Bytes::new(),
+                    kind: 1,
+                }
+            }
+        }),
+    });
+    let b = base.clone();
+    out.push(Scenario {
+        name: "list page of 50",
+        make: Arc::new(move |rng, _, _| Req {
+            method: Method::GET,
+            path: format!(
+                "{b}/csms/events?limit=50&marker={}",
+                event_name(rng.below(events.saturating_sub(50)))
+            ),
+            headers: token_headers(false),
+            body: Bytes::new(),
+            kind: 0,
+        }),
+    });
+    let b = base.clone();
+    out.push(Scenario {
+        name: "ListNotificationRecords",
+        make: Arc::new(move |_, _, _| Req {
+            method: Method::GET,
+            path: format!("{b}/csms/notification-records"),
+            headers: token_headers(false),
+            body: Bytes::new(),
+            kind: 0,
+        }),
+    });
+    let (b, h) = (base.clone(), host.clone());
+    out.push(Scenario {
+        name: "AK/SK-signed show",
+        make: Arc::new(move |rng, _, _| {
+            let path = format!("{b}/csms/events/{}", pick(rng));
+            Req {
+                headers: signed_headers(&Method::GET, &path, b"", &h),
+                method: Method::GET,
+                path,
+                body: Bytes::new(),
+                kind: 0,
+            }
+        }),
+    });
+    let (b, h) = (base.clone(), host);
+    out.push(Scenario {
+        name: "AK/SK-signed seed PUT",
+        make: Arc::new(move |rng, _, _| {
+            let path = format!("{b}/csms/events/{}", pick(rng));
+            let body = Bytes::from_static(SEED_PUT.as_bytes());
+            Req {
+                headers: signed_headers(&Method::PUT, &path, &body, &h),
+                method: Method::PUT,
+                path,
+                body,
+                kind: 0,
+            }
+        }),
+    });
+    let b = base;
+    out.push(Scenario {
+        name: "ShowSecretVersion",
+        make: Arc::new(move |rng, _, _| Req {
+            method: Method::GET,
+            path: format!("{b}/secrets/sec-{:04}/versions/latest", rng.below(SECRETS)),
+            headers: token_headers(false),
+            body: Bytes::new(),
+            kind: 0,
+        }),
+    });
+    out
+}
