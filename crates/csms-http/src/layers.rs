@@ -257,8 +257,9 @@ async fn authenticate(
     .map_err(unauthenticated)?;
     // An account-level operation (no project in its path) acts on the caller's account: it needs the
     // caller; every other needs the caller's scope to hold the path's project.
-    let account_level = matches!(target, Target::Api(op) if !op.has_project());
-    let project = parts.extensions.get::<RouteMatch>().map(|r| r.project.as_str());
+    let route = parts.extensions.get::<RouteMatch>();
+    let project = route.and_then(|r| r.get("project_id"));
+    let account_level = route.is_some_and(|r| r.get("project_id").is_none());
     if !account_level && !project.is_some_and(|p| principal.scope.allows(p)) {
         return Err(
             ApiError::new(ErrorCode::Forbidden, ErrorCode::Forbidden.default_message()).into_response()

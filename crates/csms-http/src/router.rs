@@ -6,6 +6,8 @@ use csms_model::operation::{HEALTH_PATH, OPENAPI_PATH};
 use http::Method;
 use percent_encoding::percent_decode_str;
 
+use crate::error::ApiError;
+
 /// What a request is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Target {
@@ -17,33 +19,46 @@ pub(crate) enum Target {
     OpenApi,
 }
 
-/// The route of a request: its target and its path parameters, percent-decoded.
+/// The route of a request: its target and the parameters its path template names, each percent-decoded
+/// (invalid UTF-8 becomes U+FFFD, which no pattern accepts).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RouteMatch {
     pub(crate) target: Target,
-    /// `{project_id}`, decoded; invalid UTF-8 becomes U+FFFD, which no pattern accepts.
-    pub(crate) project: String,
-    /// `{event_name}`, decoded, for the operations on one event.
-    pub(crate) event_name: Option<String>,
-    /// `{secret_name}`, decoded, for the operations on one secret.
-    pub(crate) secret_name: Option<String>,
-    /// `{version_id}`, decoded, for the operations on one version.
-    pub(crate) version_id: Option<String>,
-    /// `{stage_name}`, decoded, for the operations on one stage.
-    pub(crate) stage_name: Option<String>,
-    /// `{secret_id}`, decoded, for the tag operations.
-    pub(crate) secret_id: Option<String>,
-    /// `{key}`, decoded, for DeleteSecretTag.
-    pub(crate) tag_key: Option<String>,
-    /// `{user_id}`, decoded, for ShowUserDetail.
-    pub(crate) user_id: Option<String>,
+    params: Vec<(&'static str, String)>,
+}
+
+impl RouteMatch {
+    /// The parameter `name` of the path, if its template has one.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Every parameter of the path, in template order.
+    pub(crate) fn params(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.params.iter().map(|(n, v)| (*n, v.as_str()))
+    }
+
+    /// Takes the parameter `name` out. A template without it is a fault of the service (an operation
+    /// reading a parameter its route does not have), answered 500, never read as an empty name.
+    pub(crate) fn take(&mut self, name: &'static str) -> Result<String, ApiError> {
+        match self.params.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, value)) => Ok(std::mem::take(value)),
+            None => Err(ApiError::internal(format!("the route {:?} has no path parameter {{{name}}}", self.target))),
+        }
+    }
+}
+
+/// The names of the parameters of a path template (`{project_id}`, `{secret_name}`, ...), in order.
+pub(crate) fn template_params(template: &'static str) -> Vec<&'static str> {
+    template.split('/').filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}')).collect()
 }
 
 /// Method and path to [`Target`], built from the one route table: a path table per method, so that a
 /// fixed segment of one method (`POST /secrets/restore`) does not hide a parameter of another
-/// (`GET /secrets/{secret_name}` for a secret named `restore`).
+/// (`GET /secrets/{secret_name}` for a secret named `restore`). Each route keeps the parameter names of
+/// its template.
 pub(crate) struct Router {
-    methods: Vec<(Method, matchit::Router<Target>)>,
+    methods: Vec<(Method, matchit::Router<(Target, Vec<&'static str>)>)>,
 }
 
 impl Target {
@@ -73,7 +88,8 @@ impl Router {
                 self.methods.len() - 1
             }
         };
-        self.methods[index].1.insert(template, target).expect("the route table has no conflicting paths");
+        let route = (target, template_params(template));
+        self.methods[index].1.insert(template, route).expect("the route table has no conflicting paths");
     }
 
     /// The route of `method` and `path`, with the decoded path parameters of an API operation. One
@@ -83,19 +99,10 @@ impl Router {
         let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
         let paths = &self.methods.iter().find(|(m, _)| m == method)?.1;
         let found = paths.at(path).ok()?;
+        let (target, names) = found.value;
         let decode = |raw: &str| percent_decode_str(raw).decode_utf8_lossy().into_owned();
-        let param = |name: &str| found.params.get(name).map(decode);
-        Some(RouteMatch {
-            target: *found.value,
-            project: param("project_id").unwrap_or_default(),
-            event_name: param("event_name"),
-            secret_name: param("secret_name"),
-            version_id: param("version_id"),
-            stage_name: param("stage_name"),
-            secret_id: param("secret_id"),
-            tag_key: param("key"),
-            user_id: param("user_id"),
-        })
+        let params = names.iter().map(|name| (*name, found.params.get(name).map(decode).unwrap_or_default()));
+        Some(RouteMatch { target: *target, params: params.collect() })
     }
 }
 
@@ -131,7 +138,7 @@ mod tests {
             api(Operation::RestoreSecret)
         );
         let route = router.route(&Method::PUT, "/v1/p/secrets/a%2Db/versions/v2").unwrap();
-        assert_eq!((route.secret_name.as_deref(), route.version_id.as_deref()), (Some("a-b"), Some("v2")));
+        assert_eq!((route.get("secret_name"), route.get("version_id")), (Some("a-b"), Some("v2")));
         assert_eq!(op(Method::GET, "/healthz"), Some(Target::Health));
         assert_eq!(op(Method::GET, "/openapi.json/"), Some(Target::OpenApi));
         // Fixed segments win over parameters; a fixed segment of one method hides no route of another.
@@ -149,10 +156,16 @@ mod tests {
         assert_eq!(op(Method::DELETE, "/v1/p/secrets/batch-import"), api(Operation::DeleteSecret));
         assert_eq!(op(Method::POST, "/v1/p/csms/generate-password"), api(Operation::GenerateRandomPassword));
         let route = router.route(&Method::DELETE, "/v1/p/csms/id/tags/a%20key").unwrap();
-        assert_eq!((route.secret_id.as_deref(), route.tag_key.as_deref()), (Some("id"), Some("a key")));
+        assert_eq!((route.get("secret_id"), route.get("key")), (Some("id"), Some("a key")));
         let route = router.route(&Method::PUT, "/v1/p/secrets/s/stages/st").unwrap();
-        assert_eq!((route.secret_name.as_deref(), route.stage_name.as_deref()), (Some("s"), Some("st")));
-        let route = router.route(&Method::GET, "/v1/p%2Dq/csms/events/a%20b%2Fc").unwrap();
-        assert_eq!((route.project.as_str(), route.event_name.as_deref()), ("p-q", Some("a b/c")));
+        assert_eq!((route.get("secret_name"), route.get("stage_name")), (Some("s"), Some("st")));
+        let mut route = router.route(&Method::GET, "/v1/p%2Dq/csms/events/a%20b%2Fc").unwrap();
+        assert_eq!((route.get("project_id"), route.get("event_name")), (Some("p-q"), Some("a b/c")));
+        // A parameter the template does not have is never read as an empty name.
+        assert_eq!(route.get("secret_name"), None);
+        assert_eq!(route.take("secret_name").unwrap_err().code, csms_model::ErrorCode::Internal);
+        assert_eq!(route.take("event_name").unwrap(), "a b/c");
+        let account = router.route(&Method::GET, "/v1/csms/users/u1").unwrap();
+        assert_eq!(account.params().collect::<Vec<_>>(), [("user_id", "u1")]);
     }
 }

@@ -27,7 +27,7 @@ pub(crate) struct Upload {
 impl Input for Upload {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_blob_body(&call.body))?;
-        Ok(Upload { project: call.project(), blob: body.secret_blob })
+        Ok(Upload { project: call.project()?, blob: body.secret_blob })
     }
 }
 

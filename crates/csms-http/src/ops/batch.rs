@@ -16,7 +16,7 @@ pub(crate) struct GetValues {
 impl Input for GetValues {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_batch_get_body(&call.body))?;
-        Ok(GetValues { project: call.project(), names: body.secret_name_list })
+        Ok(GetValues { project: call.project()?, names: body.secret_name_list })
     }
 }
 
@@ -41,7 +41,7 @@ pub(crate) struct Import {
 impl Input for Import {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let items = together(call.path_violations(), csms_validate::parse_batch_import_body(&call.body))?;
-        Ok(Import { project: call.project(), items, request_id: call.request_id() })
+        Ok(Import { project: call.project()?, items, request_id: call.request_id() })
     }
 }
 

@@ -22,7 +22,7 @@ pub(crate) struct UpdateConfig {
 impl Input for UpdateConfig {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_secrets_config_body(&call.body))?;
-        Ok(UpdateConfig { project: call.project(), body })
+        Ok(UpdateConfig { project: call.project()?, body })
     }
 }
 

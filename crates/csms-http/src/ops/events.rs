@@ -18,7 +18,7 @@ pub(crate) struct CreateEvent {
 impl Input for CreateEvent {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_create_body(&call.body))?;
-        Ok(CreateEvent { project: call.project(), body })
+        Ok(CreateEvent { project: call.project()?, body })
     }
 }
 
@@ -56,7 +56,7 @@ impl Input for ListEvents {
             call.path_violations(),
             csms_validate::parse_list_query(call.parts.uri.query()).map_err(Into::into),
         )?;
-        Ok(ListEvents { project: call.project(), query })
+        Ok(ListEvents { project: call.project()?, query })
     }
 }
 
@@ -88,7 +88,7 @@ pub(crate) struct ShowEvent {
 impl Input for ShowEvent {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
-        Ok(ShowEvent { project: call.project(), name: call.event_name() })
+        Ok(ShowEvent { project: call.project()?, name: call.event_name()? })
     }
 }
 
@@ -111,7 +111,7 @@ impl Input for UpdateEvent {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let precondition = if_match(&call.parts.headers);
         let patch = together(call.path_violations(), csms_validate::parse_update_body(&call.body))?;
-        Ok(UpdateEvent { project: call.project(), name: call.event_name(), patch, precondition })
+        Ok(UpdateEvent { project: call.project()?, name: call.event_name()?, patch, precondition })
     }
 }
 
@@ -139,7 +139,7 @@ impl Input for DeleteEvent {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
         let precondition = if_match(&call.parts.headers);
-        Ok(DeleteEvent { project: call.project(), name: call.event_name(), precondition })
+        Ok(DeleteEvent { project: call.project()?, name: call.event_name()?, precondition })
     }
 }
 

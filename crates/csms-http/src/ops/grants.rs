@@ -47,7 +47,7 @@ pub(crate) struct CreateGrant {
 impl Input for CreateGrant {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_grant_body(&call.body))?;
-        Ok(CreateGrant { project: call.project(), body })
+        Ok(CreateGrant { project: call.project()?, body })
     }
 }
 
@@ -79,7 +79,7 @@ impl Input for OnGrants {
             call.path_violations(),
             csms_validate::parse_grant_query(call.parts.uri.query(), true).map_err(Into::into),
         )?;
-        Ok(OnGrants { project: call.project(), resource, grantee, principal: call.parts.extensions.remove() })
+        Ok(OnGrants { project: call.project()?, resource, grantee, principal: call.parts.extensions.remove() })
     }
 }
 
@@ -115,7 +115,7 @@ impl Input for UpdateGrant {
                     let message = "The body's resource_id must be the query's resource_id.";
                     return Err(ApiError::new(ErrorCode::InvalidParameter, message));
                 }
-                Ok(UpdateGrant { project: call.project(), body })
+                Ok(UpdateGrant { project: call.project()?, body })
             }
             Err(query) => {
                 path.extend(query);

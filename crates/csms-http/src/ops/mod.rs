@@ -83,36 +83,56 @@ pub(crate) struct Call {
 }
 
 impl Call {
-    /// The violations of the path parameters (`/project_id`, `/event_name`, `/secret_name`,
-    /// `/version_id`, `/stage_name`, `/secret_id`, `/key`), reported with the body's.
+    /// The violations of the path's parameters (each by its own rule: see [`path_rule`]), reported with
+    /// the body's.
     pub(crate) fn path_violations(&self) -> Violations {
         let mut out = Violations::default();
-        let route = &self.route;
-        let account_level = matches!(route.target, Target::Api(op) if !op.has_project());
-        let checks = [
-            (!account_level).then(|| csms_validate::project_id(&route.project)),
-            route.event_name.as_deref().map(csms_validate::event_name),
-            route.secret_name.as_deref().map(csms_validate::secret_name),
-            route.version_id.as_deref().map(csms_validate::version_id),
-            route.stage_name.as_deref().map(csms_validate::stage_name),
-            route.secret_id.as_deref().map(csms_validate::secret_id),
-            route.tag_key.as_deref().map(csms_validate::tag_key_path),
-            route.user_id.as_deref().map(csms_validate::user_id),
-        ];
-        for violations in checks.into_iter().flatten().filter_map(Result::err) {
-            out.extend(violations);
+        for (name, value) in self.route.params() {
+            if let Err(violations) = path_rule(name).unwrap_or(no_rule)(value) {
+                out.extend(violations);
+            }
         }
         out
     }
 
     /// Takes the project id out of the call (after [`Call::path_violations`]).
-    pub(crate) fn project(&mut self) -> String {
-        std::mem::take(&mut self.route.project)
+    pub(crate) fn project(&mut self) -> Result<String, ApiError> {
+        self.route.take("project_id")
     }
 
     /// Takes the event name out of the call (after [`Call::path_violations`]).
-    pub(crate) fn event_name(&mut self) -> String {
-        self.route.event_name.take().unwrap_or_default()
+    pub(crate) fn event_name(&mut self) -> Result<String, ApiError> {
+        self.route.take("event_name")
+    }
+
+    /// Takes the secret name out of the call (after [`Call::path_violations`]).
+    pub(crate) fn secret_name(&mut self) -> Result<String, ApiError> {
+        self.route.take("secret_name")
+    }
+
+    /// Takes the version id out of the call (after [`Call::path_violations`]).
+    pub(crate) fn version_id(&mut self) -> Result<String, ApiError> {
+        self.route.take("version_id")
+    }
+
+    /// Takes the stage name out of the call (after [`Call::path_violations`]).
+    pub(crate) fn stage_name(&mut self) -> Result<String, ApiError> {
+        self.route.take("stage_name")
+    }
+
+    /// Takes the secret id out of the call (after [`Call::path_violations`]).
+    pub(crate) fn secret_id(&mut self) -> Result<String, ApiError> {
+        self.route.take("secret_id")
+    }
+
+    /// Takes the user id out of the call (after [`Call::path_violations`]).
+    pub(crate) fn user_id(&mut self) -> Result<String, ApiError> {
+        self.route.take("user_id")
+    }
+
+    /// Takes the tag key out of the call (after [`Call::path_violations`]).
+    pub(crate) fn tag_key(&mut self) -> Result<String, ApiError> {
+        self.route.take("key")
     }
 
     /// The request's id (set by the request-id layer), for the notifications it causes.
@@ -120,35 +140,30 @@ impl Call {
         self.parts.headers.get(crate::REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned)
     }
 
-    /// Takes the secret name out of the call (after [`Call::path_violations`]).
-    pub(crate) fn secret_name(&mut self) -> String {
-        self.route.secret_name.take().unwrap_or_default()
-    }
+}
 
-    /// Takes the version id out of the call (after [`Call::path_violations`]).
-    pub(crate) fn version_id(&mut self) -> String {
-        self.route.version_id.take().unwrap_or_default()
-    }
+/// The rule of a path parameter, by its name in the route table's templates; every parameter of every
+/// template has one (a test walks the table).
+fn path_rule(name: &str) -> Option<fn(&str) -> Result<(), Violations>> {
+    Some(match name {
+        "project_id" => csms_validate::project_id,
+        "event_name" => csms_validate::event_name,
+        "secret_name" => csms_validate::secret_name,
+        "version_id" => csms_validate::version_id,
+        "stage_name" => csms_validate::stage_name,
+        "secret_id" => csms_validate::secret_id,
+        "key" => csms_validate::tag_key_path,
+        "user_id" => csms_validate::user_id,
+        _ => return None,
+    })
+}
 
-    /// Takes the stage name out of the call (after [`Call::path_violations`]).
-    pub(crate) fn stage_name(&mut self) -> String {
-        self.route.stage_name.take().unwrap_or_default()
-    }
-
-    /// Takes the secret id out of the call (after [`Call::path_violations`]).
-    pub(crate) fn secret_id(&mut self) -> String {
-        self.route.secret_id.take().unwrap_or_default()
-    }
-
-    /// Takes the user id out of the call (after [`Call::path_violations`]).
-    pub(crate) fn user_id(&mut self) -> String {
-        self.route.user_id.take().unwrap_or_default()
-    }
-
-    /// Takes the tag key out of the call (after [`Call::path_violations`]).
-    pub(crate) fn tag_key(&mut self) -> String {
-        self.route.tag_key.take().unwrap_or_default()
-    }
+/// What a parameter without a rule of its own meets (a template gained a parameter that no rule checks
+/// yet, which the test below catches first): a refusal, never a silent pass.
+fn no_rule(_: &str) -> Result<(), Violations> {
+    let mut violations = Violations::default();
+    violations.unknown_reference("/path", "path parameter with a rule");
+    Err(violations)
 }
 
 /// An operation's input, parsed and validated from the request in one step: every violation of the path,
@@ -382,6 +397,16 @@ mod tests {
     use super::*;
 
     /// A page written around stored documents is byte for byte what its response type serialises to.
+    /// Every parameter of every template of the route table has a rule of its own.
+    #[test]
+    fn every_path_parameter_has_a_rule() {
+        for op in Operation::ALL {
+            for name in crate::router::template_params(op.path()) {
+                assert!(path_rule(name).is_some(), "{} {{{name}}}", op.id());
+            }
+        }
+    }
+
     #[test]
     fn a_page_of_documents_is_the_response_as_serialised() {
         let events: Vec<csms_model::Event> = ["a", "b"]

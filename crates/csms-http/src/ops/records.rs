@@ -14,7 +14,7 @@ pub(crate) struct ListRecords {
 impl Input for ListRecords {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
-        Ok(ListRecords { project: call.project() })
+        Ok(ListRecords { project: call.project()? })
     }
 }
 

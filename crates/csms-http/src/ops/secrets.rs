@@ -36,15 +36,15 @@ pub(crate) struct OnSecret {
 }
 
 impl OnSecret {
-    pub(crate) fn of(call: &mut Call) -> Self {
-        OnSecret { project: call.project(), name: call.secret_name(), request_id: call.request_id() }
+    pub(crate) fn of(call: &mut Call) -> Result<Self, ApiError> {
+        Ok(OnSecret { project: call.project()?, name: call.secret_name()?, request_id: call.request_id() })
     }
 }
 
 impl Input for OnSecret {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
-        Ok(OnSecret::of(call))
+        Ok(OnSecret::of(call)?)
     }
 }
 
@@ -58,7 +58,7 @@ pub(crate) struct CreateSecret {
 impl Input for CreateSecret {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_create_secret_body(&call.body))?;
-        Ok(CreateSecret { project: call.project(), body, request_id: call.request_id() })
+        Ok(CreateSecret { project: call.project()?, body, request_id: call.request_id() })
     }
 }
 
@@ -144,7 +144,7 @@ impl Input for ListSecrets {
             call.path_violations(),
             csms_validate::parse_secret_list_query(call.parts.uri.query()).map_err(Into::into),
         )?;
-        Ok(ListSecrets { project: call.project(), query })
+        Ok(ListSecrets { project: call.project()?, query })
     }
 }
 
@@ -182,7 +182,7 @@ pub(crate) struct UpdateSecret {
 impl Input for UpdateSecret {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let patch = together(call.path_violations(), csms_validate::parse_update_secret_body(&call.body))?;
-        Ok(UpdateSecret { on: OnSecret::of(call), patch })
+        Ok(UpdateSecret { on: OnSecret::of(call)?, patch })
     }
 }
 
@@ -216,7 +216,7 @@ pub(crate) struct ScheduleDeletion {
 impl Input for ScheduleDeletion {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_schedule_deletion_body(&call.body))?;
-        let on = OnSecret::of(call);
+        let on = OnSecret::of(call)?;
         Ok(ScheduleDeletion { on, days: body.recovery_window_in_days })
     }
 }
@@ -249,7 +249,7 @@ pub(crate) struct CreateVersion {
 impl Input for CreateVersion {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_create_version_body(&call.body))?;
-        Ok(CreateVersion { on: OnSecret::of(call), body })
+        Ok(CreateVersion { on: OnSecret::of(call)?, body })
     }
 }
 
@@ -291,7 +291,7 @@ impl Input for ListVersions {
             call.path_violations(),
             csms_validate::parse_version_list_query(call.parts.uri.query()).map_err(Into::into),
         )?;
-        Ok(ListVersions { on: OnSecret::of(call), limit, after })
+        Ok(ListVersions { on: OnSecret::of(call)?, limit, after })
     }
 }
 
@@ -325,8 +325,8 @@ pub(crate) struct OnVersion {
 impl Input for OnVersion {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
-        let on = OnSecret::of(call);
-        Ok(OnVersion { on, id: call.version_id() })
+        let on = OnSecret::of(call)?;
+        Ok(OnVersion { on, id: call.version_id()? })
     }
 }
 
@@ -353,8 +353,8 @@ pub(crate) struct UpdateVersion {
 impl Input for UpdateVersion {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_update_version_body(&call.body))?;
-        let on = OnSecret::of(call);
-        let version = OnVersion { on, id: call.version_id() };
+        let on = OnSecret::of(call)?;
+        let version = OnVersion { on, id: call.version_id()? };
         // The rules make `expire_time` required.
         Ok(UpdateVersion { version, expire_time: body.expire_time.unwrap_or_default() })
     }
@@ -410,7 +410,7 @@ impl Input for ListTasks {
             task_id: query.task_id,
             after: query.marker,
         };
-        Ok(ListTasks { project: call.project(), limit: query.limit, filter })
+        Ok(ListTasks { project: call.project()?, limit: query.limit, filter })
     }
 }
 

@@ -16,8 +16,8 @@ pub(crate) struct OnStage {
 impl Input for OnStage {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
-        let stage = call.stage_name();
-        Ok(OnStage { on: OnSecret::of(call), stage })
+        let stage = call.stage_name()?;
+        Ok(OnStage { on: OnSecret::of(call)?, stage })
     }
 }
 
@@ -37,8 +37,8 @@ pub(crate) struct UpdateStage {
 impl Input for UpdateStage {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_update_stage_body(&call.body))?;
-        let stage = call.stage_name();
-        Ok(UpdateStage { stage: OnStage { on: OnSecret::of(call), stage }, body })
+        let stage = call.stage_name()?;
+        Ok(UpdateStage { stage: OnStage { on: OnSecret::of(call)?, stage }, body })
     }
 }
 

@@ -19,15 +19,15 @@ pub(crate) struct OnTags {
 }
 
 impl OnTags {
-    fn of(call: &mut Call) -> Self {
-        OnTags { project: call.project(), id: call.secret_id() }
+    fn of(call: &mut Call) -> Result<Self, ApiError> {
+        Ok(OnTags { project: call.project()?, id: call.secret_id()? })
     }
 }
 
 impl Input for OnTags {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
-        Ok(OnTags::of(call))
+        Ok(OnTags::of(call)?)
     }
 }
 
@@ -48,7 +48,7 @@ impl Input for CreateTag {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body: CreateSecretTagRequestBody =
             together(call.path_violations(), csms_validate::parse_create_tag_body(&call.body))?;
-        Ok(CreateTag { on: OnTags::of(call), tag: body.tag })
+        Ok(CreateTag { on: OnTags::of(call)?, tag: body.tag })
     }
 }
 
@@ -69,8 +69,8 @@ pub(crate) struct DeleteTag {
 impl Input for DeleteTag {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
-        let key = call.tag_key();
-        Ok(DeleteTag { on: OnTags::of(call), key })
+        let key = call.tag_key()?;
+        Ok(DeleteTag { on: OnTags::of(call)?, key })
     }
 }
 
@@ -90,7 +90,7 @@ pub(crate) struct BatchTags {
 impl Input for BatchTags {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body = together(call.path_violations(), csms_validate::parse_batch_tags_body(&call.body))?;
-        Ok(BatchTags { on: OnTags::of(call), body })
+        Ok(BatchTags { on: OnTags::of(call)?, body })
     }
 }
 
@@ -112,7 +112,7 @@ pub(crate) struct OnProject {
 impl Input for OnProject {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
-        Ok(OnProject { project: call.project() })
+        Ok(OnProject { project: call.project()? })
     }
 }
 
@@ -135,7 +135,7 @@ impl Input for FindByTags {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         let body =
             together(call.path_violations(), csms_validate::parse_resource_instances_body(&call.body))?;
-        Ok(FindByTags { project: call.project(), body })
+        Ok(FindByTags { project: call.project()?, body })
     }
 }
 

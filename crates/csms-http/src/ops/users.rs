@@ -104,7 +104,7 @@ pub(crate) struct ShowUser {
 impl Input for ShowUser {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
-        Ok(ShowUser { id: call.user_id(), principal: call.parts.extensions.remove() })
+        Ok(ShowUser { id: call.user_id()?, principal: call.parts.extensions.remove() })
     }
 }
 
