@@ -44,7 +44,7 @@ impl OnSecret {
 impl Input for OnSecret {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
-        Ok(OnSecret::of(call)?)
+        OnSecret::of(call)
     }
 }
 

@@ -27,7 +27,7 @@ impl OnTags {
 impl Input for OnTags {
     fn parse(call: &mut Call) -> Result<Self, ApiError> {
         together(call.path_violations(), Ok(()))?;
-        Ok(OnTags::of(call)?)
+        OnTags::of(call)
     }
 }
 
