@@ -53,12 +53,15 @@ pub(crate) fn template_params(template: &'static str) -> Vec<&'static str> {
     template.split('/').filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}')).collect()
 }
 
+/// A route: its target and the names of its template's parameters.
+type Route = (Target, Vec<&'static str>);
+
 /// Method and path to [`Target`], built from the one route table: a path table per method, so that a
 /// fixed segment of one method (`POST /secrets/restore`) does not hide a parameter of another
 /// (`GET /secrets/{secret_name}` for a secret named `restore`). Each route keeps the parameter names of
 /// its template.
 pub(crate) struct Router {
-    methods: Vec<(Method, matchit::Router<(Target, Vec<&'static str>)>)>,
+    methods: Vec<(Method, matchit::Router<Route>)>,
 }
 
 impl Target {

@@ -142,9 +142,12 @@ impl Call {
 
 }
 
+/// A path parameter's rule.
+type PathRule = fn(&str) -> Result<(), Violations>;
+
 /// The rule of a path parameter, by its name in the route table's templates; every parameter of every
 /// template has one (a test walks the table).
-fn path_rule(name: &str) -> Option<fn(&str) -> Result<(), Violations>> {
+fn path_rule(name: &str) -> Option<PathRule> {
     Some(match name {
         "project_id" => csms_validate::project_id,
         "event_name" => csms_validate::event_name,
