@@ -103,9 +103,10 @@ async fn seeded(secret: &str) -> Replay {
         initial_password: Some("234567".into()),
         created_at: 1_700_000_000_000,
     };
-    let service = CsmsService::new(Store::memory(), Arc::new(credentials))
-        .with_rotate_common(true)
-        .with_directory(csms_http::Directory::default().with_user(user));
+    let service = CsmsService::builder(Store::memory(), Arc::new(credentials))
+        .rotate_common(true)
+        .directory(csms_http::Directory::default().with_user(user))
+        .build();
     let event = json!({"name": "pocEvent2", "event_types": ["SECRET_ROTATED"], "state": "ENABLED",
         "notification": {"target_type": "SMN", "target_id": format!("urn:smn:cn-north-4:{P}:topic"), "target_name": "topic"}});
     let steps = [

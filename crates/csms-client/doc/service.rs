@@ -28,9 +28,9 @@
         .with_rotator(csms_model::SecretType::Common, Arc::new(csms_worker::RandomValue))
         .with_poll(Duration::from_millis(20));
     tokio::spawn(Arc::new(worker).run(std::future::pending()));
-    let service = csms_http::CsmsService::new(store, Arc::new(credentials))
-        .with_rotate_common(true)
-        .with_directory(csms_http::Directory::default().with_user(user));
+    let service = csms_http::CsmsService::builder(store, Arc::new(credentials))
+        .rotate_common(true)
+        .directory(csms_http::Directory::default().with_user(user)).build();
     tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));
     csms_client::Client::builder()
         .endpoint(endpoint)

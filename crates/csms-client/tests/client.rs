@@ -40,9 +40,10 @@ async fn server() -> (String, Seen) {
         .with_rotator(SecretType::Common, Arc::new(csms_worker::RandomValue))
         .with_poll(Duration::from_millis(50));
     tokio::spawn(Arc::new(worker).run(std::future::pending()));
-    let service = csms_http::CsmsService::new(store, Arc::new(credentials))
-        .with_rotate_common(true)
-        .with_directory(directory);
+    let service = csms_http::CsmsService::builder(store, Arc::new(credentials))
+        .rotate_common(true)
+        .directory(directory)
+        .build();
     let seen: Seen = Arc::default();
     let record = Arc::clone(&seen);
     let stack = tower::ServiceBuilder::new()

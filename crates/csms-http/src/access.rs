@@ -60,8 +60,9 @@ pub struct AccessRecord<'a> {
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// let kept = Arc::new(Kept::default());
 /// let credentials = csms_http::auth::StaticCredentials::new();
-/// let service = csms_http::CsmsService::new(csms_store::Store::memory(), Arc::new(credentials))
-///     .with_access_log(kept.clone());
+/// let service = csms_http::CsmsService::builder(csms_store::Store::memory(), Arc::new(credentials))
+///     .access_log(kept.clone())
+///     .build();
 /// let request = http::Request::get("/no/such/path").body(http_body_util::Empty::<bytes::Bytes>::new());
 /// let response = service.handle(request.unwrap()).await;
 /// assert_eq!(response.status(), 404);

@@ -86,6 +86,17 @@ where
     }
 }
 
+/// Step 3 as a layer: [`route`] by `router`.
+#[allow(
+    clippy::result_large_err,
+    reason = "the request passed on is as large as the answer; neither is boxed on the hot path"
+)]
+pub(crate) fn routing(
+    router: Arc<Router>,
+) -> Check<impl Fn(Request<RequestBody>) -> Result<Request<RequestBody>, Answer> + Clone> {
+    Check(move |request| route(&router, request))
+}
+
 /// Step 3: routes the request once. The match goes into the request's extensions for the steps below;
 /// `/openapi.json` is answered here, `/healthz` by the operations (it asks the store) without credentials.
 #[allow(

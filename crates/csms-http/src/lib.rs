@@ -63,4 +63,4 @@ pub use access::{ACCESS_TARGET, AccessLog, AccessRecord, NoAccessLog, TracingAcc
 pub use body::{BoxError, ResponseBody};
 pub use directory::{Directory, DirectoryUser};
 pub use serve::{HttpService, Limits, TlsConfig, serve, serve_tls, serve_with_limits};
-pub use service::{CsmsService, DEFAULT_BODY_TIMEOUT, REQUEST_ID};
+pub use service::{CsmsService, CsmsServiceBuilder, DEFAULT_BODY_TIMEOUT, REQUEST_ID};

@@ -1,4 +1,4 @@
-//! The request metrics (on with [`crate::CsmsService::with_metrics`]): per operation of the route table, its
+//! The request metrics (on with [`crate::CsmsServiceBuilder::metrics`]): per operation of the route table, its
 //! count by status and its latency, and the requests in flight; recorded into `csms_metrics::metrics()`.
 
 use std::future::Future;

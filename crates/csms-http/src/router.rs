@@ -43,7 +43,10 @@ impl RouteMatch {
     pub(crate) fn take(&mut self, name: &'static str) -> Result<String, ApiError> {
         match self.params.iter_mut().find(|(n, _)| *n == name) {
             Some((_, value)) => Ok(std::mem::take(value)),
-            None => Err(ApiError::internal(format!("the route {:?} has no path parameter {{{name}}}", self.target))),
+            None => Err(ApiError::internal(format!(
+                "the route {:?} has no path parameter {{{name}}}",
+                self.target
+            ))),
         }
     }
 }

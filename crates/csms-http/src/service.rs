@@ -62,85 +62,39 @@ struct Config {
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl CsmsService {
-    /// A service over `store`, admitting the callers `auth` accepts.
+    /// A service over `store`, admitting the callers `auth` accepts, with every other setting at its
+    /// default: [`CsmsService::builder`] with nothing more set.
     pub fn new(store: Store, auth: Arc<dyn Authenticator>) -> Self {
-        let clock = Arc::new(SystemClock);
-        Self::build(Config {
-            store,
-            auth,
-            clock,
-            event_quota: DEFAULT_EVENT_QUOTA,
-            secret_quota: DEFAULT_SECRET_QUOTA,
-            rotate_common: false,
-            accounts: Accounts::default(),
-            body_timeout: DEFAULT_BODY_TIMEOUT,
-            metrics: false,
-            directory: crate::Directory::default(),
-            access_log: Arc::new(TracingAccessLog),
-        })
+        Self::builder(store, auth).build()
     }
 
-    /// Sets how many events a project may hold (default
-    /// [`DEFAULT_EVENT_QUOTA`](csms_model::limits::DEFAULT_EVENT_QUOTA)); more creates get 400 `CSMS.9003`.
-    pub fn with_event_quota(self, quota: u64) -> Self {
-        Self::build(Config { event_quota: quota, ..(*self.config).clone() })
+    /// A builder of a service over `store`, admitting the callers `auth` accepts: set what differs from
+    /// the defaults, then [`CsmsServiceBuilder::build`] assembles the stack once.
+    pub fn builder(store: Store, auth: Arc<dyn Authenticator>) -> CsmsServiceBuilder {
+        CsmsServiceBuilder {
+            config: Config {
+                store,
+                auth,
+                clock: Arc::new(SystemClock),
+                event_quota: DEFAULT_EVENT_QUOTA,
+                secret_quota: DEFAULT_SECRET_QUOTA,
+                rotate_common: false,
+                accounts: Accounts::default(),
+                body_timeout: DEFAULT_BODY_TIMEOUT,
+                metrics: false,
+                directory: crate::Directory::default(),
+                access_log: Arc::new(TracingAccessLog),
+            },
+        }
     }
 
-    /// Sets how many secrets a project may hold (default
-    /// [`DEFAULT_SECRET_QUOTA`](csms_model::limits::DEFAULT_SECRET_QUOTA)); more creates get 400 `CSMS.0202`.
-    pub fn with_secret_quota(self, quota: u64) -> Self {
-        Self::build(Config { secret_quota: quota, ..(*self.config).clone() })
+    /// A builder that starts from this service's settings, to make a service that differs in some.
+    pub fn to_builder(&self) -> CsmsServiceBuilder {
+        CsmsServiceBuilder { config: (*self.config).clone() }
     }
 
-    /// Makes RotateSecret accept COMMON secrets (upstream refuses them: 400 `CSMS.0002`): give it when the
-    /// worker beside the service has a rotator for them.
-    pub fn with_rotate_common(self, rotate_common: bool) -> Self {
-        Self::build(Config { rotate_common, ..(*self.config).clone() })
-    }
-
-    /// Sets the accounts that group projects: an event's SMN topic must be of its own project or of another
-    /// project of the same account (else 400 `CSMS.0002` at `/notification/target_id`).
-    pub fn with_accounts(self, accounts: Accounts) -> Self {
-        Self::build(Config { accounts, ..(*self.config).clone() })
-    }
-
-    /// Records each request's operation, status and latency, and the requests in flight, in
-    /// `csms_metrics::metrics()` (off by default; `csms-server` turns it on with its admin listener).
-    pub fn with_metrics(self, on: bool) -> Self {
-        Self::build(Config { metrics: on, ..(*self.config).clone() })
-    }
-
-    /// Sets the user directory of ListUsers, ShowUserDetail and UpdateUserPassword (default: none).
-    pub fn with_directory(self, directory: crate::Directory) -> Self {
-        Self::build(Config { directory, ..(*self.config).clone() })
-    }
-
-    /// Sets where each answered request's access line goes (default: [`TracingAccessLog`], an INFO event
-    /// of target `csms_http::access`; [`crate::NoAccessLog`] for none).
-    pub fn with_access_log(self, access_log: Arc<dyn AccessLog>) -> Self {
-        Self::build(Config { access_log, ..(*self.config).clone() })
-    }
-
-    /// Sets the clock the service reads (default: the system clock), for tests that move time.
-    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
-        Self::build(Config { clock, ..(*self.config).clone() })
-    }
-
-    #[allow(
-        clippy::result_large_err,
-        reason = "the route check passes a request on or answers; see layers::route"
-    )]
-    /// Sets how long a request body may take to arrive (default [`DEFAULT_BODY_TIMEOUT`]); a slower one is
-    /// answered 400 `CSMS.0004` and its connection closed.
-    pub fn with_body_timeout(self, timeout: Duration) -> Self {
-        Self::build(Config { body_timeout: timeout, ..(*self.config).clone() })
-    }
-
-    #[allow(
-        clippy::result_large_err,
-        reason = "the route check passes a request on or answers; see layers::route"
-    )]
-    fn build(config: Config) -> Self {
+    /// The stack, assembled from `config`.
+    fn assemble(config: Config) -> Self {
         let state = Arc::new(State {
             store: config.store.clone(),
             clock: Arc::clone(&config.clock),
@@ -157,7 +111,7 @@ impl CsmsService {
             .layer(SetRequestIdLayer::new(request_id.clone(), HexRequestId))
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(AccessLayer { log: Arc::clone(&config.access_log) })
-            .layer(Check(move |request| layers::route(&router, request)))
+            .layer(layers::routing(router))
             .option_layer(config.metrics.then_some(crate::metrics::MetricsLayer))
             .layer(AuthenticateLayer { auth, body_timeout: config.body_timeout })
             .layer(Check(layers::content_type))
@@ -181,6 +135,82 @@ impl CsmsService {
             Ok(response) => response,
             Err(never) => match never {},
         }
+    }
+}
+
+/// Settings of a [`CsmsService`], from [`CsmsService::builder`]; [`CsmsServiceBuilder::build`] assembles
+/// the stack once.
+#[derive(Clone)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CsmsServiceBuilder {
+    config: Config,
+}
+
+impl CsmsServiceBuilder {
+    /// How many events a project may hold (default
+    /// [`DEFAULT_EVENT_QUOTA`](csms_model::limits::DEFAULT_EVENT_QUOTA)); more creates get 400 `CSMS.9003`.
+    pub fn event_quota(mut self, quota: u64) -> Self {
+        self.config.event_quota = quota;
+        self
+    }
+
+    /// How many secrets a project may hold (default
+    /// [`DEFAULT_SECRET_QUOTA`](csms_model::limits::DEFAULT_SECRET_QUOTA)); more creates get 400 `CSMS.0202`.
+    pub fn secret_quota(mut self, quota: u64) -> Self {
+        self.config.secret_quota = quota;
+        self
+    }
+
+    /// Whether RotateSecret accepts COMMON secrets (upstream refuses them: 400 `CSMS.0002`): on when the
+    /// worker beside the service has a rotator for them.
+    pub fn rotate_common(mut self, rotate_common: bool) -> Self {
+        self.config.rotate_common = rotate_common;
+        self
+    }
+
+    /// The accounts that group projects: an event's SMN topic must be of its own project or of another
+    /// project of the same account (else 400 `CSMS.0002` at `/notification/target_id`).
+    pub fn accounts(mut self, accounts: Accounts) -> Self {
+        self.config.accounts = accounts;
+        self
+    }
+
+    /// Whether each request's operation, status and latency, and the requests in flight, are recorded in
+    /// `csms_metrics::metrics()` (off by default; `csms-server` turns it on with its admin listener).
+    pub fn metrics(mut self, on: bool) -> Self {
+        self.config.metrics = on;
+        self
+    }
+
+    /// The user directory of ListUsers, ShowUserDetail and UpdateUserPassword (default: none).
+    pub fn directory(mut self, directory: crate::Directory) -> Self {
+        self.config.directory = directory;
+        self
+    }
+
+    /// Where each answered request's access line goes (default: [`TracingAccessLog`], an INFO event of
+    /// target `csms_http::access`; [`crate::NoAccessLog`] for none).
+    pub fn access_log(mut self, access_log: Arc<dyn AccessLog>) -> Self {
+        self.config.access_log = access_log;
+        self
+    }
+
+    /// The clock the service reads (default: the system clock), for tests that move time.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.config.clock = clock;
+        self
+    }
+
+    /// How long a request body may take to arrive (default [`DEFAULT_BODY_TIMEOUT`]); a slower one is
+    /// answered 400 `CSMS.0004` and its connection closed.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.config.body_timeout = timeout;
+        self
+    }
+
+    /// The service: its stack assembled once, from these settings.
+    pub fn build(self) -> CsmsService {
+        CsmsService::assemble(self.config)
     }
 }
 

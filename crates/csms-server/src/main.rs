@@ -249,15 +249,16 @@ async fn main() -> anyhow::Result<()> {
     }
     let notifier = Arc::new(notifier);
     let readiness = admin::Readiness::new(store.clone());
-    let service = CsmsService::new(store, Arc::new(credentials.to_static()))
-        .with_metrics(args.admin_listen.is_some())
-        .with_access_log(access_log)
-        .with_rotate_common(notifier.rotates(&SecretType::Common))
-        .with_accounts(accounts)
-        .with_directory(credentials.to_directory())
-        .with_event_quota(args.event_quota)
-        .with_secret_quota(args.secret_quota)
-        .with_body_timeout(Duration::from_secs(args.body_timeout));
+    let service = CsmsService::builder(store, Arc::new(credentials.to_static()))
+        .metrics(args.admin_listen.is_some())
+        .access_log(access_log)
+        .rotate_common(notifier.rotates(&SecretType::Common))
+        .accounts(accounts)
+        .directory(credentials.to_directory())
+        .event_quota(args.event_quota)
+        .secret_quota(args.secret_quota)
+        .body_timeout(Duration::from_secs(args.body_timeout))
+        .build();
     let mut limits = Limits::default();
     limits.header_read_timeout = Duration::from_secs(args.header_read_timeout);
     limits.max_header_bytes = args.max_header_bytes;

@@ -3,7 +3,6 @@
 //! PostgreSQL runs when `CSMS_TEST_DATABASE_URL` is set; locally it is skipped with a loud message, and in
 //! CI (`CI` set) a missing URL fails the tests instead.
 
-
 use csms_model::*;
 use csms_store::*;
 

@@ -79,7 +79,12 @@ impl Input for OnGrants {
             call.path_violations(),
             csms_validate::parse_grant_query(call.parts.uri.query(), true).map_err(Into::into),
         )?;
-        Ok(OnGrants { project: call.project()?, resource, grantee, principal: call.parts.extensions.remove() })
+        Ok(OnGrants {
+            project: call.project()?,
+            resource,
+            grantee,
+            principal: call.parts.extensions.remove(),
+        })
     }
 }
 

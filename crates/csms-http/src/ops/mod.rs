@@ -139,7 +139,6 @@ impl Call {
     pub(crate) fn request_id(&self) -> Option<String> {
         self.parts.headers.get(crate::REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned)
     }
-
 }
 
 /// A path parameter's rule.

@@ -224,9 +224,10 @@ async fn the_directory_lists_an_accounts_users_and_a_user_changes_only_its_own_p
         ])
         .fold(csms_http::Directory::default(), csms_http::Directory::with_user);
     let mut h = Harness::new();
-    h.service = csms_http::CsmsService::new(h.store.clone(), std::sync::Arc::new(credentials))
-        .with_directory(directory)
-        .with_clock(h.clock.clone());
+    h.service = csms_http::CsmsService::builder(h.store.clone(), std::sync::Arc::new(credentials))
+        .directory(directory)
+        .clock(h.clock.clone())
+        .build();
     let as_user = |token: &'static str, method: &'static str, path: String, body: Option<Value>| {
         let h = &h;
         async move {

@@ -37,7 +37,7 @@ async fn topics_of_other_owners_are_refused_and_never_sent_to() {
     let target = Arc::new(Smn::new(endpoint, "AK".into(), "SK".into(), HttpClient::new(None).unwrap()));
     let accounts = Accounts::default().with_account("acme", [P, P2]);
     let (mut h, worker) = with_worker(target, |w| w.with_accounts(accounts.clone()));
-    h.service = h.service.clone().with_accounts(accounts);
+    h.service = h.service.clone().to_builder().accounts(accounts).build();
     let victim = "urn:smn:cn-north-4:99999999999999999999999999999999:victim-topic";
     let msg = h.call("POST", &events(), Some(&event_body("steal", victim))).await.error(400, "CSMS.0002");
     assert!(msg.contains("'/notification/target_id'"), "{msg}");
@@ -252,7 +252,7 @@ async fn a_long_scan_holds_no_delivery() {
 #[tokio::test]
 async fn a_rotation_flood_queues_one_task() {
     let (h, _worker) = with_worker(Arc::new(csms_worker::LogTarget), |w| w);
-    let h = Harness { service: h.service.clone().with_rotate_common(true), ..h };
+    let h = Harness { service: h.service.clone().to_builder().rotate_common(true).build(), ..h };
     setup(&h, URN).await;
     let rotate = format!("/v1/{P}/secrets/db/rotate");
     let first = ok(h.call("POST", &rotate, None).await).await;

@@ -151,7 +151,7 @@ async fn duplicate_name_csms_9001() {
 async fn quota_csms_9003() {
     let store = Store::memory();
     let mut h = Harness::with_store(store.clone());
-    h.service = h.service.clone().with_event_quota(2);
+    h.service = h.service.clone().to_builder().event_quota(2).build();
     h.create("one").await;
     h.create("two").await;
     h.call("POST", &events(), Some(&create_body("three"))).await.error(400, "CSMS.9003");

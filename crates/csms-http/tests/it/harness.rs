@@ -64,18 +64,19 @@ impl Harness {
 
     pub(crate) fn with_store(store: Store) -> Self {
         let clock = Arc::new(ManualClock::new(START_MS));
-        let service = CsmsService::new(store.clone(), Arc::new(credentials())).with_clock(clock.clone());
+        let service =
+            CsmsService::builder(store.clone(), Arc::new(credentials())).clock(clock.clone()).build();
         Harness { service, store, clock }
     }
 
     /// The same service with another secret quota.
     pub(crate) fn with_secret_quota(self, quota: u64) -> Self {
-        Harness { service: self.service.with_secret_quota(quota), ..self }
+        Harness { service: self.service.to_builder().secret_quota(quota).build(), ..self }
     }
 
     /// The same service, rotating COMMON secrets (`--rotate-common`).
     pub(crate) fn with_rotate_common(self, on: bool) -> Self {
-        Harness { service: self.service.with_rotate_common(on), ..self }
+        Harness { service: self.service.to_builder().rotate_common(on).build(), ..self }
     }
 
     pub(crate) async fn send(&self, request: Request<Full<Bytes>>) -> Reply {

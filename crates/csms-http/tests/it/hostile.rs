@@ -21,7 +21,7 @@ async fn start_with(
     limits: Limits,
     body_timeout: Duration,
 ) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
-    let service = harness.service.with_body_timeout(body_timeout);
+    let service = harness.service.to_builder().body_timeout(body_timeout).build();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -125,7 +125,7 @@ pub(crate) fn with_worker(
     let mut h = Harness::new();
     let worker = Worker::new(h.store.clone(), target).with_clock(h.clock.clone());
     let worker = Arc::new(configure(worker));
-    h.service = h.service.clone().with_rotate_common(worker.rotates(&SecretType::Common));
+    h.service = h.service.clone().to_builder().rotate_common(worker.rotates(&SecretType::Common)).build();
     (h, worker)
 }
 

@@ -172,7 +172,7 @@ async fn secret_errors_in_the_documented_shape() {
 async fn the_secret_quota_csms_0202() {
     let store = Store::memory();
     let mut h = Harness::with_store(store);
-    h.service = h.service.clone().with_secret_quota(2);
+    h.service = h.service.clone().to_builder().secret_quota(2).build();
     for name in ["a", "b"] {
         ok(&h.call("POST", &secrets(), Some(&json!({"name": name, "secret_string": "x"}))).await);
     }

@@ -6,11 +6,11 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 
+use super::Wait;
 use crate::backend::{
     ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, RecordRow, SecretRow, TagRow, TaskQuery, TaskRow,
     Tx, VersionRecord,
 };
-use super::Wait;
 use crate::{StoreError, StoreResult};
 
 /// A transaction (`lock`: a write's, whose reads lock what they read) or a pooled connection (a read's),

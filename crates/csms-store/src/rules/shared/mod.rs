@@ -8,9 +8,9 @@ pub(super) mod secret;
 pub(super) mod task;
 pub(super) mod version;
 
+use crate::StoreResult;
 use crate::backend::{Page, Tx};
 use crate::rows::readable_page;
-use crate::StoreResult;
 
 /// Up to `page.limit` rows after the marker `page.after`, fetched page by page with `fetch` and decoded
 /// with `decode` into `(name, row)`. Unreadable rows are logged and skipped, and the next fetch goes on
