@@ -69,124 +69,94 @@ pub(crate) fn signed_headers(
     headers.into_iter().filter_map(|(k, v)| k.map(|k| (k, v))).collect()
 }
 
+impl Req {
+    /// A request with the bench's token; a body is JSON.
+    fn token(method: Method, path: String, body: Option<Bytes>) -> Req {
+        let headers = token_headers(body.is_some());
+        Req { method, path, headers, body: body.unwrap_or_default(), kind: 0 }
+    }
+
+    /// A request signed with the bench's access key, for the server at `host`.
+    fn signed(method: Method, path: String, body: Bytes, host: &str) -> Req {
+        let headers = signed_headers(&method, &path, &body, host);
+        Req { method, path, headers, body, kind: 0 }
+    }
+
+    /// The same request, answered by the reference as the scenario's answer of kind `kind`.
+    fn kind(self, kind: usize) -> Req {
+        Req { kind, ..self }
+    }
+}
+
 pub(crate) fn scenarios(events: usize, server: SocketAddr) -> Vec<Scenario> {
     let base = format!("/v1/{PROJECT}");
     let host = server.to_string();
     let pick = move |rng: &mut Rng| event_name(rng.below(events));
+    let seed_put = || Some(Bytes::from_static(SEED_PUT.as_bytes()));
     let mut out: Vec<Scenario> = Vec::new();
+    let mut add = |name: &'static str, make: Maker| out.push(Scenario { name, make });
     let b = base.clone();
-    out.push(Scenario {
-        name: "show one event",
-        make: Arc::new(move |rng, _, _| Req {
-            method: Method::GET,
-            path: format!("{b}/csms/events/{}", pick(rng)),
-            headers: token_headers(false),
-            body: Bytes::new(),
-            kind: 0,
+    add(
+        "show one event",
+        Arc::new(move |rng, _, _| Req::token(Method::GET, format!("{b}/csms/events/{}", pick(rng)), None)),
+    );
+    let b = base.clone();
+    add(
+        "seed PUT",
+        Arc::new(move |rng, _, _| {
+            Req::token(Method::PUT, format!("{b}/csms/events/{}", pick(rng)), seed_put())
         }),
-    });
+    );
     let b = base.clone();
-    out.push(Scenario {
-        name: "seed PUT",
-        make: Arc::new(move |rng, _, _| Req {
-            method: Method::PUT,
-            path: format!("{b}/csms/events/{}", pick(rng)),
-            headers: token_headers(true),
-            body: Bytes::from_static(SEED_PUT.as_bytes()),
-            kind: 0,
-        }),
-    });
-    let b = base.clone();
-    out.push(Scenario {
-        name: "create then delete",
-        make: Arc::new(move |_, connection, k| {
+    add(
+        "create then delete",
+        Arc::new(move |_, connection, k| {
             let name = format!("cd-{connection:03}-{:016x}", k / 2);
             if k % 2 == 0 {
                 let topic = format!("urn:smn:r:{PROJECT}:t");
                 let body = json!({"name": name, "event_types": ["SECRET_ROTATED"], "state": "ENABLED",
                     "notification": {"target_type": "SMN", "target_id": topic, "target_name": "t"}});
-                Req {
-                    method: Method::POST,
-                    path: format!("{b}/csms/events"),
-                    headers: token_headers(true),
-                    body: Bytes::from(body.to_string()),
-                    kind: 0,
-                }
+                Req::token(Method::POST, format!("{b}/csms/events"), Some(Bytes::from(body.to_string())))
             } else {
-                Req {
-                    method: Method::DELETE,
-                    path: format!("{b}/csms/events/{name}"),
-                    headers: token_headers(false),
-                    body: Bytes::new(),
-                    kind: 1,
-                }
+                Req::token(Method::DELETE, format!("{b}/csms/events/{name}"), None).kind(1)
             }
         }),
-    });
+    );
     let b = base.clone();
-    out.push(Scenario {
-        name: "list page of 50",
-        make: Arc::new(move |rng, _, _| Req {
-            method: Method::GET,
-            path: format!(
-                "{b}/csms/events?limit=50&marker={}",
-                event_name(rng.below(events.saturating_sub(50)))
-            ),
-            headers: token_headers(false),
-            body: Bytes::new(),
-            kind: 0,
+    add(
+        "list page of 50",
+        Arc::new(move |rng, _, _| {
+            let marker = event_name(rng.below(events.saturating_sub(50)));
+            Req::token(Method::GET, format!("{b}/csms/events?limit=50&marker={marker}"), None)
         }),
-    });
+    );
     let b = base.clone();
-    out.push(Scenario {
-        name: "ListNotificationRecords",
-        make: Arc::new(move |_, _, _| Req {
-            method: Method::GET,
-            path: format!("{b}/csms/notification-records"),
-            headers: token_headers(false),
-            body: Bytes::new(),
-            kind: 0,
-        }),
-    });
+    add(
+        "ListNotificationRecords",
+        Arc::new(move |_, _, _| Req::token(Method::GET, format!("{b}/csms/notification-records"), None)),
+    );
     let (b, h) = (base.clone(), host.clone());
-    out.push(Scenario {
-        name: "AK/SK-signed show",
-        make: Arc::new(move |rng, _, _| {
-            let path = format!("{b}/csms/events/{}", pick(rng));
-            Req {
-                headers: signed_headers(&Method::GET, &path, b"", &h),
-                method: Method::GET,
-                path,
-                body: Bytes::new(),
-                kind: 0,
-            }
+    add(
+        "AK/SK-signed show",
+        Arc::new(move |rng, _, _| {
+            Req::signed(Method::GET, format!("{b}/csms/events/{}", pick(rng)), Bytes::new(), &h)
         }),
-    });
+    );
     let (b, h) = (base.clone(), host);
-    out.push(Scenario {
-        name: "AK/SK-signed seed PUT",
-        make: Arc::new(move |rng, _, _| {
-            let path = format!("{b}/csms/events/{}", pick(rng));
-            let body = Bytes::from_static(SEED_PUT.as_bytes());
-            Req {
-                headers: signed_headers(&Method::PUT, &path, &body, &h),
-                method: Method::PUT,
-                path,
-                body,
-                kind: 0,
-            }
+    add(
+        "AK/SK-signed seed PUT",
+        Arc::new(move |rng, _, _| {
+            let body = seed_put().unwrap_or_default();
+            Req::signed(Method::PUT, format!("{b}/csms/events/{}", pick(rng)), body, &h)
         }),
-    });
+    );
     let b = base;
-    out.push(Scenario {
-        name: "ShowSecretVersion",
-        make: Arc::new(move |rng, _, _| Req {
-            method: Method::GET,
-            path: format!("{b}/secrets/sec-{:04}/versions/latest", rng.below(SECRETS)),
-            headers: token_headers(false),
-            body: Bytes::new(),
-            kind: 0,
+    add(
+        "ShowSecretVersion",
+        Arc::new(move |rng, _, _| {
+            let path = format!("{b}/secrets/sec-{:04}/versions/latest", rng.below(SECRETS));
+            Req::token(Method::GET, path, None)
         }),
-    });
+    );
     out
 }

@@ -22,8 +22,7 @@ async fn server() -> String {
         .with_rotator(csms_model::SecretType::Common, Arc::new(csms_worker::RandomValue))
         .with_poll(Duration::from_millis(50));
     tokio::spawn(Arc::new(worker).run(std::future::pending()));
-    let service =
-        csms_http::CsmsService::builder(store, Arc::new(credentials)).rotate_common(true).build();
+    let service = csms_http::CsmsService::builder(store, Arc::new(credentials)).rotate_common(true).build();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(csms_http::serve(listener, service, std::future::pending(), Duration::from_secs(1)));

@@ -78,17 +78,13 @@ fn matches(template: &str, path: &str) -> bool {
     t.len() == p.len() && t.iter().zip(&p).all(|(t, p)| t.starts_with('{') || t == p)
 }
 
+/// An event's body, as a caller writes it in JSON.
 fn event(name: &str) -> CreateSecretEventRequestBody {
-    CreateSecretEventRequestBody {
-        name: name.into(),
-        event_types: vec![EventType::SecretVersionCreated, EventType::SecretRotated],
-        state: EventState::Enabled,
-        notification: Notification {
-            target_type: TargetType::Smn,
-            target_id: format!("urn:smn:cn-north-4:{PROJECT}:alerts"),
-            target_name: "alerts".into(),
-        },
-    }
+    let topic = format!("urn:smn:cn-north-4:{PROJECT}:alerts");
+    serde_json::from_value(serde_json::json!({"name": name, "state": "ENABLED",
+        "event_types": ["SECRET_VERSION_CREATED", "SECRET_ROTATED"],
+        "notification": {"target_type": "SMN", "target_id": topic, "target_name": "alerts"}}))
+    .expect("a well-formed event")
 }
 
 fn secret(name: &str, value: &str) -> CreateSecretRequestBody {

@@ -38,14 +38,8 @@ async fn main() -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(csms_http::serve(
-        listener,
-        stack,
-        async move {
-            let _ = stopped.await;
-        },
-        Duration::from_secs(5),
-    ));
+    let shutdown = async move { stopped.await.unwrap_or_default() };
+    let server = tokio::spawn(csms_http::serve(listener, stack, shutdown, Duration::from_secs(5)));
 
     let body = format!(
         r#"{{"name": "rotation-alerts", "event_types": ["SECRET_ROTATED"], "state": "ENABLED",

@@ -6,9 +6,10 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
+use crate::io_forward::forward_read;
 use bytes::Bytes;
 use csms_model::{ErrorCode, ErrorResponse};
-use hyper::rt::{Read, ReadBufCursor, Write};
+use hyper::rt::Write;
 
 pin_project_lite::pin_project! {
     pub(crate) struct EnvelopeIo<T> {
@@ -65,11 +66,7 @@ fn rewrite(head: &[u8], code: ErrorCode, peer: std::net::SocketAddr) -> Bytes {
     Bytes::from(bytes)
 }
 
-impl<T: Read> Read for EnvelopeIo<T> {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: ReadBufCursor<'_>) -> Poll<io::Result<()>> {
-        self.project().io.poll_read(cx, buf)
-    }
-}
+forward_read!(EnvelopeIo);
 
 impl<T: Write> EnvelopeIo<T> {
     /// Writes the pending rewritten answer; ready once all of it is out.

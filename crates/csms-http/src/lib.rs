@@ -50,6 +50,7 @@ mod envelope_io;
 mod error;
 mod etag;
 mod head_deadline;
+mod io_forward;
 mod layers;
 mod metrics;
 mod ops;

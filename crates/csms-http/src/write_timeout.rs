@@ -6,7 +6,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use hyper::rt::{Read, ReadBufCursor, Write};
+use crate::io_forward::forward_read;
+use hyper::rt::Write;
 use tokio::time::Sleep;
 
 pin_project_lite::pin_project! {
@@ -25,11 +26,7 @@ impl<T> WriteTimeoutIo<T> {
     }
 }
 
-impl<T: Read> Read for WriteTimeoutIo<T> {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: ReadBufCursor<'_>) -> Poll<io::Result<()>> {
-        self.project().io.poll_read(cx, buf)
-    }
-}
+forward_read!(WriteTimeoutIo);
 
 impl<T> WriteTimeoutIo<T> {
     /// Passes a write's outcome through: progress clears the clock, waiting starts it, and a wait past the

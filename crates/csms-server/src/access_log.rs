@@ -28,16 +28,16 @@ impl AccessLog for LineAccessLog {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         let micros = r.latency.as_micros();
         let (ms, frac) = (micros / 1000, micros % 1000);
+        let fields = [("request_id", r.request_id), ("method", r.method.as_str()), ("path", r.path)];
         self.writer.append(|out| {
             if self.json {
                 out.extend_from_slice(b"{\"timestamp\":\"");
                 timestamp(out, now);
-                out.extend_from_slice(b"\",\"level\":\"INFO\",\"message\":\"request\",\"request_id\":");
-                json_string(out, r.request_id);
-                out.extend_from_slice(b",\"method\":");
-                json_string(out, r.method.as_str());
-                out.extend_from_slice(b",\"path\":");
-                json_string(out, r.path);
+                out.extend_from_slice(b"\",\"level\":\"INFO\",\"message\":\"request\"");
+                for (name, value) in fields {
+                    let _ = write!(out, ",\"{name}\":");
+                    json_string(out, value);
+                }
                 let _ = write!(out, ",\"status\":{},\"latency_ms\":{ms}.{frac:03}", r.status.as_u16());
                 out.extend_from_slice(b",\"target\":\"");
                 out.extend_from_slice(ACCESS_TARGET.as_bytes());
@@ -46,12 +46,11 @@ impl AccessLog for LineAccessLog {
                 timestamp(out, now);
                 out.extend_from_slice(if self.ansi { b" \x1b[32m INFO\x1b[0m " } else { b"  INFO " });
                 out.extend_from_slice(ACCESS_TARGET.as_bytes());
-                out.extend_from_slice(b": request request_id=");
-                text_string(out, r.request_id);
-                out.extend_from_slice(b" method=");
-                text_string(out, r.method.as_str());
-                out.extend_from_slice(b" path=");
-                text_string(out, r.path);
+                out.extend_from_slice(b": request");
+                for (name, value) in fields {
+                    let _ = write!(out, " {name}=");
+                    text_string(out, value);
+                }
                 let _ = writeln!(out, " status={} latency_ms={ms}.{frac:03}", r.status.as_u16());
             }
         });

@@ -29,14 +29,8 @@ async fn serves_http1_and_finishes_requests_in_flight_on_shutdown() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(csms_http::serve(
-        listener,
-        slow,
-        async move {
-            let _ = stopped.await;
-        },
-        Duration::from_secs(10),
-    ));
+    let shutdown = async move { stopped.await.unwrap_or_default() };
+    let server = tokio::spawn(csms_http::serve(listener, slow, shutdown, Duration::from_secs(10)));
 
     let body = create_body("over-the-wire").to_string();
     let created = http1(

@@ -2,6 +2,29 @@
 
 use super::*;
 
+/// A store in a new file with a record per name in `names`, created at 10, 11, ...
+async fn with_records(dir: &tempfile::TempDir, names: &[&str], content: &str) -> Store {
+    let store = Store::sqlite(dir.path().join("events.db"), Cipher::ephemeral()).unwrap();
+    for (i, name) in names.iter().enumerate() {
+        let record: csms_model::Record = serde_json::from_value(serde_json::json!({
+            "event_name": name, "trigger_event_type": "SECRET_ROTATED", "create_time": 10 + i,
+            "secret_name": "s", "secret_type": "COMMON", "notification_target_name": "t",
+            "notification_target_id": "urn:smn:r:p:t", "notification_content": content,
+            "notification_status": "SUCCESS"
+        }))
+        .unwrap();
+        store.append_record("p", record).await.unwrap();
+    }
+    store
+}
+
+/// Replaces the document of the rows of `table` that `row` selects by `odd`, with `odd`'s own checksum
+/// beside it: what only the service writes.
+fn replace_checked(raw: &Connection, table: &str, row: &str, odd: &str) {
+    let sql = format!("UPDATE {table} SET doc = ?1, doc_sum = ?2 WHERE {row}");
+    raw.execute(&sql, rusqlite::params![odd, crate::rows::doc_sum(odd)]).unwrap();
+}
+
 /// One damaged or tampered row is logged and skipped: listing pages past it, a point read of it fails
 /// instead of serving it as stored.
 #[tokio::test]
@@ -54,11 +77,7 @@ async fn a_listed_document_is_trusted_by_its_checksum_and_checked_without_one() 
     // "b": a document the check refuses, with its own checksum beside it, is taken as written (only the
     // service writes both); "c": no checksum, so it is checked, and served.
     let odd = r#"{"name":"b","unchecked":true}"#;
-    raw.execute(
-        "UPDATE events SET doc = ?1, doc_sum = ?2 WHERE name = 'b'",
-        rusqlite::params![odd, crate::rows::doc_sum(odd)],
-    )
-    .unwrap();
+    replace_checked(&raw, "events", "name = 'b'", odd);
     raw.execute("UPDATE events SET doc_sum = NULL WHERE name = 'c'", []).unwrap();
     let documents = store.list_documents("p", None, 10).await.unwrap();
     let served: Vec<_> = documents.iter().map(|d| (d.name.as_str(), d.json.as_str())).collect();
@@ -77,17 +96,7 @@ async fn a_listed_document_is_trusted_by_its_checksum_and_checked_without_one() 
 async fn damaged_record_documents_are_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");
-    let store = Store::sqlite(&path, Cipher::ephemeral()).unwrap();
-    for (i, name) in ["a", "b", "c", "d"].into_iter().enumerate() {
-        let record: csms_model::Record = serde_json::from_value(serde_json::json!({
-            "event_name": name, "trigger_event_type": "SECRET_ROTATED", "create_time": 10 + i,
-            "secret_name": "s", "secret_type": "COMMON", "notification_target_name": "t",
-            "notification_target_id": "urn:smn:r:p:t", "notification_content": "{\"a\":\"b\"}",
-            "notification_status": "SUCCESS"
-        }))
-        .unwrap();
-        store.append_record("p", record).await.unwrap();
-    }
+    let store = with_records(&dir, &["a", "b", "c", "d"], "{\"a\":\"b\"}").await;
     let raw = Connection::open(&path).unwrap();
     raw.execute("UPDATE records SET doc = '{\"event_name\": \"b\", broken' WHERE doc LIKE '%\"b\"%'", [])
         .unwrap();
@@ -110,24 +119,10 @@ async fn damaged_record_documents_are_skipped() {
 async fn a_record_document_is_trusted_by_its_checksum_and_checked_without_one() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");
-    let store = Store::sqlite(&path, Cipher::ephemeral()).unwrap();
-    for (i, name) in ["a", "b"].into_iter().enumerate() {
-        let record: csms_model::Record = serde_json::from_value(serde_json::json!({
-            "event_name": name, "trigger_event_type": "SECRET_ROTATED", "create_time": 10 + i,
-            "secret_name": "s", "secret_type": "COMMON", "notification_target_name": "t",
-            "notification_target_id": "urn:smn:r:p:t", "notification_content": "{}",
-            "notification_status": "SUCCESS"
-        }))
-        .unwrap();
-        store.append_record("p", record).await.unwrap();
-    }
+    let store = with_records(&dir, &["a", "b"], "{}").await;
     let raw = Connection::open(&path).unwrap();
     let odd = r#"{"event_name":"b","unchecked":true}"#;
-    raw.execute(
-        "UPDATE records SET doc = ?1, doc_sum = ?2 WHERE create_time = 11",
-        rusqlite::params![odd, crate::rows::doc_sum(odd)],
-    )
-    .unwrap();
+    replace_checked(&raw, "records", "create_time = 11", odd);
     raw.execute("UPDATE records SET doc_sum = NULL WHERE create_time = 10", []).unwrap();
     let documents = store.record_documents("p", 0, 10).await.unwrap();
     assert_eq!(documents.len(), 2, "{documents:?}");
