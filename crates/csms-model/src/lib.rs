@@ -18,6 +18,9 @@
 //! assert_eq!(parsed.event.event_types[1], EventType::Unknown("SECRET_FROM_THE_FUTURE".into()));
 //! ```
 
+//! ## Features
+#![cfg_attr(feature = "document-features", doc = document_features::document_features!())]
+#![cfg_attr(not(feature = "document-features"), doc = "See `Cargo.toml`'s `[features]`, each with its comment.")]
 #![warn(missing_docs)]
 
 mod accounts;

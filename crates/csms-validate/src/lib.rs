@@ -21,6 +21,9 @@
 //! assert_eq!(violations.to_error_response().error.error_code, "CSMS.0002");
 //! ```
 
+//! ## Features
+#![cfg_attr(feature = "document-features", doc = document_features::document_features!())]
+#![cfg_attr(not(feature = "document-features"), doc = "See `Cargo.toml`'s `[features]`, each with its comment.")]
 #![warn(missing_docs)]
 
 mod account;

@@ -133,7 +133,7 @@ impl Store {
 
     /// Replaces the password of `user` in `account` with `new` if the hash kept now is still `seen`
     /// (`None`: no record yet), in one transaction: of two changes made from the same record, one
-    /// passes. [`StoreError::PreconditionFailed`] when the record has changed since it was read.
+    /// passes. [`StoreError::PreconditionFailed`](crate::StoreError::PreconditionFailed) when the record has changed since it was read.
     ///
     /// The caller checks the old password against the record it read, outside the transaction: a
     /// deliberately slow hash must not hold the writer.
