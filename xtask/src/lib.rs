@@ -182,3 +182,115 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// What `ARCHITECTURE.md` says against the tree: the paths it names that do not exist, and the source
+/// files of each crate that its section does not name. Paths are named in backticks; a bare file name or
+/// a path within a crate is looked up from the crate's section (`### `crates/...``).
+pub fn architecture_drift(root: &Path) -> anyhow::Result<Vec<String>> {
+    let text = fs::read_to_string(root.join("ARCHITECTURE.md")).context("reading ARCHITECTURE.md")?;
+    let mut problems = Vec::new();
+    let mut section: Option<PathBuf> = None;
+    let mut named: std::collections::BTreeMap<PathBuf, Vec<String>> = Default::default();
+    for line in text.lines() {
+        if let Some(heading) = line.strip_prefix("### `").and_then(|h| h.strip_suffix('`')) {
+            section = Some(PathBuf::from(heading));
+            continue;
+        }
+        if line.starts_with("## ") || line.starts_with("### ") {
+            section = None;
+        }
+        for token in line.split('`').skip(1).step_by(2) {
+            if !looks_like_path(token) {
+                continue;
+            }
+            let base = section.clone().map(|s| root.join(s));
+            if !path_exists(root, base.as_deref(), token) {
+                problems.push(format!("ARCHITECTURE.md names `{token}`, which does not exist"));
+            }
+            if let Some(section) = &section {
+                named.entry(section.clone()).or_default().push(token.trim_end_matches('/').to_owned());
+            }
+        }
+    }
+    for (section, tokens) in &named {
+        let src = root.join(section).join("src");
+        for file in source_files(&src) {
+            let relative = file.strip_prefix(&src).expect("under src").to_string_lossy().into_owned();
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let dir = relative.rsplit_once('/').map(|(d, _)| d.to_owned());
+            let is_named = tokens.iter().any(|t| {
+                *t == relative
+                    || t.strip_prefix("src/") == Some(relative.as_str())
+                    || (*t == name && !matches!(name.as_str(), "mod.rs" | "lib.rs" | "main.rs"))
+                    || (name == "mod.rs" && dir.as_deref() == Some(t.as_str()))
+            });
+            if !is_named && !matches!(relative.as_str(), "lib.rs") {
+                problems.push(format!("{}/src/{relative} is not named in its section", section.display()));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+fn looks_like_path(token: &str) -> bool {
+    let extensions = [".rs", ".md", ".json", ".sh", ".toml", ".txt", ".py"];
+    !token.is_empty()
+        && !token.contains(char::is_whitespace)
+        && !token.starts_with('/')
+        && !token.starts_with('-')
+        && !token.contains("::")
+        && !token.contains(['{', '(', '=', '<', ':', '*'])
+        && (token.contains('/') || extensions.iter().any(|e| token.ends_with(e)))
+}
+
+/// Whether `token` is a path from the root, from the section's crate or its `src/`, or (a bare file
+/// name) a file anywhere in the section's crate.
+fn path_exists(root: &Path, base: Option<&Path>, token: &str) -> bool {
+    let token = token.trim_end_matches('/');
+    let mut candidates = vec![root.join(token)];
+    if let Some(base) = base {
+        candidates.push(base.join(token));
+        candidates.push(base.join("src").join(token));
+        if !token.contains('/') {
+            return candidates.iter().any(|c| c.exists())
+                || files_under(base).iter().any(|f| f.ends_with(token));
+        }
+    }
+    candidates.iter().any(|c| c.exists())
+}
+
+/// The `.rs` files under `dir`, but those of test folders.
+fn source_files(dir: &Path) -> Vec<PathBuf> {
+    files_under(dir)
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+        .filter(|f| !f.strip_prefix(dir).is_ok_and(|r| r.components().any(|c| c.as_os_str() == "tests")))
+        .collect()
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    /// ARCHITECTURE.md names no path that does not exist, and every source file is named in its crate's
+    /// section of the code map.
+    #[test]
+    fn architecture_matches_the_code() {
+        let problems = super::architecture_drift(&super::workspace_root()).unwrap();
+        assert!(problems.is_empty(), "ARCHITECTURE.md has drifted from the code:\n{}", problems.join("\n"));
+    }
+}

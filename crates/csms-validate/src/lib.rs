@@ -23,7 +23,10 @@
 
 //! ## Features
 #![cfg_attr(feature = "document-features", doc = document_features::document_features!())]
-#![cfg_attr(not(feature = "document-features"), doc = "See `Cargo.toml`'s `[features]`, each with its comment.")]
+#![cfg_attr(
+    not(feature = "document-features"),
+    doc = "See `Cargo.toml`'s `[features]`, each with its comment."
+)]
 #![warn(missing_docs)]
 
 mod account;
