@@ -153,3 +153,17 @@ pub(crate) async fn probe(addr: SocketAddr, scenario: &Scenario) -> anyhow::Resu
     }
     Ok(answers)
 }
+
+/// The median of `values`.
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The median throughput of `runs`, their p50 and p99 latencies (µs) and their errors.
+pub(crate) fn summary(runs: &[Measured]) -> (f64, u32, u32, u64) {
+    let rps = median(runs.iter().map(Measured::rps).collect());
+    let mut all: Vec<u32> = runs.iter().flat_map(|m| m.latencies_us.iter().copied()).collect();
+    all.sort_unstable();
+    (rps, percentile(&all, 50.0), percentile(&all, 99.0), runs.iter().map(|m| m.errors).sum())
+}

@@ -32,10 +32,10 @@ use http::{HeaderValue, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use serde_json::json;
 
-use crate::load::{drive, probe};
+use crate::load::{drive, probe, summary};
 use crate::peer::{PeerKind, PeerRow, peer_rows};
 use crate::process::{Process, WalWatch, start_server};
-use crate::report::{Memory, Row, report, summary};
+use crate::report::{Memory, Row, report};
 use crate::scenarios::scenarios;
 use crate::seed::fill;
 

@@ -2,8 +2,7 @@
 //! connections, in alternating rounds beside the matching scenarios of ours.
 
 use super::*;
-use crate::load::{Measured, connect, drive};
-use crate::report::summary;
+use crate::load::{Measured, connect, drive, summary};
 use crate::scenarios::{Req, Rng, Scenario};
 use crate::seed::event_name;
 

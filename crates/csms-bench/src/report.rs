@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::load::{Measured, percentile};
+use crate::load::{Measured, summary};
 use crate::peer::PeerRow;
 use crate::{RunArgs, StoreKind};
 
@@ -11,18 +11,6 @@ pub(crate) struct Row {
     pub(crate) scenario: &'static str,
     pub(crate) ours: Vec<Measured>,
     pub(crate) reference: Vec<Measured>,
-}
-
-pub(crate) fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
-pub(crate) fn summary(runs: &[Measured]) -> (f64, u32, u32, u64) {
-    let rps = median(runs.iter().map(Measured::rps).collect());
-    let mut all: Vec<u32> = runs.iter().flat_map(|m| m.latencies_us.iter().copied()).collect();
-    all.sort_unstable();
-    (rps, percentile(&all, 50.0), percentile(&all, 99.0), runs.iter().map(|m| m.errors).sum())
 }
 
 pub(crate) type Memory = (usize, (u64, u64, u64, u64), u64);
