@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use csms_model::Accounts;
-use csms_model::limits::{DEFAULT_EVENT_QUOTA, DEFAULT_SECRET_QUOTA};
+use csms_model::limits::{DEFAULT_EVENT_QUOTA, DEFAULT_GRANT_QUOTA, DEFAULT_SECRET_QUOTA};
 use csms_store::{Clock, Store, SystemClock};
 use http::{HeaderName, Request, Response};
 use tower::ServiceBuilder;
@@ -50,6 +50,7 @@ struct Config {
     clock: Arc<dyn Clock>,
     event_quota: u64,
     secret_quota: u64,
+    grant_quota: u64,
     body_timeout: Duration,
     rotate_common: bool,
     accounts: Accounts,
@@ -78,6 +79,7 @@ impl CsmsService {
                 clock: Arc::new(SystemClock),
                 event_quota: DEFAULT_EVENT_QUOTA,
                 secret_quota: DEFAULT_SECRET_QUOTA,
+                grant_quota: DEFAULT_GRANT_QUOTA,
                 rotate_common: false,
                 accounts: Accounts::default(),
                 body_timeout: DEFAULT_BODY_TIMEOUT,
@@ -100,6 +102,7 @@ impl CsmsService {
             clock: Arc::clone(&config.clock),
             event_quota: config.event_quota,
             secret_quota: config.secret_quota,
+            grant_quota: config.grant_quota,
             rotate_common: config.rotate_common,
             accounts: config.accounts.clone(),
             directory: config.directory.clone(),
@@ -158,6 +161,14 @@ impl CsmsServiceBuilder {
     /// [`DEFAULT_SECRET_QUOTA`](csms_model::limits::DEFAULT_SECRET_QUOTA)); more creates get 400 `CSMS.0202`.
     pub fn secret_quota(mut self, quota: u64) -> Self {
         self.config.secret_quota = quota;
+        self
+    }
+
+    /// How many resources (secrets and groups) of a project may carry grants (default
+    /// [`DEFAULT_GRANT_QUOTA`](csms_model::limits::DEFAULT_GRANT_QUOTA)); a grant on one more is refused
+    /// 400 `CSMS.0002`.
+    pub fn grant_quota(mut self, quota: u64) -> Self {
+        self.config.grant_quota = quota;
         self
     }
 

@@ -86,6 +86,9 @@ pub const MAX_VERSIONS_PER_SECRET: usize = 20;
 pub const RECOVERY_WINDOW_DAYS: std::ops::RangeInclusive<i64> = 7..=30;
 /// Secrets a project may hold unless configured otherwise.
 pub const DEFAULT_SECRET_QUOTA: u64 = 500;
+
+/// How many resources (secrets and groups) of a project may carry grants, unless configured otherwise.
+pub const DEFAULT_GRANT_QUOTA: u64 = 1_000;
 /// Fewest and most items of a version's `version_stages`.
 pub const VERSION_STAGES_MIN_ITEMS: usize = 1;
 /// Most items of a version's `version_stages`.

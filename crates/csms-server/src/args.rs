@@ -71,6 +71,11 @@ pub(crate) struct Args {
     #[arg(long, env = "CSMS_SECRET_QUOTA", default_value_t = csms_model::limits::DEFAULT_SECRET_QUOTA)]
     pub(crate) secret_quota: u64,
 
+    /// Most resources (secrets and groups) of one project that may carry grants; a grant on one more is
+    /// refused with 400 CSMS.0002.
+    #[arg(long, env = "CSMS_GRANT_QUOTA", default_value_t = csms_model::limits::DEFAULT_GRANT_QUOTA)]
+    pub(crate) grant_quota: u64,
+
     /// File of the master key that encrypts secret values at rest: 64 hexadecimal digits
     /// (`openssl rand -hex 32`). Without it, `master.key` in the data directory is used, and generated
     /// (mode 0600) on first start. Every instance on one PostgreSQL database needs the same key.

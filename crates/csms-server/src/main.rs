@@ -257,6 +257,7 @@ async fn main() -> anyhow::Result<()> {
         .directory(credentials.to_directory())
         .event_quota(args.event_quota)
         .secret_quota(args.secret_quota)
+        .grant_quota(args.grant_quota)
         .body_timeout(Duration::from_secs(args.body_timeout))
         .build();
     let mut limits = Limits::default();

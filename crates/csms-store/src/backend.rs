@@ -130,8 +130,11 @@ impl<'a> Lease<'a> {
 pub struct TaskRow {
     /// The task's id, its key in the project.
     pub id: String,
-    /// The secret it rotates.
+    /// The name of the secret it rotates.
     pub secret: String,
+    /// The id of the secret it rotates: a task acts on that secret only (`None` in a row written before
+    /// the column existed).
+    pub secret_id: Option<String>,
     /// Its status (`PENDING` tasks are claimed).
     pub status: String,
     /// The request that created it.

@@ -225,6 +225,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: "ALTER TABLE records ADD COLUMN doc_sum INTEGER;",
         postgres: "ALTER TABLE records ADD COLUMN doc_sum BIGINT;",
     },
+    Migration {
+        description: "the id of the secret each rotation task belongs to, so that a task never acts on \
+                      another secret of the same name (NULL in rows written before)",
+        sqlite: "ALTER TABLE tasks ADD COLUMN secret_id TEXT;",
+        postgres: "ALTER TABLE tasks ADD COLUMN secret_id TEXT;",
+    },
 ];
 
 /// A backend's side of the runner, inside the one transaction the migration runs in.

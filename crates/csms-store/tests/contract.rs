@@ -682,6 +682,45 @@ mod suite {
         assert_eq!(next, "v4", "after the rotation ended, the next one is accepted");
     }
 
+    /// A task belongs to its secret, by id: deleting the secret ends the task (FAILED `CSMS.0005`), and a
+    /// secret made again under the same name is neither rotated by it nor refused a rotation of its own;
+    /// so for a secret restored from a backup, and for a scheduled rotation's task.
+    pub(crate) async fn a_rotation_dies_with_its_secret(s: Store) {
+        let p = project();
+        let id = |n: u32| format!("00000000-0000-4000-8000-{n:012}");
+        let mut first = secret("x", 1_000, &[]);
+        first.id = "11111111-1111-4111-8111-111111111111".into();
+        s.create_secret(&p, first, text("caller's"), 10, o(1_000)).await.unwrap();
+        let (old, _) = s.create_task(&p, "x", id(1), o(2_000)).await.unwrap();
+        s.delete_secret(&p, "x", o(2_100)).await.unwrap();
+        let by_id = |task: &str| TaskFilter { task_id: Some(task.to_owned()), ..Default::default() };
+        let ended = s.tasks(&p, by_id(&old.task_id), 10).await.unwrap().0.remove(0);
+        assert_eq!(ended.task_status, TaskStatus::Failed);
+        assert_eq!(ended.task_error_code.as_deref(), Some("CSMS.0005"));
+        // The name again, another id: its own rotation is accepted, and the old task touches nothing.
+        let mut again = secret("x", 3_000, &[]);
+        again.id = "22222222-2222-4222-8222-222222222222".into();
+        s.create_secret(&p, again, text("new caller's"), 10, o(3_000)).await.unwrap();
+        let finished = s.finish_task(&p, &old.task_id, Ok(text("random")), 3_500).await.unwrap();
+        assert_eq!(finished.task_status, TaskStatus::Failed, "an ended task stays ended");
+        let current = s.version(&p, "x", "latest").await.unwrap();
+        assert_eq!(current.secret_string.unwrap().expose(), "new caller's");
+        assert_eq!(current.version_metadata.id, "v1");
+        let (fresh, reserved) = s.create_task(&p, "x", id(2), o(4_000)).await.unwrap();
+        assert_eq!(reserved, "v2");
+        // Backed up with its waiting rotation, deleted, restored: the restored secret has no task waiting.
+        let blob = s.backup_secret(&p, "x").await.unwrap();
+        s.delete_secret(&p, "x", o(4_100)).await.unwrap();
+        s.restore_secret_blob(&p, &blob, 10, 4_200).await.unwrap();
+        let done = s.finish_task(&p, &fresh.task_id, Ok(text("random")), 4_300).await.unwrap();
+        assert_eq!(done.task_status, TaskStatus::Failed);
+        assert_eq!(
+            s.version(&p, "x", "latest").await.unwrap().secret_string.unwrap().expose(),
+            "new caller's"
+        );
+        s.create_task(&p, "x", id(3), o(4_400)).await.unwrap();
+    }
+
     /// ListSecretTask reads a page by its filters, counts every match, and a project keeps its last
     /// ended tasks for a bounded time only.
     pub(crate) async fn tasks_are_paged_and_kept_within_bounds(s: Store) {
@@ -802,7 +841,8 @@ macro_rules! contract_suite {
                 subscribing_races_deleting_the_event, happenings_fire_only_for_enabled_events_with_the_type,
                 expiries_fire_once_per_expire_time, scheduled_deletions_execute_when_due,
                 claims_are_exclusive_until_their_lease_lapses, rotation_tasks_end_in_a_version_or_a_failure,
-                a_rotation_reserves_its_version_and_runs_alone, tasks_are_paged_and_kept_within_bounds,
+                a_rotation_reserves_its_version_and_runs_alone, a_rotation_dies_with_its_secret,
+                tasks_are_paged_and_kept_within_bounds,
                 stages_mark_one_version_each, tags_are_addressed_by_id_and_go_with_the_secret,
                 backups_restore_a_deleted_secret_whole, current_values_are_read_together,
                 scheduled_rotation_runs_once_per_due_time, settings_are_kept_per_project_and_per_account,

@@ -54,7 +54,8 @@ impl Input for CreateGrant {
 pub(crate) async fn create(state: &State, input: CreateGrant) -> Result<Json<GrantDataResponse>, ApiError> {
     let new = grant(input.body);
     let (resource, grantee) = (new.resource_id.clone(), new.grantee.clone());
-    let created = state.store.create_grant(&input.project, new, state.clock.now_ms()).await;
+    let created =
+        state.store.create_grant(&input.project, new, state.grant_quota, state.clock.now_ms()).await;
     let data = created.map_err(|e| match e {
         StoreError::NotFound => ApiError::new(
             ErrorCode::NotFound,

@@ -40,6 +40,8 @@ pub(crate) struct State {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) event_quota: u64,
     pub(crate) secret_quota: u64,
+    /// How many resources of a project may carry grants.
+    pub(crate) grant_quota: u64,
     /// Whether RotateSecret accepts COMMON secrets.
     pub(crate) rotate_common: bool,
     /// Which projects share an account (and so each other's SMN topics).

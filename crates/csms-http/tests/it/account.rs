@@ -142,8 +142,14 @@ async fn grants_are_records_per_resource_and_go_with_their_secret() {
     let listed = ok(&h.call("GET", &format!("{grants}?resource_id=db"), None).await)["data"].clone();
     let users: Vec<&str> =
         listed["grantee_user"].as_array().unwrap().iter().map(|u| u["user_id"].as_str().unwrap()).collect();
-    assert_eq!(users, ["alice", "bob"]);
+    assert_eq!(users, ["alice", "bob", "carol"], "a secret's grants, by its name or its id alike");
     assert_eq!((listed["id"].as_str(), listed["name"].as_str()), (Some("db"), Some("db")));
+    // The same user once per secret, whether the grant names it by name or by id.
+    h.call("POST", &grants, Some(&body(&id, "alice", "SECRET"))).await.error(409, "CSMS.9001");
+    // UpdateGrant checks what CreateGrants checks: a SECRET grant names a secret of the project.
+    let group_to_ghost =
+        json!({"resource_id": "team-7", "type": "SECRET", "grantee_type": "0", "grantee_target_id": "dave"});
+    h.call("PUT", &format!("{grants}?resource_id=team-7"), Some(&group_to_ghost)).await.error(404, "CSMS.0005");
 
     let change =
         json!({"resource_id": "db", "type": "SECRET", "grantee_type": "2", "grantee_target_id": "bob"});

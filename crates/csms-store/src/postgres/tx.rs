@@ -38,7 +38,8 @@ impl<'a> PostgresTx<'a, tokio_postgres::Client> {
 
 type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
 
-/// A task's row from the columns `id, secret, status, request_id, version_seq, finished_at, doc`, the
+/// A task's row from the columns `id, secret, status, request_id, version_seq, finished_at, doc,
+/// secret_id`, the
 /// first at `at`.
 fn task_row(r: &Row, at: usize) -> TaskRow {
     TaskRow {
@@ -49,6 +50,7 @@ fn task_row(r: &Row, at: usize) -> TaskRow {
         version_seq: r.get(at + 4),
         finished_at: r.get(at + 5),
         doc: r.get(at + 6),
+        secret_id: r.get(at + 7),
     }
 }
 
@@ -372,15 +374,15 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
 
     fn task(&mut self, project: &str, id: &str) -> StoreResult<Option<TaskRow>> {
         let sql = self.locked(
-            "SELECT id, secret, status, request_id, version_seq, finished_at, doc FROM tasks
+            "SELECT id, secret, status, request_id, version_seq, finished_at, doc, secret_id FROM tasks
              WHERE project = $1 AND id = $2",
-            "SELECT id, secret, status, request_id, version_seq, finished_at, doc FROM tasks
+            "SELECT id, secret, status, request_id, version_seq, finished_at, doc, secret_id FROM tasks
              WHERE project = $1 AND id = $2 FOR UPDATE",
         );
         Ok(self.query_opt(sql, &[&project, &id])?.map(|r| task_row(&r, 0)))
     }
     fn pending_task(&mut self, project: &str, secret: &str) -> StoreResult<Option<TaskRow>> {
-        let sql = "SELECT id, secret, status, request_id, version_seq, finished_at, doc FROM tasks
+        let sql = "SELECT id, secret, status, request_id, version_seq, finished_at, doc, secret_id FROM tasks
                    WHERE project = $1 AND secret = $2 AND status = 'PENDING' LIMIT 1";
         Ok(self.query_opt(sql, &[&project, &secret])?.map(|r| task_row(&r, 0)))
     }
@@ -403,8 +405,8 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
     fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()> {
         if new {
             self.run(
-                "INSERT INTO tasks (project, id, secret, status, request_id, version_seq, finished_at, doc)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO tasks (project, id, secret, status, request_id, version_seq, finished_at, doc, secret_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 &[
                     &project,
                     &row.id,
@@ -414,6 +416,7 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
                     &row.version_seq,
                     &row.finished_at,
                     &row.doc,
+                    &row.secret_id,
                 ],
             )
         } else {
@@ -439,7 +442,7 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
                  WHERE (project, id) IN (SELECT project, id FROM tasks WHERE status = 'PENDING'
                                          AND (claim_until IS NULL OR claim_until < $2)
                                          LIMIT $4 FOR UPDATE SKIP LOCKED)
-                 RETURNING project, id, secret, status, request_id, version_seq, finished_at, doc",
+                 RETURNING project, id, secret, status, request_id, version_seq, finished_at, doc, secret_id",
             &[&lease.owner, &lease.now, &lease.until, &(limit as i64)],
         )?;
         Ok(rows.iter().map(|r| ClaimedTaskRow { project: r.get(0), row: task_row(r, 1) }).collect())

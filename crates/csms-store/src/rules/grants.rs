@@ -6,7 +6,9 @@ use csms_model::limits::MAX_GRANTEES_PER_RESOURCE;
 use csms_model::{GrantData, GrantDto, GrantUserInfo};
 use serde::{Deserialize, Serialize};
 
-use super::shared::secret::{by_id, grant_key, load};
+use super::shared::secret::{
+    GRANTS_PREFIX, SECRET, by_id, group_grants_key, legacy_grants_key, load, secret_grants_key,
+};
 use crate::backend::Tx;
 use crate::store::{Cx, job};
 use crate::{Store, StoreError, StoreResult};
@@ -62,32 +64,94 @@ impl Grants {
     }
 }
 
-fn load_grants(tx: &mut dyn Tx, project: &str, resource: &str) -> StoreResult<Option<Grants>> {
-    let doc = tx.setting(project, &grant_key(resource))?;
-    Ok(doc.map(|d| serde_json::from_str(&d)).transpose()?)
+/// Where a resource's grants are kept: the key of its document among the project's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Place {
+    key: String,
+    /// The granted secret's name (a `SECRET` grant).
+    name: Option<String>,
 }
 
-fn save(tx: &mut dyn Tx, project: &str, grants: &Grants) -> StoreResult<()> {
-    tx.put_setting(project, &grant_key(&grants.resource_id), &serde_json::to_string(grants)?)
-}
-
-/// The name of the secret a `SECRET` grant names (by name or id), or [`StoreError::NotFound`].
-fn secret_name(tx: &mut dyn Tx, project: &str, resource: &str) -> StoreResult<String> {
+/// The secret `resource` names, by name or id.
+fn named_secret(tx: &mut dyn Tx, project: &str, resource: &str) -> StoreResult<Option<csms_model::Secret>> {
     if let Some(secret) = load(tx, project, resource)? {
-        return Ok(secret.name);
+        return Ok(Some(secret));
     }
-    Ok(by_id(tx, project, resource)?.name)
+    match by_id(tx, project, resource) {
+        Ok(secret) => Ok(Some(secret)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
-fn create(cx: &mut Cx<'_>, project: &str, new: NewGrant, now: i64) -> StoreResult<GrantData> {
-    let name = match new.kind.as_str() {
-        "SECRET" => Some(secret_name(cx.tx, project, &new.resource_id)?),
-        _ => None,
+/// The place of the grants of `kind` on `resource`: a `SECRET` grant is kept under its secret's id,
+/// whether it names the secret by name or by id ([`StoreError::NotFound`] when no secret of the project
+/// has that name or id: the one check of CreateGrants and UpdateGrant); a `GROUP` grant under its own id,
+/// apart from every secret's.
+fn place(tx: &mut dyn Tx, project: &str, resource: &str, kind: &str) -> StoreResult<Place> {
+    if kind == SECRET {
+        let secret = named_secret(tx, project, resource)?.ok_or(StoreError::NotFound)?;
+        return Ok(Place { key: secret_grants_key(&secret.id), name: Some(secret.name) });
+    }
+    Ok(Place { key: group_grants_key(resource), name: None })
+}
+
+/// The grants on `resource` as they are kept, whatever their kind: a secret's (it names one), else a
+/// group's; then, for a store written before grants were kept by kind, the document under the resource
+/// as given.
+fn find(tx: &mut dyn Tx, project: &str, resource: &str) -> StoreResult<Option<(String, Grants)>> {
+    let mut keys = Vec::with_capacity(3);
+    if let Some(secret) = named_secret(tx, project, resource)? {
+        keys.push(secret_grants_key(&secret.id));
+    }
+    keys.push(group_grants_key(resource));
+    keys.push(legacy_grants_key(resource));
+    for key in keys {
+        if let Some(doc) = tx.setting(project, &key)? {
+            return Ok(Some((key, serde_json::from_str(&doc)?)));
+        }
+    }
+    Ok(None)
+}
+
+/// Writes `grants` at `key`, moving them off `from` (a legacy key, or the other kind's) when it differs.
+fn save(tx: &mut dyn Tx, project: &str, key: &str, from: Option<&str>, grants: &Grants) -> StoreResult<()> {
+    if let Some(from) = from.filter(|from| *from != key) {
+        tx.remove_setting(project, from)?;
+    }
+    if grants.grantees.is_empty() {
+        tx.remove_setting(project, key)?;
+        return Ok(());
+    }
+    tx.put_setting(project, key, &serde_json::to_string(grants)?)
+}
+
+/// How many resources of the project carry grants.
+fn granted_resources(tx: &mut dyn Tx, project: &str) -> StoreResult<u64> {
+    Ok(tx.settings(project, GRANTS_PREFIX)?.len() as u64)
+}
+
+fn create(cx: &mut Cx<'_>, project: &str, new: NewGrant, quota: u64, now: i64) -> StoreResult<GrantData> {
+    let place = place(cx.tx, project, &new.resource_id, &new.kind)?;
+    let (from, existing) = match find(cx.tx, project, &new.resource_id)? {
+        // Only grants of the same place: a group's grants are not a secret's of the same id.
+        Some((key, grants))
+            if key == place.key
+                || (key == legacy_grants_key(&new.resource_id) && grants.kind == new.kind) =>
+        {
+            (Some(key), Some(grants))
+        }
+        _ => (None, cx.tx.setting(project, &place.key)?.map(|d| serde_json::from_str(&d)).transpose()?),
     };
-    let mut grants = load_grants(cx.tx, project, &new.resource_id)?.unwrap_or(Grants {
+    if existing.is_none() && granted_resources(cx.tx, project)? >= quota {
+        return Err(StoreError::Invalid(format!(
+            "The grant quota of this project ({quota} resources) has been reached; delete a grant first."
+        )));
+    }
+    let mut grants = existing.unwrap_or(Grants {
         resource_id: new.resource_id.clone(),
         kind: new.kind.clone(),
-        name,
+        name: place.name.clone(),
         create_time: now,
         update_time: now,
         grantees: Vec::new(),
@@ -109,56 +173,78 @@ fn create(cx: &mut Cx<'_>, project: &str, new: NewGrant, now: i64) -> StoreResul
         validity_time: new.validity_time,
     };
     grants.kind = new.kind;
+    grants.name = place.name;
     grants.update_time = now;
     grants.grantees.push(grantee.clone());
-    save(cx.tx, project, &grants)?;
+    save(cx.tx, project, &place.key, from.as_deref(), &grants)?;
     Ok(grants.data(&grantee, now))
 }
 
 fn update(cx: &mut Cx<'_>, project: &str, new: NewGrant, now: i64) -> StoreResult<GrantData> {
-    let mut grants = load_grants(cx.tx, project, &new.resource_id)?.ok_or(StoreError::NotFound)?;
-    let grantee = grants.grantees.iter_mut().find(|g| g.user == new.grantee).ok_or(StoreError::NotFound)?;
+    let (from, mut grants) = find(cx.tx, project, &new.resource_id)?.ok_or(StoreError::NotFound)?;
+    let at = grants.grantees.iter().position(|g| g.user == new.grantee).ok_or(StoreError::NotFound)?;
+    // The same check as CreateGrants: a SECRET grant names a secret of the project.
+    let place = place(cx.tx, project, &new.resource_id, &new.kind)?;
+    let mut grantee = grants.grantees.remove(at);
     grantee.grantee_type = new.grantee_type;
     grantee.validity_time = new.validity_time;
     grantee.update_time = now;
-    let grantee = grantee.clone();
-    grants.kind = new.kind;
-    grants.update_time = now;
-    save(cx.tx, project, &grants)?;
-    Ok(grants.data(&grantee, now))
+    if place.key == from || from == legacy_grants_key(&new.resource_id) {
+        grants.grantees.insert(at, grantee.clone());
+        grants.kind = new.kind;
+        grants.name = place.name;
+        grants.update_time = now;
+        save(cx.tx, project, &place.key, Some(&from), &grants)?;
+        return Ok(grants.data(&grantee, now));
+    }
+    // Another kind: the grantee moves to that kind's grants of the resource.
+    save(cx.tx, project, &from, None, &grants)?;
+    let doc = cx.tx.setting(project, &place.key)?;
+    let mut there: Grants = match doc {
+        Some(doc) => serde_json::from_str(&doc)?,
+        None => Grants {
+            resource_id: new.resource_id.clone(),
+            kind: new.kind.clone(),
+            name: place.name.clone(),
+            create_time: now,
+            update_time: now,
+            grantees: Vec::new(),
+        },
+    };
+    there.grantees.retain(|g| g.user != grantee.user);
+    there.grantees.push(grantee.clone());
+    there.update_time = now;
+    save(cx.tx, project, &place.key, None, &there)?;
+    Ok(there.data(&grantee, now))
 }
 
 fn delete(cx: &mut Cx<'_>, project: &str, resource: &str, grantee: Option<&str>) -> StoreResult<()> {
-    let key = grant_key(resource);
-    let Some(mut grants) = load_grants(cx.tx, project, resource)? else {
-        return Err(StoreError::NotFound);
-    };
+    let (key, mut grants) = find(cx.tx, project, resource)?.ok_or(StoreError::NotFound)?;
     match grantee {
-        None => {
-            cx.tx.remove_setting(project, &key)?;
-        }
+        None => grants.grantees.clear(),
         Some(user) => {
             let before = grants.grantees.len();
             grants.grantees.retain(|g| g.user != user);
             if grants.grantees.len() == before {
                 return Err(StoreError::NotFound);
             }
-            if grants.grantees.is_empty() {
-                cx.tx.remove_setting(project, &key)?;
-            } else {
-                save(cx.tx, project, &grants)?;
-            }
         }
     }
-    Ok(())
+    save(cx.tx, project, &key, None, &grants)
 }
 
 impl Store {
     /// Grants a resource to a grantee at `now`: a `SECRET` must name a secret of the project (by name or
     /// id; else [`StoreError::NotFound`]); a grantee already granted is [`StoreError::AlreadyExists`];
     /// at most [`MAX_GRANTEES_PER_RESOURCE`] grantees.
-    pub async fn create_grant(&self, project: &str, grant: NewGrant, now: i64) -> StoreResult<GrantData> {
-        job!(self.write(project), |cx| create(cx, project, grant, now))
+    pub async fn create_grant(
+        &self,
+        project: &str,
+        grant: NewGrant,
+        quota: u64,
+        now: i64,
+    ) -> StoreResult<GrantData> {
+        job!(self.write(project), |cx| create(cx, project, grant, quota, now))
     }
 
     /// The grants of a resource ([`StoreError::NotFound`] if none); a grantee's name is `names`' for it,
@@ -171,7 +257,7 @@ impl Store {
     ) -> StoreResult<GrantDto> {
         job!(self.read(project, resource), |cx| {
             {
-                let grants = load_grants(cx.tx, project, resource)?.ok_or(StoreError::NotFound)?;
+                let (_, grants) = find(cx.tx, project, resource)?.ok_or(StoreError::NotFound)?;
                 Ok(GrantDto {
                     id: grants.resource_id,
                     name: grants.name,

@@ -7,7 +7,7 @@ use csms_model::{EventType, SecretState};
 use super::shared::fire::fire;
 use super::shared::secret::{self, load, put, schedule};
 use super::shared::task::{SCHEDULED_ROTATION, queue};
-use super::shared::version::{put_version, versions};
+use super::shared::version::{next_seq, put_version, versions};
 use crate::store::{Cx, job};
 use crate::{Origin, Store, StoreResult};
 
@@ -50,7 +50,8 @@ fn rotate(cx: &mut Cx<'_>, project: &str, name: &str, now: i64) -> StoreResult<b
     let Some(due) = secret.next_rotation_time.filter(|&t| on && t <= now) else { return Ok(false) };
     if cx.tx.pending_task(project, name)?.is_none() {
         let id = uuid::Uuid::new_v4().to_string();
-        queue(cx, project, &secret, id, SCHEDULED_ROTATION, &Origin::new(now, None))?;
+        let seq = next_seq(cx.tx, project, name)?;
+        queue(cx, project, &secret, id, SCHEDULED_ROTATION, seq, &Origin::new(now, None))?;
     }
     schedule(&mut secret, due)?;
     if secret.next_rotation_time.is_some_and(|t| t <= now) {

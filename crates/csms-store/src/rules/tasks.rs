@@ -1,16 +1,16 @@
 //! Rotation tasks: RotateSecret queues one, reserving the version it will make; the worker claims it,
 //! makes the value and ends it here, where the new version (or the failure) and its notifications are
 //! written together. A secret has at most one task waiting; a project keeps its last
-//! [`ENDED_TASKS_PER_PROJECT`] ended tasks, for [`TASK_RETENTION_DAYS`] at most.
+//! [`ENDED_TASKS_PER_PROJECT`](csms_model::limits::ENDED_TASKS_PER_PROJECT) ended tasks, for [`TASK_RETENTION_DAYS`] at most.
 
-use csms_model::limits::{ENDED_TASKS_PER_PROJECT, MS_PER_DAY, TASK_RETENTION_DAYS};
+use csms_model::limits::{MS_PER_DAY, TASK_RETENTION_DAYS};
 use csms_model::{ErrorCode, EventType, SecretState, SecretTask, StringEnum, TaskStatus};
 
 use super::shared::fire::fire;
 use super::shared::secret::{existing, load, put, usable};
-use super::shared::task::{MANUAL_ROTATION, queue, row};
-use super::shared::version::{add, find, versions};
-use crate::backend::{ClaimedTaskRow, Lease, TaskQuery, TaskRow, Tx};
+use super::shared::task::{MANUAL_ROTATION, end, failed, queue};
+use super::shared::version::{add, find, next_seq, versions};
+use crate::backend::{ClaimedTaskRow, Lease, TaskQuery, TaskRow};
 use crate::store::{Cx, job};
 use crate::{
     ClaimedTask, NewVersion, Origin, RotationError, RotationOutcome, Store, StoreError, StoreResult,
@@ -35,7 +35,10 @@ fn finish_task(
     let origin = Origin::new(now, row.request_id.clone());
     let name = task.secret_name.clone();
     task.attempt_nums += 1;
-    let outcome = match (outcome, load(cx.tx, project, &name)?) {
+    // The task's own secret only: a secret of the same name made after it (another id) is not its.
+    let secret =
+        load(cx.tx, project, &name)?.filter(|s| row.secret_id.as_deref().is_none_or(|id| id == s.id));
+    let outcome = match (outcome, &secret) {
         (_, None) => {
             Err(RotationError::new(ErrorCode::NotFound, format!("The secret '{name}' no longer exists.")))
         }
@@ -47,7 +50,7 @@ fn finish_task(
     };
     let value = match outcome {
         Ok(value) => value,
-        Err(error) => return fail_with(cx, project, task, row, &origin, error),
+        Err(error) => return fail_with(cx, project, secret.as_ref(), task, row, &origin, error),
     };
     let made = add(cx, project, &name, value, NewVersion::default(), row.version_seq, &origin);
     match made {
@@ -55,7 +58,7 @@ fn finish_task(
         // Refused by a rule (every version holds a stage): nothing was written, the task fails.
         Err(refused) => {
             let error = RotationError::new(ErrorCode::InvalidParameter, refused.to_string());
-            return fail_with(cx, project, task, row, &origin, error);
+            return fail_with(cx, project, secret.as_ref(), task, row, &origin, error);
         }
         Ok(_) => {}
     }
@@ -69,30 +72,22 @@ fn finish_task(
     Ok(task)
 }
 
+/// Ends a task FAILED with `error`, firing SECRET_ROTATED_FAILED on its secret (if it still exists).
 fn fail_with(
     cx: &mut Cx<'_>,
     project: &str,
-    mut task: SecretTask,
+    secret: Option<&csms_model::Secret>,
+    task: SecretTask,
     row: TaskRow,
     origin: &Origin,
     error: RotationError,
 ) -> StoreResult<SecretTask> {
-    if let Some(secret) = load(cx.tx, project, &task.secret_name)? {
-        fire(cx, origin, project, &secret, EventType::SecretRotatedFailed, None)?;
+    if let Some(secret) = secret {
+        fire(cx, origin, project, secret, EventType::SecretRotatedFailed, None)?;
     }
-    task.task_status = TaskStatus::Failed;
-    task.task_error_code = Some(error.code.code().to_owned());
-    task.task_error_msg = Some(error.message);
+    let task = failed(task, error.code, error.message);
     end(cx.tx, project, &task, row, origin.now)?;
     Ok(task)
-}
-
-/// Writes a task that ended at `now`, and lets the project keep only its last [`ENDED_TASKS_PER_PROJECT`]
-/// ended tasks.
-fn end(tx: &mut dyn Tx, project: &str, task: &SecretTask, was: TaskRow, now: i64) -> StoreResult<()> {
-    tx.put_task(project, &row(task, was.request_id, was.version_seq, Some(now))?, false)?;
-    tx.trim_tasks(project, ENDED_TASKS_PER_PROJECT)?;
-    Ok(())
 }
 
 /// A claimed task row as the task it holds.
@@ -117,7 +112,8 @@ impl Store {
             if cx.tx.pending_task(project, name)?.is_some() {
                 return Err(StoreError::RotationInProgress);
             }
-            queue(cx, project, &secret, task_id, MANUAL_ROTATION, &origin)
+            let seq = next_seq(cx.tx, project, name)?;
+            queue(cx, project, &secret, task_id, MANUAL_ROTATION, seq, &origin)
         })
     }
 

@@ -40,7 +40,7 @@ pub(super) const TASKS_SQL: &str = "SELECT doc FROM tasks WHERE project = ?1 AND
 pub(super) const TASK_COUNT_SQL: &str = "SELECT count(*) FROM tasks WHERE project = ?1
      AND (?2 IS NULL OR secret = ?2) AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR id = ?4)";
 /// The columns of a task's row, in [`task_row`]'s order.
-const TASK_FIELDS: &str = "id, secret, status, request_id, version_seq, finished_at, doc";
+const TASK_FIELDS: &str = "id, secret, status, request_id, version_seq, finished_at, doc, secret_id";
 
 /// A task's row from the columns [`TASK_FIELDS`], the first at `at`.
 fn task_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<TaskRow> {
@@ -52,6 +52,7 @@ fn task_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<TaskRow> {
         version_seq: r.get(at + 4)?,
         finished_at: r.get(at + 5)?,
         doc: r.get(at + 6)?,
+        secret_id: r.get(at + 7)?,
     })
 }
 
@@ -339,8 +340,8 @@ impl Tx for SqliteTx<'_> {
     fn put_task(&mut self, project: &str, row: &TaskRow, new: bool) -> StoreResult<()> {
         if new {
             self.run(
-                "INSERT INTO tasks (project, id, secret, status, request_id, version_seq, finished_at, doc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO tasks (project, id, secret, status, request_id, version_seq, finished_at, doc, secret_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     project,
                     row.id,
@@ -349,7 +350,8 @@ impl Tx for SqliteTx<'_> {
                     row.request_id,
                     row.version_seq,
                     row.finished_at,
-                    row.doc
+                    row.doc,
+                    row.secret_id
                 ],
             )
         } else {

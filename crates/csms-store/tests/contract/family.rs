@@ -334,23 +334,46 @@ pub(crate) async fn grants_are_kept_per_resource(s: Store) {
         grantee: user.into(),
         validity_time: until,
     };
-    assert!(matches!(s.create_grant(&p, grant("nope", "a", None), 5).await, Err(StoreError::NotFound)));
-    let a = s.create_grant(&p, grant("db", "a", Some(10)), 5).await.unwrap();
+    let group = |resource: &str, user: &str| NewGrant { kind: "GROUP".into(), ..grant(resource, user, None) };
+    assert!(matches!(s.create_grant(&p, grant("nope", "a", None), 9, 5).await, Err(StoreError::NotFound)));
+    let a = s.create_grant(&p, grant("db", "a", Some(10)), 9, 5).await.unwrap();
     assert_eq!((a.state, a.create_time, a.validity_time), (0, 5, Some(10)));
-    assert!(matches!(s.create_grant(&p, grant("db", "a", None), 6).await, Err(StoreError::AlreadyExists)));
-    s.create_grant(&p, grant(&made.id, "b", None), 6).await.unwrap();
+    assert!(matches!(s.create_grant(&p, grant("db", "a", None), 9, 6).await, Err(StoreError::AlreadyExists)));
+    // A secret's grants are its own whether they name it by name or by id: the same user once.
+    let by_id = s.create_grant(&p, grant(&made.id, "a", None), 9, 6).await;
+    assert!(matches!(by_id, Err(StoreError::AlreadyExists)), "{by_id:?}");
+    s.create_grant(&p, grant(&made.id, "b", None), 9, 6).await.unwrap();
     let listed = s.grants(&p, "db", [("a".to_owned(), "Alice".to_owned())].into()).await.unwrap();
-    assert_eq!((listed.name.as_deref(), listed.grantee_user.len()), (Some("db"), 1));
+    assert_eq!((listed.name.as_deref(), listed.grantee_user.len()), (Some("db"), 2));
     assert_eq!(listed.grantee_user[0].user_name, "Alice");
+    assert_eq!(s.grants(&p, &made.id, Default::default()).await.unwrap().grantee_user.len(), 2);
     // Past its validity, a grant's state is 1 (expired).
     assert_eq!(s.update_grant(&p, grant("db", "a", Some(10)), 20).await.unwrap().state, 1);
     assert!(matches!(s.update_grant(&p, grant("db", "z", None), 20).await, Err(StoreError::NotFound)));
     assert!(matches!(s.delete_grants(&p, "db", Some("z")).await, Err(StoreError::NotFound)));
     s.delete_grants(&p, "db", Some("a")).await.unwrap();
+    s.delete_grants(&p, &made.id, Some("b")).await.unwrap();
     assert!(matches!(s.grants(&p, "db", Default::default()).await, Err(StoreError::NotFound)), "none left");
-    // The secret's grants by id go with it.
-    s.delete_secret(&p, "db", o(30)).await.unwrap();
+
+    // A group's grants are apart from a secret's of the same name, and outlive it.
+    s.create_grant(&p, group("db", "g"), 9, 30).await.unwrap();
+    s.create_grant(&p, grant("db", "a", None), 9, 30).await.unwrap();
+    // UpdateGrant makes the same check as CreateGrants: a SECRET grant names a secret of the project.
+    let nowhere = s.update_grant(&p, NewGrant { kind: "SECRET".into(), ..group("ghost", "g") }, 31).await;
+    assert!(matches!(nowhere, Err(StoreError::NotFound)), "{nowhere:?}");
+    s.create_grant(&p, group("ghost", "g"), 9, 31).await.unwrap();
+    let still = s.update_grant(&p, NewGrant { kind: "SECRET".into(), ..group("ghost", "g") }, 32).await;
+    assert!(matches!(still, Err(StoreError::NotFound)), "a group's grant cannot turn to a missing secret");
+    assert_eq!(s.grants(&p, "ghost", Default::default()).await.unwrap().r#type.as_deref(), Some("GROUP"));
+    s.delete_secret(&p, "db", o(40)).await.unwrap();
     assert!(matches!(s.grants(&p, &made.id, Default::default()).await, Err(StoreError::NotFound)));
+    let kept = s.grants(&p, "db", Default::default()).await.unwrap();
+    assert_eq!((kept.r#type.as_deref(), kept.grantee_user.len()), (Some("GROUP"), 1), "the group's stay");
+
+    // At most `quota` resources carry grants; a resource that has some takes more grantees.
+    let full = s.create_grant(&p, group("third", "g"), 2, 50).await;
+    assert!(matches!(full, Err(StoreError::Invalid(_))), "{full:?}");
+    s.create_grant(&p, group("ghost", "h"), 2, 50).await.unwrap();
 }
 
 pub(crate) async fn passwords_change_only_from_the_record_read(s: Store) {

@@ -4,6 +4,7 @@
 use csms_model::{EventType, Secret, SecretState};
 
 use super::fire::fire;
+use super::task::end_waiting;
 use crate::backend::{SecretRow, Tx};
 use crate::rows::decode_secret;
 use crate::store::Cx;
@@ -109,9 +110,25 @@ pub(in crate::rules) fn check_subscriptions(
     Ok(())
 }
 
-/// The key of a resource's grants in the project's settings.
-pub(in crate::rules) fn grant_key(resource: &str) -> String {
-    format!("grant:{resource}")
+/// The prefix of every key of grants in a project's settings.
+pub(in crate::rules) const GRANTS_PREFIX: &str = "grant:";
+
+/// A grant's `type` that names a secret.
+pub(in crate::rules) const SECRET: &str = "SECRET";
+
+/// The key of a secret's grants, by the secret's id (whether a grant named it by name or id).
+pub(in crate::rules) fn secret_grants_key(id: &str) -> String {
+    format!("{GRANTS_PREFIX}secret:{id}")
+}
+
+/// The key of a group's grants.
+pub(in crate::rules) fn group_grants_key(resource: &str) -> String {
+    format!("{GRANTS_PREFIX}group:{resource}")
+}
+
+/// The key of a resource's grants in a store written before grants were kept by kind.
+pub(in crate::rules) fn legacy_grants_key(resource: &str) -> String {
+    format!("{GRANTS_PREFIX}{resource}")
 }
 
 /// Deletes the secret `name` with its versions, tags and grants (firing SECRET_DELETED); answers it as it
@@ -125,10 +142,19 @@ pub(in crate::rules) fn delete(
     let secret = existing(cx.tx, project, name)?;
     // Fired before the row goes: the notification is written in the same transaction as the delete.
     fire(cx, origin, project, &secret, EventType::SecretDeleted, None)?;
+    // A rotation still waiting ends with it.
+    end_waiting(cx.tx, project, &secret, origin.now)?;
     cx.tx.remove_secret(project, name)?;
-    // Its grants go with it, whether they name it by name or by id.
+    // Its grants go with it, and only its: a group's grants of the same id stay.
+    cx.tx.remove_setting(project, &secret_grants_key(&secret.id))?;
     for resource in [&secret.name, &secret.id] {
-        cx.tx.remove_setting(project, &grant_key(resource))?;
+        let legacy = legacy_grants_key(resource);
+        let kind = cx.tx.setting(project, &legacy)?.and_then(|doc| {
+            serde_json::from_str::<serde_json::Value>(&doc).ok()?.get("kind")?.as_str().map(str::to_owned)
+        });
+        if kind.as_deref() == Some(SECRET) {
+            cx.tx.remove_setting(project, &legacy)?;
+        }
     }
     Ok(secret)
 }

@@ -1,10 +1,10 @@
 //! A rotation task's row, and the one way a task is queued (by RotateSecret, or by the scan for a
 //! scheduled rotation): PENDING, reserving the version it will make.
 
-use csms_model::{SecretTask, StringEnum, TaskStatus};
+use csms_model::limits::ENDED_TASKS_PER_PROJECT;
+use csms_model::{ErrorCode, Secret, SecretTask, StringEnum, TaskStatus};
 
-use super::version::next_seq;
-use crate::backend::TaskRow;
+use crate::backend::{TaskRow, Tx};
 use crate::store::Cx;
 use crate::{Origin, StoreResult};
 
@@ -14,8 +14,9 @@ pub const MANUAL_ROTATION: &str = "MANUAL_ROTATION";
 pub const SCHEDULED_ROTATION: &str = "AUTO_ROTATION";
 
 /// A task's row: its document, and the columns the indexes read.
-pub(in crate::rules) fn row(
+fn row(
     task: &SecretTask,
+    secret_id: Option<String>,
     request_id: Option<String>,
     version_seq: Option<i64>,
     finished_at: Option<i64>,
@@ -23,6 +24,7 @@ pub(in crate::rules) fn row(
     Ok(TaskRow {
         id: task.task_id.clone(),
         secret: task.secret_name.clone(),
+        secret_id,
         status: task.task_status.as_str().to_owned(),
         request_id,
         version_seq,
@@ -31,16 +33,17 @@ pub(in crate::rules) fn row(
     })
 }
 
-/// A PENDING task for the secret, reserving the version it will make.
+/// A PENDING task for the secret (by its id: the task acts on this secret only), reserving version `seq`,
+/// the one it will make.
 pub(in crate::rules) fn queue(
     cx: &mut Cx<'_>,
     project: &str,
-    secret: &csms_model::Secret,
+    secret: &Secret,
     task_id: String,
     operate_type: &str,
+    seq: i64,
     origin: &Origin,
 ) -> StoreResult<(SecretTask, String)> {
-    let seq = next_seq(cx.tx, project, &secret.name)?;
     let task = SecretTask {
         task_id,
         secret_name: secret.name.clone(),
@@ -52,7 +55,44 @@ pub(in crate::rules) fn queue(
         task_error_code: None,
         task_error_msg: None,
     };
-    cx.tx.put_task(project, &row(&task, origin.request_id.clone(), Some(seq), None)?, true)?;
+    let row = row(&task, Some(secret.id.clone()), origin.request_id.clone(), Some(seq), None)?;
+    cx.tx.put_task(project, &row, true)?;
     cx.queued = true;
     Ok((task, format!("v{seq}")))
+}
+
+/// Writes a task that ended at `now`, and lets the project keep only its last [`ENDED_TASKS_PER_PROJECT`]
+/// ended tasks.
+pub(in crate::rules) fn end(
+    tx: &mut dyn Tx,
+    project: &str,
+    task: &SecretTask,
+    was: TaskRow,
+    now: i64,
+) -> StoreResult<()> {
+    tx.put_task(project, &row(task, was.secret_id, was.request_id, was.version_seq, Some(now))?, false)?;
+    tx.trim_tasks(project, ENDED_TASKS_PER_PROJECT)?;
+    Ok(())
+}
+
+/// A task that ended FAILED at `now`, with `code` and `message`.
+pub(in crate::rules) fn failed(mut task: SecretTask, code: ErrorCode, message: String) -> SecretTask {
+    task.task_status = TaskStatus::Failed;
+    task.task_error_code = Some(code.code().to_owned());
+    task.task_error_msg = Some(message);
+    task
+}
+
+/// Ends the rotation waiting for `secret`, if one is, FAILED `CSMS.0005`: its secret is being deleted, so
+/// it never runs (and never acts on a later secret of the same name).
+pub(in crate::rules) fn end_waiting(
+    tx: &mut dyn Tx,
+    project: &str,
+    secret: &Secret,
+    now: i64,
+) -> StoreResult<()> {
+    let Some(row) = tx.pending_task(project, &secret.name)? else { return Ok(()) };
+    let task: SecretTask = serde_json::from_str(&row.doc)?;
+    let message = format!("The secret '{}' was deleted before its rotation ran.", secret.name);
+    end(tx, project, &failed(task, ErrorCode::NotFound, message), row, now)
 }
