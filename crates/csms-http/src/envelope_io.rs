@@ -4,6 +4,8 @@
 
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll, ready};
 
 use crate::io_forward::forward_read;
@@ -16,6 +18,8 @@ pin_project_lite::pin_project! {
         #[pin]
         io: T,
         peer: std::net::SocketAddr,
+        // Whether a line has ended among the bytes read since the last answer (see [`LineWatch`]).
+        line_ended: std::sync::Arc<AtomicBool>,
         // The rewritten answer still being written, and how much of it is out.
         pending: Option<(Bytes, usize)>,
         // A parser answer was rewritten and written: should hyper hand the same answer again, it is not
@@ -25,8 +29,69 @@ pin_project_lite::pin_project! {
 }
 
 impl<T> EnvelopeIo<T> {
-    pub(crate) fn new(io: T, peer: std::net::SocketAddr) -> Self {
-        EnvelopeIo { io, peer, pending: None, answered: false }
+    /// The connection `io` of `peer`; `line_ended` is its [`LineWatch`]'s.
+    pub(crate) fn new(io: T, peer: std::net::SocketAddr, line_ended: Arc<AtomicBool>) -> Self {
+        EnvelopeIo { io, peer, line_ended, pending: None, answered: false }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The raw stream of a connection, watching whether a line has ended among the bytes read since the
+    /// last answer began: a request head over the size limit whose request line never ended is a request
+    /// target too long (414), not a head too large (431). Once a line has ended, reads are not looked at.
+    pub(crate) struct LineWatch<S> {
+        #[pin]
+        stream: S,
+        line_ended: Arc<AtomicBool>,
+    }
+}
+
+impl<S> LineWatch<S> {
+    pub(crate) fn new(stream: S) -> (Self, Arc<AtomicBool>) {
+        let line_ended = Arc::new(AtomicBool::new(false));
+        (LineWatch { stream, line_ended: Arc::clone(&line_ended) }, line_ended)
+    }
+}
+
+impl<S: tokio::io::AsyncRead> tokio::io::AsyncRead for LineWatch<S> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.project();
+        let before = buf.filled().len();
+        let outcome = this.stream.poll_read(cx, buf);
+        if !this.line_ended.load(Ordering::Relaxed) && buf.filled()[before..].contains(&b'\n') {
+            this.line_ended.store(true, Ordering::Relaxed);
+        }
+        outcome
+    }
+}
+
+impl<S: tokio::io::AsyncWrite> tokio::io::AsyncWrite for LineWatch<S> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.project().stream.poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.project().stream.poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.project().stream.poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.project().stream.poll_shutdown(cx)
     }
 }
 
@@ -96,9 +161,23 @@ impl<T: Write> Write for EnvelopeIo<T> {
             if self.answered {
                 return Poll::Ready(Ok(buf.len()));
             }
+            // Over the head limit before its request line ended: the request target is what is too long.
+            let code = match code {
+                ErrorCode::HeadTooLarge if !self.line_ended.load(Ordering::Relaxed) => ErrorCode::UriTooLong,
+                code => code,
+            };
             let peer = self.peer;
-            *self.as_mut().project().pending = Some((rewrite(buf, code, peer), 0));
+            let answer = if code == ErrorCode::UriTooLong && buf.get(9..12) != Some(b"414") {
+                // hyper's 431 head, under the status line of a 414.
+                let rest = &buf[buf.iter().position(|b| *b == b'\r').unwrap_or(buf.len())..];
+                rewrite(&[&b"HTTP/1.1 414 URI Too Long"[..], rest].concat(), code, peer)
+            } else {
+                rewrite(buf, code, peer)
+            };
+            *self.as_mut().project().pending = Some((answer, 0));
         }
+        // An answer begins: the next request's lines are watched anew.
+        self.line_ended.store(false, Ordering::Relaxed);
         if self.pending.is_some() {
             ready!(self.as_mut().poll_pending(cx))?;
             return Poll::Ready(Ok(buf.len()));
@@ -143,7 +222,9 @@ mod tests {
     #[tokio::test]
     async fn a_bare_answer_is_rewritten_once() {
         let (ours, mut theirs) = tokio::io::duplex(1 << 16);
-        let mut io = EnvelopeIo::new(hyper_util::rt::TokioIo::new(ours), "127.0.0.1:1".parse().unwrap());
+        let (ours, line_ended) = LineWatch::new(ours);
+        let mut io =
+            EnvelopeIo::new(hyper_util::rt::TokioIo::new(ours), "127.0.0.1:1".parse().unwrap(), line_ended);
         let bare = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n";
         for _ in 0..2 {
             let n = std::future::poll_fn(|cx| Pin::new(&mut io).poll_write(cx, bare)).await.unwrap();

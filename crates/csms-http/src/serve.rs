@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use crate::body::BoxError;
-use crate::envelope_io::EnvelopeIo;
+use crate::envelope_io::{EnvelopeIo, LineWatch};
 use crate::head_deadline::{Activity, HeadDeadlineIo, Tracked};
 use crate::write_timeout::WriteTimeoutIo;
 
@@ -276,7 +276,8 @@ impl<S: HttpService> Connection<S> {
         let Connection { builder, watcher, service, peer, head_timeout, write_timeout } = self;
         let activity = Activity::new();
         let service = TowerToHyperService::new(Tracked { inner: service, activity: Arc::clone(&activity) });
-        let io = EnvelopeIo::new(TokioIo::new(stream), peer);
+        let (stream, line_ended) = LineWatch::new(stream);
+        let io = EnvelopeIo::new(TokioIo::new(stream), peer, line_ended);
         let io = HeadDeadlineIo::new(WriteTimeoutIo::new(io, write_timeout), activity, head_timeout);
         let connection = watcher.watch(builder.serve_connection(io, service).into_owned());
         if let Err(e) = connection.await {

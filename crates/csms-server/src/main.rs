@@ -13,7 +13,7 @@ use args::{Args, LogFormat, SqliteSync};
 use clap::Parser;
 use csms_http::{AccessLog, CsmsService, Limits, NoAccessLog};
 use csms_model::SecretType;
-use csms_store::{Cipher, KeySource, SqliteOptions, Store};
+use csms_store::{Cipher, KeySource, SqliteOptions, Store, StoreError};
 use csms_worker::{Endpoint, HttpClient, LogTarget, RandomValue, Smn, Target, Webhook, Worker};
 
 mod access_log;
@@ -93,9 +93,13 @@ async fn open_store(args: &Args) -> anyhow::Result<Store> {
             Ok(store)
         }
         (Err(e), KeySource::Generated) => {
-            // The database was written under another key: the key just made is of no use, and leaving it
-            // would only hide, at the next start, that the original key is missing.
+            // The key just made sealed nothing: it goes, so that the next start makes its own (or, when
+            // the database was written under another key, does not hide that the original is missing).
             let _ = std::fs::remove_file(&key_path);
+            let wrong_key = e.chain().any(|c| matches!(c.downcast_ref(), Some(StoreError::WrongKey)));
+            if !wrong_key {
+                return Err(e);
+            }
             Err(e.context(format!(
                 "{} was missing, so a new master key was made, but the database's values were sealed \
                  with another key: put the original key file back (or give it with --master-key-file)",
@@ -124,6 +128,10 @@ fn target(args: &Args) -> anyhow::Result<Arc<dyn Target>> {
     })
 }
 
+/// SIGXFSZ on Linux: a write crossed the process's file-size limit.
+#[cfg(unix)]
+const SIGXFSZ: i32 = 25;
+
 /// Resolves on SIGINT or SIGTERM. The handlers are installed when this is called, not when the future is
 /// first polled: a signal that arrives after the server said it listens is never the default action.
 /// SIGHUP and SIGXFSZ are logged and ignored.
@@ -131,8 +139,6 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        /// SIGXFSZ on Linux.
-        const SIGXFSZ: i32 = 25;
         let mut interrupt = signal(SignalKind::interrupt()).ok();
         let mut terminate = signal(SignalKind::terminate()).ok();
         let mut hangup = signal(SignalKind::hangup()).ok();
@@ -224,6 +230,10 @@ fn print_development_help(scheme: &str, addr: SocketAddr, path: &Path, file: &cr
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let (_log_writer, access_log) = init_logging(args.log_format)?;
+    // The handlers are installed first, before any file is written: SIGXFSZ from the first migration
+    // under a small `ulimit -f` fails that write (a clear error) instead of killing the process, and a
+    // signal sent as soon as the server says it listens finds them.
+    let signal = shutdown_signal();
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
 
@@ -234,7 +244,25 @@ async fn main() -> anyhow::Result<()> {
             (file.clone(), Some((path, file)))
         }
     };
-    let store = open_store(&args).await?;
+    #[cfg(unix)]
+    let mut file_size = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(SIGXFSZ)).ok();
+    let store = match open_store(&args).await {
+        Ok(store) => store,
+        #[cfg(unix)]
+        Err(e) => {
+            // A write that crossed `ulimit -f` fails as an I/O error; the signal says why.
+            let crossed = async { file_size.as_mut()?.recv().await };
+            if let Ok(Some(())) = tokio::time::timeout(Duration::from_millis(100), crossed).await {
+                return Err(e.context(
+                    "a file reached the size limit of this process (ulimit -f): raise the limit, or start \
+                     with a data directory on which the files fit",
+                ));
+            }
+            return Err(e);
+        }
+        #[cfg(not(unix))]
+        Err(e) => return Err(e),
+    };
     tracing::info!(store = %store.describe(), "store opened");
 
     let target = target(&args)?;
@@ -269,9 +297,6 @@ async fn main() -> anyhow::Result<()> {
     limits.h2_keep_alive_interval = Duration::from_secs(args.h2_keep_alive);
     limits.write_timeout = Duration::from_secs(args.write_timeout);
     let draining = readiness.clone();
-    // The handlers are installed now, before anything is served: a signal sent as soon as the server
-    // says it listens finds them.
-    let signal = shutdown_signal();
     let shutdown = async move {
         signal.await;
         draining.drain();

@@ -124,10 +124,7 @@ impl Cipher {
     pub(crate) fn verify_key_check(&self, check: &[u8]) -> StoreResult<()> {
         match self.open(KEY_CHECK_AAD, check) {
             Ok(text) if text == KEY_CHECK_TEXT => Ok(()),
-            _ => Err(StoreError::backend(
-                "the master key is not the one this database's secret values were encrypted with: \
-                 start with the original key file (--master-key-file), or with a new database",
-            )),
+            _ => Err(StoreError::WrongKey),
         }
     }
 }

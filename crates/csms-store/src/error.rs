@@ -36,6 +36,8 @@ pub enum StoreError {
     InvalidBlob,
     /// The request breaks a rule of the stored state (the message says which); nothing was changed.
     Invalid(String),
+    /// The master key is not the one the database's secret values were sealed with.
+    WrongKey,
     /// The backend failed (I/O, connection, corruption); the write may not have happened.
     Backend(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -92,6 +94,10 @@ impl fmt::Display for StoreError {
                 f.write_str("the blob is not a backup of this project, or was altered")
             }
             StoreError::Invalid(message) => f.write_str(message),
+            StoreError::WrongKey => f.write_str(
+                "the master key is not the one this database's secret values were encrypted with: \
+                 start with the original key file (--master-key-file), or with a new database",
+            ),
             StoreError::Backend(e) => write!(f, "storage backend failed: {e}"),
         }
     }

@@ -149,7 +149,9 @@ async fn grants_are_records_per_resource_and_go_with_their_secret() {
     // UpdateGrant checks what CreateGrants checks: a SECRET grant names a secret of the project.
     let group_to_ghost =
         json!({"resource_id": "team-7", "type": "SECRET", "grantee_type": "0", "grantee_target_id": "dave"});
-    h.call("PUT", &format!("{grants}?resource_id=team-7"), Some(&group_to_ghost)).await.error(404, "CSMS.0005");
+    h.call("PUT", &format!("{grants}?resource_id=team-7"), Some(&group_to_ghost))
+        .await
+        .error(404, "CSMS.0005");
 
     let change =
         json!({"resource_id": "db", "type": "SECRET", "grantee_type": "2", "grantee_target_id": "bob"});

@@ -128,6 +128,27 @@ async fn an_oversized_head_is_refused() {
     assert_parser_answer(&response, "CSMS.9008");
 }
 
+/// A request line longer than the head limit is a request target too long: 414, as README's Limits
+/// table says, not the 431 of a head whose headers are too large.
+#[tokio::test]
+async fn an_oversized_request_line_is_414() {
+    let (addr, _stop) = start(short_limits(), Duration::from_secs(5)).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let long = "a".repeat(70 * 1024);
+    let request = format!("GET {}?marker={long} HTTP/1.1\r\nHost: {addr}\r\n\r\n", events());
+    let _ = stream.write_all(request.as_bytes()).await;
+    let (response, _) = read_until_closed(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 414 URI Too Long\r\n"), "{response}");
+    assert_parser_answer(&response, "CSMS.9009");
+    // A short request line on a fresh connection, then a header over the limit: 431 still.
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let padding = "b".repeat(Limits::default().max_header_bytes + 1024);
+    let request = format!("GET {} HTTP/1.1\r\nHost: {addr}\r\nX-Padding: {padding}\r\n\r\n", events());
+    let _ = stream.write_all(request.as_bytes()).await;
+    let (response, _) = read_until_closed(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 431"), "{response}");
+}
+
 /// The answers hyper writes itself for what it cannot parse carry a request id and the error envelope.
 fn assert_parser_answer(response: &str, code: &str) {
     let (head, body) = response.split_once("\r\n\r\n").expect("a head and a body");

@@ -75,6 +75,28 @@ fn a_file_size_limit_fails_writes_without_killing_the_server() {
     }
 }
 
+/// A file-size limit smaller than what the first start writes (the migrations) stops the server with an
+/// error that says so, not with SIGXFSZ's silent death.
+#[test]
+fn a_file_size_limit_at_the_first_start_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = env!("CARGO_BIN_EXE_csms-server");
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 8; exec \"$0\" \"$@\"")
+        .arg(binary)
+        .args(["--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(output.status.signal(), None, "killed by a signal: {:?}", output.status);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("ulimit -f"), "the error says which limit: {stderr}");
+}
+
 /// `rm events.db` under a running server: no write is acknowledged any more (500), and `/healthz` says
 /// the store cannot serve (503), until the server is restarted.
 #[test]
