@@ -5,8 +5,8 @@ use std::task::{Context, Poll};
 
 use bytes::{Buf, Bytes};
 use http_body::{Frame, SizeHint};
+use http_body_util::BodyExt;
 use http_body_util::combinators::UnsyncBoxBody;
-use http_body_util::{BodyExt, Full};
 
 /// The error type of bodies inside the stack.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -69,26 +69,33 @@ impl http_body::Body for RequestBody {
     }
 }
 
-/// The body of every response: one chunk of bytes (JSON, or nothing) made by the service, as the stack's
-/// layers hand it out.
-#[derive(Debug)]
-pub struct ResponseBody(Full<Bytes>);
-
-impl Default for ResponseBody {
-    fn default() -> Self {
-        Self::empty()
-    }
+/// The body of every response: bytes (JSON, or nothing) made whole by the service, handed out in chunks of
+/// at most [`CHUNK`] so that the connection asks for the next one only when it has written the last. A
+/// large answer holds its share of the service's answer budget ([`AnswerBudget`]) until its last chunk is
+/// taken (or the connection is dropped): what waits for a client that does not read is counted.
+#[derive(Debug, Default)]
+pub struct ResponseBody {
+    data: Bytes,
+    hold: Option<tokio::sync::OwnedSemaphorePermit>,
 }
+
+/// The most bytes a response body hands out at once.
+pub(crate) const CHUNK: usize = 64 * 1024;
 
 impl ResponseBody {
     /// A body of these bytes.
     pub fn new(bytes: impl Into<Bytes>) -> Self {
-        ResponseBody(Full::new(bytes.into()))
+        ResponseBody { data: bytes.into(), hold: None }
     }
 
     /// No body.
     pub fn empty() -> Self {
         Self::new(Bytes::new())
+    }
+
+    /// Bytes not yet handed out.
+    pub(crate) fn len(&self) -> usize {
+        self.data.len()
     }
 }
 
@@ -98,17 +105,66 @@ impl http_body::Body for ResponseBody {
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
+        _: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        Pin::new(&mut self.0).poll_frame(cx).map_err(|never| match never {})
+        if self.data.is_empty() {
+            self.hold = None;
+            return Poll::Ready(None);
+        }
+        let chunk =
+            if self.data.len() <= CHUNK { std::mem::take(&mut self.data) } else { self.data.split_to(CHUNK) };
+        if self.data.is_empty() {
+            // The last chunk is out of the body: what it held is the connection's to write now.
+            self.hold = None;
+        }
+        Poll::Ready(Some(Ok(Frame::data(chunk))))
     }
 
     fn is_end_stream(&self) -> bool {
-        self.0.is_end_stream()
+        self.data.is_empty()
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.0.size_hint()
+        SizeHint::with_exact(self.data.len() as u64)
+    }
+}
+
+/// What the answers waiting for their clients may hold in all: an answer larger than [`CHUNK`] takes its
+/// size from the budget until it is handed out; when the budget cannot give it, the answer is dropped at
+/// once and the request refused 503 `CSMS.9503` with `Retry-After`, so that clients that send requests
+/// and never read cannot make the service hold more than the budget (HTTP/1.1 has no flow control of its
+/// own; HTTP/2's bounds what it buffers per stream, not the answer).
+#[derive(Debug, Clone)]
+pub(crate) struct AnswerBudget {
+    bytes: std::sync::Arc<tokio::sync::Semaphore>,
+    total: usize,
+}
+
+impl AnswerBudget {
+    /// A budget of `total` bytes.
+    pub(crate) fn new(total: usize) -> Self {
+        let total = total.max(CHUNK);
+        AnswerBudget { bytes: std::sync::Arc::new(tokio::sync::Semaphore::new(total)), total }
+    }
+
+    /// `response` with its share of the budget, or `None` when the budget cannot give it now.
+    pub(crate) fn admit(
+        &self,
+        mut response: http::Response<ResponseBody>,
+    ) -> Option<http::Response<ResponseBody>> {
+        let size = response.body().len();
+        if size <= CHUNK {
+            return Some(response);
+        }
+        let share = u32::try_from(size.min(self.total)).unwrap_or(u32::MAX);
+        let permit = std::sync::Arc::clone(&self.bytes).try_acquire_many_owned(share).ok()?;
+        response.body_mut().hold = Some(permit);
+        Some(response)
+    }
+
+    /// Bytes of the budget held by answers not yet handed out.
+    pub(crate) fn held(&self) -> usize {
+        self.total - self.bytes.available_permits()
     }
 }
 

@@ -14,11 +14,18 @@ pub(crate) struct ApiError {
     pub(crate) message: String,
     /// The internal cause of a 500: logged with the request id, never sent.
     pub(crate) cause: Option<String>,
+    /// Seconds after which a refused request may be made again (`Retry-After`).
+    pub(crate) retry_after: Option<u64>,
 }
 
 impl ApiError {
     pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into(), cause: None }
+        ApiError { code, message: message.into(), cause: None, retry_after: None }
+    }
+
+    /// The same error, with `Retry-After: seconds`.
+    pub(crate) fn retry_after(self, seconds: u64) -> Self {
+        ApiError { retry_after: Some(seconds.max(1)), ..self }
     }
 
     pub(crate) fn internal(cause: impl std::fmt::Display) -> Self {
@@ -26,6 +33,7 @@ impl ApiError {
             code: ErrorCode::Internal,
             message: ErrorCode::Internal.default_message().into(),
             cause: Some(cause.to_string()),
+            retry_after: None,
         }
     }
 
@@ -57,7 +65,11 @@ impl ApiError {
         let status =
             StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let bytes = serde_json::to_vec(&self.body()).unwrap_or_default();
-        crate::body::raw_json(status, bytes)
+        let mut response = crate::body::raw_json(status, bytes);
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+        }
+        response
     }
 
     pub(crate) fn store(error: StoreError, name: &str) -> Self {

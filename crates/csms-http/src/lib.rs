@@ -49,6 +49,7 @@ mod directory;
 mod envelope_io;
 mod error;
 mod etag;
+mod guard;
 mod head_deadline;
 mod io_forward;
 mod layers;

@@ -8,7 +8,9 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use csms_model::Accounts;
-use csms_model::limits::{DEFAULT_EVENT_QUOTA, DEFAULT_GRANT_QUOTA, DEFAULT_SECRET_QUOTA};
+use csms_model::limits::{
+    DEFAULT_ANSWER_BUDGET_BYTES, DEFAULT_EVENT_QUOTA, DEFAULT_GRANT_QUOTA, DEFAULT_SECRET_QUOTA,
+};
 use csms_store::{Clock, Store, SystemClock};
 use http::{HeaderName, Request, Response};
 use tower::ServiceBuilder;
@@ -51,6 +53,7 @@ struct Config {
     event_quota: u64,
     secret_quota: u64,
     grant_quota: u64,
+    answer_budget: usize,
     body_timeout: Duration,
     rotate_common: bool,
     accounts: Accounts,
@@ -80,6 +83,7 @@ impl CsmsService {
                 event_quota: DEFAULT_EVENT_QUOTA,
                 secret_quota: DEFAULT_SECRET_QUOTA,
                 grant_quota: DEFAULT_GRANT_QUOTA,
+                answer_budget: DEFAULT_ANSWER_BUDGET_BYTES,
                 rotate_common: false,
                 accounts: Accounts::default(),
                 body_timeout: DEFAULT_BODY_TIMEOUT,
@@ -106,6 +110,8 @@ impl CsmsService {
             rotate_common: config.rotate_common,
             accounts: config.accounts.clone(),
             directory: config.directory.clone(),
+            passwords: crate::guard::PasswordGuard::for_this_machine(),
+            answers: crate::body::AnswerBudget::new(config.answer_budget),
         });
         let router = Arc::new(Router::new());
         let auth = Arc::clone(&config.auth);
@@ -169,6 +175,14 @@ impl CsmsServiceBuilder {
     /// 400 `CSMS.0002`.
     pub fn grant_quota(mut self, quota: u64) -> Self {
         self.config.grant_quota = quota;
+        self
+    }
+
+    /// Bytes that answers larger than 64 KiB may hold in all while their clients do not read them
+    /// (default [`DEFAULT_ANSWER_BUDGET_BYTES`](csms_model::limits::DEFAULT_ANSWER_BUDGET_BYTES), 64 MiB); a
+    /// large answer beyond it is refused 503 `CSMS.9503` with `Retry-After`.
+    pub fn answer_budget(mut self, bytes: usize) -> Self {
+        self.config.answer_budget = bytes;
         self
     }
 

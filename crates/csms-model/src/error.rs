@@ -105,6 +105,15 @@ error_codes! {
     UriTooLong => ("CSMS.9009", 414, "The request target is longer than the server accepts."),
     /// RotateSecret while a rotation of the secret waits to run.
     RotationInProgress => ("CSMS.9010", 409, "A rotation of this secret is in progress."),
+    /// Work that costs the service dearly (a password hash) while its bounded pool is full: try again
+    /// after `Retry-After` seconds. API Gateway's own code for a throttled call.
+    Throttled => ("APIGW.0308", 429, "The throttling threshold has been reached."),
+    /// UpdateUserPassword for a user whose recent wrong old passwords locked the change for a while: try
+    /// again after `Retry-After` seconds.
+    PasswordChangeLocked => ("CSMS.9011", 429, "Too many wrong old passwords: the change is locked for a while."),
+    /// A large answer while the answers waiting for slow readers hold the service's whole budget: try
+    /// again after `Retry-After` seconds.
+    Busy => ("CSMS.9503", 503, "The service is busy with large answers that are not read yet."),
     /// Anything unexpected inside the service.
     Internal => ("CSMS.9500", 500, "Internal service error."),
 }

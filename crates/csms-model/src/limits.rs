@@ -87,6 +87,10 @@ pub const RECOVERY_WINDOW_DAYS: std::ops::RangeInclusive<i64> = 7..=30;
 /// Secrets a project may hold unless configured otherwise.
 pub const DEFAULT_SECRET_QUOTA: u64 = 500;
 
+/// Bytes that answers larger than 64 KiB may hold in all while their clients have not read them, unless
+/// configured otherwise; a large answer beyond it is refused 503 with `Retry-After`.
+pub const DEFAULT_ANSWER_BUDGET_BYTES: usize = 64 * 1024 * 1024;
+
 /// How many resources (secrets and groups) of a project may carry grants, unless configured otherwise.
 pub const DEFAULT_GRANT_QUOTA: u64 = 1_000;
 /// Fewest and most items of a version's `version_stages`.

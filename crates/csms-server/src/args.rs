@@ -76,6 +76,11 @@ pub(crate) struct Args {
     #[arg(long, env = "CSMS_GRANT_QUOTA", default_value_t = csms_model::limits::DEFAULT_GRANT_QUOTA)]
     pub(crate) grant_quota: u64,
 
+    /// Bytes that answers larger than 64 KiB may hold in all while their clients do not read them; a large
+    /// answer beyond it is refused with 503 CSMS.9503 and Retry-After.
+    #[arg(long, env = "CSMS_ANSWER_BUDGET", default_value_t = csms_model::limits::DEFAULT_ANSWER_BUDGET_BYTES)]
+    pub(crate) answer_budget: usize,
+
     /// File of the master key that encrypts secret values at rest: 64 hexadecimal digits
     /// (`openssl rand -hex 32`). Without it, `master.key` in the data directory is used, and generated
     /// (mode 0600) on first start. Every instance on one PostgreSQL database needs the same key.

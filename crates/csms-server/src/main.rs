@@ -286,6 +286,7 @@ async fn main() -> anyhow::Result<()> {
         .event_quota(args.event_quota)
         .secret_quota(args.secret_quota)
         .grant_quota(args.grant_quota)
+        .answer_budget(args.answer_budget)
         .body_timeout(Duration::from_secs(args.body_timeout))
         .build();
     let mut limits = Limits::default();

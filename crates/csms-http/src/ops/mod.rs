@@ -48,6 +48,10 @@ pub(crate) struct State {
     pub(crate) accounts: Accounts,
     /// The users of the accounts.
     pub(crate) directory: crate::Directory,
+    /// The password hashing pool and the wrong-password locks.
+    pub(crate) passwords: crate::guard::PasswordGuard,
+    /// What large answers may hold in all while their clients do not read them.
+    pub(crate) answers: crate::body::AnswerBudget,
 }
 
 impl State {
@@ -380,7 +384,14 @@ pub(crate) async fn dispatch(
         Operation::UpdateUserPassword => run(state, &mut call, users::change_password).await,
         other => Err(ApiError::internal(format!("no handler for {}", other.id()))),
     };
-    Ok(result.unwrap_or_else(ApiError::into_response))
+    let response = result.unwrap_or_else(ApiError::into_response);
+    Ok(state.answers.admit(response).unwrap_or_else(|| {
+        let message = format!(
+            "The service holds {} MiB of large answers that their clients have not read: try again in a moment.",
+            state.answers.held() >> 20
+        );
+        ApiError::new(csms_model::ErrorCode::Busy, message).retry_after(1).into_response()
+    }))
 }
 
 /// `GET /healthz`: 200 `{"status": "ok"}` while the store can serve, else 503 `{"status": "unavailable"}`

@@ -181,6 +181,9 @@ pub(crate) async fn change_password(
         let message = "These credentials name no user of the account: a password belongs to a user.";
         return Err(ApiError::new(ErrorCode::InvalidParameter, message));
     };
+    // Locked by recent wrong old passwords: refused before any hashing.
+    let who = format!("{account}/{}", user.user_id);
+    state.passwords.check(&who, state.clock.now_ms())?;
     let current = state.store.password(&account, &user.user_id).await.map_err(ApiError::internal)?;
     let seen = current.map(|r| r.hash);
     let mut salt = [0u8; 16];
@@ -188,7 +191,9 @@ pub(crate) async fn change_password(
     let (new, old) = (body.password.expose().to_owned(), body.old_password.expose().to_owned());
     let initial = user.initial_password.clone();
     let stored = seen.clone();
-    // PBKDF2 takes tens of milliseconds: off the runtime's threads, and outside the store's transaction.
+    // PBKDF2 takes tens of milliseconds: off the runtime's threads, outside the store's transaction, and
+    // in the guard's bounded pool.
+    let slot = state.passwords.slot().await?;
     let hashed = tokio::task::spawn_blocking(move || {
         let matches = match &stored {
             Some(stored) => verify(&old, stored),
@@ -198,9 +203,14 @@ pub(crate) async fn change_password(
     })
     .await
     .map_err(ApiError::internal)?;
+    drop(slot);
     let wrong =
         || ApiError::new(ErrorCode::InvalidParameter, "The old_password is not the user's current password.");
-    let Some(hashed) = hashed else { return Err(wrong()) };
+    let Some(hashed) = hashed else {
+        state.passwords.failed(&who, state.clock.now_ms());
+        return Err(wrong());
+    };
+    state.passwords.succeeded(&who);
     let record = PasswordRecord { hash: hashed, changed_at: state.clock.now_ms() };
     // A change made meanwhile from the same record wins: the old password given is no longer current.
     match state.store.change_password(&account, &user.user_id, seen, record).await {

@@ -313,6 +313,20 @@ async fn the_directory_lists_an_accounts_users_and_a_user_changes_only_its_own_p
     as_user(alice_token, "POST", path(), Some(change("third-password", "short")))
         .await
         .error(400, "CSMS.0002");
+    // Guessing: after five wrong old passwords the change is locked (429 CSMS.9011, Retry-After), the
+    // right one included; the lock ends by itself.
+    for i in 0..5 {
+        as_user(alice_token, "POST", path(), Some(change(&format!("guess-{i}"), "fourth-password")))
+            .await
+            .error(400, "CSMS.0002");
+    }
+    let locked =
+        as_user(alice_token, "POST", path(), Some(change("third-password", "fourth-password"))).await;
+    assert_eq!(locked.headers["retry-after"], "60", "{:?}", locked.headers);
+    locked.error(429, "CSMS.9011");
+    ok(&as_user(carol_token, "POST", path(), Some(change("carols-password", "carols-second"))).await);
+    h.clock.advance(std::time::Duration::from_secs(61));
+    ok(&as_user(alice_token, "POST", path(), Some(change("third-password", "fourth-password"))).await);
 
     // A grantee the account's directory knows is listed with its login name.
     let secret = json!({"name": "db", "secret_string": "value"});

@@ -340,15 +340,21 @@ fn every_error_code_is_exercised_here_or_noted() {
         "CSMS.9008",
         "CSMS.9009",
         "CSMS.9010",
+        "CSMS.9011",
+        "CSMS.9503",
         "CSMS.9500",
     ];
+    // APIGW.0308 (the password hashing pool is full) is tested with the pool itself (`guard.rs`): filling
+    // it over HTTP would take more concurrent hashes than a test should run.
+    let noted = ["APIGW.0308"];
     let source = include_str!("errors.rs").to_owned()
         + include_str!("api.rs")
         + include_str!("hostile.rs")
         + include_str!("secrets.rs")
         + include_str!("notify.rs")
-        + include_str!("background.rs");
-    for code in ErrorCode::ALL.iter().map(|c| c.code()) {
+        + include_str!("background.rs")
+        + include_str!("account.rs");
+    for code in ErrorCode::ALL.iter().map(|c| c.code()).filter(|c| !noted.contains(c)) {
         assert!(tested.contains(&code), "{code} has no test");
         assert!(source.matches(code).count() >= 2, "{code} is asserted somewhere");
     }

@@ -274,3 +274,61 @@ async fn a_stalled_connection_does_not_hold_up_shutdown() {
     tokio::time::timeout(Duration::from_secs(5), server).await.expect("serve returned").unwrap().unwrap();
     assert!(started.elapsed() < Duration::from_secs(5), "not the 30 s grace period: {:?}", started.elapsed());
 }
+
+/// Large answers held for clients that send a request and never read count against the answer budget:
+/// past it, a large answer is refused 503 `CSMS.9503` with `Retry-After` (and dropped at once), small
+/// answers go on; once a reader takes its answer (or goes), the budget serves the next.
+#[tokio::test]
+async fn unread_large_answers_are_bounded_by_the_budget() {
+    let mut h = Harness::new();
+    h.service = h.service.to_builder().answer_budget(2 << 20).build();
+    // 20 secrets at the value limit, each byte escaped six-fold in JSON: a 3.9 MB answer for 200 bytes.
+    let value: String = std::iter::repeat_n('\u{1}', 32 * 1024).collect();
+    let mut names = Vec::new();
+    for i in 0..20 {
+        let name = format!("big-{i:02}");
+        let created = h
+            .call(
+                "POST",
+                &format!("/v1/{P}/secrets"),
+                Some(&serde_json::json!({
+            "name": name, "secret_string": value})),
+            )
+            .await;
+        assert_eq!(created.status, 200, "{:?}", created.body);
+        names.push(name);
+    }
+    let (addr, _stop) = start_with(h, short_limits(), Duration::from_secs(5)).await;
+    let body = serde_json::json!({"secret_name_list": names}).to_string();
+    let request = format!(
+        "POST /v1/{P}/secrets/batch-get-secret-value HTTP/1.1\r\nHost: {addr}\r\nX-Auth-Token: {TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    // A client that asks and never reads, with a small receive window.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut hoarder = socket.connect(addr).await.unwrap();
+    hoarder.write_all(request.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Another client: its large answer does not fit, it is told to come back.
+    let mut next = TcpStream::connect(addr).await.unwrap();
+    next.write_all(request.as_bytes()).await.unwrap();
+    let mut head = vec![0u8; 8192];
+    let n = tokio::time::timeout(Duration::from_secs(5), next.read(&mut head)).await.unwrap().unwrap();
+    let answer = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase();
+    assert!(answer.starts_with("http/1.1 503"), "{answer}");
+    assert!(answer.contains("retry-after: 1") && answer.contains("csms.9503"), "{answer}");
+    // A small answer is served meanwhile.
+    let mut small = TcpStream::connect(addr).await.unwrap();
+    small.write_all(list_request(addr, false).as_bytes()).await.unwrap();
+    let (listed, _) = read_until_closed(&mut small).await;
+    assert!(listed.starts_with("HTTP/1.1 200"), "{listed}");
+    // The hoarder goes: its share comes back, and the large answer is served again.
+    drop(hoarder);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut again = TcpStream::connect(addr).await.unwrap();
+    again.write_all(request.as_bytes()).await.unwrap();
+    let n = tokio::time::timeout(Duration::from_secs(5), again.read(&mut head)).await.unwrap().unwrap();
+    assert!(head[..n].starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&head[..n]));
+}
