@@ -43,6 +43,15 @@ impl Activity {
         })
     }
 
+    /// Since when no request has been answered on the connection (its opening, or its last answer's end),
+    /// if none is now: a connection that never spoke, or one idle between requests.
+    pub(crate) fn idle_since(&self) -> Option<Instant> {
+        if self.in_flight.load(Ordering::Acquire) > 0 {
+            return None;
+        }
+        Some(self.opened + Duration::from_micros(self.idle_since.load(Ordering::Acquire)))
+    }
+
     /// When the connection must have delivered a head, if it is waiting for one now.
     fn deadline(&self, timeout: Duration) -> Option<Instant> {
         if self.in_flight.load(Ordering::Acquire) > 0 || self.http2.load(Ordering::Relaxed) {

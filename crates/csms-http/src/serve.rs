@@ -29,7 +29,9 @@ pub struct Limits {
     /// Largest request head (request line and headers, or the HTTP/2 header list), in bytes. HTTP/1.1
     /// answers a larger one 431; HTTP/2 resets the stream.
     pub max_header_bytes: usize,
-    /// Most connections served at once; further connections wait in the listen backlog.
+    /// Most connections served at once. When every slot is taken, a new connection takes the place of
+    /// the one idle the longest (one that has not sent a request head yet, or is between requests);
+    /// when every connection is answering a request, the new one waits.
     pub max_connections: usize,
     /// Most concurrent HTTP/2 streams on one connection.
     pub h2_max_concurrent_streams: u32,
@@ -194,61 +196,75 @@ async fn serve_inner(
         .keep_alive_timeout(limits.h2_keep_alive_interval);
     let builder = Arc::new(builder);
     let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let open = Arc::new(Open::default());
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     let metrics = limits.count_connections.then(csms_metrics::metrics);
     let (head_timeout, write_timeout) = (limits.header_read_timeout, limits.write_timeout);
     loop {
-        if let Some(metrics) = metrics
-            && connections.available_permits() == 0
-        {
-            metrics.connection_waited();
-        }
-        let permit = tokio::select! {
-            permit = Arc::clone(&connections).acquire_owned() => permit.expect("the semaphore is never closed"),
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    if let Some(metrics) = metrics {
+                        metrics.accept_error();
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
             () = &mut shutdown => break,
         };
-        tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, peer) = match accepted {
-                    Ok(pair) => pair,
-                    Err(e) => {
-                        // Out of file descriptors and the like: back off instead of spinning.
-                        tracing::warn!(error = %e, "accept failed");
-                        if let Some(metrics) = metrics {
-                            metrics.accept_error();
-                        }
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
-                let connection = Connection {
-                    builder: Arc::clone(&builder),
-                    watcher: graceful.watcher(),
-                    service: service.clone(),
-                    peer,
-                    head_timeout,
-                    write_timeout,
-                };
-                let tls = tls.clone();
-                tokio::spawn(async move {
-                    let _open = metrics.map(csms_metrics::Metrics::connection);
-                    match tls {
-                        None => connection.serve(stream).await,
-                        Some(acceptor) => {
-                            match tokio::time::timeout(head_timeout, acceptor.accept(stream)).await {
-                                Ok(Ok(stream)) => connection.serve(stream).await,
-                                Ok(Err(e)) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
-                                Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
-                            }
-                        }
-                    }
-                    drop(permit);
-                });
+        // Every slot taken: the connection idle the longest (one that never sent a request, or is between
+        // requests) gives way to the new one; when all are answering requests, the new one waits.
+        let permit = match Arc::clone(&connections).try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                if let Some(metrics) = metrics {
+                    metrics.connection_waited();
+                }
+                open.close_longest_idle();
+                tokio::select! {
+                    permit = Arc::clone(&connections).acquire_owned() => permit.expect("the semaphore is never closed"),
+                    () = &mut shutdown => break,
+                }
             }
-            () = &mut shutdown => break,
-        }
+        };
+        let _ = stream.set_nodelay(true);
+        let activity = Activity::new();
+        let (slot, close) = open.enter(Arc::clone(&activity));
+        let connection = Connection {
+            builder: Arc::clone(&builder),
+            watcher: graceful.watcher(),
+            service: service.clone(),
+            peer,
+            head_timeout,
+            write_timeout,
+            activity,
+        };
+        let (tls, open) = (tls.clone(), Arc::clone(&open));
+        tokio::spawn(async move {
+            let _open = metrics.map(csms_metrics::Metrics::connection);
+            let served = async {
+                match tls {
+                    None => connection.serve(stream).await,
+                    Some(acceptor) => match tokio::time::timeout(head_timeout, acceptor.accept(stream)).await
+                    {
+                        Ok(Ok(stream)) => connection.serve(stream).await,
+                        Ok(Err(e)) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
+                        Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                    },
+                }
+            };
+            tokio::select! {
+                () = served => {}
+                () = close.notified() => tracing::debug!(%peer, "idle connection closed to make room for a new one"),
+            }
+            open.leave(slot);
+            drop(permit);
+        });
     }
     drop(listener);
     tracing::info!("shutting down: finishing requests in flight");
@@ -256,6 +272,43 @@ async fn serve_inner(
         tracing::warn!(?grace, "requests still in flight after the grace period; closing them");
     }
     Ok(())
+}
+
+/// The open connections of a listener: whether each is idle (its [`Activity`]), and how to close it.
+#[derive(Default)]
+struct Open {
+    next: std::sync::atomic::AtomicU64,
+    connections: std::sync::Mutex<std::collections::HashMap<u64, (Arc<Activity>, Arc<tokio::sync::Notify>)>>,
+}
+
+impl Open {
+    /// Registers a connection; its slot, and what tells it to close.
+    fn enter(&self, activity: Arc<Activity>) -> (u64, Arc<tokio::sync::Notify>) {
+        let slot = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let close = Arc::new(tokio::sync::Notify::new());
+        let mut connections = self.connections.lock().unwrap_or_else(|p| p.into_inner());
+        connections.insert(slot, (activity, Arc::clone(&close)));
+        (slot, close)
+    }
+
+    fn leave(&self, slot: u64) {
+        self.connections.lock().unwrap_or_else(|p| p.into_inner()).remove(&slot);
+    }
+
+    /// Tells the connection idle the longest to close; whether there was one. A connection answering a
+    /// request is never closed here.
+    fn close_longest_idle(&self) -> bool {
+        let mut connections = self.connections.lock().unwrap_or_else(|p| p.into_inner());
+        let longest = connections
+            .iter()
+            .filter_map(|(slot, (activity, _))| Some((activity.idle_since()?, *slot)))
+            .min();
+        let Some((_, slot)) = longest else { return false };
+        if let Some((_, close)) = connections.remove(&slot) {
+            close.notify_one();
+        }
+        true
+    }
 }
 
 /// One accepted connection, served in its own task once its stream is ready (after TLS, if any).
@@ -266,6 +319,8 @@ struct Connection<S> {
     peer: std::net::SocketAddr,
     head_timeout: Duration,
     write_timeout: Duration,
+    /// Made at the accept, so that a connection still in its TLS handshake counts as idle.
+    activity: Arc<Activity>,
 }
 
 impl<S: HttpService> Connection<S> {
@@ -273,8 +328,7 @@ impl<S: HttpService> Connection<S> {
     where
         IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
-        let Connection { builder, watcher, service, peer, head_timeout, write_timeout } = self;
-        let activity = Activity::new();
+        let Connection { builder, watcher, service, peer, head_timeout, write_timeout, activity } = self;
         let service = TowerToHyperService::new(Tracked { inner: service, activity: Arc::clone(&activity) });
         let (stream, line_ended) = LineWatch::new(stream);
         let io = EnvelopeIo::new(TokioIo::new(stream), peer, line_ended);

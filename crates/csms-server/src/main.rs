@@ -174,6 +174,9 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     }
 }
 
+/// Connections the admin listener serves at once (the API listener's are `--max-connections`).
+const ADMIN_MAX_CONNECTIONS: usize = 64;
+
 /// Binds the admin listener and serves it until the process ends.
 async fn start_admin(
     at: SocketAddr,
@@ -186,8 +189,11 @@ async fn start_admin(
     tracing::info!(%addr, "admin listening");
     println!("csms-server admin listening on http://{addr}");
     let service = tower::service_fn(move |request| admin::handle(readiness.clone(), request));
+    // Places of its own, apart from the API listener's: a scrape is answered whatever the API's clients
+    // hold (and silent connections give way here too).
     let mut limits = Limits::default();
     limits.count_connections = false;
+    limits.max_connections = ADMIN_MAX_CONNECTIONS;
     Ok(tokio::spawn(async move {
         let forever = std::future::pending::<()>();
         if let Err(e) =

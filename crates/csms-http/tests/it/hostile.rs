@@ -203,21 +203,52 @@ async fn a_bad_token_is_refused_before_the_body_is_read() {
     assert!(took < Duration::from_secs(3), "answered at once, not after the body timeout: {took:?}");
 }
 
+/// With every place taken, a new connection takes the place of the one idle the longest (one that never
+/// spoke): a real client is answered at once however many silent connections hold places; when every
+/// place is answering a request, the new connection waits its turn.
 #[tokio::test]
-async fn connections_beyond_the_cap_wait_their_turn() {
+async fn silent_connections_give_way_and_busy_ones_keep_their_place() {
+    let mut limits = Limits::default();
+    limits.max_connections = 16;
+    let (addr, _stop) = start(limits, Duration::from_secs(5)).await;
+    // More silent connections than places (the extra ones make room by closing the oldest).
+    let mut silent = Vec::new();
+    for _ in 0..24 {
+        silent.push(TcpStream::connect(addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    let mut real = TcpStream::connect(addr).await.unwrap();
+    real.write_all(list_request(addr, false).as_bytes()).await.unwrap();
+    let (response, _) = read_until_closed(&mut real).await;
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(started.elapsed() < Duration::from_secs(1), "answered in {:?}", started.elapsed());
+    // The oldest silent connection was closed to make room.
+    let mut buf = [0u8; 16];
+    let first = tokio::time::timeout(Duration::from_secs(1), silent[0].read(&mut buf)).await;
+    assert!(matches!(first, Ok(Ok(0)) | Ok(Err(_))), "the longest idle gave way: {first:?}");
+    drop(silent);
+
+    // Two places, both answering a request (a body still on its way): the third waits.
     let mut limits = Limits::default();
     limits.max_connections = 2;
     let (addr, _stop) = start(limits, Duration::from_secs(5)).await;
-    // Two idle connections take both places.
-    let first = TcpStream::connect(addr).await.unwrap();
-    let _second = TcpStream::connect(addr).await.unwrap();
+    let slow_head = format!(
+        "POST {} HTTP/1.1\r\nHost: {addr}\r\nX-Auth-Token: {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{{",
+        events()
+    );
+    let mut busy = Vec::new();
+    for _ in 0..2 {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        stream.write_all(slow_head.as_bytes()).await.unwrap();
+        busy.push(stream);
+    }
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let mut third = TcpStream::connect(addr).await.unwrap(); // the kernel's backlog accepts it
+    let mut third = TcpStream::connect(addr).await.unwrap();
     third.write_all(list_request(addr, false).as_bytes()).await.unwrap();
-    let mut buf = [0u8; 64];
     let early = tokio::time::timeout(Duration::from_millis(300), third.read(&mut buf)).await;
-    assert!(early.is_err(), "not served while two connections hold both places");
-    drop(first);
+    assert!(early.is_err(), "not served while both places answer requests");
+    drop(busy.remove(0));
     let (response, _) = read_until_closed(&mut third).await;
     assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "served once a place is free: {response}");
 }
