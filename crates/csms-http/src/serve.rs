@@ -274,11 +274,14 @@ async fn serve_inner(
     Ok(())
 }
 
+/// An open connection: whether it is idle, and what tells it to close.
+type OpenConnection = (Arc<Activity>, Arc<tokio::sync::Notify>);
+
 /// The open connections of a listener: whether each is idle (its [`Activity`]), and how to close it.
 #[derive(Default)]
 struct Open {
     next: std::sync::atomic::AtomicU64,
-    connections: std::sync::Mutex<std::collections::HashMap<u64, (Arc<Activity>, Arc<tokio::sync::Notify>)>>,
+    connections: std::sync::Mutex<std::collections::HashMap<u64, OpenConnection>>,
 }
 
 impl Open {
