@@ -131,6 +131,9 @@ fn error_table_is_complete_and_consistent() {
             ("CSMS.9008", 431),
             ("CSMS.9009", 414),
             ("CSMS.9010", 409),
+            ("APIGW.0308", 429),
+            ("CSMS.9011", 429),
+            ("CSMS.9503", 503),
             ("CSMS.9500", 500),
         ]
     );

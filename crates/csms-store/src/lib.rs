@@ -75,6 +75,7 @@ mod migrate;
 mod postgres;
 mod rows;
 mod rules;
+mod scans;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;

@@ -20,7 +20,9 @@ pub struct Store {
 }
 
 struct Inner {
-    backend: Box<dyn Backend>,
+    backend: Arc<dyn Backend>,
+    /// The thread of long reads (see `scans.rs`).
+    scans: crate::scans::Scans,
     /// Held apart from the backend: a job in flight keeps the key, never the backend, alive.
     cipher: Arc<Cipher>,
     work: Notify,
@@ -30,6 +32,14 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("backend", &self.describe()).finish_non_exhaustive()
     }
+}
+
+/// How a job runs: a write transaction, a read where the caller is, or a long read on its own thread.
+#[derive(Clone, Copy)]
+enum Mode {
+    Write,
+    Read,
+    Scan,
 }
 
 /// What a rule runs with: the transaction, the key of the secret values, and whether it queued work
@@ -61,7 +71,8 @@ impl Store {
     pub fn new(backend: impl Backend, cipher: Cipher) -> Self {
         Store {
             inner: Arc::new(Inner {
-                backend: Box::new(backend),
+                backend: Arc::new(backend),
+                scans: crate::scans::Scans::default(),
                 cipher: Arc::new(cipher),
                 work: Notify::new(),
             }),
@@ -122,7 +133,7 @@ impl Store {
         &self,
         op: impl FnOnce(&mut Cx<'_>) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
-        let (value, queued) = self.run(op, true).await?;
+        let (value, queued) = self.run(op, Mode::Write).await?;
         if queued {
             self.inner.work.notify_one();
         }
@@ -134,7 +145,16 @@ impl Store {
         &self,
         op: impl FnOnce(&mut Cx<'_>) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
-        Ok(self.run(op, false).await?.0)
+        Ok(self.run(op, Mode::Read).await?.0)
+    }
+
+    /// Runs `op`, a read that walks a whole project, on the thread of long reads (see `scans.rs`), so
+    /// that it delays no point read.
+    pub(crate) async fn scan<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&mut Cx<'_>) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        Ok(self.run(op, Mode::Scan).await?.0)
     }
 
     /// Runs `op` as a backend job. The backend's job answers nothing but success or failure; what `op`
@@ -143,7 +163,7 @@ impl Store {
     async fn run<T: Send + 'static>(
         &self,
         op: impl FnOnce(&mut Cx<'_>) -> StoreResult<T> + Send + 'static,
-        write: bool,
+        mode: Mode,
     ) -> StoreResult<(T, bool)> {
         let slot = Arc::new(Mutex::new(None));
         let (cipher, answer) = (Arc::clone(&self.inner.cipher), Arc::clone(&slot));
@@ -154,11 +174,11 @@ impl Store {
             Ok(())
         });
         let backend = &self.inner.backend;
-        if write {
-            backend.write(job).await?
-        } else {
-            backend.read(job).await?
-        };
+        match mode {
+            Mode::Write => backend.write(job).await?,
+            Mode::Read => backend.read(job).await?,
+            Mode::Scan => self.inner.scans.read(backend, job).await?,
+        }
         let answered = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
         answered.ok_or_else(|| crate::StoreError::backend("a job ended without answering"))
     }

@@ -2,7 +2,7 @@
 //! go with the secret. Secrets are found by tags: tags OR-ed within a key, AND-ed across keys.
 
 use csms_model::limits::MAX_TAGS_PER_SECRET;
-use csms_model::{ProjectTag, ResourceInstance, TagFilter, TagItem, TagMatch};
+use csms_model::{ListResourceInstancesResponse, ProjectTag, ResourceInstance, TagFilter, TagItem, TagMatch};
 
 use super::shared::secret::{by_id, completed};
 use crate::backend::{Page, TagRow, Tx};
@@ -106,7 +106,7 @@ impl Store {
 
     /// Every key used on the project's secrets, in key order, with its values (each once, in order).
     pub async fn project_tags(&self, project: &str) -> StoreResult<Vec<ProjectTag>> {
-        job!(self.read(project), |cx| {
+        job!(self.scan(project), |cx| {
             {
                 let mut pairs: Vec<(String, String)> =
                     cx.tx.tags(project, None)?.into_iter().map(|t| (t.key, t.value)).collect();
@@ -125,47 +125,59 @@ impl Store {
     }
 
     /// The project's secrets that `query` finds, in name order, the page it asks for, and how many there
-    /// are in all. A project's secrets are bounded by its quota: they are read and filtered here.
+    /// are in all. A project's secrets are bounded by its quota: they are read and filtered on the thread
+    /// of long reads.
     pub async fn find_by_tags(
         &self,
         project: &str,
         query: TagQuery,
     ) -> StoreResult<(Vec<ResourceInstance>, u64)> {
-        job!(self.read(project), |cx| {
-            {
-                let mut tags: std::collections::BTreeMap<String, Vec<TagRow>> = Default::default();
-                for row in cx.tx.tags(project, None)? {
-                    tags.entry(row.secret.clone()).or_default().push(row);
-                }
-                let (mut found, mut after) = (Vec::new(), String::new());
-                loop {
-                    let page = Page { project, after: &after, limit: 1000, event: None };
-                    let rows = cx.tx.secrets(page)?;
-                    let Some((last, _)) = rows.last() else { break };
-                    after = last.clone();
-                    for (name, doc) in rows {
-                        let ours = tags.remove(&name).unwrap_or_default();
-                        if matches(&query, &name, &ours) {
-                            found.push((doc, ours));
-                        }
-                    }
-                }
-                let total = found.len() as u64;
-                let page = found.into_iter().skip(query.offset).take(query.limit);
-                let resources = page
-                    .map(|(doc, tags)| {
-                        let secret = completed(project, decode_secret(&doc)?);
-                        Ok(ResourceInstance {
-                            resource_id: secret.id.clone(),
-                            resource_name: secret.name.clone(),
-                            resource_detail: secret,
-                            tags: tags.into_iter().map(item).collect(),
-                            sys_tags: Vec::new(),
-                        })
-                    })
-                    .collect::<StoreResult<_>>()?;
-                Ok((resources, total))
-            }
+        job!(self.scan(project), |cx| find(cx.tx, project, &query))
+    }
+
+    /// [`Store::find_by_tags`] as the body of ListResourceInstances' answer, written on the thread of long
+    /// reads too: a page of a whole project's secrets is megabytes of JSON, not a runtime thread's work.
+    pub async fn find_by_tags_response(&self, project: &str, query: TagQuery) -> StoreResult<String> {
+        job!(self.scan(project), |cx| {
+            let (resources, total) = find(cx.tx, project, &query)?;
+            let response = ListResourceInstancesResponse { resources, total_count: total as i64 };
+            Ok(serde_json::to_string(&response)?)
         })
     }
+}
+
+/// The search by tag, as [`Store::find_by_tags`] answers it.
+fn find(tx: &mut dyn Tx, project: &str, query: &TagQuery) -> StoreResult<(Vec<ResourceInstance>, u64)> {
+    let mut tags: std::collections::BTreeMap<String, Vec<TagRow>> = Default::default();
+    for row in tx.tags(project, None)? {
+        tags.entry(row.secret.clone()).or_default().push(row);
+    }
+    let (mut found, mut after) = (Vec::new(), String::new());
+    loop {
+        let page = Page { project, after: &after, limit: 1000, event: None };
+        let rows = tx.secrets(page)?;
+        let Some((last, _)) = rows.last() else { break };
+        after = last.clone();
+        for (name, doc) in rows {
+            let ours = tags.remove(&name).unwrap_or_default();
+            if matches(query, &name, &ours) {
+                found.push((doc, ours));
+            }
+        }
+    }
+    let total = found.len() as u64;
+    let page = found.into_iter().skip(query.offset).take(query.limit);
+    let resources = page
+        .map(|(doc, tags)| {
+            let secret = completed(project, decode_secret(&doc)?);
+            Ok(ResourceInstance {
+                resource_id: secret.id.clone(),
+                resource_name: secret.name.clone(),
+                resource_detail: secret,
+                tags: tags.into_iter().map(item).collect(),
+                sys_tags: Vec::new(),
+            })
+        })
+        .collect::<StoreResult<_>>()?;
+    Ok((resources, total))
 }
