@@ -66,3 +66,31 @@ fn lower_priority() {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Store;
+
+    /// A long read runs on the scan thread, not where its caller is, and a point read where its caller
+    /// is: a walk of a whole project never holds the thread that answers point reads.
+    #[tokio::test]
+    async fn long_reads_run_apart_from_point_reads() {
+        let store = Store::memory();
+        let here = std::thread::current().id();
+        let scanned = store.scan(|_| Ok(std::thread::current())).await.unwrap();
+        assert_ne!(scanned.id(), here);
+        assert_eq!(scanned.name(), Some("csms-scan"));
+        let read = store.read(|_| Ok(std::thread::current().id())).await.unwrap();
+        assert_eq!(read, here);
+        // More at once than the queue holds: the others wait for a place, and each is answered.
+        let many: Vec<_> = (0..super::QUEUE * 2)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move { store.scan(move |_| Ok(i)).await.unwrap() })
+            })
+            .collect();
+        for (i, task) in many.into_iter().enumerate() {
+            assert_eq!(task.await.unwrap(), i);
+        }
+    }
+}
