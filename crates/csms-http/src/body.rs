@@ -70,8 +70,8 @@ impl http_body::Body for RequestBody {
 }
 
 /// The body of every response: bytes (JSON, or nothing) made whole by the service, handed out in chunks of
-/// at most [`CHUNK`] so that the connection asks for the next one only when it has written the last. A
-/// large answer holds its share of the service's answer budget ([`AnswerBudget`]) until its last chunk is
+/// at most 64 KiB so that the connection asks for the next one only when it has written the last. A
+/// large answer holds its share of the service's answer budget ([`CsmsServiceBuilder::answer_budget`](crate::CsmsServiceBuilder::answer_budget)) until its last chunk is
 /// taken (or the connection is dropped): what waits for a client that does not read is counted.
 #[derive(Debug, Default)]
 pub struct ResponseBody {
