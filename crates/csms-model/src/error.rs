@@ -27,7 +27,22 @@ impl ErrorResponse {
     }
 }
 
-macro_rules! error_codes {
+/// Writes a family's error table: `ErrorCode`, an enum of rows, each a wire code, its HTTP status and its
+/// default message, with `ALL`, `code()`, `http_status()`, `default_message()` and `from_code()`. CSMS's
+/// table is [`ErrorCode`]; the neighbouring families (SMN, KMS) write theirs with it in their own crates.
+///
+/// ```
+/// mod smn {
+///     csms_model::error_table! {
+///         /// No such topic.
+///         TopicNotFound => ("SMN.0006", 404, "Topic not found."),
+///     }
+/// }
+/// assert_eq!(smn::ErrorCode::TopicNotFound.http_status(), 404);
+/// assert_eq!(smn::ErrorCode::from_code("SMN.0006"), Some(smn::ErrorCode::TopicNotFound));
+/// ```
+#[macro_export]
+macro_rules! error_table {
     ($( $(#[$doc:meta])* $variant:ident => ($code:literal, $status:literal, $msg:literal), )+) => {
         /// A row of the error table: a code, its HTTP status and its default message.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,7 +78,7 @@ macro_rules! error_codes {
     };
 }
 
-error_codes! {
+error_table! {
     /// An invalid field, path or query value; the message lists every violation.
     InvalidParameter => ("CSMS.0002", 400, "The value of parameter is invalid."),
     /// Malformed JSON, a body that is not an object, or a missing body.
@@ -114,6 +129,9 @@ error_codes! {
     /// A large answer while the answers waiting for slow readers hold the service's whole budget: try
     /// again after `Retry-After` seconds.
     Busy => ("CSMS.9503", 503, "The service is busy with large answers that are not read yet."),
+    /// The secret's KMS key cannot protect or open its value: it does not exist in the project, is
+    /// disabled, or is scheduled for deletion.
+    KmsKeyUnusable => ("CSMS.0401", 400, "Can not get the protected secret value using the provided KMS key."),
     /// Anything unexpected inside the service.
     Internal => ("CSMS.9500", 500, "Internal service error."),
 }

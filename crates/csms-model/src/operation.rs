@@ -8,7 +8,22 @@ pub const OPENAPI_PATH: &str = "/openapi.json";
 /// The path of the service's health check, answered without credentials.
 pub const HEALTH_PATH: &str = "/healthz";
 
-macro_rules! operations {
+/// Writes a family's route table: `Operation`, an enum of operations, each with its upstream operation id,
+/// HTTP method and path template, with `ALL`, `id()`, `method()`, `path()` and `has_project()`. CSMS's table
+/// is [`Operation`]; the neighbouring families (SMN, KMS) write theirs with it in their own crates.
+///
+/// ```
+/// mod kms {
+///     csms_model::route_table! {
+///         /// Creates a key.
+///         CreateKey => ("POST", "/v1.0/{project_id}/kms/create-key"),
+///     }
+/// }
+/// assert_eq!(kms::Operation::CreateKey.id(), "CreateKey");
+/// assert!(kms::Operation::CreateKey.has_project());
+/// ```
+#[macro_export]
+macro_rules! route_table {
     ($( $(#[$doc:meta])* $variant:ident => ($method:literal, $path:literal), )+) => {
         /// An operation of the API, with its method and path template.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,7 +60,7 @@ macro_rules! operations {
     };
 }
 
-operations! {
+route_table! {
     /// Creates an event.
     CreateSecretEvent => ("POST", "/v1/{project_id}/csms/events"),
     /// Lists a project's events by name, a page at a time.

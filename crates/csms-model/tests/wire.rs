@@ -134,6 +134,7 @@ fn error_table_is_complete_and_consistent() {
             ("APIGW.0308", 429),
             ("CSMS.9011", 429),
             ("CSMS.9503", 503),
+            ("CSMS.0401", 400),
             ("CSMS.9500", 500),
         ]
     );

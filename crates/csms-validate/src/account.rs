@@ -7,15 +7,9 @@ use csms_model::{
 };
 use serde_json::Value;
 
-use crate::body::{checked_body, optional, required};
+use crate::body::{checked_body, one_of, optional, required};
 use crate::rules::query_params;
 use crate::violation::{Rejection, Violations};
-
-fn one_of(value: &Value, path: &str, known: &[&str], out: &mut Violations) {
-    if !value.as_str().is_some_and(|s| known.contains(&s)) {
-        out.enumeration(path, known);
-    }
-}
 
 /// Parses and checks UpdateSecretsConfig's body: `checking_secret_strength`, a boolean if given.
 pub fn parse_secrets_config_body(bytes: &[u8]) -> Result<UpdateSecretsConfigRequestBody, Rejection> {

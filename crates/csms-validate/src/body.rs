@@ -242,3 +242,112 @@ fn notification(value: &Value, path: &str, out: &mut Violations) {
         required(fields, key, out, check, path);
     }
 }
+
+/// A member of a nested object, checked when present (at `{parent}/{key}`).
+pub(crate) fn optional_in(
+    fields: &Map<String, Value>,
+    key: &str,
+    out: &mut Violations,
+    check: impl Fn(&Value, &str, &mut Violations),
+    parent: &str,
+) {
+    if let Some(v) = fields.get(key).filter(|v| !v.is_null()) {
+        check(v, &format!("{parent}/{key}"), out);
+    }
+}
+
+/// A string that is one of `known`.
+pub(crate) fn one_of(value: &Value, path: &str, known: &[&str], out: &mut Violations) {
+    if !value.as_str().is_some_and(|s| known.contains(&s)) {
+        out.enumeration(path, known);
+    }
+}
+
+/// A string of `min` to `max` characters.
+pub(crate) fn chars(value: &Value, path: &str, (min, max): (usize, usize), out: &mut Violations) {
+    match value.as_str() {
+        Some(s) => {
+            let len = s.chars().count();
+            if len < min || len > max {
+                out.length(path, len, min, max);
+            }
+        }
+        None => out.wrong_type(path, "a string"),
+    }
+}
+
+/// A string of `min` to `max` bytes in UTF-8.
+pub(crate) fn bytes_between(value: &Value, path: &str, (min, max): (usize, usize), out: &mut Violations) {
+    match value.as_str() {
+        Some(s) if s.len() > max => out.byte_size(path, s.len(), max),
+        Some(s) if s.len() < min => out.length(path, s.chars().count(), min, max),
+        Some(_) => {}
+        None => out.wrong_type(path, "a string"),
+    }
+}
+
+/// A string matching `pattern` (compiled once by the caller).
+pub(crate) fn matching(value: &Value, path: &str, regex: &regex::Regex, out: &mut Violations) {
+    match value.as_str() {
+        Some(s) if regex.is_match(s) => {}
+        Some(_) => out.pattern(path, regex.as_str()),
+        None => out.wrong_type(path, "a string"),
+    }
+}
+
+/// A decimal integer written as a string (`"100"`), from `min` to `max`; its value.
+pub(crate) fn decimal(
+    value: &Value,
+    path: &str,
+    (min, max): (i64, i64),
+    out: &mut Violations,
+) -> Option<i64> {
+    let parsed = value
+        .as_str()
+        .filter(|s| !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|s| s.parse::<i64>().ok())
+        .filter(|n| (min..=max).contains(n));
+    if parsed.is_none() {
+        out.integer_range(path, min, max);
+    }
+    parsed
+}
+
+/// An integer (a JSON number), from `min` to `max`.
+pub(crate) fn integer(value: &Value, path: &str, (min, max): (i64, i64), out: &mut Violations) {
+    if !value.as_i64().is_some_and(|n| (min..=max).contains(&n)) {
+        out.integer_range(path, min, max);
+    }
+}
+
+/// An array of `min` to `max` items, each checked at its own path.
+pub(crate) fn items(
+    value: &Value,
+    path: &str,
+    (min, max): (usize, usize),
+    item: impl Fn(&Value, &str, &mut Violations),
+    out: &mut Violations,
+) {
+    let Some(list) = value.as_array() else {
+        return out.wrong_type(path, "an array");
+    };
+    if list.len() < min || list.len() > max {
+        out.length(path, list.len(), min, max);
+    }
+    for (i, value) in list.iter().enumerate() {
+        item(value, &format!("{path}/{i}"), out);
+    }
+}
+
+/// An object, whose members `check` looks at.
+pub(crate) fn object(
+    value: &Value,
+    path: &str,
+    out: &mut Violations,
+    check: impl FnOnce(&Map<String, Value>, &mut Violations),
+) {
+    match value.as_object() {
+        Some(fields) => check(fields, out),
+        None => out.wrong_type(path, "an object"),
+    }
+}

@@ -12,7 +12,7 @@ use csms_model::{
 use regex::Regex;
 use serde_json::Value;
 
-use crate::body::{checked_body, optional, parse_object, required, unique_items};
+use crate::body::{checked_body, one_of, optional, parse_object, required, unique_items};
 use crate::rules::Compiled;
 use crate::violation::{Rejection, ViolationKind, Violations};
 
@@ -145,12 +145,6 @@ fn sequence(value: &Value, path: &str, out: &mut Violations) {
         }
         Some(_) => {}
         None => out.wrong_type(path, "a string"),
-    }
-}
-
-fn one_of(value: &Value, path: &str, known: &[&str], out: &mut Violations) {
-    if !value.as_str().is_some_and(|s| known.contains(&s)) {
-        out.enumeration(path, known);
     }
 }
 

@@ -34,8 +34,12 @@ mod body;
 #[cfg(feature = "validator")]
 mod derive;
 mod family;
+/// The rules of the KMS operations.
+pub mod kms;
 mod rules;
 mod secrets;
+/// The rules of the SMN operations.
+pub mod smn;
 mod violation;
 
 pub use account::{
