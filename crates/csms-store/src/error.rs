@@ -38,8 +38,68 @@ pub enum StoreError {
     Invalid(String),
     /// The master key is not the one the database's secret values were sealed with.
     WrongKey,
+    /// A KMS key cannot do what was asked (it is missing, disabled, scheduled for deletion, ...).
+    Key(KeyRefusal),
+    /// An SMN operation the stored state refuses.
+    Smn(SmnRefusal),
     /// The backend failed (I/O, connection, corruption); the write may not have happened.
     Backend(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Why a KMS key cannot do what was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyRefusal {
+    /// No key of that id (or alias) in the project.
+    NotFound,
+    /// The key is disabled.
+    Disabled,
+    /// The key is scheduled for deletion.
+    PendingDeletion,
+    /// The key is neither enabled nor disabled (waiting for imported material).
+    NotEnabled,
+    /// A default key (`*/default`) cannot be disabled, deleted, renamed or described.
+    DefaultKey,
+    /// Another key of the project has the alias.
+    DuplicateAlias,
+    /// Enabling a key that is not disabled.
+    NotDisabled,
+    /// The key is scheduled for deletion already.
+    AlreadyPendingDeletion,
+    /// Cancelling the deletion of a key that is not scheduled for deletion.
+    NotPendingDeletion,
+    /// The project holds as many keys as its quota allows.
+    TooManyKeys,
+    /// An external key cannot rotate.
+    External,
+    /// The key's rotation is not on.
+    RotationNotEnabled,
+    /// A ciphertext that is not one of this key's (altered, or of another key or project).
+    BadCiphertext,
+    /// More tags than a key may carry.
+    TooManyTags,
+    /// A key spec this service cannot seal and open with.
+    UnsupportedSpec,
+}
+
+/// Why the stored state refuses an SMN operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SmnRefusal {
+    /// No topic of that name in the project.
+    TopicNotFound,
+    /// No subscription of that URN.
+    SubscriptionNotFound,
+    /// The project holds as many topics as its quota allows.
+    TopicLimit,
+    /// The topic holds as many subscriptions as its quota allows.
+    SubscriptionLimit,
+    /// More tags than a topic may carry.
+    TooManyTags,
+    /// A confirmation token that confirms nothing (unknown, or past its 48 hours).
+    InvalidToken,
+    /// An attribute the topic does not have.
+    AttributeNotFound,
 }
 
 impl StoreError {
@@ -94,6 +154,8 @@ impl fmt::Display for StoreError {
                 f.write_str("the blob is not a backup of this project, or was altered")
             }
             StoreError::Invalid(message) => f.write_str(message),
+            StoreError::Key(refusal) => write!(f, "KMS key: {refusal:?}"),
+            StoreError::Smn(refusal) => write!(f, "SMN: {refusal:?}"),
             StoreError::WrongKey => f.write_str(
                 "the master key is not the one this database's secret values were encrypted with: \
                  start with the original key file (--master-key-file), or with a new database",

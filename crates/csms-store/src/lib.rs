@@ -84,17 +84,18 @@ mod types;
 pub use backend::{Backend, Lease};
 pub use cipher::{Cipher, KeySource};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::{StoreError, StoreResult};
+pub use error::{KeyRefusal, SmnRefusal, StoreError, StoreResult};
 pub use memory::MemoryBackend;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresBackend;
 pub use rules::{
-    MANUAL_ROTATION, NewGrant, PasswordRecord, SCHEDULED_ROTATION, TagAction, TagQuery, apply_update,
+    KeyChange, KeyRecord, MANUAL_ROTATION, NewGrant, NewKey, NewSubscription, PasswordRecord, Publication,
+    SCHEDULED_ROTATION, SigningIdentity, SubscriptionRecord, TagAction, TagQuery, TopicRecord, apply_update,
 };
 #[cfg(feature = "sqlite")]
 pub use sqlite::{DEFAULT_WAL_LIMIT, SqliteBackend, SqliteOptions};
 pub use store::Store;
 pub use types::{
-    ClaimedTask, EventDocument, NewVersion, Notice, Origin, Payload, Precondition, Revision, RotationError,
-    RotationOutcome, Stored, StoredDocument, TaskFilter, iso_millis,
+    ClaimedTask, EventDocument, NewVersion, Notice, Origin, Outgoing, Payload, Precondition, Revision,
+    RotationError, RotationOutcome, SmnDelivery, Stored, StoredDocument, TaskFilter, iso_millis,
 };

@@ -156,6 +156,97 @@ pub struct Notice {
     pub request_id: Option<String>,
 }
 
+/// A message to one SMN subscription waiting in the outbox: what is POSTed to its endpoint, and the
+/// record it becomes once its delivery ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmnDelivery {
+    /// The outbox row.
+    #[serde(skip)]
+    pub id: i64,
+    /// The project of the topic.
+    #[serde(skip)]
+    pub project: String,
+    /// Delivery attempts made so far.
+    #[serde(skip)]
+    pub attempts: u32,
+    /// What kind of message it is.
+    pub kind: smn_model::MessageType,
+    /// The topic's URN.
+    pub topic_urn: String,
+    /// The subscription's URN.
+    pub subscription_urn: String,
+    /// The subscription's protocol (`http` or `https`).
+    pub protocol: String,
+    /// Where it goes.
+    pub endpoint: String,
+    /// The subscription's extension headers.
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// The message's id: the same on every attempt, and to every subscription of one publish.
+    pub message_id: String,
+    /// The subject published, if any.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// The message for the subscription's protocol.
+    pub message: String,
+    /// The subscription's confirmation token, when it had one (the links of a confirmation carry it).
+    #[serde(default)]
+    pub token: Option<String>,
+    /// When it was published, epoch milliseconds.
+    pub create_time: i64,
+    /// The request that published it.
+    #[serde(default)]
+    pub request_id: Option<String>,
+}
+
+impl SmnDelivery {
+    /// The outbox document of `delivery`: `{"smn": {...}}`, told apart from a notification's by its one
+    /// member.
+    pub(crate) fn outbox_doc(delivery: &SmnDelivery) -> serde_json::Result<String> {
+        serde_json::to_string(&OutboxDoc::Smn { smn: delivery.clone() })
+    }
+}
+
+/// What an outbox row holds.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum OutboxDoc {
+    /// A message to an SMN subscription.
+    Smn {
+        /// The message.
+        smn: SmnDelivery,
+    },
+    /// A CSMS notification.
+    Notice(Notice),
+}
+
+/// A claimed outbox row: a CSMS notification to its target, or a message to one SMN subscription.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
+    /// A CSMS event's notification.
+    Notice(Notice),
+    /// A message to one SMN subscription.
+    Smn(SmnDelivery),
+}
+
+impl Outgoing {
+    /// The notification, if it is one.
+    pub fn notice(self) -> Option<Notice> {
+        match self {
+            Outgoing::Notice(notice) => Some(notice),
+            Outgoing::Smn(_) => None,
+        }
+    }
+
+    /// The outbox row's id.
+    pub fn id(&self) -> i64 {
+        match self {
+            Outgoing::Notice(n) => n.id,
+            Outgoing::Smn(d) => d.id,
+        }
+    }
+}
+
 /// A rotation task claimed for running, with the request that started it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimedTask {

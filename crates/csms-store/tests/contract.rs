@@ -78,9 +78,12 @@ fn names(page: &[Stored]) -> Vec<&str> {
 
 #[path = "contract/family.rs"]
 mod family;
+#[path = "contract/neighbours.rs"]
+mod neighbours;
 
 mod suite {
     pub(crate) use super::family::*;
+    pub(crate) use super::neighbours::*;
     use super::*;
 
     pub(crate) async fn create_and_get(s: Store) {
@@ -435,7 +438,12 @@ mod suite {
     }
 
     async fn claim_all(s: &Store, owner: &str, now: i64) -> Vec<Notice> {
-        s.claim_notices(Lease::new(owner, now, 30_000), 1000).await.unwrap()
+        notices(s.claim_outbox(Lease::new(owner, now, 30_000), 1000).await.unwrap())
+    }
+
+    /// The notifications among claimed outbox rows (the SMN tests hold the outbox lock too).
+    fn notices(claimed: Vec<Outgoing>) -> Vec<Notice> {
+        claimed.into_iter().filter_map(Outgoing::notice).collect()
     }
 
     /// Claims every due notice of every project and keeps those of `p`, settling them all as delivered
@@ -562,21 +570,23 @@ mod suite {
             .unwrap();
         s.create_secret(&p, secret("s", 1_000, &["e"]), text("x"), 10, o(1_000)).await.unwrap();
         let mine = |notices: Vec<Notice>| notices.into_iter().filter(|n| n.project == p).collect::<Vec<_>>();
-        let a = mine(s.claim_notices(Lease::new("a", 1_000, 30_000), 1000).await.unwrap());
+        let a = mine(notices(s.claim_outbox(Lease::new("a", 1_000, 30_000), 1000).await.unwrap()));
         assert_eq!(a.len(), 1);
         assert!(
-            mine(s.claim_notices(Lease::new("b", 20_000, 30_000), 1000).await.unwrap()).is_empty(),
+            mine(notices(s.claim_outbox(Lease::new("b", 20_000, 30_000), 1000).await.unwrap())).is_empty(),
             "held by a"
         );
         // a dies; after its lease b takes the notice over, and a's late settle changes nothing.
-        let b = mine(s.claim_notices(Lease::new("b", 31_001, 30_000), 1000).await.unwrap());
+        let b = mine(notices(s.claim_outbox(Lease::new("b", 31_001, 30_000), 1000).await.unwrap()));
         assert_eq!(b.len(), 1);
         s.settle_notice("a", &a[0], NotificationStatus::Success).await.unwrap();
         assert!(s.records(&p, 0, 10).await.unwrap().is_empty());
         // b tries again later: not claimable before then.
         s.retry_notice("b", b[0].id, 1, 40_000).await.unwrap();
-        assert!(mine(s.claim_notices(Lease::new("c", 39_999, 30_000), 1000).await.unwrap()).is_empty());
-        let c = mine(s.claim_notices(Lease::new("c", 40_000, 30_000), 1000).await.unwrap());
+        assert!(
+            mine(notices(s.claim_outbox(Lease::new("c", 39_999, 30_000), 1000).await.unwrap())).is_empty()
+        );
+        let c = mine(notices(s.claim_outbox(Lease::new("c", 40_000, 30_000), 1000).await.unwrap()));
         assert_eq!((c.len(), c[0].attempts), (1, 1));
         s.settle_notice("c", &c[0], NotificationStatus::Fail).await.unwrap();
         let records = s.records(&p, 0, 10).await.unwrap();
@@ -846,7 +856,9 @@ macro_rules! contract_suite {
                 stages_mark_one_version_each, tags_are_addressed_by_id_and_go_with_the_secret,
                 backups_restore_a_deleted_secret_whole, current_values_are_read_together,
                 scheduled_rotation_runs_once_per_due_time, settings_are_kept_per_project_and_per_account,
-                grants_are_kept_per_resource, passwords_change_only_from_the_record_read);
+                grants_are_kept_per_resource, passwords_change_only_from_the_record_read,
+                keys_seal_values_and_refuse_while_unusable, data_encrypted_under_a_key_opens_only_under_it,
+                topics_deliver_to_confirmed_subscriptions_through_the_outbox);
         }
     };
     (@tests $($test:ident),+) => {$(

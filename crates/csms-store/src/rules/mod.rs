@@ -9,6 +9,8 @@
 mod backup;
 mod events;
 mod grants;
+mod keys;
+mod messages;
 mod outbox;
 mod records;
 mod scan;
@@ -16,14 +18,21 @@ mod secrets;
 mod settings;
 mod shared;
 mod stages;
+mod subscriptions;
 mod tags;
 mod tasks;
+mod topics;
 mod versions;
 
 pub use events::apply_update;
 pub use grants::NewGrant;
+pub use keys::{KeyChange, NewKey};
+pub use messages::{Publication, SigningIdentity};
 pub use settings::PasswordRecord;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) use shared::check_key;
+pub use shared::kms::KeyRecord;
+pub use shared::smn::{SubscriptionRecord, TopicRecord};
 pub use shared::task::{MANUAL_ROTATION, SCHEDULED_ROTATION};
+pub use subscriptions::NewSubscription;
 pub use tags::{TagAction, TagQuery};

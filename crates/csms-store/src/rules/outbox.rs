@@ -2,16 +2,25 @@
 //! `shared/fire.rs`), and the worker claims, settles and retries it here.
 
 use csms_model::{NotificationStatus, Record};
+use smn_model::DeliveryRecord;
 
+use super::shared::smn::put_record;
 use crate::backend::{Lease, NoticeRow, Tx};
 use crate::rows::record_row;
 use crate::store::job;
-use crate::{Notice, Store, StoreResult};
+use crate::types::OutboxDoc;
+use crate::{Notice, Outgoing, SmnDelivery, Store, StoreResult};
 
-/// A claimed outbox row as the notification it holds.
-fn notice(row: NoticeRow) -> StoreResult<Notice> {
-    let notice: Notice = serde_json::from_str(&row.doc)?;
-    Ok(Notice { id: row.id, project: row.project, attempts: row.attempts, ..notice })
+/// A claimed outbox row as what it holds.
+fn outgoing(row: NoticeRow) -> StoreResult<Outgoing> {
+    Ok(match serde_json::from_str(&row.doc)? {
+        OutboxDoc::Notice(notice) => {
+            Outgoing::Notice(Notice { id: row.id, project: row.project, attempts: row.attempts, ..notice })
+        }
+        OutboxDoc::Smn { smn } => {
+            Outgoing::Smn(SmnDelivery { id: row.id, project: row.project, attempts: row.attempts, ..smn })
+        }
+    })
 }
 
 impl Store {
@@ -38,10 +47,11 @@ impl Store {
         })
     }
 
-    /// Claims up to `limit` notifications due at `now` for `owner`, for `lease_ms`: unclaimed ones, and
-    /// those whose claim has lapsed (their owner died); in the order they were queued.
-    pub async fn claim_notices(&self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<Notice>> {
-        self.claim(lease, limit, |tx, lease, limit| tx.claim_notices(lease, limit), notice).await
+    /// Claims up to `limit` outbox rows (CSMS notifications and SMN messages) due at `now` for `owner`,
+    /// for `lease_ms`: unclaimed ones, and those whose claim has lapsed (their owner died); in the order
+    /// they were queued.
+    pub async fn claim_outbox(&self, lease: Lease<'_>, limit: usize) -> StoreResult<Vec<Outgoing>> {
+        self.claim(lease, limit, |tx, lease, limit| tx.claim_notices(lease, limit), outgoing).await
     }
 
     /// Ends a claimed notification: it leaves the outbox and its record is written with `status`, at
@@ -62,7 +72,41 @@ impl Store {
         })
     }
 
-    /// Puts a claimed notification back, to try again at `next_at` after `attempts` attempts.
+    /// Ends a claimed SMN message: it leaves the outbox and its delivery record is written with `status`
+    /// (`SUCCESS` or `FAIL`), after `attempts` attempts, with `reason`; nothing happens if `owner` no
+    /// longer holds its claim.
+    pub async fn settle_smn(
+        &self,
+        owner: &str,
+        delivery: &SmnDelivery,
+        status: &str,
+        attempts: u32,
+        reason: String,
+        now: i64,
+    ) -> StoreResult<()> {
+        let record = DeliveryRecord {
+            message_id: delivery.message_id.clone(),
+            message_type: delivery.kind.as_str().to_owned(),
+            topic_urn: delivery.topic_urn.clone(),
+            subscription_urn: delivery.subscription_urn.clone(),
+            protocol: delivery.protocol.clone(),
+            endpoint: delivery.endpoint.clone(),
+            status: status.to_owned(),
+            attempts,
+            reason,
+            create_time: delivery.create_time,
+            end_time: now,
+        };
+        let (id, project) = (delivery.id, delivery.project.clone());
+        job!(self.write(owner), |cx| {
+            if cx.tx.dequeue(owner, id)? {
+                put_record(cx.tx, &project, &record)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Puts a claimed row (a notification or an SMN message) back, to try again at `next_at` after `attempts` attempts.
     pub async fn retry_notice(&self, owner: &str, id: i64, attempts: u32, next_at: i64) -> StoreResult<()> {
         job!(self.write(owner), |cx| cx.tx.requeue(owner, id, attempts, next_at))
     }

@@ -74,6 +74,7 @@ impl Store {
         for (project, name) in due.deletions {
             ran[1] += u64::from(job!(self.write(project, name), |cx| delete(cx, project, name, now))?);
         }
+        let keys = self.delete_due_keys(now, limit).await?;
         for (project, name) in due.rotations {
             ran[2] += u64::from(job!(self.write(project, name), |cx| rotate(cx, project, name, now))?);
         }
@@ -81,6 +82,7 @@ impl Store {
         for (kind, n) in ["expiry", "deletion", "rotation"].into_iter().zip(ran) {
             metrics.scanned(kind, n);
         }
-        Ok(ran.iter().sum::<u64>() as usize)
+        metrics.scanned("key_deletion", keys as u64);
+        Ok(ran.iter().sum::<u64>() as usize + keys)
     }
 }

@@ -4,6 +4,7 @@
 use csms_model::{EventType, SYSCURRENT, Secret, SecretState, UpdateSecretRequestBody, VersionMetadata};
 
 use super::shared::fire::fire;
+use super::shared::kms;
 use super::shared::paged;
 use super::shared::secret::{self, check_subscriptions, completed, existing, put, schedule, usable};
 use super::shared::version::{VersionRow, put_version, seal, version_id};
@@ -46,7 +47,7 @@ fn create_secret(
         expiry_request_id: None,
         stage_times: Default::default(),
     };
-    let sealed = seal(cx.cipher, project, &secret, &first, &payload);
+    let sealed = seal(cx, project, &secret, &first, &payload, secret.create_time)?;
     put(cx.tx, project, &secret, true)?;
     put_version(cx.tx, project, &secret.name, &first, Some(sealed))?;
     fire(cx, origin, project, &secret, EventType::SecretVersionCreated, Some(&first.meta))?;
@@ -55,6 +56,7 @@ fn create_secret(
 
 fn update_secret(
     tx: &mut dyn Tx,
+    cipher: &crate::Cipher,
     project: &str,
     name: &str,
     patch: UpdateSecretRequestBody,
@@ -63,6 +65,10 @@ fn update_secret(
     let mut secret = usable(tx, project, name)?;
     if let Some(events) = &patch.event_subscriptions {
         check_subscriptions(tx, project, events)?;
+    }
+    // A new key must be one of the project's that seals now: it seals the next versions.
+    if let Some(key) = &patch.kms_key_id {
+        kms::secret_key(tx, cipher, project, key, now)?.usable().map_err(StoreError::Key)?;
     }
     let UpdateSecretRequestBody {
         kms_key_id,
@@ -171,7 +177,7 @@ impl Store {
         patch: UpdateSecretRequestBody,
         now: i64,
     ) -> StoreResult<Secret> {
-        job!(self.write(project, name), |cx| update_secret(cx.tx, project, name, patch, now))
+        job!(self.write(project, name), |cx| update_secret(cx.tx, cx.cipher, project, name, patch, now))
     }
 
     /// Deletes a secret and its versions at once (firing SECRET_DELETED); returns it as it was.

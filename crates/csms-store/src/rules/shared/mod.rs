@@ -4,7 +4,9 @@
 //! check. Every rule file builds on these; none builds on another rule file.
 
 pub(super) mod fire;
+pub(super) mod kms;
 pub(super) mod secret;
+pub(super) mod smn;
 pub(super) mod task;
 pub(super) mod version;
 

@@ -7,11 +7,12 @@ use csms_model::{EventType, LATEST, SYSCURRENT, SYSPREVIOUS, Secret, SecretValue
 use serde::{Deserialize, Serialize};
 
 use super::fire::fire;
+use super::kms;
 use super::secret::{default_key_id, put, usable};
 use crate::backend::{Tx, VersionRecord};
 use crate::cipher::value_aad;
 use crate::store::Cx;
-use crate::{Cipher, NewVersion, Origin, Payload, StoreError, StoreResult};
+use crate::{NewVersion, Origin, Payload, StoreError, StoreResult};
 
 /// A version as stored, without its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,15 +108,21 @@ pub(in crate::rules) fn put_version(
     tx.put_version(project, name, &row.record(sealed)?)
 }
 
-/// `payload` sealed to its place: the project, the secret's id and the version's id.
+/// `payload` sealed to its place (the project, the secret's id and the version's id) under the KMS key the
+/// version names (`csms/default`, made on first use, when it names none): refused while that key is
+/// missing, disabled or scheduled for deletion.
 pub(in crate::rules) fn seal(
-    cipher: &Cipher,
+    cx: &mut Cx<'_>,
     project: &str,
     secret: &Secret,
     row: &VersionRow,
     payload: &Payload,
-) -> Vec<u8> {
-    cipher.seal(&value_aad(project, &secret.id, &row.meta.id), payload.value().expose().as_bytes())
+    now: i64,
+) -> StoreResult<Vec<u8>> {
+    let named = row.meta.kms_key_id.clone().unwrap_or_else(|| default_key_id(project));
+    let key = kms::secret_key(cx.tx, cx.cipher, project, &named, now)?;
+    let aad = value_aad(project, &secret.id, &row.meta.id);
+    kms::seal_with(cx.cipher, project, &key, &aad, payload.value().expose().as_bytes())
 }
 
 /// The number of the secret's next version: after its newest, and after the one its waiting rotation
@@ -204,7 +211,7 @@ pub(in crate::rules) fn add(
         )));
     }
     // Checks done: the writes.
-    let sealed = seal(cx.cipher, project, &secret, &row, &payload);
+    let sealed = seal(cx, project, &secret, &row, &payload, now)?;
     for &i in &pruned {
         cx.tx.remove_version(project, name, versions[i].seq)?;
     }
@@ -233,7 +240,8 @@ pub(in crate::rules) fn open(cx: &mut Cx<'_>, project: &str, name: &str, id: &st
     let secret = usable(cx.tx, project, name)?;
     let row = find(versions(cx.tx, project, name)?, id)?;
     let sealed = cx.tx.sealed_value(project, name, row.seq)?.ok_or(StoreError::VersionNotFound)?;
-    let plain = cx.cipher.open(&value_aad(project, &secret.id, &row.meta.id), &sealed)?;
+    let aad = value_aad(project, &secret.id, &row.meta.id);
+    let plain = kms::open_value(cx.tx, cx.cipher, project, &aad, &sealed)?;
     let value = SecretValue::new(
         String::from_utf8(plain).map_err(|_| StoreError::backend("a stored value is not UTF-8"))?,
     );
