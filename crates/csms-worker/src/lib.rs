@@ -32,6 +32,8 @@
 mod client;
 mod endpoint;
 mod rotate;
+mod signing;
+mod subscribers;
 mod target;
 mod targets;
 mod throttle;
@@ -40,6 +42,8 @@ mod worker;
 pub use client::{HttpClient, MAX_REPLY_BYTES};
 pub use endpoint::Endpoint;
 pub use rotate::{RandomValue, Rotator};
+pub use signing::{Signer, make_identity};
+pub use subscribers::Subscribers;
 pub use target::{Attempt, Delivery, Target, classify};
 pub use targets::{LogTarget, Smn, Webhook};
 pub use throttle::{BREAKER_FAILURES, BREAKER_OPEN_MS, PER_TARGET_IN_FLIGHT};

@@ -14,10 +14,14 @@ use std::time::{Duration, Instant};
 
 use csms_model::limits::{DELIVERY_MAX_ATTEMPTS, DELIVERY_WINDOW_SECONDS, MS_PER_DAY, RECORD_RETENTION_DAYS};
 use csms_model::{Accounts, ErrorCode, NotificationStatus, SecretType, StringEnum};
-use csms_store::{Clock, Lease, Notice, RotationError, RotationOutcome, Store, StoreResult, SystemClock};
+use csms_store::{
+    Clock, Lease, Notice, Origin, Outgoing, Publication, RotationError, RotationOutcome, SmnDelivery, Store,
+    StoreError, StoreResult, SystemClock,
+};
 use tokio::sync::Semaphore;
 
 use crate::rotate::Rotator;
+use crate::subscribers::Subscribers;
 use crate::target::{Attempt, Delivery, Target};
 use crate::throttle::{Admission, Throttle};
 
@@ -33,6 +37,12 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_IN_FLIGHT: usize = 64;
 /// How long a notification whose target is at its share of attempts in flight waits, in milliseconds.
 const BUSY_DEFER_MS: i64 = 1_000;
+/// How long one attempt to an SMN subscriber may take (SMN's own timeout), or half the lease when shorter.
+const SMN_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
+use smn_model::limits::{
+    DELIVERY_ATTEMPT_OFFSETS_SECONDS as SMN_ATTEMPT_OFFSETS_SECONDS,
+    DELIVERY_MAX_ATTEMPTS as SMN_MAX_ATTEMPTS,
+};
 /// Most expiries and deletions one scan step runs.
 const SCAN_BATCH: usize = 500;
 
@@ -51,6 +61,7 @@ pub struct Worker {
     in_flight: Arc<Semaphore>,
     throttle: Throttle,
     accounts: Accounts,
+    subscribers: Option<Arc<Subscribers>>,
 }
 
 impl Worker {
@@ -68,7 +79,16 @@ impl Worker {
             in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
             throttle: Throttle::default(),
             accounts: Accounts::default(),
+            subscribers: None,
         }
+    }
+
+    /// Delivers the messages of this store's SMN topics to their HTTP(S) subscriptions with
+    /// `subscribers`; and a notification whose target is a topic of this store (of `subscribers`'
+    /// region) is published into it instead of going to the target. Without it, SMN messages end `FAIL`.
+    pub fn with_subscribers(mut self, subscribers: Subscribers) -> Self {
+        self.subscribers = Some(Arc::new(subscribers));
+        self
     }
 
     /// Reads `clock` (a test's, moved by hand) instead of the system clock.
@@ -163,18 +183,21 @@ impl Worker {
                 break;
             }
             let now = self.clock.now_ms();
-            let claimed = self.store.claim_notices(self.lease_at(now), free).await?;
+            let claimed = self.store.claim_outbox(self.lease_at(now), free).await?;
             let full = claimed.len() == free;
-            for notice in claimed {
-                let target = notice.record.notification_target_id.clone();
+            for outgoing in claimed {
+                let (target, attempts) = match &outgoing {
+                    Outgoing::Notice(n) => (n.record.notification_target_id.clone(), n.attempts),
+                    Outgoing::Smn(d) => (d.subscription_urn.clone(), d.attempts),
+                };
                 let later = match self.throttle.admit(&target, now) {
                     Admission::Go => None,
                     Admission::Busy => Some(now + BUSY_DEFER_MS),
                     Admission::Open(until) => Some(until),
                 };
                 if let Some(next_at) = later {
-                    // Not an attempt: the notification waits, its attempts unchanged, and frees its slot.
-                    self.store.retry_notice(&self.owner, notice.id, notice.attempts, next_at).await?;
+                    // Not an attempt: the row waits, its attempts unchanged, and frees its slot.
+                    self.store.retry_notice(&self.owner, outgoing.id(), attempts, next_at).await?;
                     continue;
                 }
                 let permit = Arc::clone(&self.in_flight).acquire_owned().await.expect("never closed");
@@ -182,9 +205,18 @@ impl Worker {
                 handles.push(tokio::spawn(async move {
                     let _permit = permit;
                     let started = Instant::now();
-                    let attempt = this.attempt(&notice).await;
-                    this.throttle.finish(&target, &attempt, this.clock.now_ms());
-                    this.settle(notice, attempt, started.elapsed()).await
+                    match outgoing {
+                        Outgoing::Notice(notice) => {
+                            let (attempt, kind) = this.attempt(&notice).await;
+                            this.throttle.finish(&target, &attempt, this.clock.now_ms());
+                            this.settle(notice, attempt, kind, started.elapsed()).await
+                        }
+                        Outgoing::Smn(delivery) => {
+                            let attempt = this.attempt_smn(&delivery).await;
+                            this.throttle.finish(&target, &attempt, this.clock.now_ms());
+                            this.settle_smn(delivery, attempt, started.elapsed()).await
+                        }
+                    }
                 }));
             }
             if !full {
@@ -194,16 +226,28 @@ impl Worker {
         Ok(handles)
     }
 
-    /// One attempt to deliver `notice`, bounded in time.
-    async fn attempt(&self, notice: &Notice) -> Attempt {
-        match csms_model::topic_project(&notice.record.notification_target_id) {
-            None => Attempt::Unusable(
-                "the target id is not an SMN topic URN (urn:smn:region:project:topic)".into(),
+    /// One attempt to deliver `notice`, bounded in time, and the kind of target it went to: published
+    /// into the topic when it is one of this store's, else to the worker's target.
+    async fn attempt(&self, notice: &Notice) -> (Attempt, &'static str) {
+        let urn = &notice.record.notification_target_id;
+        let kind = self.target.kind();
+        match csms_model::topic_project(urn) {
+            None => (
+                Attempt::Unusable(
+                    "the target id is not an SMN topic URN (urn:smn:region:project:topic)".into(),
+                ),
+                kind,
             ),
-            Some(topic) if !self.accounts.same_owner(&notice.project, topic) => Attempt::Unusable(format!(
-                "the topic belongs to project {topic}, not to the event's project or its account: not sent"
-            )),
+            Some(topic) if !self.accounts.same_owner(&notice.project, topic) => (
+                Attempt::Unusable(format!(
+                    "the topic belongs to project {topic}, not to the event's project or its account: not sent"
+                )),
+                kind,
+            ),
             Some(topic_project) => {
+                if let Some(attempt) = self.publish_locally(notice).await {
+                    return (attempt, "topic");
+                }
                 let delivery = Delivery {
                     notice,
                     topic_project,
@@ -211,17 +255,92 @@ impl Worker {
                     now: self.clock.now_ms(),
                 };
                 let timeout = self.attempt_timeout();
-                match tokio::time::timeout(timeout, self.target.deliver(&delivery)).await {
+                let attempt = match tokio::time::timeout(timeout, self.target.deliver(&delivery)).await {
                     Ok(outcome) => outcome,
                     Err(_) => Attempt::Failed(format!("no answer within {} ms", timeout.as_millis())),
-                }
+                };
+                (attempt, kind)
+            }
+        }
+    }
+
+    /// Publishes `notice` into its target topic when the topic is one of this store's (its URN's region
+    /// is the subscribers' and the topic exists): `None` when it is not.
+    async fn publish_locally(&self, notice: &Notice) -> Option<Attempt> {
+        let subscribers = self.subscribers.as_ref()?;
+        let urn = smn_model::TopicUrn::parse(&notice.record.notification_target_id)?;
+        if urn.region != subscribers.region() {
+            return None;
+        }
+        let publication = Publication {
+            subject: Some(notice.subject.clone()),
+            message: [("default".to_owned(), notice.record.notification_content.clone())].into(),
+        };
+        let origin = Origin::new(self.clock.now_ms(), notice.request_id.clone());
+        let urn_text = urn.to_string();
+        match self.store.publish(&urn.project, &urn.name, &urn_text, publication, origin).await {
+            Ok(_) => Some(Attempt::Delivered),
+            Err(StoreError::Smn(_)) => None,
+            Err(e) => Some(Attempt::Failed(format!("publishing into the topic failed: {e}"))),
+        }
+    }
+
+    /// One attempt to deliver an SMN message to its subscription, bounded in time.
+    async fn attempt_smn(&self, delivery: &SmnDelivery) -> Attempt {
+        let Some(subscribers) = &self.subscribers else {
+            return Attempt::Unusable("this instance delivers no SMN messages".into());
+        };
+        let timeout = SMN_ATTEMPT_TIMEOUT.min(self.lease / 2);
+        match tokio::time::timeout(timeout, subscribers.deliver(delivery, self.clock.now_ms())).await {
+            Ok(outcome) => outcome,
+            Err(_) => Attempt::Failed(format!("no answer within {} ms", timeout.as_millis())),
+        }
+    }
+
+    /// Settles an SMN message after an attempt: its record is written (`SUCCESS`, or `FAIL` when the
+    /// subscriber refused it or after the last attempt), or it is put back for the next attempt.
+    async fn settle_smn(&self, delivery: SmnDelivery, outcome: Attempt, took: Duration) -> StoreResult<()> {
+        let attempts = delivery.attempts + 1;
+        let (status, reason) = match &outcome {
+            Attempt::Delivered => (Some("SUCCESS"), ""),
+            Attempt::Unusable(r) => (Some("FAIL"), r.as_str()),
+            Attempt::Failed(r) if attempts >= SMN_MAX_ATTEMPTS => (Some("FAIL"), r.as_str()),
+            Attempt::Failed(r) => (None, r.as_str()),
+        };
+        tracing::info!(
+            request_id = delivery.request_id.as_deref().unwrap_or("-"),
+            project = %delivery.project,
+            subscription = %delivery.subscription_urn,
+            r#type = delivery.kind.as_str(),
+            status = status.unwrap_or("RETRY"),
+            attempts,
+            latency_ms = took.as_millis() as u64,
+            reason,
+            "smn delivery"
+        );
+        csms_metrics::metrics().delivery("subscription", status.unwrap_or("RETRIED"));
+        let now = self.clock.now_ms();
+        match status {
+            Some(status) => {
+                self.store.settle_smn(&self.owner, &delivery, status, attempts, reason.to_owned(), now).await
+            }
+            None => {
+                let offset = SMN_ATTEMPT_OFFSETS_SECONDS[attempts as usize] as i64 * 1000;
+                let next_at = (delivery.create_time + offset).max(now);
+                self.store.retry_notice(&self.owner, delivery.id, attempts, next_at).await
             }
         }
     }
 
     /// Settles `notice` after an attempt that took `took`: its record is written (SUCCESS, INVALID, or
     /// FAIL after the last attempt), or it is put back for the next attempt.
-    async fn settle(&self, notice: Notice, outcome: Attempt, took: Duration) -> StoreResult<()> {
+    async fn settle(
+        &self,
+        notice: Notice,
+        outcome: Attempt,
+        kind: &'static str,
+        took: Duration,
+    ) -> StoreResult<()> {
         let attempts = notice.attempts + 1;
         let record = &notice.record;
         let status = match &outcome {
@@ -248,7 +367,6 @@ impl Worker {
             "notification delivery"
         );
         let metrics = csms_metrics::metrics();
-        let kind = self.target.kind();
         metrics.delivery(kind, status.as_ref().map_or("RETRIED", StringEnum::known_str));
         if status == Some(NotificationStatus::Success) {
             let since = (self.clock.now_ms() - record.create_time).max(0) as u64;
