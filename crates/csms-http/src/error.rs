@@ -1,4 +1,5 @@
-//! Errors answered to the client, in the `{"error": {...}}` shape.
+//! Errors answered to the client, each in its family's shape: CSMS and KMS `{"error": {"error_code",
+//! "error_msg"}}`, SMN `{"request_id", "code", "message"}`, and SMN's public links `{"message"}`.
 
 use csms_model::{ErrorCode, ErrorResponse};
 use csms_store::StoreError;
@@ -7,10 +8,67 @@ use http::{Response, StatusCode};
 
 use crate::body::ResponseBody;
 
+/// A row of one family's error table: the family decides the body's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Code {
+    /// CSMS's table (and API Gateway's codes, which every family answers alike).
+    Csms(ErrorCode),
+    /// SMN's table.
+    Smn(smn_model::ErrorCode),
+    /// SMN's table, answered by a public link (`{"message"}`).
+    SmnLink(smn_model::ErrorCode),
+    /// KMS's table.
+    Kms(kms_model::ErrorCode),
+}
+
+impl Code {
+    /// The wire code (`CSMS.0002`, `SMN.0006`, `KMS.0207`).
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Code::Csms(c) => c.code(),
+            Code::Smn(c) | Code::SmnLink(c) => c.code(),
+            Code::Kms(c) => c.code(),
+        }
+    }
+
+    /// The HTTP status that carries it.
+    pub(crate) fn http_status(self) -> u16 {
+        match self {
+            Code::Csms(c) => c.http_status(),
+            Code::Smn(c) | Code::SmnLink(c) => c.http_status(),
+            Code::Kms(c) => c.http_status(),
+        }
+    }
+}
+
+impl From<ErrorCode> for Code {
+    fn from(code: ErrorCode) -> Self {
+        Code::Csms(code)
+    }
+}
+
+impl From<smn_model::ErrorCode> for Code {
+    fn from(code: smn_model::ErrorCode) -> Self {
+        Code::Smn(code)
+    }
+}
+
+impl From<kms_model::ErrorCode> for Code {
+    fn from(code: kms_model::ErrorCode) -> Self {
+        Code::Kms(code)
+    }
+}
+
+impl PartialEq<ErrorCode> for Code {
+    fn eq(&self, other: &ErrorCode) -> bool {
+        *self == Code::Csms(*other)
+    }
+}
+
 /// An error response waiting to be written, with what to log about it.
 #[derive(Debug)]
 pub(crate) struct ApiError {
-    pub(crate) code: ErrorCode,
+    pub(crate) code: Code,
     pub(crate) message: String,
     /// The internal cause of a 500: logged with the request id, never sent.
     pub(crate) cause: Option<String>,
@@ -19,8 +77,24 @@ pub(crate) struct ApiError {
 }
 
 impl ApiError {
-    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into(), cause: None, retry_after: None }
+    pub(crate) fn new(code: impl Into<Code>, message: impl Into<String>) -> Self {
+        ApiError { code: code.into(), message: message.into(), cause: None, retry_after: None }
+    }
+
+    /// The same error answered in a family's shape: a CSMS row the family has an equal of (the
+    /// service's own failure) becomes that row; the others (API Gateway's, the limits every family
+    /// shares) stay as they are.
+    pub(crate) fn in_family(self, family: Family) -> Self {
+        let code = match (family, self.code) {
+            (Family::Smn, Code::Csms(ErrorCode::Internal)) => Code::Smn(smn_model::ErrorCode::Internal),
+            (Family::SmnLink, Code::Csms(ErrorCode::Internal)) => {
+                Code::SmnLink(smn_model::ErrorCode::Internal)
+            }
+            (Family::SmnLink, Code::Smn(code)) => Code::SmnLink(code),
+            (Family::Kms, Code::Csms(ErrorCode::Internal)) => Code::Kms(kms_model::ErrorCode::Internal),
+            (_, code) => code,
+        };
+        ApiError { code, ..self }
     }
 
     /// The same error, with `Retry-After: seconds`.
@@ -30,15 +104,32 @@ impl ApiError {
 
     pub(crate) fn internal(cause: impl std::fmt::Display) -> Self {
         ApiError {
-            code: ErrorCode::Internal,
+            code: Code::Csms(ErrorCode::Internal),
             message: ErrorCode::Internal.default_message().into(),
             cause: Some(cause.to_string()),
             retry_after: None,
         }
     }
 
-    pub(crate) fn body(&self) -> ErrorResponse {
-        ErrorResponse::new(self.code, self.message.clone())
+    /// The body, in the shape of the code's family.
+    pub(crate) fn body(&self) -> Vec<u8> {
+        let body = match self.code {
+            Code::Csms(_) | Code::Kms(_) => serde_json::to_vec(&ErrorResponse {
+                error: csms_model::ErrorDetail {
+                    error_code: self.code.code().to_owned(),
+                    error_msg: self.message.clone(),
+                },
+            }),
+            Code::Smn(code) => serde_json::to_vec(&smn_model::SmnErrorResponse {
+                request_id: crate::request_id::current_request_id(),
+                code: code.code().to_owned(),
+                message: self.message.clone(),
+            }),
+            Code::SmnLink(_) => {
+                serde_json::to_vec(&smn_model::UnsubscribeErrorResponse { message: self.message.clone() })
+            }
+        };
+        body.unwrap_or_default()
     }
 
     /// The response in the documented shape; the cause of a 500 is logged with the request's id, never
@@ -64,8 +155,7 @@ impl ApiError {
         }
         let status =
             StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let bytes = serde_json::to_vec(&self.body()).unwrap_or_default();
-        let mut response = crate::body::raw_json(status, bytes);
+        let mut response = crate::body::raw_json(status, self.body());
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
         }
@@ -155,6 +245,18 @@ impl ApiError {
                  altered; nothing was restored.",
             ),
             StoreError::Invalid(message) => ApiError::new(ErrorCode::InvalidParameter, message),
+            StoreError::Key(refusal) => {
+                let why = crate::ops::kms::refusal_code(refusal);
+                ApiError::new(
+                    ErrorCode::KmsKeyUnusable,
+                    format!(
+                        "{} The KMS key of the secret '{name}' cannot be used: {} ({})",
+                        ErrorCode::KmsKeyUnusable.default_message(),
+                        why.default_message(),
+                        why.code()
+                    ),
+                )
+            }
             other => ApiError::internal(other),
         }
     }
@@ -168,6 +270,17 @@ impl ApiError {
             other => ApiError::secret(other, id, None),
         }
     }
+}
+
+/// Whose error shape an answer takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Family {
+    /// SMN's API.
+    Smn,
+    /// SMN's public links.
+    SmnLink,
+    /// KMS's API.
+    Kms,
 }
 
 impl From<Violations> for ApiError {

@@ -147,7 +147,7 @@ mod tests {
         }
         guard.failed("u", 10);
         let locked = guard.check("u", 11).unwrap_err();
-        assert_eq!((locked.code, locked.retry_after), (ErrorCode::PasswordChangeLocked, Some(60)));
+        assert_eq!((locked.code, locked.retry_after), (ErrorCode::PasswordChangeLocked.into(), Some(60)));
         assert!(guard.check("u", 10 + MIN).is_ok(), "the first lock ends after a minute");
         assert!(guard.check("v", 11).is_ok(), "another user is not locked");
         // Each further wrong one doubles the lock, never past the longest.
@@ -185,7 +185,7 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(finished.try_recv().is_err(), "the queued wait behind the running hash");
         let refused = guard.slot().await.unwrap_err();
-        assert_eq!((refused.code, refused.retry_after), (ErrorCode::Throttled, Some(1)));
+        assert_eq!((refused.code, refused.retry_after), (ErrorCode::Throttled.into(), Some(1)));
         drop(running);
         for _ in 0..QUEUE_PER_SLOT {
             assert_eq!(finished.recv().await, Some(true), "each queued hash runs in turn");

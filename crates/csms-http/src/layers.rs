@@ -128,6 +128,8 @@ fn too_large(limit: usize) -> Answer {
 fn body_limit(target: Target) -> usize {
     match target {
         Target::Api(operation) => max_body_bytes(operation),
+        Target::Smn(operation) => smn_model::limits::max_body_bytes(operation),
+        Target::Kms(_) => csms_model::limits::MAX_BODY_BYTES,
         Target::Health | Target::OpenApi => 0,
     }
 }

@@ -9,16 +9,11 @@ use std::time::Instant;
 use http::{Request, Response};
 use tower::{Layer, Service};
 
-use crate::router::{RouteMatch, Target};
+use crate::router::RouteMatch;
 
 /// The label of a request's operation: its id in the route table, or the service's own paths.
 fn operation(request_extensions: &http::Extensions) -> &'static str {
-    match request_extensions.get::<RouteMatch>().map(|r| r.target) {
-        Some(Target::Api(op)) => op.id(),
-        Some(Target::Health) => "healthz",
-        Some(Target::OpenApi) => "openapi",
-        None => "unrouted",
-    }
+    request_extensions.get::<RouteMatch>().map_or("unrouted", |r| r.target.id())
 }
 
 /// Records each routed request (it sits below the routing step).

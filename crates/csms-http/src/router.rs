@@ -1,4 +1,5 @@
-//! The route table: [`csms_model::Operation`]'s method and path templates, plus the service's own
+//! The route table: the method and path templates of the three families' operations
+//! ([`csms_model::Operation`], [`smn_model::Operation`], [`kms_model::Operation`]), plus the service's own
 //! `GET /healthz` and `GET /openapi.json`, matched once per request.
 
 use csms_model::Operation;
@@ -11,8 +12,12 @@ use crate::error::ApiError;
 /// What a request is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Target {
-    /// An operation of the API.
+    /// An operation of CSMS.
     Api(Operation),
+    /// An operation of SMN.
+    Smn(smn_model::Operation),
+    /// An operation of KMS.
+    Kms(kms_model::Operation),
     /// `GET /healthz`, without credentials.
     Health,
     /// `GET /openapi.json`, without credentials.
@@ -70,7 +75,22 @@ pub(crate) struct Router {
 impl Target {
     /// Answered without credentials (and without reading a body).
     pub(crate) fn is_public(self) -> bool {
-        !matches!(self, Target::Api(_))
+        match self {
+            Target::Api(_) | Target::Kms(_) => false,
+            Target::Smn(op) => op.is_public(),
+            Target::Health | Target::OpenApi => true,
+        }
+    }
+
+    /// The operation's id, for metrics and logs.
+    pub(crate) fn id(self) -> &'static str {
+        match self {
+            Target::Api(op) => op.id(),
+            Target::Smn(op) => op.id(),
+            Target::Kms(op) => op.id(),
+            Target::Health => "healthz",
+            Target::OpenApi => "openapi",
+        }
     }
 }
 
@@ -80,6 +100,14 @@ impl Router {
         for op in Operation::ALL {
             let method = Method::from_bytes(op.method().as_bytes()).expect("the table's methods are valid");
             router.add(op.path(), method, Target::Api(*op));
+        }
+        for op in smn_model::Operation::ALL {
+            let method = Method::from_bytes(op.method().as_bytes()).expect("the table's methods are valid");
+            router.add(op.path(), method, Target::Smn(*op));
+        }
+        for op in kms_model::Operation::ALL {
+            let method = Method::from_bytes(op.method().as_bytes()).expect("the table's methods are valid");
+            router.add(op.path(), method, Target::Kms(*op));
         }
         router.add(HEALTH_PATH, Method::GET, Target::Health);
         router.add(OPENAPI_PATH, Method::GET, Target::OpenApi);
@@ -171,6 +199,30 @@ mod tests {
         assert_eq!(route.get("secret_name"), None);
         assert_eq!(route.take("secret_name").unwrap_err().code, csms_model::ErrorCode::Internal);
         assert_eq!(route.take("event_name").unwrap(), "a b/c");
+        // SMN and KMS on the same listener: fixed segments before parameters there too.
+        let smn = |op: smn_model::Operation| Some(Target::Smn(op));
+        assert_eq!(op(Method::GET, "/v2/p/notifications/topics"), smn(smn_model::Operation::ListTopics));
+        assert_eq!(
+            op(Method::GET, "/v2/p/notifications/topics/urn%3Asmn%3Ar%3Ap%3At"),
+            smn(smn_model::Operation::ListTopicDetails)
+        );
+        assert_eq!(op(Method::GET, "/v2/p/smn_topic/t/tags"), smn(smn_model::Operation::ListResourceTags));
+        assert_eq!(op(Method::GET, "/v2/p/smn_topic/tags"), smn(smn_model::Operation::ListProjectTags));
+        assert_eq!(
+            op(Method::GET, "/v2/notifications/subscriptions/subscribe"),
+            smn(smn_model::Operation::SubscribeTopic)
+        );
+        assert_eq!(op(Method::GET, "/smn/SMN_r_x.pem"), smn(smn_model::Operation::DownloadHttpCert));
+        let route = router.route(&Method::GET, "/v2/p/notifications/topics/urn%3Asmn%3Ar%3Ap%3At").unwrap();
+        assert_eq!(route.get("topic_urn"), Some("urn:smn:r:p:t"));
+        let kms = |op: kms_model::Operation| Some(Target::Kms(op));
+        assert_eq!(op(Method::POST, "/v1.0/p/kms/create-key"), kms(kms_model::Operation::CreateKey));
+        assert_eq!(op(Method::GET, "/v1.0/p/kms/tags"), kms(kms_model::Operation::ListKmsTags));
+        assert_eq!(op(Method::GET, "/v1.0/p/kms/k/tags"), kms(kms_model::Operation::ShowKmsTags));
+        assert_eq!(
+            op(Method::POST, "/v1.0/p/kms/resource_instances/action"),
+            kms(kms_model::Operation::ListKmsByTags)
+        );
         let account = router.route(&Method::GET, "/v1/csms/users/u1").unwrap();
         assert_eq!(account.params().collect::<Vec<_>>(), [("user_id", "u1")]);
     }

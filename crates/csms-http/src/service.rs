@@ -54,6 +54,7 @@ struct Config {
     secret_quota: u64,
     grant_quota: u64,
     answer_budget: usize,
+    region: String,
     body_timeout: Duration,
     rotate_common: bool,
     accounts: Accounts,
@@ -84,6 +85,7 @@ impl CsmsService {
                 secret_quota: DEFAULT_SECRET_QUOTA,
                 grant_quota: DEFAULT_GRANT_QUOTA,
                 answer_budget: DEFAULT_ANSWER_BUDGET_BYTES,
+                region: smn_model::limits::DEFAULT_REGION.to_owned(),
                 rotate_common: false,
                 accounts: Accounts::default(),
                 body_timeout: DEFAULT_BODY_TIMEOUT,
@@ -112,6 +114,7 @@ impl CsmsService {
             directory: config.directory.clone(),
             passwords: crate::guard::PasswordGuard::for_this_machine(),
             answers: crate::body::AnswerBudget::new(config.answer_budget),
+            region: config.region.clone(),
         });
         let router = Arc::new(Router::new());
         let auth = Arc::clone(&config.auth);
@@ -230,6 +233,14 @@ impl CsmsServiceBuilder {
     /// answered 400 `CSMS.0004` and its connection closed.
     pub fn body_timeout(mut self, timeout: Duration) -> Self {
         self.config.body_timeout = timeout;
+        self
+    }
+
+    /// The region of the SMN topics served here (default
+    /// [`DEFAULT_REGION`](smn_model::limits::DEFAULT_REGION)): a topic's URN is
+    /// `urn:smn:{region}:{project_id}:{name}`, and a URN of another region names no topic here.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.config.region = region.into();
         self
     }
 

@@ -105,6 +105,17 @@ pub(crate) struct Args {
     #[arg(long, env = "CSMS_SMN_SK", hide_env_values = true)]
     pub(crate) smn_sk: Option<String>,
 
+    /// The region of this service's SMN topics: a topic's URN is `urn:smn:{region}:{project_id}:{name}`.
+    /// A CSMS event whose topic is one of these publishes into it; another topic keeps going to
+    /// --smn-endpoint, --notify-webhook or the log.
+    #[arg(long, env = "CSMS_REGION", default_value = smn_model::limits::DEFAULT_REGION)]
+    pub(crate) region: String,
+
+    /// The address subscribers reach this service at, for the links of the messages they receive
+    /// (confirm, unsubscribe, the signing certificate). Default: the listener's own address.
+    #[arg(long, env = "CSMS_PUBLIC_URL")]
+    pub(crate) public_url: Option<String>,
+
     /// PEM file of certificate authorities to trust for https:// targets, besides the Mozilla roots
     /// (a private endpoint's, or a test CA).
     #[arg(long, env = "CSMS_CA_BUNDLE")]

@@ -14,7 +14,7 @@ use clap::Parser;
 use csms_http::{AccessLog, CsmsService, Limits, NoAccessLog};
 use csms_model::SecretType;
 use csms_store::{Cipher, KeySource, SqliteOptions, Store, StoreError};
-use csms_worker::{Endpoint, HttpClient, LogTarget, RandomValue, Smn, Target, Webhook, Worker};
+use csms_worker::{Endpoint, HttpClient, LogTarget, RandomValue, Smn, Subscribers, Target, Webhook, Worker};
 
 mod access_log;
 mod admin;
@@ -126,6 +126,39 @@ fn target(args: &Args) -> anyhow::Result<Arc<dyn Target>> {
         )),
         (None, None) => Arc::new(LogTarget),
     })
+}
+
+/// Delivery to the SMN topics' subscribers: signed with the store's identity (made on first start, in
+/// the background of nothing: the listener waits for it), links to `--public-url` or the listener.
+async fn subscribers(
+    args: &Args,
+    store: &Store,
+    scheme: &str,
+    addr: std::net::SocketAddr,
+) -> anyhow::Result<Subscribers> {
+    let stored = store.stored_identity().await.context(
+        "reading the SMN signing identity kept in the store (it is sealed under the master key: is this the key the store was made with?)",
+    )?;
+    let identity = match stored {
+        Some(identity) => identity,
+        None => {
+            let made = tokio::task::spawn_blocking(csms_worker::make_identity).await??;
+            store.signing_identity(move || Ok(made)).await?
+        }
+    };
+    let signer = csms_worker::Signer::new(&identity)?;
+    let public_url = match &args.public_url {
+        Some(url) => url.clone(),
+        None => {
+            let host =
+                if addr.ip().is_unspecified() { std::net::Ipv4Addr::LOCALHOST.into() } else { addr.ip() };
+            format!("{scheme}://{}", std::net::SocketAddr::new(host, addr.port()))
+        }
+    };
+    let client =
+        HttpClient::new(args.ca_bundle.as_deref()).map_err(anyhow::Error::msg).context("--ca-bundle")?;
+    tracing::info!(%public_url, region = %args.region, "smn subscribers");
+    Ok(Subscribers::new(client, signer, &public_url, &args.region))
 }
 
 /// SIGXFSZ on Linux: a write crossed the process's file-size limit.
@@ -271,13 +304,25 @@ async fn main() -> anyhow::Result<()> {
     };
     tracing::info!(store = %store.describe(), "store opened");
 
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(csms_http::TlsConfig::from_pem_files(cert, key)?),
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("binding {}", args.listen))?;
+    let addr = listener.local_addr()?;
+
     let target = target(&args)?;
     tracing::info!(target = %target.describe(), "notifications");
+    let subscribers = subscribers(&args, &store, scheme, addr).await?;
     let accounts = credentials.to_accounts();
     let mut notifier = Worker::new(store.clone(), target)
         .with_accounts(accounts.clone())
         .with_scan_interval(Duration::from_secs(args.scan_interval.max(1)))
-        .with_lease(Duration::from_secs(args.delivery_lease.max(1)));
+        .with_lease(Duration::from_secs(args.delivery_lease.max(1)))
+        .with_subscribers(subscribers);
     if args.rotate_common {
         notifier = notifier.with_rotator(SecretType::Common, Arc::new(RandomValue));
     }
@@ -293,6 +338,7 @@ async fn main() -> anyhow::Result<()> {
         .secret_quota(args.secret_quota)
         .grant_quota(args.grant_quota)
         .answer_budget(args.answer_budget)
+        .region(args.region.clone())
         .body_timeout(Duration::from_secs(args.body_timeout))
         .build();
     let mut limits = Limits::default();
@@ -308,15 +354,6 @@ async fn main() -> anyhow::Result<()> {
         signal.await;
         draining.drain();
     };
-    let tls = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => Some(csms_http::TlsConfig::from_pem_files(cert, key)?),
-        _ => None,
-    };
-    let scheme = if tls.is_some() { "https" } else { "http" };
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("binding {}", args.listen))?;
-    let addr = listener.local_addr()?;
     tracing::info!(%addr, "listening");
     // The worker is running from its spawn below, before anything serves: /readyz, asked as soon as the
     // admin listener is up, sees it so.

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::body::ResponseBody;
 use crate::body::raw_json;
-use crate::error::ApiError;
+use crate::error::{ApiError, Family};
 use crate::etag::etag;
 use crate::router::{RouteMatch, Target};
 
@@ -27,9 +27,11 @@ pub(crate) mod batch;
 pub(crate) mod checker;
 pub(crate) mod events;
 pub(crate) mod grants;
+pub(crate) mod kms;
 pub(crate) mod password;
 pub(crate) mod records;
 pub(crate) mod secrets;
+pub(crate) mod smn;
 pub(crate) mod stages;
 pub(crate) mod tags;
 pub(crate) mod users;
@@ -52,6 +54,8 @@ pub(crate) struct State {
     pub(crate) passwords: crate::guard::PasswordGuard,
     /// What large answers may hold in all while their clients do not read them.
     pub(crate) answers: crate::body::AnswerBudget,
+    /// The region of the SMN topics' URNs (`urn:smn:{region}:{project}:{name}`).
+    pub(crate) region: String,
 }
 
 impl State {
@@ -162,6 +166,13 @@ fn path_rule(name: &str) -> Option<PathRule> {
         "secret_id" => csms_validate::secret_id,
         "key" => csms_validate::tag_key_path,
         "user_id" => csms_validate::user_id,
+        "topic_urn" => csms_validate::smn::topic_urn,
+        "subscription_urn" => csms_validate::smn::subscription_urn,
+        "resource_type" => csms_validate::smn::resource_type,
+        "resource_id" => csms_validate::smn::resource_id,
+        "name" => csms_validate::smn::attribute_name,
+        "certificate_id" => csms_validate::smn::certificate_id,
+        "key_id" => csms_validate::kms::key_id_path,
         _ => return None,
     })
 }
@@ -207,6 +218,18 @@ impl<T: Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response<ResponseBody> {
         match serde_json::to_vec(&self.0) {
             Ok(bytes) => raw_json(StatusCode::OK, bytes),
+            Err(e) => ApiError::internal(e).into_response(),
+        }
+    }
+}
+
+/// A JSON body with another status than 200 (201 for a resource made now).
+pub(crate) struct JsonStatus<T>(pub(crate) StatusCode, pub(crate) T);
+
+impl<T: Serialize> IntoResponse for JsonStatus<T> {
+    fn into_response(self) -> Response<ResponseBody> {
+        match serde_json::to_vec(&self.1) {
+            Ok(bytes) => raw_json(self.0, bytes),
             Err(e) => ApiError::internal(e).into_response(),
         }
     }
@@ -332,8 +355,18 @@ pub(crate) async fn dispatch(
     };
     let mut call = Call { parts, body, route };
     let state = &*state;
-    let Target::Api(operation) = call.route.target else {
-        return Ok(health(state).await);
+    let operation = match call.route.target {
+        Target::Api(operation) => operation,
+        Target::Smn(op) => {
+            let family = if op.is_public() { Family::SmnLink } else { Family::Smn };
+            let result = smn::dispatch(state, &mut call, op).await;
+            return Ok(answer(state, result.map_err(|e| e.in_family(family))));
+        }
+        Target::Kms(op) => {
+            let result = kms::dispatch(state, &mut call, op).await;
+            return Ok(answer(state, result.map_err(|e| e.in_family(Family::Kms))));
+        }
+        Target::Health | Target::OpenApi => return Ok(health(state).await),
     };
     let result = match operation {
         Operation::CreateSecretEvent => run(state, &mut call, events::create).await,
@@ -384,14 +417,19 @@ pub(crate) async fn dispatch(
         Operation::UpdateUserPassword => run(state, &mut call, users::change_password).await,
         other => Err(ApiError::internal(format!("no handler for {}", other.id()))),
     };
+    Ok(answer(state, result))
+}
+
+/// The response of an operation's result, within the answers' budget.
+fn answer(state: &State, result: Result<Response<ResponseBody>, ApiError>) -> Response<ResponseBody> {
     let response = result.unwrap_or_else(ApiError::into_response);
-    Ok(state.answers.admit(response).unwrap_or_else(|| {
+    state.answers.admit(response).unwrap_or_else(|| {
         let message = format!(
             "The service holds {} MiB of large answers that their clients have not read: try again in a moment.",
             state.answers.held() >> 20
         );
         ApiError::new(csms_model::ErrorCode::Busy, message).retry_after(1).into_response()
-    }))
+    })
 }
 
 /// `GET /healthz`: 200 `{"status": "ok"}` while the store can serve, else 503 `{"status": "unavailable"}`
@@ -415,9 +453,12 @@ mod tests {
     /// Every parameter of every template of the route table has a rule of its own.
     #[test]
     fn every_path_parameter_has_a_rule() {
-        for op in Operation::ALL {
-            for name in crate::router::template_params(op.path()) {
-                assert!(path_rule(name).is_some(), "{} {{{name}}}", op.id());
+        let csms = Operation::ALL.iter().map(|op| (op.id(), op.path()));
+        let smn = smn_model::Operation::ALL.iter().map(|op| (op.id(), op.path()));
+        let kms = kms_model::Operation::ALL.iter().map(|op| (op.id(), op.path()));
+        for (id, path) in csms.chain(smn).chain(kms) {
+            for name in crate::router::template_params(path) {
+                assert!(path_rule(name).is_some(), "{id} {{{name}}}");
             }
         }
     }

@@ -108,11 +108,23 @@ impl Harness {
         self.send(builder.body(Full::new(Bytes::from(body.unwrap_or_default()))).unwrap()).await
     }
 
+    /// A new KMS key of project P with `alias`: its id.
+    pub(crate) async fn key(&self, alias: &str) -> String {
+        let reply = self.call("POST", &kms("create-key"), Some(&json!({"key_alias": alias}))).await;
+        assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
+        reply.json()["key_info"]["key_id"].as_str().unwrap().to_owned()
+    }
+
     pub(crate) async fn create(&self, name: &str) -> Reply {
         let reply = self.call("POST", &events(), Some(&create_body(name))).await;
         assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
         reply
     }
+}
+
+/// A KMS action's path in project P.
+pub(crate) fn kms(action: &str) -> String {
+    format!("/v1.0/{P}/kms/{action}")
 }
 
 pub(crate) fn events() -> String {

@@ -103,6 +103,11 @@ impl Receiver {
         receiver
     }
 
+    /// Answers `status` from now on.
+    pub(crate) fn set_status(&self, status: u16) {
+        self.status.store(status, Ordering::SeqCst);
+    }
+
     pub(crate) fn url(&self) -> String {
         format!("http://{}/hook", self.addr)
     }

@@ -28,8 +28,9 @@ async fn a_secret_subscribes_gets_versions_and_is_deleted() {
     let h = Harness::new();
     h.create("alerts").await;
     h.create("audit").await;
+    let key = h.key("kms-1").await;
     let body = json!({"name": "db-password", "secret_string": "hunter2", "event_subscriptions": ["alerts"],
-                      "description": "the database", "kms_key_id": "kms-1"});
+                      "description": "the database", "kms_key_id": key});
     let created = ok(&h.call("POST", &secrets(), Some(&body)).await)["secret"].clone();
     assert_eq!(created["name"], "db-password");
     assert_eq!(created["state"], "ENABLED");
