@@ -93,15 +93,20 @@ fn api(root: &std::path::Path, check: bool) -> ExitCode {
 /// served does not.
 fn conformance(root: &std::path::Path) -> ExitCode {
     use xtask::conformance;
-    let verdicts = match conformance::upstream_operations(root) {
-        Ok(upstream) => conformance::check(&upstream, &conformance::ours()),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return ExitCode::FAILURE;
-        }
-    };
-    print!("{}", conformance::report(&verdicts));
-    if verdicts.values().all(|v| v.problems.is_empty()) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    let ours = conformance::ours();
+    let mut conforming = true;
+    for package in conformance::PACKAGES {
+        let verdicts = match conformance::upstream_operations(root, package) {
+            Ok(upstream) => conformance::check(package, &upstream, &ours),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        };
+        print!("{}", conformance::report(package, &verdicts));
+        conforming &= verdicts.values().all(|v| v.problems.is_empty());
+    }
+    if conforming { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 fn bench(root: &std::path::Path, rest: &[&str]) -> ExitCode {

@@ -18,7 +18,10 @@ macro_rules! example {
 
 mod account;
 mod family;
+mod kms;
+mod neighbours;
 mod secrets;
+mod smn;
 
 /// A query parameter's rule: empty is the same as absent (no filter, the first page).
 fn query_rule(rule: StringRule) -> Value {
@@ -275,6 +278,29 @@ pub(crate) fn document() -> Value {
         let path = paths.entry(op.op.path()).or_insert_with(|| json!({}));
         path[op.op.method().to_ascii_lowercase()] = operation;
     }
+    // The neighbours on the same listener: SMN and KMS, each in its own error shape.
+    let smn_error = smn::error_shape(&mut generator);
+    let link_error = smn::link_error(&mut generator);
+    let kms_error = kms::error_shape(&mut generator);
+    let smn_docs = smn::docs(&mut generator);
+    for op in smn_model::Operation::ALL {
+        assert!(smn_docs.iter().any(|d| d.id == op.id()), "{} has no OpenAPI documentation", op.id());
+    }
+    let kms_docs = kms::docs(&mut generator);
+    for op in kms_model::Operation::ALL {
+        assert!(kms_docs.iter().any(|d| d.id == op.id()), "{} has no OpenAPI documentation", op.id());
+    }
+    let foreign = smn_docs
+        .into_iter()
+        .map(|d| {
+            let shape = if d.public { &link_error } else { &smn_error };
+            neighbours::render("SMN", d, shape, &request_id)
+        })
+        .chain(kms_docs.into_iter().map(|d| neighbours::render("KMS", d, &kms_error, &request_id)));
+    for (path, method, operation) in foreign {
+        let entry = paths.entry(path).or_insert_with(|| json!({}));
+        entry[method.to_ascii_lowercase()] = operation;
+    }
     paths.insert(
         csms_model::operation::OPENAPI_PATH.into(),
         json!({"get": {"operationId": "GetOpenApi", "summary": "This document", "security": [],
@@ -287,9 +313,9 @@ pub(crate) fn document() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {
-            "title": "CSMS: secrets and secret events",
+            "title": "CSMS, SMN and KMS: secrets, their events, the topics they notify and the keys that seal them",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": format!("The secret and event API of Huawei Cloud's Cloud Secret Management Service (CSMS), as this service implements it. {STAMP}"),
+            "description": format!("The secret and event API of Huawei Cloud's Cloud Secret Management Service (CSMS), and the parts of Simple Message Notification (SMN: topics, subscriptions, publishing, signed HTTP(S) delivery) and Key Management Service (KMS: keys, data keys, small data) it works with, as this service implements them on one listener. {STAMP}"),
         },
         "servers": [{"url": "http://127.0.0.1:8080"}],
         "security": [{"token": []}, {"aksk": []}],
