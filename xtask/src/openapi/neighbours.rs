@@ -116,7 +116,9 @@ pub(super) fn render(
         }
         responses.insert(status.to_owned(), response);
     }
-    let mut statuses: Vec<u16> = vec![400, 404, 500, 503];
+    // Every answer the stack gives before the operation (a head or request line too long: 431, 414)
+    // and after it (the answers' budget: 503).
+    let mut statuses: Vec<u16> = vec![400, 404, 414, 431, 500, 503];
     if !doc.public {
         statuses.extend([401, 403, 413, 415, 429]);
     }

@@ -188,7 +188,9 @@ pub(crate) async fn update_description(
     }))
 }
 
-/// A key's rotation settings.
+/// A key's rotation settings. The interval reads 0 while the rotation is off (it is kept, and shows
+/// again once the rotation is on): the Terraform provider refuses to update a key whose state holds an
+/// interval without the rotation.
 pub(crate) async fn rotation_status(
     state: &State,
     input: RotationStatus,
@@ -196,7 +198,7 @@ pub(crate) async fn rotation_status(
     let key = state.store.key(&input.0.project, &input.0.body.key_id).await.map_err(store_error)?;
     Ok(Json(KeyRotationStatusResponse {
         key_rotation_enabled: key.rotation_enabled,
-        rotation_interval: key.rotation_interval,
+        rotation_interval: if key.rotation_enabled { key.rotation_interval } else { 0 },
         last_rotation_time: key.last_rotation.map(|t| t.to_string()).unwrap_or_default(),
         number_of_rotations: key.rotations,
         key_materials: vec![kms_model::KeyMaterial {
