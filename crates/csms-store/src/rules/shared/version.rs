@@ -248,3 +248,39 @@ pub(in crate::rules) fn open(cx: &mut Cx<'_>, project: &str, name: &str, id: &st
     let (secret_string, secret_binary) = if row.binary { (None, Some(value)) } else { (Some(value), None) };
     Ok(Version { version_metadata: row.meta, secret_string, secret_binary })
 }
+
+#[cfg(test)]
+mod tests {
+    use csms_model::SecretValue;
+
+    use super::*;
+    use crate::store::job;
+    use crate::{Payload, Store};
+
+    /// A value written before KMS keys existed (sealed under the master key alone, no envelope) reads as
+    /// it did; the next version is sealed under the secret's key.
+    #[tokio::test]
+    async fn values_sealed_before_keys_existed_keep_reading() {
+        let store = Store::memory();
+        let secret = Secret::new("00000000-0000-4000-9000-000000000001".into(), "s".into(), 1);
+        let value = |v: &str| Payload::String(SecretValue::new(v));
+        store.create_secret("p", secret.clone(), value("enveloped"), 10, Origin::new(1, None)).await.unwrap();
+        // Rewrite v1 as the service wrote values before: the master key over the value, bound to its place.
+        let id = secret.id.clone();
+        job!(store.write(), |cx| {
+            let mut row = cx.tx.versions("p", "s")?.remove(0);
+            row.sealed = Some(cx.cipher.seal(&value_aad("p", &id, "v1"), b"legacy"));
+            cx.tx.put_version("p", "s", &row)
+        })
+        .unwrap();
+        let read = store.version("p", "s", "v1").await.unwrap();
+        assert_eq!(read.secret_string.unwrap().expose(), "legacy");
+        store
+            .create_version("p", "s", value("new"), NewVersion::default(), Origin::new(2, None))
+            .await
+            .unwrap();
+        assert_eq!(store.version("p", "s", LATEST).await.unwrap().secret_string.unwrap().expose(), "new");
+        let stored = job!(store.read(), |cx| cx.tx.sealed_value("p", "s", 2)).unwrap().unwrap();
+        assert!(stored.starts_with(b"CSMS-KMS1"), "the new version is sealed in an envelope");
+    }
+}
