@@ -103,11 +103,13 @@ struct RunArgs {
     /// Only the scenarios whose names contain this (to profile one).
     #[arg(long)]
     only: Option<String>,
-    /// Also drive a peer service with the same load generator and connections, side by side with the
-    /// matching scenarios, at the smallest scale: `etcd` (3.4, on the PATH) on loopback through its JSON
-    /// gateway, a durable put against the seed PUT and a serializable range against show.
+    /// Also drive a peer service (repeat for several) with the same load generator and connections, side
+    /// by side with the matching scenarios, at the smallest scale: `etcd` (3.4, on the PATH) through its
+    /// JSON gateway (a durable put against the seed PUT, a serializable range against show); `openbao`
+    /// (installed from PyPI on first use; raft storage, kv-v2: a write against CreateSecretVersion, a read
+    /// against ShowSecretVersion); `moto` (AWS Secrets Manager's emulator, in memory; the same pair).
     #[arg(long, value_enum)]
-    peer: Option<PeerKind>,
+    peer: Vec<PeerKind>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -188,8 +190,10 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
             rows.push(row);
         }
         memory.push((scale, server.rss_kib(), wal.stop()));
-        if args.peer == Some(PeerKind::Etcd) && scale == scales[0] {
-            peers = peer_rows(&args, &runtime, &work, &list, server.addr, scale)?;
+        if scale == scales[0] {
+            for kind in &args.peer {
+                peers.extend(peer_rows(*kind, &args, &runtime, &work, &list, server.addr, scale)?);
+            }
         }
         // The create-then-delete scenario leaves nothing; the PUTs changed only existing events.
         drop(server);

@@ -150,13 +150,28 @@ pub(crate) fn scenarios(events: usize, server: SocketAddr) -> Vec<Scenario> {
             Req::signed(Method::PUT, format!("{b}/csms/events/{}", pick(rng)), body, &h)
         }),
     );
-    let b = base;
-    add(
-        "ShowSecretVersion",
+    let show_version: Maker = {
+        let b = base.clone();
         Arc::new(move |rng, _, _| {
             let path = format!("{b}/secrets/sec-{:04}/versions/latest", rng.below(SECRETS));
             Req::token(Method::GET, path, None)
+        })
+    };
+    add("ShowSecretVersion", Arc::clone(&show_version));
+    let b = base;
+    add(
+        "CreateSecretVersion",
+        Arc::new(move |rng, _, _| {
+            let path = format!("{b}/secrets/sec-{:04}/versions", rng.below(SECRETS));
+            Req::token(
+                Method::POST,
+                path,
+                Some(Bytes::from_static(br#"{"secret_string":"a new value of the secret"}"#)),
+            )
         }),
     );
+    // The same read once CreateSecretVersion has given every secret its twenty versions: reading the
+    // current value must not depend on how many a secret keeps.
+    add("ShowSecretVersion, 20 versions", show_version);
     out
 }

@@ -235,10 +235,41 @@ pub(in crate::rules) fn find(versions: Vec<VersionRow>, id: &str) -> StoreResult
         .ok_or(StoreError::VersionNotFound)
 }
 
+/// The version that `id` names, decoding only it: `vn` is the row of sequence `n`; `latest` is found from
+/// the newest back (SYSCURRENT is on the newest version but for a stage moved by hand), so that reading
+/// the current value costs the same however many versions the secret keeps.
+pub(in crate::rules) fn find_one(
+    tx: &mut dyn Tx,
+    project: &str,
+    name: &str,
+    id: &str,
+) -> StoreResult<VersionRow> {
+    let rows = tx.versions(project, name)?;
+    let decode = |record: VersionRecord| {
+        VersionRow::decode(record).map(|mut row| {
+            row.meta.kms_key_id.get_or_insert_with(|| default_key_id(project));
+            row
+        })
+    };
+    if id != LATEST {
+        let seq = id.strip_prefix('v').and_then(|n| n.parse::<i64>().ok());
+        let record = rows.into_iter().find(|r| Some(r.seq) == seq).ok_or(StoreError::VersionNotFound)?;
+        let row = decode(record)?;
+        return if row.meta.id == id { Ok(row) } else { Err(StoreError::VersionNotFound) };
+    }
+    for record in rows.into_iter().rev() {
+        let row = decode(record)?;
+        if row.meta.version_stages.iter().any(|s| s == SYSCURRENT) {
+            return Ok(row);
+        }
+    }
+    Err(StoreError::VersionNotFound)
+}
+
 /// The version `id` of the secret with its value, opened.
 pub(in crate::rules) fn open(cx: &mut Cx<'_>, project: &str, name: &str, id: &str) -> StoreResult<Version> {
     let secret = usable(cx.tx, project, name)?;
-    let row = find(versions(cx.tx, project, name)?, id)?;
+    let row = find_one(cx.tx, project, name, id)?;
     let sealed = cx.tx.sealed_value(project, name, row.seq)?.ok_or(StoreError::VersionNotFound)?;
     let aad = value_aad(project, &secret.id, &row.meta.id);
     let plain = kms::open_value(cx.tx, cx.cipher, project, &aad, &sealed)?;
