@@ -257,6 +257,25 @@ pub trait Tx: Send {
     fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>>;
     /// The sealed value of one version.
     fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>>;
+    /// One version of the secret with its sealed value: the one of sequence `seq`, or the newest (`None`).
+    /// One row read, however many versions the secret keeps (the default reads them all: a backend
+    /// overrides it with one query).
+    fn version_with_value(
+        &mut self,
+        project: &str,
+        secret: &str,
+        seq: Option<i64>,
+    ) -> StoreResult<Option<VersionRecord>> {
+        let rows = self.versions(project, secret)?;
+        let Some(row) = (match seq {
+            Some(seq) => rows.into_iter().find(|r| r.seq == seq),
+            None => rows.into_iter().last(),
+        }) else {
+            return Ok(None);
+        };
+        let sealed = self.sealed_value(project, secret, row.seq)?;
+        Ok(sealed.map(|sealed| VersionRecord { sealed: Some(sealed), ..row }))
+    }
     /// Inserts a version with its sealed value (`row.sealed`), or replaces a version's row and keeps its
     /// value (no `row.sealed`).
     fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()>;

@@ -253,6 +253,30 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         let sql = "SELECT value FROM secret_versions WHERE project = $1 AND secret = $2 AND seq = $3";
         Ok(self.query_opt(sql, &[&project, &secret, &seq])?.map(|r| r.get(0)))
     }
+    fn version_with_value(
+        &mut self,
+        project: &str,
+        secret: &str,
+        seq: Option<i64>,
+    ) -> StoreResult<Option<VersionRecord>> {
+        let row = match seq {
+            Some(seq) => self.query_opt(
+                "SELECT seq, expire_at, doc, value FROM secret_versions WHERE project = $1 AND secret = $2 AND seq = $3",
+                &[&project, &secret, &seq],
+            )?,
+            None => self.query_opt(
+                "SELECT seq, expire_at, doc, value FROM secret_versions WHERE project = $1 AND secret = $2
+                 ORDER BY seq DESC LIMIT 1",
+                &[&project, &secret],
+            )?,
+        };
+        Ok(row.map(|r| VersionRecord {
+            seq: r.get(0),
+            expire_at: r.get(1),
+            doc: r.get(2),
+            sealed: Some(r.get(3)),
+        }))
+    }
     fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()> {
         let values: [&(dyn ToSql + Sync); 6] =
             [&project, &secret, &row.seq, &row.doc, &row.expire_at, &row.sealed];
