@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::shared::documents;
 use super::shared::kms::{
     self, KEYS_PREFIX, KMS_SCOPE, KeyRecord, alias_name, due_name, load_key, new_key, put_key, remove_key,
 };
@@ -61,11 +62,7 @@ fn existing(tx: &mut dyn Tx, project: &str, id: &str) -> StoreResult<KeyRecord> 
 }
 
 fn all_keys(tx: &mut dyn Tx, project: &str) -> StoreResult<Vec<KeyRecord>> {
-    let mut keys = tx
-        .settings(project, KEYS_PREFIX)?
-        .into_iter()
-        .map(|(_, doc)| serde_json::from_str::<KeyRecord>(&doc))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut keys: Vec<KeyRecord> = documents(tx, project, KEYS_PREFIX)?;
     keys.sort_by(|a, b| (a.created, &a.key_id).cmp(&(b.created, &b.key_id)));
     Ok(keys)
 }

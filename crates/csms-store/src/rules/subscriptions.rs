@@ -8,7 +8,7 @@ use smn_model::{MessageType, SubscriptionStatus};
 
 use super::shared::smn::{
     Outgoing, SUBS_PREFIX, SubscriptionRecord, by_token, enqueue, existing_topic, load_subscription, new_id,
-    new_token, put_subscription, remove_subscription, topic_subscriptions,
+    new_token, put_subscription, remove_subscription, subscriptions_under, topic_subscriptions,
 };
 use crate::store::{Cx, job};
 use crate::{Origin, SmnRefusal, Store, StoreError, StoreResult};
@@ -151,16 +151,7 @@ impl Store {
                 existing_topic(cx.tx, project, &topic)?;
                 topic_subscriptions(cx.tx, project, &topic)
             }
-            None => {
-                let mut subs = cx
-                    .tx
-                    .settings(project, SUBS_PREFIX)?
-                    .into_iter()
-                    .map(|(_, doc)| serde_json::from_str::<SubscriptionRecord>(&doc))
-                    .collect::<Result<Vec<_>, _>>()?;
-                subs.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
-                Ok(subs)
-            }
+            None => subscriptions_under(cx.tx, project, SUBS_PREFIX),
         })
     }
 

@@ -36,6 +36,17 @@ pub(super) fn paged<R, T>(
     Ok(out)
 }
 
+/// Every document of `scope`'s settings whose key starts with `prefix`, decoded (in key order): the
+/// neighbours' resources (keys, topics, subscriptions) are such documents.
+pub(super) fn documents<T: serde::de::DeserializeOwned>(
+    tx: &mut dyn Tx,
+    scope: &str,
+    prefix: &str,
+) -> StoreResult<Vec<T>> {
+    let docs = tx.settings(scope, prefix)?.into_iter().map(|(_, doc)| serde_json::from_str(&doc));
+    Ok(docs.collect::<Result<Vec<T>, _>>()?)
+}
+
 /// The key of the master key's check among the store's settings.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 const KEY_CHECK: &str = "key_check";

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use smn_model::limits::{CONFIRMATION_VALID_HOURS, DELIVERED_PROTOCOLS};
 use smn_model::{DeliveryRecord, MessageType, SubscriptionStatus};
 
+use super::documents;
 use crate::backend::{RecordRow, Tx};
 use crate::rows::doc_sum;
 use crate::store::Cx;
@@ -138,11 +139,7 @@ pub(in crate::rules) fn put_topic(tx: &mut dyn Tx, project: &str, topic: &TopicR
 
 /// Every topic of the project, newest first.
 pub(in crate::rules) fn all_topics(tx: &mut dyn Tx, project: &str) -> StoreResult<Vec<TopicRecord>> {
-    let mut topics = tx
-        .settings(project, TOPICS_PREFIX)?
-        .into_iter()
-        .map(|(_, doc)| serde_json::from_str::<TopicRecord>(&doc))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut topics: Vec<TopicRecord> = documents(tx, project, TOPICS_PREFIX)?;
     topics.sort_by(|a, b| (b.created, &b.name).cmp(&(a.created, &a.name)));
     Ok(topics)
 }
@@ -153,11 +150,16 @@ pub(in crate::rules) fn topic_subscriptions(
     project: &str,
     name: &str,
 ) -> StoreResult<Vec<SubscriptionRecord>> {
-    let mut subs = tx
-        .settings(project, &subs_prefix(name))?
-        .into_iter()
-        .map(|(_, doc)| serde_json::from_str::<SubscriptionRecord>(&doc))
-        .collect::<Result<Vec<_>, _>>()?;
+    subscriptions_under(tx, project, &subs_prefix(name))
+}
+
+/// The subscriptions whose keys start with `prefix` (one topic's, or the project's), oldest first.
+pub(in crate::rules) fn subscriptions_under(
+    tx: &mut dyn Tx,
+    project: &str,
+    prefix: &str,
+) -> StoreResult<Vec<SubscriptionRecord>> {
+    let mut subs: Vec<SubscriptionRecord> = documents(tx, project, prefix)?;
     subs.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
     Ok(subs)
 }

@@ -108,8 +108,21 @@ impl VersionRow {
         })
     }
 
-    fn decode(record: VersionRecord) -> StoreResult<Self> {
-        Ok(VersionRow { seq: record.seq, ..serde_json::from_str(&record.doc)? })
+    /// The row of `record`, of a secret of `project` (a version that names no key was sealed under the
+    /// project's default key).
+    fn decode(record: &VersionRecord, project: &str) -> StoreResult<Self> {
+        let mut row = VersionRow { seq: record.seq, ..serde_json::from_str(&record.doc)? };
+        row.meta.kms_key_id.get_or_insert_with(|| default_key_id(project));
+        Ok(row)
+    }
+
+    /// Whether `id` names this version: `vn`, or `latest` for the holder of SYSCURRENT.
+    fn is(&self, id: &str) -> bool {
+        if id == LATEST {
+            self.meta.version_stages.iter().any(|s| s == SYSCURRENT)
+        } else {
+            self.meta.id == id
+        }
     }
 
     /// When `stage` was put on this version.
@@ -145,13 +158,7 @@ pub(in crate::rules) fn to_seconds(ms: i64) -> i64 {
 
 /// Every version of the secret, oldest first, without their values.
 pub(in crate::rules) fn versions(tx: &mut dyn Tx, project: &str, name: &str) -> StoreResult<Vec<VersionRow>> {
-    let rows = tx.versions(project, name)?.into_iter().map(VersionRow::decode);
-    rows.map(|row| {
-        let mut row = row?;
-        row.meta.kms_key_id.get_or_insert_with(|| default_key_id(project));
-        Ok(row)
-    })
-    .collect()
+    tx.versions(project, name)?.iter().map(|record| VersionRow::decode(record, project)).collect()
 }
 
 /// Inserts `row` with its sealed value, or replaces its metadata (`sealed` is `None`).
@@ -290,79 +297,32 @@ pub(in crate::rules) fn add(
 
 /// The version that `id` names: `vn`, or `latest` for the holder of SYSCURRENT.
 pub(in crate::rules) fn find(versions: Vec<VersionRow>, id: &str) -> StoreResult<VersionRow> {
-    versions
-        .into_iter()
-        .find(|v| {
-            if id == LATEST { v.meta.version_stages.iter().any(|s| s == SYSCURRENT) } else { v.meta.id == id }
-        })
-        .ok_or(StoreError::VersionNotFound)
+    versions.into_iter().find(|v| v.is(id)).ok_or(StoreError::VersionNotFound)
 }
 
-/// The version that `id` names, decoding only it: `vn` is the row of sequence `n`; `latest` is found from
-/// the newest back (SYSCURRENT is on the newest version but for a stage moved by hand), so that reading
-/// the current value costs the same however many versions the secret keeps.
-pub(in crate::rules) fn find_one(
-    tx: &mut dyn Tx,
-    project: &str,
-    name: &str,
-    id: &str,
-) -> StoreResult<VersionRow> {
-    let rows = tx.versions(project, name)?;
-    let decode = |record: VersionRecord| {
-        VersionRow::decode(record).map(|mut row| {
-            row.meta.kms_key_id.get_or_insert_with(|| default_key_id(project));
-            row
-        })
-    };
-    if id != LATEST {
-        let seq = id.strip_prefix('v').and_then(|n| n.parse::<i64>().ok());
-        let record = rows.into_iter().find(|r| Some(r.seq) == seq).ok_or(StoreError::VersionNotFound)?;
-        let row = decode(record)?;
-        return if row.meta.id == id { Ok(row) } else { Err(StoreError::VersionNotFound) };
-    }
-    for record in rows.into_iter().rev() {
-        let row = decode(record)?;
-        if row.meta.version_stages.iter().any(|s| s == SYSCURRENT) {
-            return Ok(row);
-        }
-    }
-    Err(StoreError::VersionNotFound)
-}
-
-/// The row `id` names with its sealed value, in one read of one row: `vn` by its sequence, `latest` as
-/// the newest version when it holds SYSCURRENT (else, SYSCURRENT moved by hand to an older one, found by
-/// [`find_one`]).
+/// The row `id` names with its sealed value, in one read of one row (so that reading the current value
+/// costs the same however many versions the secret keeps): `vn` by its sequence, `latest` as the newest
+/// version when it holds SYSCURRENT; else (SYSCURRENT moved by hand to an older one) from every version.
 fn row_with_value(
     tx: &mut dyn Tx,
     project: &str,
     name: &str,
     id: &str,
 ) -> StoreResult<(VersionRow, Vec<u8>)> {
-    let decode = |record: VersionRecord| -> StoreResult<(VersionRow, Vec<u8>)> {
-        let sealed = record.sealed.clone().unwrap_or_default();
-        let mut row = VersionRow::decode(record)?;
-        row.meta.kms_key_id.get_or_insert_with(|| default_key_id(project));
-        Ok((row, sealed))
-    };
     let seq = if id == LATEST { None } else { id.strip_prefix('v').and_then(|n| n.parse::<i64>().ok()) };
     if id != LATEST && seq.is_none() {
         return Err(StoreError::VersionNotFound);
     }
     if let Some(record) = tx.version_with_value(project, name, seq)? {
-        let (row, sealed) = decode(record)?;
-        let named = if id == LATEST {
-            row.meta.version_stages.iter().any(|s| s == SYSCURRENT)
-        } else {
-            row.meta.id == id
-        };
-        if named {
-            return Ok((row, sealed));
+        let row = VersionRow::decode(&record, project)?;
+        if row.is(id) {
+            return Ok((row, record.sealed.unwrap_or_default()));
         }
     }
     if id != LATEST {
         return Err(StoreError::VersionNotFound);
     }
-    let row = find_one(tx, project, name, id)?;
+    let row = find(versions(tx, project, name)?, id)?;
     let sealed = tx.sealed_value(project, name, row.seq)?.ok_or(StoreError::VersionNotFound)?;
     Ok((row, sealed))
 }
