@@ -31,6 +31,15 @@ impl Code {
         }
     }
 
+    /// Its row's message, for when nothing more specific is known.
+    pub(crate) fn default_message(self) -> &'static str {
+        match self {
+            Code::Csms(c) => c.default_message(),
+            Code::Smn(c) | Code::SmnLink(c) => c.default_message(),
+            Code::Kms(c) => c.default_message(),
+        }
+    }
+
     /// The HTTP status that carries it.
     pub(crate) fn http_status(self) -> u16 {
         match self {
@@ -95,6 +104,12 @@ impl ApiError {
             (_, code) => code,
         };
         ApiError { code, ..self }
+    }
+
+    /// The error of a row, with the row's own message.
+    pub(crate) fn of(code: impl Into<Code>) -> Self {
+        let code = code.into();
+        ApiError::new(code, code.default_message())
     }
 
     /// The same error, with `Retry-After: seconds`.

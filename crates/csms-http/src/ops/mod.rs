@@ -194,16 +194,26 @@ pub(crate) trait Input: Sized {
 /// Path violations and a body's result reported together: a body's rule violations join those of the
 /// path; a malformed body alone is `CSMS.0004`.
 pub(crate) fn together<T>(
-    mut path: Violations,
+    path: Violations,
     body: Result<T, csms_validate::Rejection>,
 ) -> Result<T, ApiError> {
+    together_as(path, body, ApiError::from)
+}
+
+/// [`together`], answered by `to_error` (a family's codes): the path's violations and the body's become one
+/// rejection; a malformed body alone is the body's rejection.
+pub(crate) fn together_as<T>(
+    mut path: Violations,
+    body: Result<T, csms_validate::Rejection>,
+    to_error: impl Fn(csms_validate::Rejection) -> ApiError,
+) -> Result<T, ApiError> {
     if path.is_empty() {
-        return body.map_err(ApiError::from);
+        return body.map_err(to_error);
     }
     if let Err(csms_validate::Rejection::Invalid(more)) = body {
         path.extend(more);
     }
-    Err(path.into())
+    Err(to_error(csms_validate::Rejection::Invalid(path)))
 }
 
 /// An operation's output, as the response it is.

@@ -60,6 +60,27 @@ fn aad(given: Option<&String>) -> Vec<u8> {
     given.map(|a| a.as_bytes().to_vec()).unwrap_or_default()
 }
 
+/// `plain` sealed under the key `key_id` of `project`, bound to the caller's `aad`.
+async fn seal(
+    state: &State,
+    project: &str,
+    key_id: &str,
+    given_aad: Option<&String>,
+    plain: Vec<u8>,
+) -> Result<Vec<u8>, ApiError> {
+    state.store.encrypt_with_key(project, key_id, aad(given_aad), plain).await.map_err(store_error)
+}
+
+/// What a ciphertext of `project` seals, bound to the caller's `aad`, and the key it names.
+async fn open(
+    state: &State,
+    project: &str,
+    sealed: Vec<u8>,
+    given_aad: Option<&String>,
+) -> Result<(String, Vec<u8>), ApiError> {
+    state.store.decrypt_with_key(project, sealed, aad(given_aad)).await.map_err(store_error)
+}
+
 /// A new data key sealed under the key: its plaintext and ciphertext, hex.
 async fn new_datakey(
     state: &State,
@@ -74,16 +95,8 @@ async fn new_datakey(
         (None, None) => DATAKEY_BITS.2 as usize,
     };
     let key = random(bits / 8)?;
-    let sealed = state
-        .store
-        .encrypt_with_key(
-            project,
-            &body.key_id,
-            aad(body.additional_authenticated_data.as_ref()),
-            key.clone(),
-        )
-        .await
-        .map_err(store_error)?;
+    let sealed =
+        seal(state, project, &body.key_id, body.additional_authenticated_data.as_ref(), key.clone()).await?;
     Ok((hex::encode(key), hex::encode(sealed)))
 }
 
@@ -124,18 +137,10 @@ pub(crate) async fn encrypt_datakey(
     }
     let (key, digest) = bytes.split_at(length);
     if Sha256::digest(key).as_slice() != digest {
-        return Err(ApiError::new(ErrorCode::DatakeyHash, ErrorCode::DatakeyHash.default_message()));
+        return Err(ApiError::of(ErrorCode::DatakeyHash));
     }
-    let sealed = state
-        .store
-        .encrypt_with_key(
-            project,
-            &body.key_id,
-            aad(body.additional_authenticated_data.as_ref()),
-            key.to_vec(),
-        )
-        .await
-        .map_err(store_error)?;
+    let sealed =
+        seal(state, project, &body.key_id, body.additional_authenticated_data.as_ref(), key.to_vec()).await?;
     Ok(Json(EncryptDatakeyResponse {
         key_id: body.key_id,
         cipher_text: hex::encode(sealed),
@@ -149,16 +154,14 @@ pub(crate) async fn decrypt_datakey(
     input: DecryptDatakey,
 ) -> Result<NoStore<DecryptDatakeyResponse>, ApiError> {
     let (project, body) = (&input.0.project, input.0.body);
-    let bad = || ApiError::new(ErrorCode::InvalidCipherText, ErrorCode::InvalidCipherText.default_message());
+    let bad = || ApiError::of(ErrorCode::InvalidCipherText);
     let sealed = hex::decode(&body.cipher_text).map_err(|_| bad())?;
-    let opened =
-        state.store.decrypt_with_key(project, sealed, aad(body.additional_authenticated_data.as_ref())).await;
-    let (key_id, key) = opened.map_err(store_error)?;
+    let (key_id, key) = open(state, project, sealed, body.additional_authenticated_data.as_ref()).await?;
     if key_id != body.key_id {
         return Err(bad());
     }
     if body.datakey_cipher_length.parse::<usize>().ok() != Some(key.len()) {
-        return Err(ApiError::new(ErrorCode::CipherLength, ErrorCode::CipherLength.default_message()));
+        return Err(ApiError::of(ErrorCode::CipherLength));
     }
     Ok(NoStore(DecryptDatakeyResponse {
         datakey_dgst: hex::encode(Sha256::digest(&key)),
@@ -194,11 +197,8 @@ pub(crate) async fn encrypt_data(
 ) -> Result<Json<EncryptDataResponse>, ApiError> {
     let (project, body) = (&input.0.project, input.0.body);
     let padded = pad(body.plain_text.as_bytes());
-    let sealed = state
-        .store
-        .encrypt_with_key(project, &body.key_id, aad(body.additional_authenticated_data.as_ref()), padded)
-        .await
-        .map_err(store_error)?;
+    let sealed =
+        seal(state, project, &body.key_id, body.additional_authenticated_data.as_ref(), padded).await?;
     Ok(Json(EncryptDataResponse { key_id: body.key_id, cipher_text: STANDARD.encode(sealed) }))
 }
 
@@ -208,11 +208,9 @@ pub(crate) async fn decrypt_data(
     input: DecryptData,
 ) -> Result<NoStore<DecryptDataResponse>, ApiError> {
     let (project, body) = (&input.0.project, input.0.body);
-    let bad = || ApiError::new(ErrorCode::InvalidCipherText, ErrorCode::InvalidCipherText.default_message());
+    let bad = || ApiError::of(ErrorCode::InvalidCipherText);
     let sealed = STANDARD.decode(&body.cipher_text).map_err(|_| bad())?;
-    let opened =
-        state.store.decrypt_with_key(project, sealed, aad(body.additional_authenticated_data.as_ref())).await;
-    let (key_id, padded) = opened.map_err(store_error)?;
+    let (key_id, padded) = open(state, project, sealed, body.additional_authenticated_data.as_ref()).await?;
     if body.key_id.as_ref().is_some_and(|k| k != &key_id) {
         return Err(bad());
     }

@@ -54,17 +54,11 @@ fn violations(op: Operation, v: Violations) -> ApiError {
 
 /// Path violations and a body's result reported together, in KMS's words: a body that is not JSON is
 /// `KMS.0202`.
-fn together<T>(op: Operation, mut path: Violations, body: Result<T, Rejection>) -> Result<T, ApiError> {
-    if path.is_empty() {
-        return body.map_err(|r| match r {
-            Rejection::Invalid(v) => violations(op, v),
-            other => ApiError::new(ErrorCode::MalformedBody, other.to_string()),
-        });
-    }
-    if let Err(Rejection::Invalid(more)) = body {
-        path.extend(more);
-    }
-    Err(violations(op, path))
+fn together<T>(op: Operation, path: Violations, body: Result<T, Rejection>) -> Result<T, ApiError> {
+    super::together_as(path, body, |r| match r {
+        Rejection::Invalid(v) => violations(op, v),
+        other => ApiError::new(ErrorCode::MalformedBody, other.to_string()),
+    })
 }
 
 /// The KMS answer to a key's refusal.
@@ -97,7 +91,7 @@ fn store_error(error: StoreError) -> ApiError {
         ),
         StoreError::Key(refusal) => {
             let code = refusal_code(refusal);
-            ApiError::new(code, code.default_message())
+            ApiError::of(code)
         }
         StoreError::TagNotFound => ApiError::new(ErrorCode::InvalidTagKey, "The key has no tag of that key."),
         other => ApiError::internal(other),

@@ -1,5 +1,5 @@
 //! SMN's operations, on the same listener and store as CSMS: topics, their attributes and tags
-//! (`topics.rs`), subscriptions and their public links (`subscriptions.rs`), publishing, the delivery
+//! (`topics.rs`, `tags.rs`), subscriptions and their public links (`subscriptions.rs`), publishing, the delivery
 //! records and the signing certificate (`messages.rs`). Every error is answered in SMN's shape
 //! (`{"request_id","code","message"}`, or `{"message"}` from a public link) with SMN's codes: a rule's
 //! violation is answered with the code of the member it names ([`code_of`]).
@@ -14,6 +14,7 @@ use crate::error::ApiError;
 
 mod messages;
 mod subscriptions;
+mod tags;
 mod topics;
 
 /// The SMN code of a violation at `path` (the first one decides).
@@ -61,14 +62,8 @@ fn rejection(r: Rejection) -> ApiError {
 }
 
 /// Path violations and a body's result reported together, in SMN's words.
-fn together<T>(mut path: Violations, body: Result<T, Rejection>) -> Result<T, ApiError> {
-    if path.is_empty() {
-        return body.map_err(rejection);
-    }
-    if let Err(Rejection::Invalid(more)) = body {
-        path.extend(more);
-    }
-    Err(violations(path))
+fn together<T>(path: Violations, body: Result<T, Rejection>) -> Result<T, ApiError> {
+    super::together_as(path, body, rejection)
 }
 
 /// A store error of an SMN operation.
@@ -89,7 +84,7 @@ fn store_error(error: StoreError) -> ApiError {
         }
         other => return ApiError::internal(other),
     };
-    ApiError::new(code, code.default_message())
+    ApiError::of(code)
 }
 
 /// A topic named by its URN in a path of `project`: a URN of another project, or of another region than
@@ -105,7 +100,7 @@ impl TopicRef {
         let parsed =
             TopicUrn::parse(urn).ok_or_else(|| ApiError::new(ErrorCode::InvalidTopicUrn, "Invalid URN."))?;
         if parsed.project != project || parsed.region != state.region {
-            return Err(ApiError::new(ErrorCode::TopicNotFound, ErrorCode::TopicNotFound.default_message()));
+            return Err(ApiError::of(ErrorCode::TopicNotFound));
         }
         Ok(TopicRef { project: project.to_owned(), name: parsed.name, urn: urn.to_owned() })
     }
@@ -154,12 +149,12 @@ pub(crate) async fn dispatch(
         Operation::DeleteTopicAttributeByName | Operation::DeleteTopicAttributes => {
             run(state, call, topics::delete_attributes).await
         }
-        Operation::ListResourceTags => run(state, call, topics::tags).await,
-        Operation::CreateResourceTag => run(state, call, topics::create_tag).await,
-        Operation::DeleteResourceTag => run(state, call, topics::delete_tag).await,
-        Operation::BatchCreateOrDeleteResourceTags => run(state, call, topics::batch_tags).await,
-        Operation::ListProjectTags => run(state, call, topics::project_tags).await,
-        Operation::ListResourceInstances => run(state, call, topics::instances).await,
+        Operation::ListResourceTags => run(state, call, tags::tags).await,
+        Operation::CreateResourceTag => run(state, call, tags::create_tag).await,
+        Operation::DeleteResourceTag => run(state, call, tags::delete_tag).await,
+        Operation::BatchCreateOrDeleteResourceTags => run(state, call, tags::batch_tags).await,
+        Operation::ListProjectTags => run(state, call, tags::project_tags).await,
+        Operation::ListResourceInstances => run(state, call, tags::instances).await,
         Operation::AddSubscription => run(state, call, subscriptions::add).await,
         Operation::ListSubscriptions | Operation::ListSubscriptionsByTopic => {
             run(state, call, subscriptions::list).await

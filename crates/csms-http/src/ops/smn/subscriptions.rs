@@ -132,12 +132,8 @@ pub(crate) async fn list(
 fn subscription_ref(state: &State, project: &str, urn: &str) -> Result<(TopicRef, String), ApiError> {
     rules::subscription_urn(urn).map_err(violations)?;
     let (topic, id) = TopicUrn::of_subscription(urn).ok_or_else(|| ApiError::internal("a checked URN"))?;
-    let topic = TopicRef::of(state, project, &topic.to_string()).map_err(|_| {
-        ApiError::new(
-            smn_model::ErrorCode::SubscriptionNotFound,
-            smn_model::ErrorCode::SubscriptionNotFound.default_message(),
-        )
-    })?;
+    let topic = TopicRef::of(state, project, &topic.to_string())
+        .map_err(|_| ApiError::of(smn_model::ErrorCode::SubscriptionNotFound))?;
     Ok((topic, id))
 }
 
@@ -253,12 +249,7 @@ pub(crate) async fn unsubscribe(
     state: &State,
     input: Unsubscribe,
 ) -> Result<Json<UnsubscribeResponse>, ApiError> {
-    let not_found = || {
-        ApiError::new(
-            smn_model::ErrorCode::SubscriptionNotFound,
-            smn_model::ErrorCode::SubscriptionNotFound.default_message(),
-        )
-    };
+    let not_found = || ApiError::of(smn_model::ErrorCode::SubscriptionNotFound);
     let (topic, id) = TopicUrn::of_subscription(&input.subscription_urn).ok_or_else(not_found)?;
     if topic.region != state.region {
         return Err(not_found());
