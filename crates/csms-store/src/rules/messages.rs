@@ -122,6 +122,16 @@ impl Store {
         })
     }
 
+    /// The stored identity's id and certificate (PEM), if one was made: what the public download serves,
+    /// read without opening the private key.
+    pub async fn signing_certificate(&self) -> StoreResult<Option<(String, String)>> {
+        job!(self.read(), |cx| {
+            let Some(doc) = cx.tx.setting(SMN_SCOPE, SIGNING)? else { return Ok(None) };
+            let stored: StoredIdentity = serde_json::from_str(&doc)?;
+            Ok(Some((stored.id, stored.certificate_pem)))
+        })
+    }
+
     /// The stored signing identity, if one was made.
     pub async fn stored_identity(&self) -> StoreResult<Option<SigningIdentity>> {
         job!(self.read(), |cx| {

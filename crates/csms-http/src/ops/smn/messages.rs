@@ -105,11 +105,9 @@ impl IntoResponse for Pem {
 
 /// The signing certificate, when `SMN_{region}_{id}.pem` names this service's.
 pub(crate) async fn certificate(state: &State, input: Certificate) -> Result<Pem, ApiError> {
-    let identity = state.store.stored_identity().await.map_err(ApiError::internal)?;
-    match identity {
-        Some(identity) if input.id == format!("SMN_{}_{}.pem", state.region, identity.id) => {
-            Ok(Pem(identity.certificate_pem))
-        }
+    let certificate = state.store.signing_certificate().await.map_err(ApiError::internal)?;
+    match certificate {
+        Some((id, pem)) if input.id == format!("SMN_{}_{id}.pem", state.region) => Ok(Pem(pem)),
         _ => Err(ApiError::new(CsmsCode::RouteNotFound, "No signing certificate of that id.")),
     }
 }
