@@ -272,6 +272,13 @@ impl Worker {
         if urn.region != subscribers.region() {
             return None;
         }
+        // A point read first: a topic that is not here (the common case of a target elsewhere) costs no
+        // write transaction.
+        match self.store.topic(&urn.project, &urn.name).await {
+            Ok(_) => {}
+            Err(StoreError::Smn(_)) => return None,
+            Err(e) => return Some(Attempt::Failed(format!("reading the topic failed: {e}"))),
+        }
         let publication = Publication {
             subject: Some(notice.subject.clone()),
             message: [("default".to_owned(), notice.record.notification_content.clone())].into(),
