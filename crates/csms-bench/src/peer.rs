@@ -58,13 +58,20 @@ async fn call(
     Ok((status, response.into_body().collect().await?.to_bytes()))
 }
 
-/// A peer running: its process, address, its two scenarios and the names of ours each is measured
-/// against.
+/// A peer running: its process (stopped when this is dropped, on an error of its set-up too), address,
+/// its two scenarios and the names of ours each is measured against.
 struct Running {
     child: Child,
     addr: SocketAddr,
     scenarios: Vec<Scenario>,
     against: [&'static str; 2],
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -88,7 +95,7 @@ fn start_etcd(dir: &Path, keys: usize, runtime: &tokio::runtime::Runtime) -> any
         .spawn()
         .context("starting etcd (is it on the PATH? Debian: apt-get install etcd-server)")?;
     let addr: SocketAddr = format!("127.0.0.1:{client}").parse()?;
-    let mut running =
+    let running =
         Running { child, addr, scenarios: etcd_scenarios(keys), against: ["seed PUT", "show one event"] };
     let seeded = (|| {
         wait_listening(addr, "etcd")?;
@@ -105,10 +112,7 @@ fn start_etcd(dir: &Path, keys: usize, runtime: &tokio::runtime::Runtime) -> any
             anyhow::Ok(())
         })
     })();
-    if let Err(e) = seeded {
-        let _ = running.child.kill();
-        return Err(e);
-    }
+    seeded?;
     Ok(running)
 }
 
@@ -256,13 +260,7 @@ fn start_openbao(dir: &Path, runtime: &tokio::runtime::Runtime) -> anyhow::Resul
             anyhow::Ok(token.to_owned())
         })
     })();
-    let token = match token {
-        Ok(token) => token,
-        Err(e) => {
-            let _ = running.child.kill();
-            return Err(e);
-        }
-    };
+    let token = token?;
     let header = HeaderValue::from_str(&token)?;
     let write_header = header.clone();
     running.scenarios = vec![
@@ -334,10 +332,7 @@ fn start_moto(dir: &Path, runtime: &tokio::runtime::Runtime) -> anyhow::Result<R
             anyhow::Ok(())
         })
     })();
-    if let Err(e) = seeded {
-        let _ = running.child.kill();
-        return Err(e);
-    }
+    seeded?;
     let (put, get) = (headers("secretsmanager.PutSecretValue"), headers("secretsmanager.GetSecretValue"));
     running.scenarios = vec![
         Scenario {
@@ -387,7 +382,7 @@ pub(crate) fn peer_rows(
     server: SocketAddr,
     keys: usize,
 ) -> anyhow::Result<Vec<PeerRow>> {
-    let mut peer = match kind {
+    let peer = match kind {
         PeerKind::Etcd => start_etcd(&work.join("etcd"), keys, runtime)?,
         PeerKind::Openbao => start_openbao(&work.join("openbao"), runtime)?,
         PeerKind::Moto => start_moto(&work.join("moto"), runtime)?,
@@ -430,7 +425,6 @@ pub(crate) fn peer_rows(
         }
         Ok(rows)
     })();
-    let _ = peer.child.kill();
-    let _ = peer.child.wait();
+    drop(peer);
     result
 }
