@@ -123,6 +123,47 @@ impl Webhook {
     }
 }
 
+/// Four clients POST to `path` the body `body_of(name)` of new names (`{prefix}{client}-{k}`) until the
+/// server is killed with SIGKILL 400 ms in: the names attempted, and those acknowledged (200).
+fn post_then_kill9(
+    server: &mut Server,
+    path: &str,
+    prefix: &str,
+    body_of: fn(&str) -> String,
+) -> (Vec<String>, Vec<String>) {
+    let acked: Arc<Mutex<Vec<String>>> = Arc::default();
+    let attempted: Arc<Mutex<Vec<String>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients: Vec<_> = (0..4)
+        .map(|c| {
+            let (acked, attempted, stop) = (Arc::clone(&acked), Arc::clone(&attempted), Arc::clone(&stop));
+            let (path, prefix, addr) = (path.to_owned(), prefix.to_owned(), server.addr);
+            std::thread::spawn(move || {
+                for k in 0..1000 {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let name = format!("{prefix}{c}-{k}");
+                    attempted.lock().unwrap().push(name.clone());
+                    match request(addr, "POST", &path, Some(&body_of(&name))) {
+                        Ok((200, _)) => acked.lock().unwrap().push(name),
+                        Ok((status, body)) => panic!("{status}: {body}"),
+                        Err(_) => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(400));
+    server.kill9();
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        c.join().unwrap();
+    }
+    let names = |list: Arc<Mutex<Vec<String>>>| list.lock().unwrap().clone();
+    (names(attempted), names(acked))
+}
+
 /// An event of `project` firing on creates and deletes, to a topic of the project.
 fn all_types_event(project: &str, name: &str) -> String {
     format!(
@@ -156,38 +197,8 @@ fn every_acknowledged_change_is_delivered_once_after_kill_9() {
         .0,
         200
     );
-    let acked: Arc<Mutex<Vec<String>>> = Arc::default();
-    let attempted: Arc<Mutex<Vec<String>>> = Arc::default();
-    let stop = Arc::new(AtomicBool::new(false));
-    let clients: Vec<_> = (0..4)
-        .map(|c| {
-            let (acked, attempted, stop, secrets, addr) =
-                (Arc::clone(&acked), Arc::clone(&attempted), Arc::clone(&stop), secrets.clone(), server.addr);
-            std::thread::spawn(move || {
-                for k in 0..1000 {
-                    if stop.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    let name = format!("s{c}-{k}");
-                    attempted.lock().unwrap().push(name.clone());
-                    let body =
-                        format!(r#"{{"name":"{name}","secret_string":"x","event_subscriptions":["e"]}}"#);
-                    match request(addr, "POST", &secrets, Some(&body)) {
-                        Ok((200, _)) => acked.lock().unwrap().push(name),
-                        Ok((status, body)) => panic!("{status}: {body}"),
-                        Err(_) => return,
-                    }
-                }
-            })
-        })
-        .collect();
-    std::thread::sleep(Duration::from_millis(400));
-    server.kill9();
-    stop.store(true, Ordering::Relaxed);
-    for c in clients {
-        c.join().unwrap();
-    }
-    let acked = acked.lock().unwrap().clone();
+    let body = |name: &str| format!(r#"{{"name":"{name}","secret_string":"x","event_subscriptions":["e"]}}"#);
+    let (attempted, acked) = post_then_kill9(&mut server, &secrets, "s", body);
     assert!(acked.len() >= 4, "changes were acknowledged before the kill: {}", acked.len());
 
     let counting = Webhook::start(false, Duration::ZERO);
@@ -206,7 +217,7 @@ fn every_acknowledged_change_is_delivered_once_after_kill_9() {
     }
     assert!(per_secret.values().all(|n| *n == 1), "each change delivered once: {per_secret:?}");
     // A change whose acknowledgement was lost in the kill was delivered exactly when it happened.
-    for name in attempted.lock().unwrap().iter() {
+    for name in &attempted {
         let (status, _) = request(restarted.addr, "GET", &format!("{secrets}/{name}"), None).unwrap();
         assert_eq!(
             per_secret.contains_key(name),
@@ -248,37 +259,12 @@ fn every_acknowledged_publish_reaches_the_subscriber_after_kill_9() {
 
     hook.hang.store(true, Ordering::SeqCst);
     let publish = format!("{smn}/topics/{urn}/publish");
-    let acked: Arc<Mutex<Vec<String>>> = Arc::default();
-    let stop = Arc::new(AtomicBool::new(false));
-    let clients: Vec<_> = (0..4)
-        .map(|c| {
-            let (acked, stop, publish, addr) =
-                (Arc::clone(&acked), Arc::clone(&stop), publish.clone(), server.addr);
-            std::thread::spawn(move || {
-                for k in 0..1000 {
-                    if stop.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    let name = format!("m{c}-{k}");
-                    // The subscriber's recorder reads data.secretName of the message: name it so.
-                    let message = serde_json::json!({"data": {"secretName": name}}).to_string();
-                    let body = serde_json::json!({"subject": "s", "message": message}).to_string();
-                    match request(addr, "POST", &publish, Some(&body)) {
-                        Ok((200, _)) => acked.lock().unwrap().push(name),
-                        Ok((status, body)) => panic!("{status}: {body}"),
-                        Err(_) => return,
-                    }
-                }
-            })
-        })
-        .collect();
-    std::thread::sleep(Duration::from_millis(400));
-    server.kill9();
-    stop.store(true, Ordering::Relaxed);
-    for c in clients {
-        c.join().unwrap();
-    }
-    let acked = acked.lock().unwrap().clone();
+    // The subscriber's recorder reads data.secretName of the message: name it so.
+    let body = |name: &str| {
+        let message = serde_json::json!({"data": {"secretName": name}}).to_string();
+        serde_json::json!({"subject": "s", "message": message}).to_string()
+    };
+    let (_, acked) = post_then_kill9(&mut server, &publish, "m", body);
     assert!(acked.len() >= 4, "publishes were acknowledged before the kill: {}", acked.len());
 
     hook.hang.store(false, Ordering::SeqCst);
