@@ -156,6 +156,54 @@ fn open_identity(cipher: &crate::Cipher, doc: &str) -> StoreResult<SigningIdenti
 mod tests {
     use super::*;
 
+    /// SMN's and KMS's quotas: one more topic, subscription or key than a project (or topic) may hold is
+    /// refused, and the refusal writes nothing.
+    #[tokio::test]
+    async fn the_neighbours_quotas_hold() {
+        use crate::{KeyRefusal, NewKey, NewSubscription, SmnRefusal, StoreError};
+        use smn_model::limits::{SUBSCRIPTIONS_PER_REQUEST, SUBSCRIPTIONS_PER_TOPIC, TOPICS_PER_PROJECT};
+        let store = Store::memory();
+        for i in 0..TOPICS_PER_PROJECT {
+            store.create_topic("p", &format!("t{i}"), "", "0", 1).await.unwrap();
+        }
+        let refused = store.create_topic("p", "one-more", "", "0", 1).await;
+        assert!(matches!(refused, Err(StoreError::Smn(SmnRefusal::TopicLimit))), "{refused:?}");
+        assert_eq!(store.topics("p").await.unwrap().len(), TOPICS_PER_PROJECT);
+
+        let sub = |i: usize| NewSubscription {
+            protocol: "email".into(),
+            endpoint: format!("u{i}@example.com"),
+            remark: String::new(),
+            headers: Default::default(),
+            extension: None,
+        };
+        let urn = "urn:smn:r:p:t0";
+        for batch in 0..SUBSCRIPTIONS_PER_TOPIC / SUBSCRIPTIONS_PER_REQUEST {
+            let new =
+                (0..SUBSCRIPTIONS_PER_REQUEST).map(|i| sub(batch * SUBSCRIPTIONS_PER_REQUEST + i)).collect();
+            store.add_subscriptions("p", "t0", urn, new, Origin::new(1, None)).await.unwrap();
+        }
+        let refused =
+            store.add_subscriptions("p", "t0", urn, vec![sub(usize::MAX)], Origin::new(1, None)).await;
+        assert!(matches!(refused, Err(StoreError::Smn(SmnRefusal::SubscriptionLimit))), "{refused:?}");
+        assert_eq!(store.subscriptions("p", Some("t0")).await.unwrap().len(), SUBSCRIPTIONS_PER_TOPIC);
+
+        let key = |alias: String| NewKey {
+            alias,
+            description: String::new(),
+            spec: "AES_256".into(),
+            usage: "ENCRYPT_DECRYPT".into(),
+            origin: "kms".into(),
+            enterprise_project_id: "0".into(),
+        };
+        for i in 0..kms_model::limits::KEYS_PER_PROJECT {
+            store.create_key("p", key(format!("k{i}")), 1).await.unwrap();
+        }
+        let refused = store.create_key("p", key("one-more".into()), 1).await;
+        assert!(matches!(refused, Err(StoreError::Key(KeyRefusal::TooManyKeys))), "{refused:?}");
+        assert_eq!(store.keys("p").await.unwrap().len(), kms_model::limits::KEYS_PER_PROJECT);
+    }
+
     /// The first identity stored wins; the one a later caller made is dropped. (Not in the contract
     /// suite: the identity is one per store, and the suite's PostgreSQL database is shared with servers.)
     #[tokio::test]
