@@ -38,6 +38,8 @@ from huaweicloudsdksmn.v2 import (
     ListSubscriptionsByTopicRequest, ListTopicDetailsRequest, PublishMessageRequest, PublishMessageRequestBody,
     SmnClient,
 )
+import huaweicloudsdksmn.v2 as smn_sdk
+import huaweicloudsdkkms.v2 as kms_sdk
 
 ENDPOINT = os.environ["CSMS_ENDPOINT"]
 AK, SK, PROJECT = os.environ["CSMS_AK"], os.environ["CSMS_SK"], os.environ["CSMS_PROJECT"]
@@ -63,6 +65,15 @@ def expect_error(call, status, code, what):
         call()
     except exceptions.ClientRequestException as e:
         check(e.status_code == status and e.error_code == code, f"{what}: {e.status_code} {e.error_code}")
+        return
+    check(False, f"{what}: no error")
+
+
+def expect_status(call, status, what):
+    try:
+        call()
+    except exceptions.ClientRequestException as e:
+        check(e.status_code == status, f"{what}: {e.status_code}")
         return
     check(False, f"{what}: no error")
 
@@ -202,6 +213,125 @@ def kms():
         key_id="00000000-0000-0000-0000-000000000000"))), 404, "KMS.0207", "an unknown key is KMS.0207")
 
 
+def smn_every_operation():
+    """The SMN operations the walk above did not call, each once through the SDK."""
+    client = build(SmnClient)
+    urn = client.create_topic(CreateTopicRequest(body=CreateTopicRequestBody(name="every"))).topic_urn
+    listed = client.list_topics(smn_sdk.ListTopicsRequest(name="every"))
+    check(listed.topic_count == 1 and listed.topics[0].topic_urn == urn, "ListTopics filters by name")
+    client.update_topic(smn_sdk.UpdateTopicRequest(topic_urn=urn, body=smn_sdk.UpdateTopicRequestBody(display_name="Every")))
+    topic_id = client.list_topic_details(ListTopicDetailsRequest(topic_urn=urn)).topic_id
+    client.update_topic_attribute(smn_sdk.UpdateTopicAttributeRequest(
+        topic_urn=urn, name="introduction", body=smn_sdk.UpdateTopicAttributeRequestBody(value="hello")))
+    attributes = client.list_topic_attributes(smn_sdk.ListTopicAttributesRequest(topic_urn=urn, name="introduction"))
+    check(attributes.attributes.introduction == "hello", "UpdateTopicAttribute, ListTopicAttributes")
+    client.delete_topic_attribute_by_name(smn_sdk.DeleteTopicAttributeByNameRequest(topic_urn=urn, name="introduction"))
+    client.delete_topic_attributes(smn_sdk.DeleteTopicAttributesRequest(topic_urn=urn))
+    check(client.list_topic_attributes(smn_sdk.ListTopicAttributesRequest(topic_urn=urn)).attributes.introduction == "",
+          "DeleteTopicAttributeByName, DeleteTopicAttributes")
+
+    tag = smn_sdk.ResourceTag(key="team", value="ops")
+    client.create_resource_tag(smn_sdk.CreateResourceTagRequest(
+        resource_type="smn_topic", resource_id=topic_id, body=smn_sdk.CreateResourceTagRequestBody(tag=tag)))
+    client.batch_create_or_delete_resource_tags(smn_sdk.BatchCreateOrDeleteResourceTagsRequest(
+        resource_type="smn_topic", resource_id=topic_id,
+        body=smn_sdk.BatchCreateOrDeleteResourceTagsRequestBody(action="create", tags=[smn_sdk.ResourceTag(key="env", value="dev")])))
+    tags = client.list_resource_tags(smn_sdk.ListResourceTagsRequest(resource_type="smn_topic", resource_id=topic_id))
+    check(sorted(t.key for t in tags.tags) == ["env", "team"], "CreateResourceTag, BatchCreateOrDeleteResourceTags, ListResourceTags")
+    client.delete_resource_tag(smn_sdk.DeleteResourceTagRequest(resource_type="smn_topic", resource_id=topic_id, key="env"))
+    project = client.list_project_tags(smn_sdk.ListProjectTagsRequest(resource_type="smn_topic"))
+    check([t.key for t in project.tags] == ["team"], "DeleteResourceTag, ListProjectTags")
+    found = client.list_resource_instances(smn_sdk.ListResourceInstancesRequest(
+        resource_type="smn_topic", body=smn_sdk.ListInstanceRequestBody(
+            action="filter", tags=[smn_sdk.ResourceTags(key="team", values=["ops"])])))
+    check(found.total_count == 1 and found.resources[0].resource_name == "every", "ListResourceInstances")
+
+    sub_urn = client.add_subscription(AddSubscriptionRequest(topic_urn=urn, body=AddSubscriptionRequestBody(
+        protocol="email", endpoint="ops@example.com", remark="before"))).subscription_urn
+    client.update_subscription(smn_sdk.UpdateSubscriptionRequest(
+        topic_urn=urn, subscription_urn=sub_urn, body=smn_sdk.UpdateSubscriptionRequestBody(remark="after")))
+    subs = client.list_subscriptions(smn_sdk.ListSubscriptionsRequest(protocol="email"))
+    check(subs.subscriptions[0].remark == "after" and subs.subscriptions[0].status == 0,
+          "UpdateSubscription, ListSubscriptions")
+    for call, request, what in [
+            (client.confirm_subscription, smn_sdk.ConfirmSubscriptionRequest, "ConfirmSubscription"),
+            (client.subscribe_topic, smn_sdk.SubscribeTopicRequest, "SubscribeTopic")]:
+        expect_status(lambda: call(request(topic_urn=urn, token="00" * 32)), 403,
+                      f"{what} refuses a token that confirms nothing")
+    client.unsubscribe_subscription(smn_sdk.UnsubscribeSubscriptionRequest(subscription_urn=sub_urn))
+    client.unsubscribe_topic(smn_sdk.UnsubscribeTopicRequest(subscription_urn=sub_urn))
+    subs = client.list_subscriptions_by_topic(ListSubscriptionsByTopicRequest(topic_urn=urn))
+    check(subs.subscriptions[0].status == 3, "UnsubscribeSubscription, UnsubscribeTopic")
+    client.cancel_subscription(smn_sdk.CancelSubscriptionRequest(subscription_urn=sub_urn))
+    check(client.list_subscriptions_by_topic(ListSubscriptionsByTopicRequest(topic_urn=urn)).subscription_count == 0,
+          "CancelSubscription")
+    for call, request, what in [
+            (client.download_http_cert, smn_sdk.DownloadHttpCertRequest, "DownloadHttpCert"),
+            (client.download_http_sign_cert, smn_sdk.DownloadHttpSignCertRequest, "DownloadHttpSignCert")]:
+        expect_status(lambda: call(request(certificate_id="SMN_nowhere_0.pem")), 404,
+                      f"{what} answers 404 for a certificate that is not this service's")
+    client.delete_topic(smn_sdk.DeleteTopicRequest(topic_urn=urn))
+    expect_error(lambda: client.list_topic_details(ListTopicDetailsRequest(topic_urn=urn)), 404, "SMN.0006",
+                 "DeleteTopic: the topic is gone")
+
+
+def kms_every_operation():
+    """The KMS operations the walk above did not call, each once through the SDK."""
+    client = build(KmsClient)
+    key_id = client.create_key(CreateKeyRequest(body=CreateKeyRequestBody(key_alias="every/key"))).key_info.key_id
+    on_key = OperateKeyRequestBody(key_id=key_id)
+    client.update_key_alias(kms_sdk.UpdateKeyAliasRequest(body=kms_sdk.UpdateKeyAliasRequestBody(key_id=key_id, key_alias="every/renamed")))
+    client.update_key_description(kms_sdk.UpdateKeyDescriptionRequest(
+        body=kms_sdk.UpdateKeyDescriptionRequestBody(key_id=key_id, key_description="all of them")))
+    info = client.list_key_detail(ListKeyDetailRequest(body=on_key)).key_info
+    check(info.key_alias == "every/renamed" and info.key_description == "all of them", "UpdateKeyAlias, UpdateKeyDescription")
+    client.enable_key_rotation(kms_sdk.EnableKeyRotationRequest(body=on_key))
+    client.update_key_rotation_interval(kms_sdk.UpdateKeyRotationIntervalRequest(
+        body=kms_sdk.UpdateKeyRotationIntervalRequestBody(key_id=key_id, rotation_interval=90)))
+    status = client.show_key_rotation_status(kms_sdk.ShowKeyRotationStatusRequest(body=on_key))
+    check(status.key_rotation_enabled and status.rotation_interval == 90,
+          "EnableKeyRotation, UpdateKeyRotationInterval, ShowKeyRotationStatus")
+    client.disable_key_rotation(kms_sdk.DisableKeyRotationRequest(body=on_key))
+    check(not client.show_key_rotation_status(kms_sdk.ShowKeyRotationStatusRequest(body=on_key)).key_rotation_enabled,
+          "DisableKeyRotation")
+
+    sealed = client.create_datakey_without_plaintext(kms_sdk.CreateDatakeyWithoutPlaintextRequest(
+        body=CreateDatakeyRequestBody(key_id=key_id, datakey_length="256")))
+    check(len(sealed.cipher_text) > 64 and sealed.key_id == key_id, "CreateDatakeyWithoutPlaintext")
+    dek = "11" * 32
+    digest = __import__("hashlib").sha256(bytes.fromhex(dek)).hexdigest()
+    encrypted = client.encrypt_datakey(kms_sdk.EncryptDatakeyRequest(body=kms_sdk.EncryptDatakeyRequestBody(
+        key_id=key_id, plain_text=dek + digest, datakey_plain_length="32")))
+    opened = client.decrypt_datakey(DecryptDatakeyRequest(body=DecryptDatakeyRequestBody(
+        key_id=key_id, cipher_text=encrypted.cipher_text, datakey_cipher_length="32")))
+    check(opened.data_key == dek and opened.datakey_dgst == digest, "EncryptDatakey, then DecryptDatakey")
+    random = client.create_random(kms_sdk.CreateRandomRequest(body=kms_sdk.GenRandomRequestBody(random_data_length="512")))
+    check(len(random.random_data) == 128, "CreateRandom (gen-random)")
+
+    client.create_kms_tag(kms_sdk.CreateKmsTagRequest(key_id=key_id, body=kms_sdk.CreateKmsTagRequestBody(
+        tag=kms_sdk.TagItem(key="team", value="ops"))))
+    client.batch_create_kms_tags(kms_sdk.BatchCreateKmsTagsRequest(key_id=key_id, body=kms_sdk.BatchCreateKmsTagsRequestBody(
+        action="create", tags=[kms_sdk.TagItem(key="env", value="dev")])))
+    tags = client.show_kms_tags(kms_sdk.ShowKmsTagsRequest(key_id=key_id))
+    check(sorted(t.key for t in tags.tags) == ["env", "team"], "CreateKmsTag, BatchCreateKmsTags, ShowKmsTags")
+    client.delete_tag(kms_sdk.DeleteTagRequest(key_id=key_id, key="env"))
+    project = client.list_kms_tags(kms_sdk.ListKmsTagsRequest())
+    check([t.key for t in project.tags] == ["team"], "DeleteTag, ListKmsTags")
+    found = client.list_kms_by_tags(kms_sdk.ListKmsByTagsRequest(resource_instances="resource_instances",
+        body=kms_sdk.ListKmsByTagsRequestBody(action="filter", tags=[kms_sdk.Tag(key="team", values=["ops"])])))
+    check(found.total_count == 1 and found.resources[0].resource_id == key_id, "ListKmsByTags")
+
+    client.disable_key(DisableKeyRequest(body=on_key))
+    scheduled = client.delete_key(kms_sdk.DeleteKeyRequest(body=kms_sdk.ScheduleKeyDeletionRequestBody(key_id=key_id, pending_days="7")))
+    check(scheduled.key_state == "4", "DeleteKey (schedule-key-deletion)")
+    cancelled = client.cancel_key_deletion(kms_sdk.CancelKeyDeletionRequest(body=on_key))
+    check(cancelled.key_state == "3", "CancelKeyDeletion leaves the key disabled")
+    enabled = client.enable_key(EnableKeyRequest(body=on_key))
+    check(enabled.key_info.key_state == "2", "EnableKey")
+
+
 smn()
 kms()
+smn_every_operation()
+kms_every_operation()
 print(f"{checks} checks passed")
