@@ -3,6 +3,7 @@
 //! Runs [`csms_http::CsmsService`] on SQLite in the data directory by default, or on PostgreSQL when
 //! `--database-url` is given (several instances may share one database).
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use csms_worker::{Endpoint, HttpClient, LogTarget, RandomValue, Smn, Subscribers
 mod access_log;
 mod admin;
 mod args;
+mod console;
 mod credentials;
 mod log_writer;
 
@@ -237,6 +239,13 @@ async fn start_admin(
     }))
 }
 
+/// The console's address as a browser on this machine reaches it.
+fn console_url(scheme: &str, addr: SocketAddr) -> String {
+    let host = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
+    let host = if addr.is_ipv6() && !addr.ip().is_unspecified() { format!("[{host}]") } else { host };
+    format!("{scheme}://{host}:{}{}", addr.port(), console::PREFIX)
+}
+
 fn print_development_help(scheme: &str, addr: SocketAddr, path: &Path, file: &credentials::CredentialsFile) {
     let host = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
     let base = format!("{scheme}://{host}:{}", addr.port());
@@ -341,6 +350,7 @@ async fn main() -> anyhow::Result<()> {
         .region(args.region.clone())
         .body_timeout(Duration::from_secs(args.body_timeout))
         .build();
+    let service = console::WithConsole::new(service);
     let mut limits = Limits::default();
     limits.header_read_timeout = Duration::from_secs(args.header_read_timeout);
     limits.max_header_bytes = args.max_header_bytes;
@@ -365,6 +375,9 @@ async fn main() -> anyhow::Result<()> {
         Some(at) => Some(start_admin(at, readiness.clone()).await?),
         None => None,
     };
+    // Written, not printed: whoever reads the lines above may have stopped reading (a closed pipe is
+    // no reason to stop serving).
+    let _ = writeln!(std::io::stdout(), "csms-server console on {}", console_url(scheme, addr));
     if let Some((path, file)) = &development {
         print_development_help(scheme, addr, path, file);
     }
