@@ -63,3 +63,50 @@ async fn the_database_files_are_private() {
     drop(Store::sqlite(&path, key).unwrap());
     assert_eq!(mode(&path), 0o600);
 }
+
+/// A database whose versions sit in the rowid table of migrations 2 and 3 (every one before 10) keeps
+/// them all through migration 10, which moves them into the key's own B-tree: their values open, an
+/// expiry still fires from its index, and new versions follow the old ones.
+#[tokio::test]
+async fn versions_of_a_database_before_migration_10_move_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    let cipher = || Cipher::new([0x42; 32]);
+    let value = |v: &str| crate::Payload::String(csms_model::SecretValue::new(v));
+    {
+        let store = Store::sqlite(&path, cipher()).unwrap();
+        let secret = csms_model::Secret::new("2d1152f2-290d-4756-a1d2-e12c14992416".into(), "s".into(), 1);
+        store.create_secret("p", secret, value("one"), 10, crate::Origin::new(1, None)).await.unwrap();
+        let expiring = crate::NewVersion { expire_time: Some(5_000), ..Default::default() };
+        store.create_version("p", "s", value("two"), expiring, crate::Origin::new(2, None)).await.unwrap();
+    }
+    // The table as migrations 2 and 3 left it, and the database marked as before migration 10.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE old_versions (project TEXT NOT NULL, secret TEXT NOT NULL, seq INTEGER NOT NULL,
+             doc TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (project, secret, seq));
+         ALTER TABLE old_versions ADD COLUMN expire_at INTEGER;
+         INSERT INTO old_versions SELECT project, secret, seq, doc, value, expire_at FROM secret_versions;
+         DROP TABLE secret_versions;
+         ALTER TABLE old_versions RENAME TO secret_versions;
+         CREATE INDEX versions_due_expiry ON secret_versions (expire_at) WHERE expire_at IS NOT NULL;
+         DELETE FROM schema_migrations WHERE version >= 10;",
+    )
+    .unwrap();
+    drop(conn);
+
+    let store = Store::sqlite(&path, cipher()).unwrap();
+    let table: String = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT sql FROM sqlite_master WHERE name = 'secret_versions'", [], |r| r.get(0))
+        .unwrap();
+    assert!(table.contains("WITHOUT ROWID"), "{table}");
+    assert_eq!(store.version("p", "s", "v1").await.unwrap().secret_string.unwrap().expose(), "one");
+    assert_eq!(store.version("p", "s", "latest").await.unwrap().secret_string.unwrap().expose(), "two");
+    assert_eq!(store.run_due(10_000, 10).await.unwrap(), 1, "the expiry's index came along");
+    let third = store
+        .create_version("p", "s", value("three"), crate::NewVersion::default(), crate::Origin::new(3, None))
+        .await
+        .unwrap();
+    assert_eq!(third.id, "v3");
+}
