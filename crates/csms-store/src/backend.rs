@@ -78,6 +78,9 @@ pub struct SecretRow<'a> {
     pub delete_at: Option<i64>,
     /// The secret as JSON.
     pub doc: &'a str,
+    /// The secret's stages as JSON (`rules::shared::stages`), when this write sets them: `None` keeps
+    /// the stored ones.
+    pub stages: Option<&'a str>,
 }
 
 /// A version's row.
@@ -243,6 +246,9 @@ pub trait Tx: Send {
     // Secrets and versions.
     /// The secret of that name, as JSON.
     fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>>;
+    /// The secret of that name as JSON, with its stages as JSON (`None` in a row written before they
+    /// were kept with the secret, or inserted without them).
+    fn secret_staged(&mut self, project: &str, name: &str) -> StoreResult<Option<(String, Option<String>)>>;
     /// A page of the project's secrets `(name, document)`; with `page.event`, only those subscribed to it.
     fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>>;
     /// The secret of that id, as JSON.
@@ -255,6 +261,8 @@ pub trait Tx: Send {
     fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()>;
     /// Every version of the secret, oldest first, without their values.
     fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>>;
+    /// The numbers of the secret's versions, in order: their keys alone, no document read.
+    fn version_seqs(&mut self, project: &str, secret: &str) -> StoreResult<Vec<i64>>;
     /// The sealed value of one version.
     fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>>;
     /// One version of the secret with its sealed value: the one of sequence `seq`, or the newest (`None`).

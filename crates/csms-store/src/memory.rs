@@ -29,6 +29,7 @@ struct StoredSecret {
     delete_at: Option<i64>,
     rotate_at: Option<i64>,
     doc: String,
+    stages: Option<String>,
 }
 
 struct Queued {
@@ -173,6 +174,9 @@ impl Tx for MemoryTx<'_> {
     fn secret(&mut self, project: &str, name: &str) -> StoreResult<Option<String>> {
         Ok(self.0.project(project).secrets.get(name).map(|s| s.doc.clone()))
     }
+    fn secret_staged(&mut self, project: &str, name: &str) -> StoreResult<Option<(String, Option<String>)>> {
+        Ok(self.0.project(project).secrets.get(name).map(|s| (s.doc.clone(), s.stages.clone())))
+    }
     fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>> {
         let subscribed = |s: &StoredSecret| page.event.is_none_or(|e| s.event_name.as_deref() == Some(e));
         let secrets = after(&self.0.project(page.project).secrets, page.after).filter(|(_, s)| subscribed(s));
@@ -181,15 +185,19 @@ impl Tx for MemoryTx<'_> {
     fn secret_count(&mut self, project: &str) -> StoreResult<u64> {
         Ok(self.0.project(project).secrets.len() as u64)
     }
-    fn put_secret(&mut self, project: &str, row: SecretRow<'_>, _new: bool) -> StoreResult<()> {
+    fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()> {
+        let secrets = &mut self.0.project(project).secrets;
+        // As the SQL backends do: an update without stages keeps the stored ones.
+        let kept = if new { None } else { secrets.get(row.name).and_then(|s| s.stages.clone()) };
         let stored = StoredSecret {
             id: row.id.to_owned(),
             event_name: row.event_name.map(str::to_owned),
             delete_at: row.delete_at,
             rotate_at: row.rotate_at,
             doc: row.doc.to_owned(),
+            stages: row.stages.map(str::to_owned).or(kept),
         };
-        self.0.project(project).secrets.insert(row.name.to_owned(), stored);
+        secrets.insert(row.name.to_owned(), stored);
         Ok(())
     }
     fn secret_by_id(&mut self, project: &str, id: &str) -> StoreResult<Option<String>> {
@@ -205,6 +213,10 @@ impl Tx for MemoryTx<'_> {
     fn versions(&mut self, project: &str, secret: &str) -> StoreResult<Vec<VersionRecord>> {
         let versions = self.0.project(project).versions.get(secret);
         Ok(versions.map(|v| v.values().map(|(row, _)| row.clone()).collect()).unwrap_or_default())
+    }
+    fn version_seqs(&mut self, project: &str, secret: &str) -> StoreResult<Vec<i64>> {
+        let versions = self.0.project(project).versions.get(secret);
+        Ok(versions.map(|v| v.keys().copied().collect()).unwrap_or_default())
     }
     fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
         let versions = self.0.project(project).versions.get(secret);

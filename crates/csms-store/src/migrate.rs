@@ -251,6 +251,41 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         // PostgreSQL keeps a table's rows apart from its indexes whatever it is told: nothing to change.
         postgres: "SELECT 1;",
     },
+    Migration {
+        description: "a secret's stages kept with the secret (each stage's version and time, in the order \
+                      they were put, and when its newest version was made), gathered from the version \
+                      documents that held them until now",
+        sqlite: "ALTER TABLE secrets ADD COLUMN stages TEXT;
+         UPDATE secrets SET stages = json_object(
+             'stages', json((
+                 SELECT json_group_array(json_array(
+                            stage.value,
+                            v.seq,
+                            coalesce(json_extract(v.doc, '$.stage_times') ->> stage.value,
+                                     json_extract(v.doc, '$.create_time')))
+                        ORDER BY v.seq, stage.key)
+                 FROM secret_versions v, json_each(v.doc, '$.version_stages') stage
+                 WHERE v.project = secrets.project AND v.secret = secrets.name)),
+             'created', (
+                 SELECT max(json_extract(v.doc, '$.create_time')) FROM secret_versions v
+                 WHERE v.project = secrets.project AND v.secret = secrets.name));",
+        postgres: r#"ALTER TABLE secrets ADD COLUMN stages TEXT;
+           UPDATE secrets s SET stages = json_build_object(
+               'stages', coalesce((
+                   SELECT json_agg(json_build_array(
+                              stage.value,
+                              v.seq,
+                              coalesce(((v.doc::jsonb) -> 'stage_times' ->> stage.value)::bigint,
+                                       ((v.doc::jsonb) ->> 'create_time')::bigint))
+                          ORDER BY v.seq, stage.ord)
+                   FROM secret_versions v,
+                        jsonb_array_elements_text(coalesce((v.doc::jsonb) -> 'version_stages', '[]'::jsonb))
+                            WITH ORDINALITY AS stage(value, ord)
+                   WHERE v.project = s.project AND v.secret = s.name), '[]'::json),
+               'created', (
+                   SELECT max(((v.doc::jsonb) ->> 'create_time')::bigint) FROM secret_versions v
+                   WHERE v.project = s.project AND v.secret = s.name))::text;"#,
+    },
 ];
 
 /// A backend's side of the runner, inside the one transaction the migration runs in.

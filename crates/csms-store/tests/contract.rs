@@ -1009,3 +1009,53 @@ async fn postgres_outbox_stats_count_at_least_what_this_test_queued() {
     let (depth, _) = s.outbox_stats(1_000).await.unwrap();
     assert!(depth >= 1, "{depth}");
 }
+
+/// Migration 11 on PostgreSQL, on a database of its own: the stages that versions' documents held
+/// before it are gathered into their secret's row, in order, with their times.
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_gathers_the_stages_of_a_database_before_migration_11() {
+    let Ok(url) = std::env::var("CSMS_TEST_DATABASE_URL") else {
+        assert!(std::env::var_os("CI").is_none(), "CSMS_TEST_DATABASE_URL is not set in CI");
+        return;
+    };
+    let connect = |url: String| async move {
+        let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        client
+    };
+    let admin = connect(url.clone()).await;
+    let name = format!("csms_migration_{}", std::process::id());
+    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
+    admin.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    let (base, _) = url.rsplit_once('/').expect("a database in the URL");
+    let fresh = format!("{base}/{name}");
+    let p = project();
+    {
+        let s = Store::postgres(&fresh, 2, test_key()).await.unwrap();
+        s.create_secret(&p, secret("s", 1, &[]), text("one"), 10, o(1)).await.unwrap();
+        s.create_version(&p, "s", text("two"), NewVersion::default(), o(2)).await.unwrap();
+    }
+    // As the builds before migration 11 left it.
+    let raw = connect(fresh.clone()).await;
+    raw.batch_execute(
+        r#"UPDATE secret_versions SET doc = jsonb_set(jsonb_set(doc::jsonb, '{version_stages}', '["SYSPREVIOUS"]'),
+                                              '{stage_times}', '{"SYSPREVIOUS": 7}')::text WHERE seq = 1;
+           UPDATE secret_versions SET doc = jsonb_set(doc::jsonb, '{version_stages}', '["SYSCURRENT"]')::text
+               WHERE seq = 2;
+           ALTER TABLE secrets DROP COLUMN stages;
+           DELETE FROM schema_migrations WHERE version >= 11;"#,
+    )
+    .await
+    .unwrap();
+    drop(raw);
+    let s = Store::postgres(&fresh, 2, test_key()).await.unwrap();
+    assert_eq!(s.version(&p, "s", "latest").await.unwrap().secret_string.unwrap().expose(), "two");
+    let previous = s.stage(&p, "s", "SYSPREVIOUS").await.unwrap();
+    assert_eq!((previous.version_id.as_str(), previous.update_time), ("v1", 7));
+    let third = s.create_version(&p, "s", text("three"), NewVersion::default(), o(3)).await.unwrap();
+    assert_eq!(third.version_stages, ["SYSCURRENT"]);
+    assert_eq!(s.stage(&p, "s", "SYSPREVIOUS").await.unwrap().version_id, "v2");
+    drop(s);
+    admin.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
+}

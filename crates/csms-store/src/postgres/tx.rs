@@ -186,6 +186,13 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         );
         Ok(self.query_opt(sql, &[&project, &name])?.map(|r| r.get(0)))
     }
+    fn secret_staged(&mut self, project: &str, name: &str) -> StoreResult<Option<(String, Option<String>)>> {
+        let sql = self.locked(
+            "SELECT doc, stages FROM secrets WHERE project = $1 AND name = $2",
+            "SELECT doc, stages FROM secrets WHERE project = $1 AND name = $2 FOR UPDATE",
+        );
+        Ok(self.query_opt(sql, &[&project, &name])?.map(|r| (r.get(0), r.get(1))))
+    }
     fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>> {
         let values: [&(dyn ToSql + Sync); 4] =
             [&page.project, &page.after, &(page.limit as i64), &page.event];
@@ -218,14 +225,23 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
     }
     fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()> {
         let sql = if new {
-            "INSERT INTO secrets (project, name, event_name, doc, delete_at, id, rotate_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            "INSERT INTO secrets (project, name, event_name, doc, delete_at, id, rotate_at, stages)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         } else {
-            "UPDATE secrets SET event_name = $3, doc = $4, delete_at = $5, id = $6, rotate_at = $7
+            "UPDATE secrets SET event_name = $3, doc = $4, delete_at = $5, id = $6, rotate_at = $7,
+                                stages = COALESCE($8, stages)
              WHERE project = $1 AND name = $2"
         };
-        let params: Params<'_> =
-            &[&project, &row.name, &row.event_name, &row.doc, &row.delete_at, &row.id, &row.rotate_at];
+        let params: Params<'_> = &[
+            &project,
+            &row.name,
+            &row.event_name,
+            &row.doc,
+            &row.delete_at,
+            &row.id,
+            &row.rotate_at,
+            &row.stages,
+        ];
         self.insert(sql, params)?;
         Ok(())
     }
@@ -248,6 +264,10 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
             .iter()
             .map(|r| VersionRecord { seq: r.get(0), expire_at: r.get(1), doc: r.get(2), sealed: None })
             .collect())
+    }
+    fn version_seqs(&mut self, project: &str, secret: &str) -> StoreResult<Vec<i64>> {
+        let sql = "SELECT seq FROM secret_versions WHERE project = $1 AND secret = $2 ORDER BY seq";
+        Ok(self.query(sql, &[&project, &secret])?.iter().map(|r| r.get(0)).collect())
     }
     fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
         let sql = "SELECT value FROM secret_versions WHERE project = $1 AND secret = $2 AND seq = $3";

@@ -7,7 +7,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use csms_model::{Secret, SecretState};
 use serde::{Deserialize, Serialize};
 
-use super::shared::secret::{existing, put, schedule, usable};
+use super::shared::secret::{existing, schedule};
+use super::shared::stages::{Stages, put_staged, usable_staged};
+use super::shared::version::VersionRow;
 use crate::backend::{TagRow, VersionRecord};
 use crate::rows::decode_secret;
 use crate::store::{Cx, job};
@@ -28,6 +30,10 @@ struct Backup {
     versions: Vec<BackupVersion>,
     #[serde(default)]
     tags: Vec<(String, String)>,
+    /// The secret's stages (absent from blobs made before they were kept with the secret: those take
+    /// them from the version documents).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stages: Option<Stages>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -52,7 +58,7 @@ fn open_backup(cipher: &Cipher, project: &str, blob: &str) -> StoreResult<Backup
 }
 
 fn backup(cx: &mut Cx<'_>, project: &str, name: &str) -> StoreResult<String> {
-    usable(cx.tx, project, name)?;
+    let (_, stages) = usable_staged(cx.tx, project, name)?;
     let secret = cx.tx.secret(project, name)?.ok_or(StoreError::NotFound)?;
     let mut versions = Vec::new();
     for record in cx.tx.versions(project, name)? {
@@ -65,7 +71,7 @@ fn backup(cx: &mut Cx<'_>, project: &str, name: &str) -> StoreResult<String> {
         });
     }
     let tags = cx.tx.tags(project, Some(name))?.into_iter().map(|t| (t.key, t.value)).collect();
-    seal_backup(cx.cipher, project, &Backup { secret, versions, tags })
+    seal_backup(cx.cipher, project, &Backup { secret, versions, tags, stages: Some(stages) })
 }
 
 fn restore(cx: &mut Cx<'_>, project: &str, blob: &str, quota: u64, now: i64) -> StoreResult<Secret> {
@@ -76,6 +82,14 @@ fn restore(cx: &mut Cx<'_>, project: &str, blob: &str, quota: u64, now: i64) -> 
         let sealed = URL_SAFE_NO_PAD.decode(&v.sealed).map_err(|_| StoreError::InvalidBlob)?;
         versions.push(VersionRecord { seq: v.seq, expire_at: v.expire_at, doc: v.doc, sealed: Some(sealed) });
     }
+    let stages = match backup.stages {
+        Some(stages) => stages,
+        None => {
+            let rows: StoreResult<Vec<VersionRow>> =
+                versions.iter().map(|record| VersionRow::decode(record, project)).collect();
+            Stages::gathered(&rows.map_err(|_| StoreError::InvalidBlob)?)
+        }
+    };
     // The checks.
     if cx.tx.secret(project, &secret.name)?.is_some() || cx.tx.secret_by_id(project, &secret.id)?.is_some() {
         return Err(StoreError::AlreadyExists);
@@ -99,7 +113,7 @@ fn restore(cx: &mut Cx<'_>, project: &str, blob: &str, quota: u64, now: i64) -> 
         schedule(&mut secret, now)?;
     }
     // The writes.
-    put(cx.tx, project, &secret, true)?;
+    put_staged(cx.tx, project, &secret, true, &stages)?;
     for record in &versions {
         cx.tx.put_version(project, &secret.name, record)?;
     }

@@ -8,8 +8,9 @@ use csms_model::{ErrorCode, EventType, SecretState, SecretTask, StringEnum, Task
 
 use super::shared::fire::fire;
 use super::shared::secret::{existing, load, put, usable};
+use super::shared::stages::load_staged;
 use super::shared::task::{MANUAL_ROTATION, end, failed, queue};
-use super::shared::version::{add, find, next_seq, versions};
+use super::shared::version::{add, find, next_seq, staged_versions};
 use crate::backend::{ClaimedTaskRow, Lease, TaskQuery, TaskRow};
 use crate::store::{Cx, job};
 use crate::{
@@ -65,7 +66,8 @@ fn finish_task(
     let mut secret = existing(cx.tx, project, &name)?;
     secret.rotation_time = Some(now);
     put(cx.tx, project, &secret, false)?;
-    let current = find(versions(cx.tx, project, &name)?, csms_model::LATEST)?;
+    let (_, stages) = load_staged(cx.tx, project, &name)?.ok_or(StoreError::NotFound)?;
+    let current = find(staged_versions(cx.tx, project, &name, &stages)?, csms_model::LATEST)?;
     fire(cx, &origin, project, &secret, EventType::SecretRotated, Some(&current.meta))?;
     task.task_status = TaskStatus::Success;
     end(cx.tx, project, &task, row, now)?;

@@ -3,8 +3,8 @@
 
 use csms_model::{LATEST, Version, VersionMetadata};
 
-use super::shared::secret::usable;
-use super::shared::version::{add, find, open, put_version, to_seconds, versions};
+use super::shared::stages::usable_staged;
+use super::shared::version::{add, find, open, put_version, staged_versions, to_seconds};
 use crate::backend::Tx;
 use crate::store::job;
 use crate::{NewVersion, Origin, Payload, Store, StoreError, StoreResult};
@@ -17,8 +17,8 @@ fn update_version(
     expire_time: i64,
     origin: &Origin,
 ) -> StoreResult<VersionMetadata> {
-    usable(tx, project, name)?;
-    let mut row = find(versions(tx, project, name)?, id)?;
+    let (_, stages) = usable_staged(tx, project, name)?;
+    let mut row = find(staged_versions(tx, project, name, &stages)?, id)?;
     row.meta.expire_time = Some(to_seconds(expire_time));
     // Every new expiry fires once, when the scan finds it due.
     row.expiry_fired = false;
@@ -53,8 +53,8 @@ impl Store {
     ) -> StoreResult<Vec<VersionMetadata>> {
         let after = after.unwrap_or(0);
         job!(self.read(project, name), |cx| {
-            usable(cx.tx, project, name)?;
-            let all = versions(cx.tx, project, name)?;
+            let (_, stages) = usable_staged(cx.tx, project, name)?;
+            let all = staged_versions(cx.tx, project, name, &stages)?;
             Ok(all.into_iter().filter(|v| v.seq > after).take(limit).map(|v| v.meta).collect())
         })
     }

@@ -160,6 +160,10 @@ impl Tx for SqliteTx<'_> {
             r.get(0)
         })
     }
+    fn secret_staged(&mut self, project: &str, name: &str) -> StoreResult<Option<(String, Option<String>)>> {
+        let sql = "SELECT doc, stages FROM secrets WHERE project = ?1 AND name = ?2";
+        self.row(sql, params![project, name], |r| Ok((r.get(0)?, r.get(1)?)))
+    }
     fn secrets(&mut self, page: Page<'_>) -> StoreResult<Vec<(String, String)>> {
         let map = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?));
         let (project, after, limit) = (page.project, page.after, page.limit as i64);
@@ -177,14 +181,23 @@ impl Tx for SqliteTx<'_> {
     }
     fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()> {
         let sql = if new {
-            "INSERT INTO secrets (project, name, event_name, doc, delete_at, id, rotate_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            "INSERT INTO secrets (project, name, event_name, doc, delete_at, id, rotate_at, stages)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
         } else {
-            "UPDATE secrets SET event_name = ?3, doc = ?4, delete_at = ?5, id = ?6, rotate_at = ?7
+            "UPDATE secrets SET event_name = ?3, doc = ?4, delete_at = ?5, id = ?6, rotate_at = ?7,
+                                stages = COALESCE(?8, stages)
              WHERE project = ?1 AND name = ?2"
         };
-        let values =
-            params![project, row.name, row.event_name, row.doc, row.delete_at, row.id, row.rotate_at];
+        let values = params![
+            project,
+            row.name,
+            row.event_name,
+            row.doc,
+            row.delete_at,
+            row.id,
+            row.rotate_at,
+            row.stages
+        ];
         self.run(sql, values)
     }
     fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
@@ -203,6 +216,10 @@ impl Tx for SqliteTx<'_> {
             params![project, secret],
             |r| Ok(VersionRecord { seq: r.get(0)?, expire_at: r.get(1)?, doc: r.get(2)?, sealed: None }),
         )
+    }
+    fn version_seqs(&mut self, project: &str, secret: &str) -> StoreResult<Vec<i64>> {
+        let sql = "SELECT seq FROM secret_versions WHERE project = ?1 AND secret = ?2 ORDER BY seq";
+        self.rows(sql, params![project, secret], |r| r.get(0))
     }
     fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>> {
         self.row(

@@ -1,5 +1,5 @@
 //! What the rule files share, so that none of them reaches into another: reading and writing a secret's
-//! row (`secret.rs`), its versions (`version.rs`), the notifications a happening fires (`fire.rs`), the
+//! row (`secret.rs`), its stages (`stages.rs`), its versions (`version.rs`), the notifications a happening fires (`fire.rs`), the
 //! rotation tasks a secret queues (`task.rs`), the one paging loop of every listing, and the master key's
 //! check. Every rule file builds on these; none builds on another rule file.
 
@@ -7,6 +7,7 @@ pub(super) mod fire;
 pub(super) mod kms;
 pub(super) mod secret;
 pub(super) mod smn;
+pub(super) mod stages;
 pub(super) mod task;
 pub(super) mod version;
 

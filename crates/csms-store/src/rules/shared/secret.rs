@@ -32,13 +32,13 @@ const DEFAULT_ENTERPRISE_PROJECT: &str = "0";
 
 /// When a secret's scheduled rotation is due, for the scan's index: only while it is on and the secret
 /// enabled.
-fn rotate_at(secret: &Secret) -> Option<i64> {
+pub(in crate::rules) fn rotate_at(secret: &Secret) -> Option<i64> {
     let on = secret.auto_rotation == Some(true) && secret.state == SecretState::Enabled;
     secret.next_rotation_time.filter(|_| on)
 }
 
 /// When a scheduled deletion of `secret` is due, for the scan's index.
-fn delete_at(secret: &Secret) -> Option<i64> {
+pub(in crate::rules) fn delete_at(secret: &Secret) -> Option<i64> {
     secret.scheduled_delete_time.filter(|_| secret.state == SecretState::PendingDelete)
 }
 
@@ -82,7 +82,8 @@ pub(in crate::rules) fn usable(tx: &mut dyn Tx, project: &str, name: &str) -> St
     Ok(secret)
 }
 
-/// Inserts (`new`) or replaces the secret's row.
+/// Inserts (`new`) or replaces the secret's row; a replaced row keeps its stages (`stages.rs` writes
+/// them).
 pub(in crate::rules) fn put(tx: &mut dyn Tx, project: &str, secret: &Secret, new: bool) -> StoreResult<()> {
     let doc = serde_json::to_string(secret)?;
     let row = SecretRow {
@@ -92,6 +93,7 @@ pub(in crate::rules) fn put(tx: &mut dyn Tx, project: &str, secret: &Secret, new
         delete_at: delete_at(secret),
         rotate_at: rotate_at(secret),
         doc: &doc,
+        stages: None,
     };
     tx.put_secret(project, row, new)
 }

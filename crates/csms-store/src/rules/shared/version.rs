@@ -1,14 +1,15 @@
-//! A secret's versions: their rows (metadata and stages, the value sealed apart), the next number, the
-//! one way a version is added (stages moved, the oldest pruned past the bound, SECRET_VERSION_CREATED
-//! fired) and the one way a value is opened.
+//! A secret's versions: their rows (metadata, the value sealed apart; the stages are the secret's, see
+//! `stages.rs`), the next number, the one way a version is added (stages moved, the oldest pruned past
+//! the bound, SECRET_VERSION_CREATED fired) and the one way a value is opened.
 
 use csms_model::limits::MAX_VERSIONS_PER_SECRET;
-use csms_model::{EventType, LATEST, SYSCURRENT, SYSPREVIOUS, Secret, SecretValue, Version, VersionMetadata};
+use csms_model::{EventType, LATEST, SYSCURRENT, Secret, SecretValue, Version, VersionMetadata};
 use serde::{Deserialize, Serialize};
 
 use super::fire::fire;
 use super::kms;
-use super::secret::{default_key_id, put, usable};
+use super::secret::default_key_id;
+use super::stages::{Stages, put_staged, usable_staged};
 use crate::backend::{Tx, VersionRecord};
 use crate::cipher::value_aad;
 use crate::store::Cx;
@@ -17,6 +18,9 @@ use crate::{NewVersion, Origin, Payload, StoreError, StoreResult};
 /// A version as stored, without its value. Its document is one flat object (the metadata's members, then
 /// the row's own), read and written through [`StoredVersion`]: the same bytes a `#[serde(flatten)]`
 /// writes, without flatten's buffering of every member on each read (a tenth of the writer's time).
+/// `meta.version_stages` is filled from the secret's [`Stages`] when a row is answered; a document is
+/// written without stages (documents written before migration 11 hold those of their time, read only
+/// by [`Stages::gathered`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "StoredVersion", into = "StoredVersion")]
 pub(in crate::rules) struct VersionRow {
@@ -29,7 +33,8 @@ pub(in crate::rules) struct VersionRow {
     pub(in crate::rules) expiry_fired: bool,
     /// The request that set the expiry.
     pub(in crate::rules) expiry_request_id: Option<String>,
-    /// When each of its stages was put on it, epoch milliseconds (absent: its creation).
+    /// When each of its stages was put on it, epoch milliseconds (absent: its creation), in documents
+    /// written before migration 11.
     pub(in crate::rules) stage_times: std::collections::BTreeMap<String, i64>,
 }
 
@@ -43,7 +48,7 @@ struct StoredVersion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     kms_key_id: Option<String>,
     secret_name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     version_stages: Vec<String>,
     binary: bool,
     #[serde(default)]
@@ -75,6 +80,7 @@ impl From<StoredVersion> for VersionRow {
 }
 
 impl From<VersionRow> for StoredVersion {
+    /// The stages stay out: they are the secret's.
     fn from(row: VersionRow) -> Self {
         let m = row.meta;
         StoredVersion {
@@ -83,11 +89,11 @@ impl From<VersionRow> for StoredVersion {
             expire_time: m.expire_time,
             kms_key_id: m.kms_key_id,
             secret_name: m.secret_name,
-            version_stages: m.version_stages,
+            version_stages: Vec::new(),
             binary: row.binary,
             expiry_fired: row.expiry_fired,
             expiry_request_id: row.expiry_request_id,
-            stage_times: row.stage_times,
+            stage_times: Default::default(),
         }
     }
 }
@@ -110,7 +116,7 @@ impl VersionRow {
 
     /// The row of `record`, of a secret of `project` (a version that names no key was sealed under the
     /// project's default key).
-    fn decode(record: &VersionRecord, project: &str) -> StoreResult<Self> {
+    pub(in crate::rules) fn decode(record: &VersionRecord, project: &str) -> StoreResult<Self> {
         let mut row = VersionRow { seq: record.seq, ..serde_json::from_str(&record.doc)? };
         row.meta.kms_key_id.get_or_insert_with(|| default_key_id(project));
         Ok(row)
@@ -125,25 +131,9 @@ impl VersionRow {
         }
     }
 
-    /// When `stage` was put on this version.
+    /// When `stage` was put on this version, as a document written before migration 11 says.
     pub(in crate::rules) fn stage_time(&self, stage: &str) -> i64 {
         self.stage_times.get(stage).copied().unwrap_or(self.meta.create_time)
-    }
-
-    /// Puts `stage` on this version at `now`.
-    pub(in crate::rules) fn add_stage(&mut self, stage: &str, now: i64) {
-        if !self.meta.version_stages.iter().any(|s| s == stage) {
-            self.meta.version_stages.push(stage.to_owned());
-        }
-        self.stage_times.insert(stage.to_owned(), now);
-    }
-
-    /// Takes `stage` off this version; whether it held it.
-    pub(in crate::rules) fn remove_stage(&mut self, stage: &str) -> bool {
-        self.stage_times.remove(stage);
-        let held = self.meta.version_stages.len();
-        self.meta.version_stages.retain(|s| s != stage);
-        held != self.meta.version_stages.len()
     }
 }
 
@@ -156,9 +146,22 @@ pub(in crate::rules) fn to_seconds(ms: i64) -> i64 {
     ms - ms.rem_euclid(1000)
 }
 
-/// Every version of the secret, oldest first, without their values.
+/// Every version of the secret, oldest first, without their values (and without their stages: see
+/// [`staged_versions`]).
 pub(in crate::rules) fn versions(tx: &mut dyn Tx, project: &str, name: &str) -> StoreResult<Vec<VersionRow>> {
     tx.versions(project, name)?.iter().map(|record| VersionRow::decode(record, project)).collect()
+}
+
+/// Every version of the secret, oldest first, each with the stages it holds.
+pub(in crate::rules) fn staged_versions(
+    tx: &mut dyn Tx,
+    project: &str,
+    name: &str,
+    stages: &Stages,
+) -> StoreResult<Vec<VersionRow>> {
+    let mut rows = versions(tx, project, name)?;
+    stages.label(&mut rows);
+    Ok(rows)
 }
 
 /// Inserts `row` with its sealed value, or replaces its metadata (`sealed` is `None`).
@@ -192,7 +195,7 @@ pub(in crate::rules) fn seal(
 /// The number of the secret's next version: after its newest, and after the one its waiting rotation
 /// reserved, if any.
 pub(in crate::rules) fn next_seq(tx: &mut dyn Tx, project: &str, name: &str) -> StoreResult<i64> {
-    let newest = tx.versions(project, name)?.last().map_or(0, |v| v.seq);
+    let newest = tx.version_seqs(project, name)?.last().copied().unwrap_or(0);
     next_after(tx, project, name, newest)
 }
 
@@ -204,7 +207,8 @@ fn next_after(tx: &mut dyn Tx, project: &str, name: &str, newest: i64) -> StoreR
 }
 
 /// Adds a version: number `reserved` (a rotation's), or the next one; the checks, then the writes (see
-/// [`Store::create_version`]).
+/// [`Store::create_version`]). It reads the secret's row (with its stages) and the versions' numbers,
+/// no version's document, and writes the new version, the pruned one (past the bound) and the secret.
 pub(in crate::rules) fn add(
     cx: &mut Cx<'_>,
     project: &str,
@@ -215,30 +219,35 @@ pub(in crate::rules) fn add(
     origin: &Origin,
 ) -> StoreResult<VersionMetadata> {
     let now = origin.now;
-    let mut secret = usable(cx.tx, project, name)?;
-    let mut versions = versions(cx.tx, project, name)?;
+    let (mut secret, mut stages) = usable_staged(cx.tx, project, name)?;
+    let seqs = cx.tx.version_seqs(project, name)?;
     let seq = match reserved {
-        Some(seq) if versions.iter().all(|v| v.seq != seq) => seq,
-        _ => next_after(cx.tx, project, name, versions.last().map_or(0, |v| v.seq))?,
+        Some(seq) if !seqs.contains(&seq) => seq,
+        _ => next_after(cx.tx, project, name, seqs.last().copied().unwrap_or(0))?,
     };
-    let create_time = versions.iter().map(|v| v.meta.create_time + 1).max().map_or(now, |t| now.max(t));
-    let stages = new.version_stages.unwrap_or_else(|| vec![SYSCURRENT.to_owned()]);
-    let takes_current = stages.iter().any(|s| s == SYSCURRENT);
+    let create_time = if seqs.is_empty() { now } else { now.max(stages.created() + 1) };
     // The stages move: the new version takes its stages from whoever held them, and the version that
     // loses SYSCURRENT to it becomes SYSPREVIOUS.
-    let mut changed = Vec::new();
-    for (i, row) in versions.iter_mut().enumerate() {
-        let before = row.meta.version_stages.clone();
-        let was_current = before.iter().any(|s| s == SYSCURRENT);
-        for stage in stages.iter().map(String::as_str).chain(takes_current.then_some(SYSPREVIOUS)) {
-            row.remove_stage(stage);
-        }
-        if takes_current && was_current {
-            row.add_stage(SYSPREVIOUS, now);
-        }
-        if row.meta.version_stages != before {
-            changed.push(i);
-        }
+    let wanted = new.version_stages.unwrap_or_else(|| vec![SYSCURRENT.to_owned()]);
+    for stage in &wanted {
+        stages.put(stage, seq, now);
+    }
+    stages.stamp(seq, create_time);
+    if stages.len() > csms_model::limits::MAX_STAGES_PER_SECRET {
+        return Err(StoreError::Invalid(format!(
+            "The secret '{name}' would carry {} stages: at most {} are allowed.",
+            stages.len(),
+            csms_model::limits::MAX_STAGES_PER_SECRET
+        )));
+    }
+    // At most MAX_VERSIONS_PER_SECRET: the oldest versions that hold no stage make room.
+    let excess = (seqs.len() + 1).saturating_sub(MAX_VERSIONS_PER_SECRET);
+    let pruned: Vec<i64> = seqs.iter().copied().filter(|&s| !stages.holds(s)).take(excess).collect();
+    if pruned.len() < excess {
+        return Err(StoreError::Invalid(format!(
+            "The secret '{name}' has {MAX_VERSIONS_PER_SECRET} versions and every one holds a stage: \
+             move a stage off an old version before adding one."
+        )));
     }
     let row = VersionRow {
         seq,
@@ -248,49 +257,22 @@ pub(in crate::rules) fn add(
             expire_time: new.expire_time.map(to_seconds),
             kms_key_id: secret.kms_key_id.clone(),
             secret_name: secret.name.clone(),
-            version_stages: stages,
+            version_stages: stages.of(seq),
         },
         binary: matches!(payload, Payload::Binary(_)),
         expiry_fired: false,
         expiry_request_id: new.expire_time.and(origin.request_id.clone()),
         stage_times: Default::default(),
     };
-    // At most MAX_VERSIONS_PER_SECRET: the oldest versions that hold no stage make room.
-    let excess = (versions.len() + 1).saturating_sub(MAX_VERSIONS_PER_SECRET);
-    let pruned: Vec<usize> = versions
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| v.meta.version_stages.is_empty())
-        .map(|(i, _)| i)
-        .take(excess)
-        .collect();
-    let mut held: std::collections::BTreeSet<&str> =
-        versions.iter().flat_map(|v| v.meta.version_stages.iter().map(String::as_str)).collect();
-    held.extend(row.meta.version_stages.iter().map(String::as_str));
-    if held.len() > csms_model::limits::MAX_STAGES_PER_SECRET {
-        return Err(StoreError::Invalid(format!(
-            "The secret '{name}' would carry {} stages: at most {} are allowed.",
-            held.len(),
-            csms_model::limits::MAX_STAGES_PER_SECRET
-        )));
-    }
-    if pruned.len() < excess {
-        return Err(StoreError::Invalid(format!(
-            "The secret '{name}' has {MAX_VERSIONS_PER_SECRET} versions and every one holds a stage: \
-             move a stage off an old version before adding one."
-        )));
-    }
     // Checks done: the writes.
     let sealed = seal(cx, project, &secret, &row, &payload, now)?;
-    for &i in &pruned {
-        cx.tx.remove_version(project, name, versions[i].seq)?;
-    }
-    for &i in changed.iter().filter(|i| !pruned.contains(i)) {
-        put_version(cx.tx, project, name, &versions[i], None)?;
+    for &old in &pruned {
+        cx.tx.remove_version(project, name, old)?;
     }
     put_version(cx.tx, project, name, &row, Some(sealed))?;
+    stages.made(create_time);
     secret.update_time = now;
-    put(cx.tx, project, &secret, false)?;
+    put_staged(cx.tx, project, &secret, false, &stages)?;
     fire(cx, origin, project, &secret, EventType::SecretVersionCreated, Some(&row.meta))?;
     Ok(row.meta)
 }
@@ -300,37 +282,28 @@ pub(in crate::rules) fn find(versions: Vec<VersionRow>, id: &str) -> StoreResult
     versions.into_iter().find(|v| v.is(id)).ok_or(StoreError::VersionNotFound)
 }
 
-/// The row `id` names with its sealed value, in one read of one row (so that reading the current value
-/// costs the same however many versions the secret keeps): `vn` by its sequence, `latest` as the newest
-/// version when it holds SYSCURRENT; else (SYSCURRENT moved by hand to an older one) from every version.
+/// The row `id` names with its sealed value and its stages, in one read of one row (so that reading the
+/// current value costs the same however many versions the secret keeps): `vn` by its number, `latest`
+/// by the number SYSCURRENT marks.
 fn row_with_value(
     tx: &mut dyn Tx,
     project: &str,
     name: &str,
     id: &str,
+    stages: &Stages,
 ) -> StoreResult<(VersionRow, Vec<u8>)> {
-    let seq = if id == LATEST { None } else { id.strip_prefix('v').and_then(|n| n.parse::<i64>().ok()) };
-    if id != LATEST && seq.is_none() {
-        return Err(StoreError::VersionNotFound);
-    }
-    if let Some(record) = tx.version_with_value(project, name, seq)? {
-        let row = VersionRow::decode(&record, project)?;
-        if row.is(id) {
-            return Ok((row, record.sealed.unwrap_or_default()));
-        }
-    }
-    if id != LATEST {
-        return Err(StoreError::VersionNotFound);
-    }
-    let row = find(versions(tx, project, name)?, id)?;
-    let sealed = tx.sealed_value(project, name, row.seq)?.ok_or(StoreError::VersionNotFound)?;
-    Ok((row, sealed))
+    let seq = if id == LATEST { stages.holder(SYSCURRENT) } else { csms_model::version_number(id) };
+    let seq = seq.ok_or(StoreError::VersionNotFound)?;
+    let record = tx.version_with_value(project, name, Some(seq))?.ok_or(StoreError::VersionNotFound)?;
+    let mut row = VersionRow::decode(&record, project)?;
+    row.meta.version_stages = stages.of(row.seq);
+    Ok((row, record.sealed.unwrap_or_default()))
 }
 
 /// The version `id` of the secret with its value, opened.
 pub(in crate::rules) fn open(cx: &mut Cx<'_>, project: &str, name: &str, id: &str) -> StoreResult<Version> {
-    let secret = usable(cx.tx, project, name)?;
-    let (row, sealed) = row_with_value(cx.tx, project, name, id)?;
+    let (secret, stages) = usable_staged(cx.tx, project, name)?;
+    let (row, sealed) = row_with_value(cx.tx, project, name, id, &stages)?;
     let aad = value_aad(project, &secret.id, &row.meta.id);
     let plain = kms::open_value(cx.tx, cx.cipher, project, &aad, &sealed)?;
     let value = SecretValue::new(
@@ -349,7 +322,8 @@ mod tests {
     use crate::{Payload, Store};
 
     /// A version's document is the flat object stores have always held (written before by a flattened
-    /// struct): the same members in the same order, and it reads back whole.
+    /// struct), without the stages since migration 11 (they are the secret's); a document written
+    /// before, with its stages and their times, still reads whole.
     #[test]
     fn a_version_document_keeps_its_stored_form() {
         let row = VersionRow {
@@ -370,11 +344,22 @@ mod tests {
         let doc = serde_json::to_string(&row).unwrap();
         assert_eq!(
             doc,
-            r#"{"id":"v3","create_time":10,"expire_time":20000,"secret_name":"s","version_stages":["SYSCURRENT"],"binary":false,"expiry_fired":true,"expiry_request_id":null,"stage_times":{"SYSCURRENT":11}}"#
+            r#"{"id":"v3","create_time":10,"expire_time":20000,"secret_name":"s","binary":false,"expiry_fired":true,"expiry_request_id":null}"#
         );
         let back: VersionRow = serde_json::from_str(&doc).unwrap();
-        assert_eq!(back, VersionRow { seq: 0, ..row });
-        // An old document without the later members reads with their defaults.
+        let unstaged = VersionRow {
+            seq: 0,
+            meta: VersionMetadata { version_stages: vec![], ..row.meta.clone() },
+            stage_times: Default::default(),
+            ..row.clone()
+        };
+        assert_eq!(back, unstaged);
+        // A document of before, with its stages.
+        let before = r#"{"id":"v3","create_time":10,"expire_time":20000,"secret_name":"s","version_stages":["SYSCURRENT"],"binary":false,"expiry_fired":true,"expiry_request_id":null,"stage_times":{"SYSCURRENT":11}}"#;
+        let old: VersionRow = serde_json::from_str(before).unwrap();
+        assert_eq!(old, VersionRow { seq: 0, ..row });
+        assert_eq!(old.stage_time("SYSCURRENT"), 11);
+        // Older still, without the later members: their defaults.
         let old: VersionRow =
             serde_json::from_str(r#"{"id":"v1","create_time":1,"secret_name":"s","binary":true}"#).unwrap();
         assert!(old.binary && !old.expiry_fired && old.meta.version_stages.is_empty());

@@ -64,11 +64,13 @@ async fn the_database_files_are_private() {
     assert_eq!(mode(&path), 0o600);
 }
 
-/// A database whose versions sit in the rowid table of migrations 2 and 3 (every one before 10) keeps
-/// them all through migration 10, which moves them into the key's own B-tree: their values open, an
-/// expiry still fires from its index, and new versions follow the old ones.
+/// A database as the builds before migrations 10 and 11 left it (versions in a rowid table, each
+/// version's stages in its own document) keeps them all: migration 10 moves the versions into the key's
+/// own B-tree, migration 11 gathers the stages into the secret's row. Values open, `latest` is the
+/// version that held SYSCURRENT, an expiry still fires from its index, and a new version moves the
+/// stages on from where they were.
 #[tokio::test]
-async fn versions_of_a_database_before_migration_10_move_whole() {
+async fn a_database_before_migrations_10_and_11_keeps_its_versions_and_stages() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");
     let cipher = || Cipher::new([0x42; 32]);
@@ -80,10 +82,17 @@ async fn versions_of_a_database_before_migration_10_move_whole() {
         let expiring = crate::NewVersion { expire_time: Some(5_000), ..Default::default() };
         store.create_version("p", "s", value("two"), expiring, crate::Origin::new(2, None)).await.unwrap();
     }
-    // The table as migrations 2 and 3 left it, and the database marked as before migration 10.
+    // The table as migrations 2 and 3 left it, the stages in the versions' documents (a time for
+    // SYSPREVIOUS's move), none in the secret's row, and the database marked as before migration 10.
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
-        "CREATE TABLE old_versions (project TEXT NOT NULL, secret TEXT NOT NULL, seq INTEGER NOT NULL,
+        "UPDATE secret_versions SET doc = json_set(doc, '$.version_stages', json('[\"SYSPREVIOUS\"]'),
+                                                   '$.stage_times', json('{\"SYSPREVIOUS\": 7}'))
+             WHERE seq = 1;
+         UPDATE secret_versions SET doc = json_set(doc, '$.version_stages', json('[\"SYSCURRENT\"]'))
+             WHERE seq = 2;
+         ALTER TABLE secrets DROP COLUMN stages;
+         CREATE TABLE old_versions (project TEXT NOT NULL, secret TEXT NOT NULL, seq INTEGER NOT NULL,
              doc TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (project, secret, seq));
          ALTER TABLE old_versions ADD COLUMN expire_at INTEGER;
          INSERT INTO old_versions SELECT project, secret, seq, doc, value, expire_at FROM secret_versions;
@@ -104,9 +113,21 @@ async fn versions_of_a_database_before_migration_10_move_whole() {
     assert_eq!(store.version("p", "s", "v1").await.unwrap().secret_string.unwrap().expose(), "one");
     assert_eq!(store.version("p", "s", "latest").await.unwrap().secret_string.unwrap().expose(), "two");
     assert_eq!(store.run_due(10_000, 10).await.unwrap(), 1, "the expiry's index came along");
+    let previous = store.stage("p", "s", "SYSPREVIOUS").await.unwrap();
+    assert_eq!((previous.version_id.as_str(), previous.update_time), ("v1", 7));
     let third = store
         .create_version("p", "s", value("three"), crate::NewVersion::default(), crate::Origin::new(3, None))
         .await
         .unwrap();
-    assert_eq!(third.id, "v3");
+    assert_eq!(
+        (third.id.as_str(), third.version_stages.as_slice()),
+        ("v3", ["SYSCURRENT".to_owned()].as_slice())
+    );
+    let listed = store.list_versions("p", "s", None, 10).await.unwrap();
+    let stages: Vec<(&str, Vec<String>)> =
+        listed.iter().map(|v| (v.id.as_str(), v.version_stages.clone())).collect();
+    assert_eq!(
+        stages,
+        [("v1", vec![]), ("v2", vec!["SYSPREVIOUS".to_owned()]), ("v3", vec!["SYSCURRENT".to_owned()])]
+    );
 }
