@@ -257,6 +257,9 @@ pub trait Tx: Send {
     fn secret_count(&mut self, project: &str) -> StoreResult<u64>;
     /// Inserts (`new`) or replaces a secret.
     fn put_secret(&mut self, project: &str, row: SecretRow<'_>, new: bool) -> StoreResult<()>;
+    /// Replaces a secret's document and its stages alone, when nothing an index reads changes (a new
+    /// version, a stage moved): no index is written.
+    fn put_secret_doc(&mut self, project: &str, name: &str, doc: &str, stages: &str) -> StoreResult<()>;
     /// Removes a secret, all its versions and its tags.
     fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()>;
     /// Every version of the secret, oldest first, without their values.

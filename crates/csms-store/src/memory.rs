@@ -200,6 +200,13 @@ impl Tx for MemoryTx<'_> {
         secrets.insert(row.name.to_owned(), stored);
         Ok(())
     }
+    fn put_secret_doc(&mut self, project: &str, name: &str, doc: &str, stages: &str) -> StoreResult<()> {
+        if let Some(secret) = self.0.project(project).secrets.get_mut(name) {
+            secret.doc = doc.to_owned();
+            secret.stages = Some(stages.to_owned());
+        }
+        Ok(())
+    }
     fn secret_by_id(&mut self, project: &str, id: &str) -> StoreResult<Option<String>> {
         Ok(self.0.project(project).secrets.values().find(|s| s.id == id).map(|s| s.doc.clone()))
     }

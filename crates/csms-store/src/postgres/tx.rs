@@ -245,6 +245,10 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         self.insert(sql, params)?;
         Ok(())
     }
+    fn put_secret_doc(&mut self, project: &str, name: &str, doc: &str, stages: &str) -> StoreResult<()> {
+        let sql = "UPDATE secrets SET doc = $3, stages = $4 WHERE project = $1 AND name = $2";
+        self.run(sql, &[&project, &name, &doc, &stages])
+    }
     fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
         for sql in [
             "DELETE FROM secrets WHERE project = $1 AND name = $2",

@@ -8,7 +8,7 @@ use csms_model::{Secret, SecretState};
 use serde::{Deserialize, Serialize};
 
 use super::shared::secret::{existing, schedule};
-use super::shared::stages::{Stages, put_staged, usable_staged};
+use super::shared::stages::{Stages, insert_staged, usable_staged};
 use super::shared::version::VersionRow;
 use crate::backend::{TagRow, VersionRecord};
 use crate::rows::decode_secret;
@@ -113,7 +113,7 @@ fn restore(cx: &mut Cx<'_>, project: &str, blob: &str, quota: u64, now: i64) -> 
         schedule(&mut secret, now)?;
     }
     // The writes.
-    put_staged(cx.tx, project, &secret, true, &stages)?;
+    insert_staged(cx.tx, project, &secret, &stages)?;
     for record in &versions {
         cx.tx.put_version(project, &secret.name, record)?;
     }

@@ -7,7 +7,7 @@ use super::shared::fire::fire;
 use super::shared::kms;
 use super::shared::paged;
 use super::shared::secret::{self, check_subscriptions, completed, existing, put, schedule, usable};
-use super::shared::stages::{Stages, put_staged};
+use super::shared::stages::{Stages, insert_staged};
 use super::shared::version::{VersionRow, put_version, seal, version_id};
 use crate::backend::{Page, Tx};
 use crate::rows::decode_secret;
@@ -49,7 +49,7 @@ fn create_secret(
         stage_times: Default::default(),
     };
     let sealed = seal(cx, project, &secret, &first, &payload, secret.create_time)?;
-    put_staged(cx.tx, project, &secret, true, &Stages::first(secret.create_time))?;
+    insert_staged(cx.tx, project, &secret, &Stages::first(secret.create_time))?;
     put_version(cx.tx, project, &secret.name, &first, Some(sealed))?;
     fire(cx, origin, project, &secret, EventType::SecretVersionCreated, Some(&first.meta))?;
     Ok(secret)

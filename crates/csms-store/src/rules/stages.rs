@@ -4,7 +4,7 @@
 
 use csms_model::{SYSCURRENT, SYSPREVIOUS, Stage};
 
-use super::shared::stages::{Stages, put_staged, usable_staged};
+use super::shared::stages::{Stages, restage, usable_staged};
 use super::shared::version::version_id;
 use crate::store::job;
 use crate::{Store, StoreError, StoreResult};
@@ -57,7 +57,7 @@ impl Store {
                 )));
             }
             stages.put(stage, seq, now);
-            put_staged(cx.tx, project, &secret, false, &stages)?;
+            restage(cx.tx, project, &secret, &stages)?;
             stage_of(name, stage, &stages)
         })
     }
@@ -74,7 +74,7 @@ impl Store {
             if !stages.remove(stage) {
                 return Err(StoreError::StageNotFound);
             }
-            put_staged(cx.tx, project, &secret, false, &stages)
+            restage(cx.tx, project, &secret, &stages)
         })
     }
 }

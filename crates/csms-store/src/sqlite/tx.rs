@@ -200,6 +200,10 @@ impl Tx for SqliteTx<'_> {
         ];
         self.run(sql, values)
     }
+    fn put_secret_doc(&mut self, project: &str, name: &str, doc: &str, stages: &str) -> StoreResult<()> {
+        let sql = "UPDATE secrets SET doc = ?3, stages = ?4 WHERE project = ?1 AND name = ?2";
+        self.run(sql, params![project, name, doc, stages])
+    }
     fn remove_secret(&mut self, project: &str, name: &str) -> StoreResult<()> {
         for table in [
             "DELETE FROM secrets WHERE project = ?1 AND name = ?2",

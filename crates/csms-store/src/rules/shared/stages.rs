@@ -149,12 +149,11 @@ pub(in crate::rules) fn usable_staged(
     Ok((secret, stages))
 }
 
-/// Inserts (`new`) or replaces the secret's row with these stages.
-pub(in crate::rules) fn put_staged(
+/// Inserts the secret's row with these stages.
+pub(in crate::rules) fn insert_staged(
     tx: &mut dyn Tx,
     project: &str,
     secret: &Secret,
-    new: bool,
     stages: &Stages,
 ) -> StoreResult<()> {
     let doc = serde_json::to_string(secret)?;
@@ -168,7 +167,18 @@ pub(in crate::rules) fn put_staged(
         doc: &doc,
         stages: Some(&stages),
     };
-    tx.put_secret(project, row, new)
+    tx.put_secret(project, row, true)
+}
+
+/// Replaces the secret's document and its stages, when nothing its indexes read has changed (its
+/// subscription, id, scheduled deletion and rotation: those go through `secret::put`).
+pub(in crate::rules) fn restage(
+    tx: &mut dyn Tx,
+    project: &str,
+    secret: &Secret,
+    stages: &Stages,
+) -> StoreResult<()> {
+    tx.put_secret_doc(project, &secret.name, &serde_json::to_string(secret)?, &stages.to_json()?)
 }
 
 #[cfg(test)]

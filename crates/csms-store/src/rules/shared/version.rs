@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::fire::fire;
 use super::kms;
 use super::secret::default_key_id;
-use super::stages::{Stages, put_staged, usable_staged};
+use super::stages::{Stages, restage, usable_staged};
 use crate::backend::{Tx, VersionRecord};
 use crate::cipher::value_aad;
 use crate::store::Cx;
@@ -272,7 +272,7 @@ pub(in crate::rules) fn add(
     put_version(cx.tx, project, name, &row, Some(sealed))?;
     stages.made(create_time);
     secret.update_time = now;
-    put_staged(cx.tx, project, &secret, false, &stages)?;
+    restage(cx.tx, project, &secret, &stages)?;
     fire(cx, origin, project, &secret, EventType::SecretVersionCreated, Some(&row.meta))?;
     Ok(row.meta)
 }
