@@ -25,6 +25,8 @@ struct Inner {
     scans: crate::scans::Scans,
     /// Held apart from the backend: a job in flight keeps the key, never the backend, alive.
     cipher: Arc<Cipher>,
+    /// KMS keys as last read, their material unwrapped (see `rules::shared::kms::KeyCache`).
+    keys: Arc<crate::rules::KeyCache>,
     work: Notify,
 }
 
@@ -47,6 +49,7 @@ enum Mode {
 pub(crate) struct Cx<'t> {
     pub(crate) tx: &'t mut dyn Tx,
     pub(crate) cipher: &'t Cipher,
+    pub(crate) keys: &'t crate::rules::KeyCache,
     pub(crate) queued: bool,
 }
 
@@ -74,6 +77,7 @@ impl Store {
                 backend: Arc::new(backend),
                 scans: crate::scans::Scans::default(),
                 cipher: Arc::new(cipher),
+                keys: Arc::default(),
                 work: Notify::new(),
             }),
         }
@@ -166,9 +170,10 @@ impl Store {
         mode: Mode,
     ) -> StoreResult<(T, bool)> {
         let slot = Arc::new(Mutex::new(None));
-        let (cipher, answer) = (Arc::clone(&self.inner.cipher), Arc::clone(&slot));
+        let (cipher, keys, answer) =
+            (Arc::clone(&self.inner.cipher), Arc::clone(&self.inner.keys), Arc::clone(&slot));
         let job: Job = Box::new(move |tx: &mut dyn Tx| {
-            let mut cx = Cx { tx, cipher: &cipher, queued: false };
+            let mut cx = Cx { tx, cipher: &cipher, keys: &keys, queued: false };
             let value = op(&mut cx)?;
             *answer.lock().unwrap_or_else(|p| p.into_inner()) = Some((value, cx.queued));
             Ok(())

@@ -31,6 +31,7 @@ pub use messages::{Publication, SigningIdentity};
 pub use settings::PasswordRecord;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) use shared::check_key;
+pub(crate) use shared::kms::KeyCache;
 pub use shared::kms::KeyRecord;
 pub use shared::smn::{SubscriptionRecord, TopicRecord};
 pub use shared::task::{MANUAL_ROTATION, SCHEDULED_ROTATION};

@@ -7,7 +7,8 @@
 //! uniqueness); scheduled deletions are also indexed in the `kms` scope (`due:{when}:{project}:{id}`), so
 //! the scan finds them without reading every project.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::secret::default_key_id;
 use crate::backend::Tx;
+use crate::store::Cx;
 use crate::{Cipher, KeyRefusal, StoreError, StoreResult};
 
 /// What starts a value sealed in an envelope (values sealed before keys existed start otherwise).
@@ -227,25 +229,101 @@ fn material(cipher: &Cipher, project: &str, key: &KeyRecord) -> StoreResult<Ciph
     Ok(Cipher::new(bytes))
 }
 
-/// `plaintext` sealed under `key` for the place `aad` names: a data key of its own, wrapped by the key.
-pub(in crate::rules) fn seal_with(
-    cipher: &Cipher,
+/// `plaintext` sealed under the key `id`, whose material is `material`, for the place `aad` names: a
+/// data key of its own, wrapped by the key.
+fn seal_under(
+    material: &Cipher,
     project: &str,
-    key: &KeyRecord,
+    id: &str,
     aad: &[u8],
     plaintext: &[u8],
 ) -> StoreResult<Vec<u8>> {
-    key.usable().map_err(StoreError::Key)?;
     let data_key: [u8; 32] = random(32)?.try_into().expect("32 bytes");
-    let wrapped = material(cipher, project, key)?.seal(&datakey_aad(project, &key.key_id, aad), &data_key);
+    let wrapped = material.seal(&datakey_aad(project, id, aad), &data_key);
     let sealed = Cipher::new(data_key).seal(aad, plaintext);
     let mut out = Vec::with_capacity(ENVELOPE.len() + KEY_ID_LEN + 2 + wrapped.len() + sealed.len());
     out.extend_from_slice(ENVELOPE);
-    out.extend_from_slice(key.key_id.as_bytes());
+    out.extend_from_slice(id.as_bytes());
     out.extend_from_slice(&(wrapped.len() as u16).to_be_bytes());
     out.extend_from_slice(&wrapped);
     out.extend_from_slice(&sealed);
     Ok(out)
+}
+
+/// Keys as last read, each with its material unwrapped, by project and id: a key is taken from here
+/// while its stored document is the one it was read from (compared whole on every use, so a key
+/// disabled, rotated or deleted since is read again), which spares each value sealed or opened a parse
+/// of the key's record and an unwrapping of its material under the master key. Bounded: past
+/// [`KeyCache::MOST`] keys it starts again empty.
+#[derive(Default)]
+pub(crate) struct KeyCache(Mutex<HashMap<(String, String), Arc<Unwrapped>>>);
+
+/// A key's record and its material, unwrapped, as the document `doc` holds them.
+pub(crate) struct Unwrapped {
+    doc: String,
+    key: KeyRecord,
+    material: Cipher,
+}
+
+impl KeyCache {
+    /// Most keys kept.
+    const MOST: usize = 4096;
+
+    fn get(&self, project: &str, id: &str, doc: &str) -> Option<Arc<Unwrapped>> {
+        let keys = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        keys.get(&(project.to_owned(), id.to_owned())).filter(|k| k.doc == doc).cloned()
+    }
+
+    fn put(&self, project: &str, id: &str, key: Arc<Unwrapped>) {
+        let mut keys = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if keys.len() >= Self::MOST {
+            keys.clear();
+        }
+        keys.insert((project.to_owned(), id.to_owned()), key);
+    }
+}
+
+/// The key `id` of the project as stored now, with its material unwrapped (from the cache while its
+/// document is unchanged).
+fn unwrapped(cx: &mut Cx<'_>, project: &str, id: &str) -> StoreResult<Option<Arc<Unwrapped>>> {
+    let Some(doc) = cx.tx.setting(project, &key_name(id))? else { return Ok(None) };
+    if let Some(key) = cx.keys.get(project, id, &doc) {
+        return Ok(Some(key));
+    }
+    let key: KeyRecord = serde_json::from_str(&doc)?;
+    let material = material(cx.cipher, project, &key)?;
+    let found = Arc::new(Unwrapped { doc, key, material });
+    cx.keys.put(project, id, Arc::clone(&found));
+    Ok(Some(found))
+}
+
+/// A secret's value sealed under the key it names by `id_or_alias` (an id, or an alias such as
+/// `csms/default`; the default key is made on first use): refused while that key is missing, disabled or
+/// scheduled for deletion.
+pub(in crate::rules) fn seal_value(
+    cx: &mut Cx<'_>,
+    project: &str,
+    id_or_alias: &str,
+    aad: &[u8],
+    plaintext: &[u8],
+    now: i64,
+) -> StoreResult<Vec<u8>> {
+    let default = default_key_id(project);
+    let id = if id_or_alias == default || id_or_alias == DEFAULT_ALIAS {
+        default
+    } else {
+        cx.tx.setting(project, &alias_name(id_or_alias))?.unwrap_or_else(|| id_or_alias.to_owned())
+    };
+    let key = match unwrapped(cx, project, &id)? {
+        Some(key) => key,
+        None if id == default_key_id(project) => {
+            default_key(cx.tx, cx.cipher, project, now)?;
+            unwrapped(cx, project, &id)?.ok_or_else(|| StoreError::backend("the default key was not kept"))?
+        }
+        None => return Err(StoreError::Key(KeyRefusal::NotFound)),
+    };
+    key.key.usable().map_err(StoreError::Key)?;
+    seal_under(&key.material, project, &key.key.key_id, aad, plaintext)
 }
 
 /// The key id an envelope names, its wrapped data key and its sealed value; `None` for a value sealed
@@ -261,16 +339,15 @@ fn envelope(stored: &[u8]) -> Option<(&str, &[u8], &[u8])> {
 /// The plaintext of a stored value: through its key when sealed in an envelope (refused while the key is
 /// unusable, and for good once it is gone), else under the master key.
 pub(in crate::rules) fn open_value(
-    tx: &mut dyn Tx,
-    cipher: &Cipher,
+    cx: &mut Cx<'_>,
     project: &str,
     aad: &[u8],
     stored: &[u8],
 ) -> StoreResult<Vec<u8>> {
-    let Some((id, wrapped, sealed)) = envelope(stored) else { return cipher.open(aad, stored) };
-    let key = load_key(tx, project, id)?.ok_or(StoreError::Key(KeyRefusal::NotFound))?;
-    key.usable().map_err(StoreError::Key)?;
-    let data_key = material(cipher, project, &key)?.open(&datakey_aad(project, id, aad), wrapped)?;
+    let Some((id, wrapped, sealed)) = envelope(stored) else { return cx.cipher.open(aad, stored) };
+    let key = unwrapped(cx, project, id)?.ok_or(StoreError::Key(KeyRefusal::NotFound))?;
+    key.key.usable().map_err(StoreError::Key)?;
+    let data_key = key.material.open(&datakey_aad(project, id, aad), wrapped)?;
     let data_key: [u8; 32] =
         data_key.try_into().map_err(|_| StoreError::backend("a value's data key is damaged"))?;
     Cipher::new(data_key).open(aad, sealed)

@@ -187,9 +187,8 @@ pub(in crate::rules) fn seal(
     now: i64,
 ) -> StoreResult<Vec<u8>> {
     let named = row.meta.kms_key_id.clone().unwrap_or_else(|| default_key_id(project));
-    let key = kms::secret_key(cx.tx, cx.cipher, project, &named, now)?;
     let aad = value_aad(project, &secret.id, &row.meta.id);
-    kms::seal_with(cx.cipher, project, &key, &aad, payload.value().expose().as_bytes())
+    kms::seal_value(cx, project, &named, &aad, payload.value().expose().as_bytes(), now)
 }
 
 /// The number of the secret's next version: after its newest, and after the one its waiting rotation
@@ -305,7 +304,7 @@ pub(in crate::rules) fn open(cx: &mut Cx<'_>, project: &str, name: &str, id: &st
     let (secret, stages) = usable_staged(cx.tx, project, name)?;
     let (row, sealed) = row_with_value(cx.tx, project, name, id, &stages)?;
     let aad = value_aad(project, &secret.id, &row.meta.id);
-    let plain = kms::open_value(cx.tx, cx.cipher, project, &aad, &sealed)?;
+    let plain = kms::open_value(cx, project, &aad, &sealed)?;
     let value = SecretValue::new(
         String::from_utf8(plain).map_err(|_| StoreError::backend("a stored value is not UTF-8"))?,
     );
