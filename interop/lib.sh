@@ -5,6 +5,15 @@ random_hex() {
   head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'
 }
 
+# install_missing "COMMAND..." PACKAGE...: installs the Debian packages unless every command is on the PATH.
+install_missing() {
+  local missing=""
+  for command in $1; do command -v "$command" > /dev/null || missing="$missing $command"; done
+  [ -z "$missing" ] && return 0
+  echo "missing:$missing; installing ${*:2}" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${@:2}") >&2
+}
+
 # start_server WORKDIR CREDENTIALS [FLAGS...]: builds and starts csms-server with its data in WORKDIR;
 # sets $server (the pid) and $endpoint (http://127.0.0.1:PORT), and $admin when --admin-listen is among
 # the flags, or exits with the server's log.

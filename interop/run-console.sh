@@ -8,10 +8,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 . interop/lib.sh
 
-if ! command -v chromium > /dev/null || ! command -v chromedriver > /dev/null; then
-  echo "chromium or chromedriver is missing: installing them" >&2
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >&2
-fi
+install_missing "chromium chromedriver" chromium chromium-driver
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -c 'import selenium' 2>/dev/null || .venv/bin/pip install --quiet --disable-pip-version-check selenium
 

@@ -8,10 +8,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 . interop/lib.sh
 
-if ! command -v promtool > /dev/null || ! command -v prometheus > /dev/null; then
-  echo "prometheus is missing: installing it" >&2
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus) >&2
-fi
+install_missing "promtool prometheus" prometheus
 
 echo "--- promtool"
 promtool check rules deploy/prometheus/alerts.yml

@@ -32,13 +32,13 @@ const DEFAULT_ENTERPRISE_PROJECT: &str = "0";
 
 /// When a secret's scheduled rotation is due, for the scan's index: only while it is on and the secret
 /// enabled.
-pub(in crate::rules) fn rotate_at(secret: &Secret) -> Option<i64> {
+fn rotate_at(secret: &Secret) -> Option<i64> {
     let on = secret.auto_rotation == Some(true) && secret.state == SecretState::Enabled;
     secret.next_rotation_time.filter(|_| on)
 }
 
 /// When a scheduled deletion of `secret` is due, for the scan's index.
-pub(in crate::rules) fn delete_at(secret: &Secret) -> Option<i64> {
+fn delete_at(secret: &Secret) -> Option<i64> {
     secret.scheduled_delete_time.filter(|_| secret.state == SecretState::PendingDelete)
 }
 
@@ -85,6 +85,17 @@ pub(in crate::rules) fn usable(tx: &mut dyn Tx, project: &str, name: &str) -> St
 /// Inserts (`new`) or replaces the secret's row; a replaced row keeps its stages (`stages.rs` writes
 /// them).
 pub(in crate::rules) fn put(tx: &mut dyn Tx, project: &str, secret: &Secret, new: bool) -> StoreResult<()> {
+    put_with(tx, project, secret, new, None)
+}
+
+/// [`put`], with the secret's stages as JSON when the write sets them.
+pub(in crate::rules) fn put_with(
+    tx: &mut dyn Tx,
+    project: &str,
+    secret: &Secret,
+    new: bool,
+    stages: Option<&str>,
+) -> StoreResult<()> {
     let doc = serde_json::to_string(secret)?;
     let row = SecretRow {
         name: &secret.name,
@@ -93,7 +104,7 @@ pub(in crate::rules) fn put(tx: &mut dyn Tx, project: &str, secret: &Secret, new
         delete_at: delete_at(secret),
         rotate_at: rotate_at(secret),
         doc: &doc,
-        stages: None,
+        stages,
     };
     tx.put_secret(project, row, new)
 }

@@ -10,9 +10,9 @@
 use csms_model::{SYSCURRENT, SYSPREVIOUS, Secret};
 use serde::{Deserialize, Serialize};
 
-use super::secret::{completed, delete_at, rotate_at};
+use super::secret::{completed, put_with};
 use super::version::VersionRow;
-use crate::backend::{SecretRow, Tx};
+use crate::backend::Tx;
 use crate::rows::decode_secret;
 use crate::{StoreError, StoreResult};
 
@@ -156,18 +156,7 @@ pub(in crate::rules) fn insert_staged(
     secret: &Secret,
     stages: &Stages,
 ) -> StoreResult<()> {
-    let doc = serde_json::to_string(secret)?;
-    let stages = stages.to_json()?;
-    let row = SecretRow {
-        name: &secret.name,
-        id: &secret.id,
-        event_name: secret.event_subscriptions.first().map(String::as_str),
-        delete_at: delete_at(secret),
-        rotate_at: rotate_at(secret),
-        doc: &doc,
-        stages: Some(&stages),
-    };
-    tx.put_secret(project, row, true)
+    put_with(tx, project, secret, true, Some(&stages.to_json()?))
 }
 
 /// Replaces the secret's document and its stages, when nothing its indexes read has changed (its
