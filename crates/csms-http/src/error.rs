@@ -2,9 +2,10 @@
 //! "error_msg"}}`, SMN `{"request_id", "code", "message"}`, and SMN's public links `{"message"}`.
 
 use csms_model::{ErrorCode, ErrorResponse};
-use csms_store::StoreError;
+use csms_store::{KeyRefusal, StoreError};
 use csms_validate::{Rejection, Violations};
 use http::{Response, StatusCode};
+use kms_model::ErrorCode as KmsCode;
 
 use crate::body::ResponseBody;
 
@@ -261,7 +262,7 @@ impl ApiError {
             ),
             StoreError::Invalid(message) => ApiError::new(ErrorCode::InvalidParameter, message),
             StoreError::Key(refusal) => {
-                let why = crate::ops::kms::refusal_code(refusal);
+                let why = refusal_code(refusal);
                 ApiError::new(
                     ErrorCode::KmsKeyUnusable,
                     format!(
@@ -344,6 +345,27 @@ impl LogBudget {
             *suppressed += 1;
             Budget::Suppress
         }
+    }
+}
+
+/// The KMS answer to a key's refusal.
+pub(crate) fn refusal_code(refusal: KeyRefusal) -> KmsCode {
+    match refusal {
+        KeyRefusal::NotFound => KmsCode::KeyNotFound,
+        KeyRefusal::Disabled => KmsCode::KeyDisabled,
+        KeyRefusal::PendingDeletion => KmsCode::KeyPendingDeletion,
+        KeyRefusal::NotEnabled => KmsCode::NotEnabled,
+        KeyRefusal::DefaultKey => KmsCode::DefaultKey,
+        KeyRefusal::DuplicateAlias => KmsCode::DuplicateAlias,
+        KeyRefusal::NotDisabled => KmsCode::NotDisabled,
+        KeyRefusal::AlreadyPendingDeletion => KmsCode::AlreadyPendingDeletion,
+        KeyRefusal::NotPendingDeletion => KmsCode::NotPendingDeletion,
+        KeyRefusal::TooManyKeys => KmsCode::TooManyKeys,
+        KeyRefusal::External => KmsCode::ExternalRotation,
+        KeyRefusal::RotationNotEnabled => KmsCode::RotationNotEnabled,
+        KeyRefusal::BadCiphertext => KmsCode::InvalidCipherText,
+        KeyRefusal::TooManyTags => KmsCode::TooManyTags,
+        _ => KmsCode::InvalidParameter,
     }
 }
 

@@ -8,8 +8,8 @@ use csms_model::{Secret, SecretState};
 use serde::{Deserialize, Serialize};
 
 use super::shared::secret::{existing, schedule};
-use super::shared::stages::{Stages, insert_staged, usable_staged};
-use super::shared::version::VersionRow;
+use super::shared::stages::{Stages, insert_staged};
+use super::shared::version::{VersionRow, gathered, usable_staged};
 use crate::backend::{TagRow, VersionRecord};
 use crate::rows::decode_secret;
 use crate::store::{Cx, job};
@@ -87,7 +87,7 @@ fn restore(cx: &mut Cx<'_>, project: &str, blob: &str, quota: u64, now: i64) -> 
         None => {
             let rows: StoreResult<Vec<VersionRow>> =
                 versions.iter().map(|record| VersionRow::decode(record, project)).collect();
-            Stages::gathered(&rows.map_err(|_| StoreError::InvalidBlob)?)
+            gathered(&rows.map_err(|_| StoreError::InvalidBlob)?)
         }
     };
     // The checks.

@@ -4,8 +4,8 @@
 
 use csms_model::{SYSCURRENT, SYSPREVIOUS, Stage};
 
-use super::shared::stages::{Stages, restage, usable_staged};
-use super::shared::version::version_id;
+use super::shared::stages::{Stages, restage};
+use super::shared::version::{usable_staged, version_id};
 use crate::store::job;
 use crate::{Store, StoreError, StoreResult};
 

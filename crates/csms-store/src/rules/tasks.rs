@@ -8,9 +8,8 @@ use csms_model::{ErrorCode, EventType, SecretState, SecretTask, StringEnum, Task
 
 use super::shared::fire::fire;
 use super::shared::secret::{existing, load, put, usable};
-use super::shared::stages::load_staged;
 use super::shared::task::{MANUAL_ROTATION, end, failed, queue};
-use super::shared::version::{add, find, next_seq, staged_versions};
+use super::shared::version::{add, find, load_staged, next_seq, staged_versions};
 use crate::backend::{ClaimedTaskRow, Lease, TaskQuery, TaskRow};
 use crate::store::{Cx, job};
 use crate::{

@@ -3,8 +3,7 @@
 
 use csms_model::{LATEST, Version, VersionMetadata};
 
-use super::shared::stages::usable_staged;
-use super::shared::version::{add, find, open, put_version, staged_versions, to_seconds};
+use super::shared::version::{add, find, open, put_version, staged_versions, to_seconds, usable_staged};
 use crate::backend::Tx;
 use crate::store::job;
 use crate::{NewVersion, Origin, Payload, Store, StoreError, StoreResult};

@@ -10,7 +10,7 @@ use kms_model::{ErrorCode, Operation};
 
 use super::{Call, State, run};
 use crate::body::ResponseBody;
-use crate::error::ApiError;
+use crate::error::{ApiError, refusal_code};
 
 mod crypto;
 mod keys;
@@ -59,27 +59,6 @@ fn together<T>(op: Operation, path: Violations, body: Result<T, Rejection>) -> R
         Rejection::Invalid(v) => violations(op, v),
         other => ApiError::new(ErrorCode::MalformedBody, other.to_string()),
     })
-}
-
-/// The KMS answer to a key's refusal.
-pub(crate) fn refusal_code(refusal: KeyRefusal) -> ErrorCode {
-    match refusal {
-        KeyRefusal::NotFound => ErrorCode::KeyNotFound,
-        KeyRefusal::Disabled => ErrorCode::KeyDisabled,
-        KeyRefusal::PendingDeletion => ErrorCode::KeyPendingDeletion,
-        KeyRefusal::NotEnabled => ErrorCode::NotEnabled,
-        KeyRefusal::DefaultKey => ErrorCode::DefaultKey,
-        KeyRefusal::DuplicateAlias => ErrorCode::DuplicateAlias,
-        KeyRefusal::NotDisabled => ErrorCode::NotDisabled,
-        KeyRefusal::AlreadyPendingDeletion => ErrorCode::AlreadyPendingDeletion,
-        KeyRefusal::NotPendingDeletion => ErrorCode::NotPendingDeletion,
-        KeyRefusal::TooManyKeys => ErrorCode::TooManyKeys,
-        KeyRefusal::External => ErrorCode::ExternalRotation,
-        KeyRefusal::RotationNotEnabled => ErrorCode::RotationNotEnabled,
-        KeyRefusal::BadCiphertext => ErrorCode::InvalidCipherText,
-        KeyRefusal::TooManyTags => ErrorCode::TooManyTags,
-        _ => ErrorCode::InvalidParameter,
-    }
 }
 
 /// A store error of a KMS operation.

@@ -1,5 +1,6 @@
 //! A secret's stages, kept with the secret: which version each stage marks and since when, in the order
-//! they were put, and when the secret's newest version was made.
+//! they were put, and when the secret's newest version was made. (Reading them with the secret, and
+//! from the version documents of stores before migration 11, is `version.rs`'s.)
 //!
 //! A stage is the secret's pointer to one version (upstream's ShowSecretStage answers it so), so moving
 //! one rewrites the secret's row alone, and adding a version reads no other version's document: it
@@ -10,11 +11,9 @@
 use csms_model::{SYSCURRENT, SYSPREVIOUS, Secret};
 use serde::{Deserialize, Serialize};
 
-use super::secret::{completed, put_with};
-use super::version::VersionRow;
+use super::secret::put_with;
+use crate::StoreResult;
 use crate::backend::Tx;
-use crate::rows::decode_secret;
-use crate::{StoreError, StoreResult};
 
 /// The stages of one secret.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,13 +31,10 @@ impl Stages {
         Stages { stages: vec![(SYSCURRENT.to_owned(), 1, now)], created: Some(now) }
     }
 
-    /// Gathered from the versions' own documents, as stores kept them before migration 11.
-    pub(in crate::rules) fn gathered(versions: &[VersionRow]) -> Self {
-        let stages = versions
-            .iter()
-            .flat_map(|v| v.meta.version_stages.iter().map(|s| (s.clone(), v.seq, v.stage_time(s))))
-            .collect();
-        Stages { stages, created: versions.iter().map(|v| v.meta.create_time).max() }
+    /// Stages as they were gathered from elsewhere: `(stage, version number, since when)` in the order
+    /// they were put, and when the newest version was made.
+    pub(in crate::rules) fn from_parts(stages: Vec<(String, i64, i64)>, created: Option<i64>) -> Self {
+        Stages { stages, created }
     }
 
     /// The number of the version that `stage` marks.
@@ -109,44 +105,9 @@ impl Stages {
         }
     }
 
-    /// Fills each row's `version_stages` from these stages.
-    pub(in crate::rules) fn label(&self, rows: &mut [VersionRow]) {
-        for row in rows {
-            row.meta.version_stages = self.of(row.seq);
-        }
-    }
-
-    fn to_json(&self) -> StoreResult<String> {
+    pub(in crate::rules) fn to_json(&self) -> StoreResult<String> {
         Ok(serde_json::to_string(self)?)
     }
-}
-
-/// The secret of that name with its stages, if any.
-pub(in crate::rules) fn load_staged(
-    tx: &mut dyn Tx,
-    project: &str,
-    name: &str,
-) -> StoreResult<Option<(Secret, Stages)>> {
-    let Some((doc, stages)) = tx.secret_staged(project, name)? else { return Ok(None) };
-    let secret = completed(project, decode_secret(&doc)?);
-    let stages = match stages {
-        Some(json) => serde_json::from_str(&json)?,
-        None => Stages::gathered(&super::version::versions(tx, project, name)?),
-    };
-    Ok(Some((secret, stages)))
-}
-
-/// The secret with its stages, unless it is missing or its deletion is scheduled.
-pub(in crate::rules) fn usable_staged(
-    tx: &mut dyn Tx,
-    project: &str,
-    name: &str,
-) -> StoreResult<(Secret, Stages)> {
-    let (secret, stages) = load_staged(tx, project, name)?.ok_or(StoreError::NotFound)?;
-    if secret.state == csms_model::SecretState::PendingDelete {
-        return Err(StoreError::PendingDeletion);
-    }
-    Ok((secret, stages))
 }
 
 /// Inserts the secret's row with these stages.

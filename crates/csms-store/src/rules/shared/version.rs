@@ -8,10 +8,12 @@ use serde::{Deserialize, Serialize};
 
 use super::fire::fire;
 use super::kms;
+use super::secret::completed;
 use super::secret::default_key_id;
-use super::stages::{Stages, restage, usable_staged};
+use super::stages::{Stages, restage};
 use crate::backend::{Tx, VersionRecord};
 use crate::cipher::value_aad;
+use crate::rows::decode_secret;
 use crate::store::Cx;
 use crate::{NewVersion, Origin, Payload, StoreError, StoreResult};
 
@@ -20,7 +22,7 @@ use crate::{NewVersion, Origin, Payload, StoreError, StoreResult};
 /// writes, without flatten's buffering of every member on each read (a tenth of the writer's time).
 /// `meta.version_stages` is filled from the secret's [`Stages`] when a row is answered; a document is
 /// written without stages (documents written before migration 11 hold those of their time, read only
-/// by [`Stages::gathered`]).
+/// by [`gathered`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "StoredVersion", into = "StoredVersion")]
 pub(in crate::rules) struct VersionRow {
@@ -160,8 +162,49 @@ pub(in crate::rules) fn staged_versions(
     stages: &Stages,
 ) -> StoreResult<Vec<VersionRow>> {
     let mut rows = versions(tx, project, name)?;
-    stages.label(&mut rows);
+    for row in &mut rows {
+        row.meta.version_stages = stages.of(row.seq);
+    }
     Ok(rows)
+}
+
+/// The stages that the versions' own documents hold, as stores kept them before migration 11 (and
+/// backups made then).
+pub(in crate::rules) fn gathered(versions: &[VersionRow]) -> Stages {
+    let stages = versions
+        .iter()
+        .flat_map(|v| v.meta.version_stages.iter().map(|s| (s.clone(), v.seq, v.stage_time(s))))
+        .collect();
+    Stages::from_parts(stages, versions.iter().map(|v| v.meta.create_time).max())
+}
+
+/// The secret of that name with its stages, if any (a row written without them takes them from its
+/// versions' documents).
+pub(in crate::rules) fn load_staged(
+    tx: &mut dyn Tx,
+    project: &str,
+    name: &str,
+) -> StoreResult<Option<(Secret, Stages)>> {
+    let Some((doc, stages)) = tx.secret_staged(project, name)? else { return Ok(None) };
+    let secret = completed(project, decode_secret(&doc)?);
+    let stages = match stages {
+        Some(json) => serde_json::from_str(&json)?,
+        None => gathered(&versions(tx, project, name)?),
+    };
+    Ok(Some((secret, stages)))
+}
+
+/// The secret with its stages, unless it is missing or its deletion is scheduled.
+pub(in crate::rules) fn usable_staged(
+    tx: &mut dyn Tx,
+    project: &str,
+    name: &str,
+) -> StoreResult<(Secret, Stages)> {
+    let (secret, stages) = load_staged(tx, project, name)?.ok_or(StoreError::NotFound)?;
+    if secret.state == csms_model::SecretState::PendingDelete {
+        return Err(StoreError::PendingDeletion);
+    }
+    Ok((secret, stages))
 }
 
 /// Inserts `row` with its sealed value, or replaces its metadata (`sealed` is `None`).
