@@ -268,20 +268,15 @@ pub trait Tx: Send {
     fn version_seqs(&mut self, project: &str, secret: &str) -> StoreResult<Vec<i64>>;
     /// The sealed value of one version.
     fn sealed_value(&mut self, project: &str, secret: &str, seq: i64) -> StoreResult<Option<Vec<u8>>>;
-    /// One version of the secret with its sealed value: the one of sequence `seq`, or the newest (`None`).
-    /// One row read, however many versions the secret keeps (the default reads them all: a backend
-    /// overrides it with one query).
+    /// Version `seq` of the secret with its sealed value: one row read, however many versions the secret
+    /// keeps (the default reads them all: a backend overrides it with one query).
     fn version_with_value(
         &mut self,
         project: &str,
         secret: &str,
-        seq: Option<i64>,
+        seq: i64,
     ) -> StoreResult<Option<VersionRecord>> {
-        let rows = self.versions(project, secret)?;
-        let Some(row) = (match seq {
-            Some(seq) => rows.into_iter().find(|r| r.seq == seq),
-            None => rows.into_iter().last(),
-        }) else {
+        let Some(row) = self.versions(project, secret)?.into_iter().find(|r| r.seq == seq) else {
             return Ok(None);
         };
         let sealed = self.sealed_value(project, secret, row.seq)?;

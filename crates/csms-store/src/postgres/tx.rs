@@ -281,19 +281,12 @@ impl<C: GenericClient + Sync> Tx for PostgresTx<'_, C> {
         &mut self,
         project: &str,
         secret: &str,
-        seq: Option<i64>,
+        seq: i64,
     ) -> StoreResult<Option<VersionRecord>> {
-        let row = match seq {
-            Some(seq) => self.query_opt(
-                "SELECT seq, expire_at, doc, value FROM secret_versions WHERE project = $1 AND secret = $2 AND seq = $3",
-                &[&project, &secret, &seq],
-            )?,
-            None => self.query_opt(
-                "SELECT seq, expire_at, doc, value FROM secret_versions WHERE project = $1 AND secret = $2
-                 ORDER BY seq DESC LIMIT 1",
-                &[&project, &secret],
-            )?,
-        };
+        let row = self.query_opt(
+            "SELECT seq, expire_at, doc, value FROM secret_versions WHERE project = $1 AND secret = $2 AND seq = $3",
+            &[&project, &secret, &seq],
+        )?;
         Ok(row.map(|r| VersionRecord {
             seq: r.get(0),
             expire_at: r.get(1),

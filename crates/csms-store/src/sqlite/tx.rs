@@ -236,29 +236,13 @@ impl Tx for SqliteTx<'_> {
         &mut self,
         project: &str,
         secret: &str,
-        seq: Option<i64>,
+        seq: i64,
     ) -> StoreResult<Option<VersionRecord>> {
-        let record = |r: &rusqlite::Row<'_>| {
-            Ok(VersionRecord {
-                seq: r.get(0)?,
-                expire_at: r.get(1)?,
-                doc: r.get(2)?,
-                sealed: Some(r.get(3)?),
-            })
-        };
-        match seq {
-            Some(seq) => self.row(
-                "SELECT seq, expire_at, doc, value FROM secret_versions WHERE project = ?1 AND secret = ?2 AND seq = ?3",
-                params![project, secret, seq],
-                record,
-            ),
-            None => self.row(
-                "SELECT seq, expire_at, doc, value FROM secret_versions WHERE project = ?1 AND secret = ?2
-                 ORDER BY seq DESC LIMIT 1",
-                params![project, secret],
-                record,
-            ),
-        }
+        self.row(
+            "SELECT seq, expire_at, doc, value FROM secret_versions WHERE project = ?1 AND secret = ?2 AND seq = ?3",
+            params![project, secret, seq],
+            |r| Ok(VersionRecord { seq: r.get(0)?, expire_at: r.get(1)?, doc: r.get(2)?, sealed: Some(r.get(3)?) }),
+        )
     }
     fn put_version(&mut self, project: &str, secret: &str, row: &VersionRecord) -> StoreResult<()> {
         let values: [&dyn rusqlite::ToSql; 6] =

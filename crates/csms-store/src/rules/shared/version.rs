@@ -336,7 +336,7 @@ fn row_with_value(
 ) -> StoreResult<(VersionRow, Vec<u8>)> {
     let seq = if id == LATEST { stages.holder(SYSCURRENT) } else { csms_model::version_number(id) };
     let seq = seq.ok_or(StoreError::VersionNotFound)?;
-    let record = tx.version_with_value(project, name, Some(seq))?.ok_or(StoreError::VersionNotFound)?;
+    let record = tx.version_with_value(project, name, seq)?.ok_or(StoreError::VersionNotFound)?;
     let mut row = VersionRow::decode(&record, project)?;
     row.meta.version_stages = stages.of(row.seq);
     Ok((row, record.sealed.unwrap_or_default()))
