@@ -211,14 +211,21 @@ pub(in crate::rules) fn secret_key(
     id_or_alias: &str,
     now: i64,
 ) -> StoreResult<KeyRecord> {
-    if id_or_alias == default_key_id(project) || id_or_alias == DEFAULT_ALIAS {
+    let id = key_id_of(tx, project, id_or_alias)?;
+    if id == default_key_id(project) {
         return default_key(tx, cipher, project, now);
     }
-    let id = match tx.setting(project, &alias_name(id_or_alias))? {
-        Some(id) => id,
-        None => id_or_alias.to_owned(),
-    };
     load_key(tx, project, &id)?.ok_or(StoreError::Key(KeyRefusal::NotFound))
+}
+
+/// The id of the key a secret names by `id_or_alias`: the project's default key for its id or its alias,
+/// else the key an alias names, else `id_or_alias` itself.
+fn key_id_of(tx: &mut dyn Tx, project: &str, id_or_alias: &str) -> StoreResult<String> {
+    let default = default_key_id(project);
+    if id_or_alias == default || id_or_alias == DEFAULT_ALIAS {
+        return Ok(default);
+    }
+    Ok(tx.setting(project, &alias_name(id_or_alias))?.unwrap_or_else(|| id_or_alias.to_owned()))
 }
 
 fn material(cipher: &Cipher, project: &str, key: &KeyRecord) -> StoreResult<Cipher> {
@@ -308,12 +315,7 @@ pub(in crate::rules) fn seal_value(
     plaintext: &[u8],
     now: i64,
 ) -> StoreResult<Vec<u8>> {
-    let default = default_key_id(project);
-    let id = if id_or_alias == default || id_or_alias == DEFAULT_ALIAS {
-        default
-    } else {
-        cx.tx.setting(project, &alias_name(id_or_alias))?.unwrap_or_else(|| id_or_alias.to_owned())
-    };
+    let id = key_id_of(cx.tx, project, id_or_alias)?;
     let key = match unwrapped(cx, project, &id)? {
         Some(key) => key,
         None if id == default_key_id(project) => {
