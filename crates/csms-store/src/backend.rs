@@ -26,7 +26,8 @@ pub trait Backend: Send + Sync + 'static {
     /// commit is durable. A job that fails changes nothing.
     async fn write(&self, job: Job) -> StoreResult<()>;
 
-    /// Runs `job` on a consistent view of committed data; it writes nothing.
+    /// Runs `job` on one consistent view of committed data: every statement of it sees the same
+    /// committed state (a write committed while it runs is seen by the next job). It writes nothing.
     async fn read(&self, job: Job) -> StoreResult<()>;
 
     /// A short description for logs: the backend and where its data lives.

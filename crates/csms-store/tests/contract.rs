@@ -901,6 +901,101 @@ contract_suite!(postgres, {
     }
 });
 
+/// A read job sees one committed state from its first statement to its last: a write committed (and
+/// acknowledged) between two of its statements is not seen by the second, and is by the next job. SQLite
+/// runs a job in one read transaction, PostgreSQL in one read-only `REPEATABLE READ` transaction; before,
+/// each statement read the state of its own moment. The memory backend is consistent by its lock: a
+/// write waits for the job there, so this test would wait for itself.
+async fn a_read_job_sees_one_state(backend: std::sync::Arc<dyn Backend>) {
+    let scope = project();
+    let put = |scope: &str, value: &'static str| -> backend::Job {
+        let scope = scope.to_owned();
+        Box::new(move |tx| tx.put_setting(&scope, "key", value))
+    };
+    backend.write(put(&scope, "before")).await.unwrap();
+    let (writer, runtime, read_scope) =
+        (std::sync::Arc::clone(&backend), tokio::runtime::Handle::current(), scope.clone());
+    let write = put(&scope, "after");
+    let job: backend::Job = Box::new(move |tx| {
+        let first = tx.setting(&read_scope, "key")?;
+        std::thread::spawn(move || runtime.block_on(writer.write(write)).unwrap()).join().unwrap();
+        let second = tx.setting(&read_scope, "key")?;
+        assert_eq!((first.as_deref(), second.as_deref()), (Some("before"), Some("before")));
+        Ok(())
+    });
+    backend.read(job).await.unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let (into, read_scope) = (std::sync::Arc::clone(&seen), scope.clone());
+    backend
+        .read(Box::new(move |tx| {
+            *into.lock().unwrap() = tx.setting(&read_scope, "key")?;
+            Ok(())
+        }))
+        .await
+        .unwrap();
+    assert_eq!(seen.lock().unwrap().as_deref(), Some("after"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_read_job_sees_one_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let backend =
+        SqliteBackend::open(dir.path().join("events.db"), &Cipher::ephemeral(), SqliteOptions::default());
+    a_read_job_sees_one_state(std::sync::Arc::new(backend.unwrap())).await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_read_job_sees_one_state() {
+    // Skipped (loudly) or required as the contract suite's PostgreSQL tests are.
+    let Ok(url) = std::env::var("CSMS_TEST_DATABASE_URL") else {
+        assert!(std::env::var_os("CI").is_none(), "CSMS_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let backend =
+        PostgresBackend::connect(&url, 8, &test_key()).await.expect("connect to CSMS_TEST_DATABASE_URL");
+    a_read_job_sees_one_state(std::sync::Arc::new(backend)).await;
+}
+
+/// A PostgreSQL read ends its transaction however its job ends, so that the pool's next user of the
+/// connection is not inside it: on a pool of one connection, a write after a read that failed and one
+/// that panicked, each after a statement, commits.
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_reads_leave_the_connection_out_of_their_transaction() {
+    let Ok(url) = std::env::var("CSMS_TEST_DATABASE_URL") else {
+        assert!(std::env::var_os("CI").is_none(), "CSMS_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let backend =
+        PostgresBackend::connect(&url, 1, &test_key()).await.expect("connect to CSMS_TEST_DATABASE_URL");
+    let scope = project();
+    let s = scope.clone();
+    let failed = backend.read(Box::new(move |tx| {
+        tx.setting(&s, "key")?;
+        Err(StoreError::NotFound)
+    }));
+    assert!(matches!(failed.await, Err(StoreError::NotFound)));
+    let s = scope.clone();
+    let panicked = backend.read(Box::new(move |tx| {
+        tx.setting(&s, "key")?;
+        panic!("a read job that panics")
+    }));
+    assert!(panicked.await.is_err());
+    let s = scope.clone();
+    backend.write(Box::new(move |tx| tx.put_setting(&s, "key", "written"))).await.unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let (into, s) = (std::sync::Arc::clone(&seen), scope.clone());
+    backend
+        .read(Box::new(move |tx| {
+            *into.lock().unwrap() = tx.setting(&s, "key")?;
+            Ok(())
+        }))
+        .await
+        .unwrap();
+    assert_eq!(seen.lock().unwrap().as_deref(), Some("written"));
+}
+
 /// The one key every test run uses on the shared PostgreSQL database, whose key check outlives a run.
 #[cfg(feature = "postgres")]
 fn test_key() -> Cipher {

@@ -114,8 +114,8 @@ impl PostgresBackend {
             let work = tokio::task::spawn_blocking(move || {
                 let wait = Wait { runtime: &runtime, deadline };
                 if !write {
-                    let client: &tokio_postgres::Client = &client;
-                    return job(&mut PostgresTx::read(client, wait));
+                    let end = tx::ReadEnd::new(&client);
+                    return job(&mut PostgresTx::read(&end, wait));
                 }
                 let tx = wait.on(client.transaction(), StoreError::from)?;
                 before(&tx, wait)?;

@@ -13,26 +13,63 @@ use crate::backend::{
 };
 use crate::{StoreError, StoreResult};
 
-/// A transaction (`lock`: a write's, whose reads lock what they read) or a pooled connection (a read's),
-/// used from a blocking thread: each statement's future is driven to its end there, within the
-/// operation's deadline (`wait`), while the connection's own task runs on the runtime.
+/// A write's transaction (`lock`: its reads lock what they read) or a read's connection, used from a
+/// blocking thread: each statement's future is driven to its end there, within the operation's deadline
+/// (`wait`), while the connection's own task runs on the runtime.
+///
+/// A read runs in one read-only `REPEATABLE READ` transaction, so that every statement of the job sees
+/// the same snapshot. Its `BEGIN` is sent with its first statement, in the same round trip (pipelined,
+/// [`PostgresTx::on`]), and [`ReadEnd`] ends it without waiting: a read costs no round trip more than a
+/// statement without a transaction did.
 pub(super) struct PostgresTx<'a, C> {
     conn: &'a C,
     lock: bool,
     wait: Wait<'a>,
+    /// A read's end, which knows whether its `BEGIN` is still to be sent; `None` in a write.
+    read: Option<&'a ReadEnd<'a>>,
 }
+
+/// What begins a read's snapshot.
+const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 impl<'a> PostgresTx<'a, tokio_postgres::Transaction<'a>> {
     /// The primitives of a write transaction.
     pub(super) fn write(tx: &'a tokio_postgres::Transaction<'a>, wait: Wait<'a>) -> Self {
-        PostgresTx { conn: tx, lock: true, wait }
+        PostgresTx { conn: tx, lock: true, wait, read: None }
     }
 }
 
 impl<'a> PostgresTx<'a, tokio_postgres::Client> {
-    /// The primitives of a read, one statement at a time.
-    pub(super) fn read(client: &'a tokio_postgres::Client, wait: Wait<'a>) -> Self {
-        PostgresTx { conn: client, lock: false, wait }
+    /// The primitives of a read on `end`'s connection, on one snapshot begun with its first statement.
+    pub(super) fn read(end: &'a ReadEnd<'a>, wait: Wait<'a>) -> Self {
+        PostgresTx { conn: end.client, lock: false, wait, read: Some(end) }
+    }
+}
+
+/// A read's connection, whose transaction it ends when dropped, even when the job failed or panicked, so
+/// that the pool's next user of the connection never finds it open: `ROLLBACK` is sent without waiting
+/// for its answer (a read-only transaction has nothing to commit), and the connection runs it before
+/// anything sent after it. A connection that cannot take it any more is closed, and the pool drops it.
+pub(super) struct ReadEnd<'c> {
+    client: &'c tokio_postgres::Client,
+    /// Whether `BEGIN` has been sent.
+    begun: std::sync::atomic::AtomicBool,
+}
+
+impl<'c> ReadEnd<'c> {
+    pub(super) fn new(client: &'c tokio_postgres::Client) -> Self {
+        ReadEnd { client, begun: false.into() }
+    }
+}
+
+impl Drop for ReadEnd<'_> {
+    fn drop(&mut self) {
+        if !self.begun.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        // The first poll sends the statement; its answer is left to the connection, which drops it.
+        let mut rollback = std::pin::pin!(self.client.batch_execute("ROLLBACK"));
+        let _ = rollback.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
     }
 }
 
@@ -68,13 +105,40 @@ impl<C: GenericClient + Sync> PostgresTx<'_, C> {
         if self.lock { locked } else { sql }
     }
 
+    /// Waits for `statement`; a read's first is sent right behind its transaction's `BEGIN`, whose
+    /// answer is then waited for too.
+    fn on<T>(
+        &self,
+        statement: impl std::future::Future<Output = Result<T, tokio_postgres::Error>>,
+        error: impl FnOnce(tokio_postgres::Error) -> StoreError,
+    ) -> StoreResult<T> {
+        match self.read {
+            Some(read) if !read.begun.swap(true, std::sync::atomic::Ordering::Relaxed) => {}
+            _ => return self.wait.on(statement, error),
+        }
+        self.wait.on(
+            async {
+                let mut begin = std::pin::pin!(self.conn.batch_execute(BEGIN_READ));
+                // Its first poll sends `BEGIN`; the statement goes out after it, in the same round trip.
+                let begun = std::future::poll_fn(|cx| std::task::Poll::Ready(begin.as_mut().poll(cx))).await;
+                let outcome = statement.await;
+                match begun {
+                    std::task::Poll::Ready(begun) => begun?,
+                    std::task::Poll::Pending => begin.await?,
+                }
+                outcome
+            },
+            error,
+        )
+    }
+
     fn execute(&self, sql: &str, params: Params<'_>) -> StoreResult<u64> {
-        self.wait.on(self.conn.execute(sql, params), StoreError::from)
+        self.on(self.conn.execute(sql, params), StoreError::from)
     }
 
     /// [`Self::execute`] where a name already taken is [`StoreError::AlreadyExists`].
     fn insert(&self, sql: &str, params: Params<'_>) -> StoreResult<()> {
-        self.wait.on(self.conn.execute(sql, params), taken).map(drop)
+        self.on(self.conn.execute(sql, params), taken).map(drop)
     }
 
     fn run(&self, sql: &str, params: Params<'_>) -> StoreResult<()> {
@@ -82,11 +146,11 @@ impl<C: GenericClient + Sync> PostgresTx<'_, C> {
     }
 
     fn query(&self, sql: &str, params: Params<'_>) -> StoreResult<Vec<Row>> {
-        self.wait.on(self.conn.query(sql, params), StoreError::from)
+        self.on(self.conn.query(sql, params), StoreError::from)
     }
 
     fn query_opt(&self, sql: &str, params: Params<'_>) -> StoreResult<Option<Row>> {
-        self.wait.on(self.conn.query_opt(sql, params), StoreError::from)
+        self.on(self.conn.query_opt(sql, params), StoreError::from)
     }
 
     /// Locks the project's count row (creating it) in a write; its count of events.
