@@ -881,12 +881,17 @@ contract_suite!(sqlite, {
 
 #[cfg(feature = "postgres")]
 contract_suite!(postgres, {
+    let url = postgres_url()?;
+    let store = Store::postgres(&url, 8, test_key()).await.expect("connect to CSMS_TEST_DATABASE_URL");
+    Some((store, Box::new(()) as Guard))
+});
+
+/// The PostgreSQL database of the tests: `None` (the test skipped, loudly) when `CSMS_TEST_DATABASE_URL`
+/// is not set, except in CI, where that fails the test.
+#[cfg(feature = "postgres")]
+fn postgres_url() -> Option<String> {
     match std::env::var("CSMS_TEST_DATABASE_URL") {
-        Ok(url) => {
-            let store =
-                Store::postgres(&url, 8, test_key()).await.expect("connect to CSMS_TEST_DATABASE_URL");
-            Some((store, Box::new(()) as Guard))
-        }
+        Ok(url) => Some(url),
         Err(_) if std::env::var_os("CI").is_some() => {
             panic!("CSMS_TEST_DATABASE_URL is not set: CI must run the PostgreSQL contract tests")
         }
@@ -899,7 +904,21 @@ contract_suite!(postgres, {
             None
         }
     }
-});
+}
+
+/// The setting `key` of `scope` as a read job of `backend` finds it.
+async fn read_setting(backend: &dyn Backend, scope: &str, key: &'static str) -> Option<String> {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let (into, scope) = (std::sync::Arc::clone(&seen), scope.to_owned());
+    backend
+        .read(Box::new(move |tx| {
+            *into.lock().unwrap() = tx.setting(&scope, key)?;
+            Ok(())
+        }))
+        .await
+        .unwrap();
+    seen.lock().unwrap().take()
+}
 
 /// A read job sees one committed state from its first statement to its last: a write committed (and
 /// acknowledged) between two of its statements is not seen by the second, and is by the next job. SQLite
@@ -924,16 +943,7 @@ async fn a_read_job_sees_one_state(backend: std::sync::Arc<dyn Backend>) {
         Ok(())
     });
     backend.read(job).await.unwrap();
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let (into, read_scope) = (std::sync::Arc::clone(&seen), scope.clone());
-    backend
-        .read(Box::new(move |tx| {
-            *into.lock().unwrap() = tx.setting(&read_scope, "key")?;
-            Ok(())
-        }))
-        .await
-        .unwrap();
-    assert_eq!(seen.lock().unwrap().as_deref(), Some("after"));
+    assert_eq!(read_setting(&*backend, &scope, "key").await.as_deref(), Some("after"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -947,11 +957,7 @@ async fn sqlite_read_job_sees_one_state() {
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_read_job_sees_one_state() {
-    // Skipped (loudly) or required as the contract suite's PostgreSQL tests are.
-    let Ok(url) = std::env::var("CSMS_TEST_DATABASE_URL") else {
-        assert!(std::env::var_os("CI").is_none(), "CSMS_TEST_DATABASE_URL is not set");
-        return;
-    };
+    let Some(url) = postgres_url() else { return };
     let backend =
         PostgresBackend::connect(&url, 8, &test_key()).await.expect("connect to CSMS_TEST_DATABASE_URL");
     a_read_job_sees_one_state(std::sync::Arc::new(backend)).await;
@@ -963,10 +969,7 @@ async fn postgres_read_job_sees_one_state() {
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_reads_leave_the_connection_out_of_their_transaction() {
-    let Ok(url) = std::env::var("CSMS_TEST_DATABASE_URL") else {
-        assert!(std::env::var_os("CI").is_none(), "CSMS_TEST_DATABASE_URL is not set");
-        return;
-    };
+    let Some(url) = postgres_url() else { return };
     let backend =
         PostgresBackend::connect(&url, 1, &test_key()).await.expect("connect to CSMS_TEST_DATABASE_URL");
     let scope = project();
@@ -984,16 +987,7 @@ async fn postgres_reads_leave_the_connection_out_of_their_transaction() {
     assert!(panicked.await.is_err());
     let s = scope.clone();
     backend.write(Box::new(move |tx| tx.put_setting(&s, "key", "written"))).await.unwrap();
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let (into, s) = (std::sync::Arc::clone(&seen), scope.clone());
-    backend
-        .read(Box::new(move |tx| {
-            *into.lock().unwrap() = tx.setting(&s, "key")?;
-            Ok(())
-        }))
-        .await
-        .unwrap();
-    assert_eq!(seen.lock().unwrap().as_deref(), Some("written"));
+    assert_eq!(read_setting(&backend, &scope, "key").await.as_deref(), Some("written"));
 }
 
 /// The one key every test run uses on the shared PostgreSQL database, whose key check outlives a run.

@@ -6,7 +6,8 @@
 //! write that fails rolls back alone. On Linux the fsync is pipelined: a syncer thread syncs the WAL
 //! while the writer applies the next batch (`writer.rs`); elsewhere the commit syncs
 //! (`synchronous=FULL`). Reads run where they are called, on
-//! that thread's read-only connection, and, thanks to WAL, never wait behind the writer.
+//! that thread's read-only connection, each job in one read transaction (`snapshot`), and, thanks to
+//! WAL, never wait behind the writer.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
