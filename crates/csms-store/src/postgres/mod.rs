@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
 use tokio_postgres::NoTls;
 
+mod read;
 mod tx;
 
 use tx::PostgresTx;
@@ -114,7 +115,7 @@ impl PostgresBackend {
             let work = tokio::task::spawn_blocking(move || {
                 let wait = Wait { runtime: &runtime, deadline };
                 if !write {
-                    let end = tx::ReadEnd::new(&client);
+                    let end = read::ReadEnd::new(&client);
                     return job(&mut PostgresTx::read(&end, wait));
                 }
                 let tx = wait.on(client.transaction(), StoreError::from)?;

@@ -7,6 +7,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 
 use super::Wait;
+use super::read::{BEGIN_READ, ReadEnd};
 use crate::backend::{
     ClaimedTaskRow, Due, EventRow, Lease, NoticeRow, Page, RecordRow, SecretRow, TagRow, TaskQuery, TaskRow,
     Tx, VersionRecord,
@@ -29,9 +30,6 @@ pub(super) struct PostgresTx<'a, C> {
     read: Option<&'a ReadEnd<'a>>,
 }
 
-/// What begins a read's snapshot.
-const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-
 impl<'a> PostgresTx<'a, tokio_postgres::Transaction<'a>> {
     /// The primitives of a write transaction.
     pub(super) fn write(tx: &'a tokio_postgres::Transaction<'a>, wait: Wait<'a>) -> Self {
@@ -42,34 +40,7 @@ impl<'a> PostgresTx<'a, tokio_postgres::Transaction<'a>> {
 impl<'a> PostgresTx<'a, tokio_postgres::Client> {
     /// The primitives of a read on `end`'s connection, on one snapshot begun with its first statement.
     pub(super) fn read(end: &'a ReadEnd<'a>, wait: Wait<'a>) -> Self {
-        PostgresTx { conn: end.client, lock: false, wait, read: Some(end) }
-    }
-}
-
-/// A read's connection, whose transaction it ends when dropped, even when the job failed or panicked, so
-/// that the pool's next user of the connection never finds it open: `ROLLBACK` is sent without waiting
-/// for its answer (a read-only transaction has nothing to commit), and the connection runs it before
-/// anything sent after it. A connection that cannot take it any more is closed, and the pool drops it.
-pub(super) struct ReadEnd<'c> {
-    client: &'c tokio_postgres::Client,
-    /// Whether `BEGIN` has been sent.
-    begun: std::sync::atomic::AtomicBool,
-}
-
-impl<'c> ReadEnd<'c> {
-    pub(super) fn new(client: &'c tokio_postgres::Client) -> Self {
-        ReadEnd { client, begun: false.into() }
-    }
-}
-
-impl Drop for ReadEnd<'_> {
-    fn drop(&mut self) {
-        if !self.begun.load(std::sync::atomic::Ordering::Relaxed) {
-            return;
-        }
-        // The first poll sends the statement; its answer is left to the connection, which drops it.
-        let mut rollback = std::pin::pin!(self.client.batch_execute("ROLLBACK"));
-        let _ = rollback.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
+        PostgresTx { conn: end.client(), lock: false, wait, read: Some(end) }
     }
 }
 
@@ -113,7 +84,7 @@ impl<C: GenericClient + Sync> PostgresTx<'_, C> {
         error: impl FnOnce(tokio_postgres::Error) -> StoreError,
     ) -> StoreResult<T> {
         match self.read {
-            Some(read) if !read.begun.swap(true, std::sync::atomic::Ordering::Relaxed) => {}
+            Some(read) if !read.begun().swap(true, std::sync::atomic::Ordering::Relaxed) => {}
             _ => return self.wait.on(statement, error),
         }
         self.wait.on(
